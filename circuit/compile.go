@@ -1,0 +1,472 @@
+package circuit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is a topology or value error found while compiling a circuit. It
+// names the element or the nodes at fault.
+type Error struct {
+	// Element is the element at fault, if one is.
+	Element string
+	// Nodes are the nodes at fault, if any.
+	Nodes []string
+	// Msg says what is wrong.
+	Msg string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Element != "" {
+		fmt.Fprintf(&b, "element %q: ", e.Element)
+	}
+	b.WriteString(e.Msg)
+	if len(e.Nodes) > 0 {
+		const most = 10
+		n := e.Nodes
+		more := ""
+		if len(n) > most {
+			more = fmt.Sprintf(" and %d more", len(n)-most)
+			n = n[:most]
+		}
+		fmt.Fprintf(&b, ": %s%s", strings.Join(n, ", "), more)
+	}
+	return b.String()
+}
+
+// Kinds of unknowns.
+const (
+	kindGround = iota
+	kindFree
+	kindPinned
+)
+
+// pin says how a pinned node's voltage follows from another node's: V(node)
+// = V(from) + sign*source voltage.
+type pin struct {
+	node, from int
+	src        *float64 // the source's voltage, read at every update
+	sign       float64
+	scale      float64 // Amplitude for inputs, 1 for sources
+}
+
+// Compiled element records. Node indices: 0 is ground, 1..n the nodes.
+type (
+	cRes struct {
+		a, b int
+		g    *float64
+	}
+	cDiode struct {
+		a, k int
+		j    junction
+	}
+	cISrc struct {
+		p, n int
+		i    *float64
+	}
+	cBranch struct { // floating VSource, VCVS or an amplifier channel
+		p, n   int
+		cp, cn int      // control nodes for a VCVS
+		v      *float64 // source voltage, nil for a VCVS
+		gain   float64
+		unk    int // index of the branch current in x
+	}
+	cCCCS struct {
+		p, n   int
+		gain   float64
+		branch int // index of the controlling branch current in x
+	}
+	cCross struct {
+		from, to []int
+		x        *Crossbar
+	}
+)
+
+// System is a compiled circuit. It is not safe for concurrent use: give
+// each goroutine its own Clone.
+type System struct {
+	circuit *Circuit
+	temp    float64
+
+	names []string       // node names; names[0] is "0"
+	index map[string]int // node name -> index
+	kind  []int          // per node
+	unk   []int          // per node: index in x for free nodes, -1 otherwise
+	free  []int          // x index -> node, for node unknowns
+	pins  []pin          // in dependency order
+
+	nBranch  int
+	branchOf map[string]int // element name -> branch unknown (VSource, VCVS)
+	branchEl []string       // branch unknown offset -> element name
+
+	res     []cRes
+	diodes  []cDiode
+	dnames  []string // per diode: its name (rectifier diodes "R[i].hi"/"R[i].lo")
+	isrc    []cISrc
+	branch  []cBranch
+	cccs    []cCCCS
+	cross   []cCross
+	caps    []cRes // capacitors: a, b, c
+	control bool   // the circuit has controlled sources
+
+	elemIndex map[string]Element
+
+	// workspace
+	v   []float64
+	cur []float64
+}
+
+// Compile indexes the nodes of c, checks its topology and returns the
+// compiled system. The System keeps pointers into c: conductances and
+// source values changed in c's elements after compiling are seen by the
+// System at its next evaluation (call UpdatePins after changing a voltage
+// source or input). Elements must not be added or removed after compiling.
+//
+// Compile returns an *Error for an empty circuit, loops of voltage sources,
+// a CCCS whose control is not a voltage source, mismatched sizes and nodes
+// without a DC path to ground.
+func Compile(c *Circuit) (*System, error) {
+	if len(c.Elements) == 0 {
+		return nil, &Error{Msg: "the circuit has no elements"}
+	}
+	s := &System{
+		circuit:   c,
+		temp:      c.Temperature(),
+		names:     []string{Ground},
+		index:     map[string]int{Ground: 0, GroundAlias: 0},
+		branchOf:  map[string]int{},
+		elemIndex: map[string]Element{},
+	}
+	node := func(name string) int {
+		if i, ok := s.index[name]; ok {
+			return i
+		}
+		i := len(s.names)
+		s.names = append(s.names, name)
+		s.index[name] = i
+		return i
+	}
+	for _, e := range c.Elements {
+		if _, dup := s.elemIndex[e.Label()]; dup {
+			return nil, &Error{Element: e.Label(), Msg: "duplicate element name"}
+		}
+		s.elemIndex[e.Label()] = e
+		if err := checkShape(e); err != nil {
+			return nil, err
+		}
+		for _, t := range e.Terminals() {
+			if t == "" {
+				return nil, &Error{Element: e.Label(), Msg: "empty node name"}
+			}
+			node(t)
+		}
+	}
+	n := len(s.names)
+	s.kind = make([]int, n)
+	s.unk = make([]int, n)
+
+	// Pin nodes held by chains of independent sources from ground; the rest
+	// of the independent sources are floating branches.
+	if err := s.pinNodes(); err != nil {
+		return nil, err
+	}
+	for i := 1; i < n; i++ {
+		if s.kind[i] == kindPinned {
+			s.unk[i] = -1
+			continue
+		}
+		s.kind[i] = kindFree
+		s.unk[i] = len(s.free)
+		s.free = append(s.free, i)
+	}
+	s.unk[0] = -1
+
+	// Branch unknowns come after the node voltages, in element order.
+	nf := len(s.free)
+	addBranch := func(name string) int {
+		k := nf + s.nBranch
+		s.nBranch++
+		s.branchOf[name] = k
+		s.branchEl = append(s.branchEl, name)
+		return k
+	}
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *Resistor:
+			s.res = append(s.res, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.G})
+		case *Capacitor:
+			s.caps = append(s.caps, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.C})
+		case *Diode:
+			s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], newJunction(e.Model, s.temp)})
+			s.dnames = append(s.dnames, e.Name)
+		case *Rectifier:
+			j := newJunction(e.Model, s.temp)
+			hi, lo := s.index[e.High], s.index[e.Low]
+			for i, nm := range e.Nodes {
+				k := s.index[nm]
+				s.diodes = append(s.diodes, cDiode{k, hi, j}, cDiode{lo, k, j})
+				s.dnames = append(s.dnames, fmt.Sprintf("%s[%d].hi", e.Name, i), fmt.Sprintf("%s[%d].lo", e.Name, i))
+			}
+		case *ISource:
+			s.isrc = append(s.isrc, cISrc{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.I})
+		case *VSource:
+			if s.isPinningSource(e) {
+				continue
+			}
+			s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]], v: &e.V, unk: addBranch(e.Name)})
+		case *VCVS:
+			s.control = true
+			s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]],
+				cp: s.index[e.Control[0]], cn: s.index[e.Control[1]], gain: e.Gain, unk: addBranch(e.Name)})
+		case *Amplifier:
+			s.control = true
+			for i := range e.From {
+				from, to := s.index[e.From[i]], s.index[e.To[i]]
+				k := addBranch(fmt.Sprintf("%s[%d]", e.Name, i))
+				s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: e.Gain, unk: k})
+				// The backward mirror: the current delivered into To[i] is
+				// minus the branch current; 1/Gain of it leaves From[i].
+				s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / e.Gain, branch: k})
+			}
+		case *Crossbar:
+			cx := cCross{x: e, from: make([]int, len(e.From)), to: make([]int, len(e.To))}
+			for i, nm := range e.From {
+				cx.from[i] = s.index[nm]
+			}
+			for j, nm := range e.To {
+				cx.to[j] = s.index[nm]
+			}
+			s.cross = append(s.cross, cx)
+		}
+	}
+	for _, e := range c.Elements {
+		f, ok := e.(*CCCS)
+		if !ok {
+			continue
+		}
+		s.control = true
+		k, ok := s.branchOf[f.Control]
+		if !ok {
+			return nil, &Error{Element: f.Name, Msg: fmt.Sprintf("control %q is not a voltage source", f.Control)}
+		}
+		s.cccs = append(s.cccs, cCCCS{p: s.index[f.Nodes[0]], n: s.index[f.Nodes[1]], gain: f.Gain, branch: k})
+	}
+	if err := s.checkDCPaths(); err != nil {
+		return nil, err
+	}
+	s.v = make([]float64, n)
+	s.cur = make([]float64, n)
+	s.UpdatePins()
+	return s, nil
+}
+
+// checkShape panics on nothing; it returns errors for element data that
+// do not fit together.
+func checkShape(e Element) error {
+	switch e := e.(type) {
+	case *Crossbar:
+		if e.G == nil {
+			return &Error{Element: e.Name, Msg: "no conductance matrix"}
+		}
+		r, c := e.G.Dims()
+		if r != len(e.From) || c != len(e.To) {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("conductance matrix is %dx%d, want %dx%d", r, c, len(e.From), len(e.To))}
+		}
+	case *Amplifier:
+		if len(e.From) != len(e.To) {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("groups differ in size: %d and %d", len(e.From), len(e.To))}
+		}
+		if e.Gain == 0 {
+			return &Error{Element: e.Name, Msg: "gain is zero"}
+		}
+	case *Input:
+		want := len(e.Values)
+		if e.Differential {
+			want *= 2
+		}
+		if len(e.Nodes) != want {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d nodes for %d values", len(e.Nodes), len(e.Values))}
+		}
+	case *CCCS:
+		if e.Control == "" {
+			return &Error{Element: e.Name, Msg: "no controlling source"}
+		}
+	}
+	return nil
+}
+
+// isPinningSource reports whether a voltage source was used to pin a node.
+func (s *System) isPinningSource(e *VSource) bool {
+	for _, p := range s.pins {
+		if p.src == &e.V {
+			return true
+		}
+	}
+	return false
+}
+
+// edge is a voltage-defining branch between two nodes, for the loop check.
+type edge struct {
+	a, b  int
+	name  string
+	src   *float64
+	scale float64
+	pinOK bool // an independent source that may pin a node
+}
+
+// pinNodes finds voltage-source loops and pins every node connected to
+// ground through independent voltage sources.
+func (s *System) pinNodes() error {
+	var edges []edge
+	controls := map[string]bool{}
+	for _, e := range s.circuit.Elements {
+		if f, ok := e.(*CCCS); ok {
+			controls[f.Control] = true
+		}
+	}
+	for _, e := range s.circuit.Elements {
+		switch e := e.(type) {
+		case *VSource:
+			// A source that controls a CCCS keeps its branch current as an
+			// unknown, so it is never eliminated.
+			edges = append(edges, edge{s.index[e.Nodes[0]], s.index[e.Nodes[1]], e.Name, &e.V, 1, !controls[e.Name]})
+		case *VCVS:
+			edges = append(edges, edge{a: s.index[e.Nodes[0]], b: s.index[e.Nodes[1]], name: e.Name})
+		case *Amplifier:
+			for i := range e.To {
+				edges = append(edges, edge{a: s.index[e.To[i]], b: 0, name: e.Name})
+			}
+		case *Input:
+			nv := len(e.Values)
+			for i, nm := range e.Nodes {
+				k := i
+				sign := 1.0
+				if i >= nv {
+					k, sign = i-nv, -1
+				}
+				edges = append(edges, edge{s.index[nm], 0, e.Name, &e.Values[k], sign * e.Amplitude, true})
+			}
+		}
+	}
+	// Union-find over voltage-defining branches: a branch whose ends are
+	// already joined closes a loop.
+	parent := make([]int, len(s.names))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	adj := make([][]int, len(s.names)) // edge indices
+	for k, e := range edges {
+		if e.a == e.b {
+			return &Error{Element: e.name, Msg: "voltage source shorted: both ends on one node"}
+		}
+		ra, rb := find(e.a), find(e.b)
+		if ra == rb {
+			return &Error{Element: e.name, Msg: "closes a loop of voltage sources"}
+		}
+		parent[ra] = rb
+		if e.pinOK {
+			adj[e.a] = append(adj[e.a], k)
+			adj[e.b] = append(adj[e.b], k)
+		}
+	}
+	// Breadth-first from ground over pinning sources.
+	seen := make([]bool, len(s.names))
+	seen[0] = true
+	queue := []int{0}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		for _, k := range adj[u] {
+			e := edges[k]
+			w, sign := e.a, 1.0 // V(a) = V(b) + v
+			if e.a == u {
+				w, sign = e.b, -1
+			}
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			s.kind[w] = kindPinned
+			s.pins = append(s.pins, pin{node: w, from: u, src: e.src, sign: sign, scale: e.scale})
+			queue = append(queue, w)
+		}
+	}
+	return nil
+}
+
+// checkDCPaths returns an error naming the nodes that have no DC path to
+// ground through resistors, diodes and voltage-defining branches.
+func (s *System) checkDCPaths() error {
+	parent := make([]int, len(s.names))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	join := func(a, b int) { parent[find(a)] = find(b) }
+	for _, p := range s.pins {
+		join(p.node, p.from)
+	}
+	for _, r := range s.res {
+		join(r.a, r.b)
+	}
+	for _, d := range s.diodes {
+		join(d.a, d.k)
+	}
+	for _, b := range s.branch {
+		join(b.p, b.n)
+	}
+	for _, c := range s.cross {
+		for _, f := range c.from {
+			for _, t := range c.to {
+				join(f, t)
+			}
+		}
+	}
+	g := find(0)
+	var bad []string
+	for i := 1; i < len(s.names); i++ {
+		if find(i) != g {
+			bad = append(bad, s.names[i])
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return &Error{Nodes: bad, Msg: "no DC path to ground from nodes"}
+	}
+	return nil
+}
+
+// UpdatePins recomputes the voltages of pinned nodes from the current
+// values of the sources and inputs that pin them. Call it after changing a
+// VSource's V or an Input's Values.
+func (s *System) UpdatePins() {
+	for _, p := range s.pins {
+		s.v[p.node] = s.v[p.from] + p.sign*p.scale**p.src
+	}
+}
+
+// Clone returns a System that shares the circuit and its read-only
+// structure with s but has its own workspace, for use in another goroutine.
+func (s *System) Clone() *System {
+	t := *s
+	t.v = append([]float64(nil), s.v...)
+	t.cur = make([]float64, len(s.cur))
+	return &t
+}

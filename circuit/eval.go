@@ -1,0 +1,404 @@
+package circuit
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Circuit returns the circuit s was compiled from.
+func (s *System) Circuit() *Circuit { return s.circuit }
+
+// Size returns the number of unknowns: free node voltages then branch currents.
+func (s *System) Size() int { return len(s.free) + s.nBranch }
+
+// NumFree returns the number of free node voltages, the first entries of x.
+func (s *System) NumFree() int { return len(s.free) }
+
+// Nodes returns the names of all nodes but ground, in index order. Index i
+// of the result is node index i+1.
+func (s *System) Nodes() []string { return s.names[1:] }
+
+// NodeIndex returns the index of the named node (ground is 0) and whether
+// it exists.
+func (s *System) NodeIndex(name string) (int, bool) {
+	i, ok := s.index[name]
+	return i, ok
+}
+
+// Unknown returns the index in x of the named free node's voltage or of
+// the named element's branch current, or -1 if it has none (ground, a
+// pinned node, an element without a branch current).
+func (s *System) Unknown(name string) int {
+	if i, ok := s.index[name]; ok {
+		return s.unk[i]
+	}
+	if k, ok := s.branchOf[name]; ok {
+		return k
+	}
+	return -1
+}
+
+// UnknownName returns the name of unknown k: a node name for a voltage, the
+// element name for a branch current.
+func (s *System) UnknownName(k int) string {
+	if k < len(s.free) {
+		return s.names[s.free[k]]
+	}
+	return s.branchEl[k-len(s.free)]
+}
+
+// IsPinned reports whether node i is held by independent sources.
+func (s *System) IsPinned(i int) bool { return s.kind[i] == kindPinned }
+
+// HasControlledSources reports whether the circuit has VCVS, CCCS or
+// amplifiers, which make it non-reciprocal: it then has no co-content.
+func (s *System) HasControlledSources() bool { return s.control }
+
+// Temperature returns the circuit temperature in kelvin.
+func (s *System) Temperature() float64 { return s.temp }
+
+// VoltagesTo writes the voltage of every node (index 0 is ground) into dst
+// for the unknowns x and returns it. dst must have len(Nodes())+1 elements
+// or be nil.
+func (s *System) VoltagesTo(dst, x []float64) []float64 {
+	s.load(x)
+	if dst == nil {
+		dst = make([]float64, len(s.v))
+	}
+	if len(dst) != len(s.v) {
+		panic("circuit: bad destination length")
+	}
+	copy(dst, s.v)
+	return dst
+}
+
+// load sets s.v from x: pinned nodes keep their values, free nodes take x.
+func (s *System) load(x []float64) {
+	if len(x) != s.Size() {
+		panic(fmt.Sprintf("circuit: len(x) = %d, want %d", len(x), s.Size()))
+	}
+	for k, i := range s.free {
+		s.v[i] = x[k]
+	}
+	s.v[0] = 0
+}
+
+// Limiter holds the junction voltages of the previous Newton iterate so
+// that Eval can limit them as SPICE's pnjlim does. A nil *Limiter turns
+// limiting off.
+type Limiter struct {
+	vd   []float64
+	init bool
+}
+
+// NewLimiter returns a limiter for s whose first call to Eval records the
+// junction voltages without limiting them.
+func (s *System) NewLimiter() *Limiter { return &Limiter{vd: make([]float64, len(s.diodes))} }
+
+// Reset makes the next Eval record junction voltages without limiting.
+func (l *Limiter) Reset() { l.init = false }
+
+// Eval writes the residual at x into f and, if jac is not nil, the Jacobian
+// dF/dx into jac (which must be Size×Size; it is zeroed first). f must have
+// Size elements.
+//
+// With lim not nil every diode is evaluated at its junction voltage limited
+// against the previous call (SPICE's pnjlim) and linearised there: f is then
+// the residual of the linearised companion circuit at x, and the Newton
+// step from it lands where SPICE's would. Eval reports whether any junction
+// was limited; when none was, f is the true residual.
+func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (limited bool) {
+	n := s.Size()
+	if len(f) != n {
+		panic("circuit: bad residual length")
+	}
+	s.load(x)
+	v, cur := s.v, s.cur
+	for i := range cur {
+		cur[i] = 0
+	}
+	var jd []float64
+	stride := 0
+	if jac != nil {
+		r, c := jac.Dims()
+		if r != n || c != n {
+			panic("circuit: bad Jacobian size")
+		}
+		jac.Zero()
+		raw := jac.RawMatrix()
+		jd, stride = raw.Data, raw.Stride
+	}
+	unk := s.unk
+	// stamp adds g to dF_a/dV_b where a and b are nodes.
+	stamp := func(a, b int, g float64) {
+		if jd == nil {
+			return
+		}
+		ia, ib := unk[a], unk[b]
+		if ia >= 0 && ib >= 0 {
+			jd[ia*stride+ib] += g
+		}
+	}
+	cond := func(a, b int, g float64) {
+		i := g * (v[a] - v[b])
+		cur[a] += i
+		cur[b] -= i
+		if jd != nil {
+			stamp(a, a, g)
+			stamp(b, b, g)
+			stamp(a, b, -g)
+			stamp(b, a, -g)
+		}
+	}
+	for _, r := range s.res {
+		cond(r.a, r.b, *r.g)
+	}
+	for _, c := range s.cross {
+		data := c.x.G.RawMatrix()
+		for i, a := range c.from {
+			row := data.Data[i*data.Stride : i*data.Stride+len(c.to)]
+			va := v[a]
+			ia := unk[a]
+			var sumg, sumi float64
+			for j, b := range c.to {
+				g := row[j]
+				it := g * (va - v[b])
+				sumi += it
+				sumg += g
+				cur[b] -= it
+				if jd != nil {
+					ib := unk[b]
+					if ib >= 0 {
+						jd[ib*stride+ib] += g
+						if ia >= 0 {
+							jd[ib*stride+ia] -= g
+							jd[ia*stride+ib] -= g
+						}
+					}
+				}
+			}
+			cur[a] += sumi
+			if jd != nil && ia >= 0 {
+				jd[ia*stride+ia] += sumg
+			}
+		}
+	}
+	if lim != nil && len(lim.vd) != len(s.diodes) {
+		panic("circuit: limiter from another system")
+	}
+	for k, d := range s.diodes {
+		vd := v[d.a] - v[d.k]
+		vl := vd
+		if lim != nil {
+			if lim.init {
+				vl = d.j.limit(vd, lim.vd[k])
+				if vl != vd {
+					limited = true
+				}
+			}
+			lim.vd[k] = vl
+		}
+		i, g := d.j.eval(vl)
+		i += g * (vd - vl)
+		cur[d.a] += i
+		cur[d.k] -= i
+		stamp(d.a, d.a, g)
+		stamp(d.k, d.k, g)
+		stamp(d.a, d.k, -g)
+		stamp(d.k, d.a, -g)
+	}
+	if lim != nil {
+		lim.init = true
+	}
+	for _, src := range s.isrc {
+		cur[src.p] += *src.i
+		cur[src.n] -= *src.i
+	}
+	for _, b := range s.branch {
+		ib := x[b.unk]
+		cur[b.p] += ib
+		cur[b.n] -= ib
+		if b.v != nil {
+			f[b.unk] = v[b.p] - v[b.n] - *b.v
+		} else {
+			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn])
+		}
+		if jd != nil {
+			row := b.unk * stride
+			if k := unk[b.p]; k >= 0 {
+				jd[k*stride+b.unk] += 1
+				jd[row+k] += 1
+			}
+			if k := unk[b.n]; k >= 0 {
+				jd[k*stride+b.unk] -= 1
+				jd[row+k] -= 1
+			}
+			if b.v == nil {
+				if k := unk[b.cp]; k >= 0 {
+					jd[row+k] -= b.gain
+				}
+				if k := unk[b.cn]; k >= 0 {
+					jd[row+k] += b.gain
+				}
+			}
+		}
+	}
+	for _, c := range s.cccs {
+		i := c.gain * x[c.branch]
+		cur[c.p] += i
+		cur[c.n] -= i
+		if jd != nil {
+			if k := unk[c.p]; k >= 0 {
+				jd[k*stride+c.branch] += c.gain
+			}
+			if k := unk[c.n]; k >= 0 {
+				jd[k*stride+c.branch] -= c.gain
+			}
+		}
+	}
+	for k, i := range s.free {
+		f[k] = cur[i]
+	}
+	return limited
+}
+
+// Currents returns, after Eval, the net current in amperes leaving each node
+// through its elements (index 0 is ground). At a pinned node it is the
+// current the pinning source delivers into the node.
+func (s *System) Currents() []float64 { return s.cur }
+
+// ResidualNorm returns the largest absolute KCL residual over the free nodes
+// in amperes and the name of the node where it occurs, from f as written
+// by Eval.
+func (s *System) ResidualNorm(f []float64) (amps float64, node string) {
+	for k := range s.free {
+		if a := math.Abs(f[k]); a > amps || node == "" {
+			amps, node = a, s.names[s.free[k]]
+		}
+	}
+	return amps, node
+}
+
+// CoContent returns the co-content E at x in watts: the sum over resistors
+// and crossbar conductances of G*dV^2/2, over diodes of the integral of
+// their current, and over current sources of I*(V(p)-V(n)). Its gradient
+// with respect to the free node voltages is the KCL residual. ok is false
+// for circuits with controlled sources, which have no co-content.
+// Voltage sources hold their constraint and add nothing.
+func (s *System) CoContent(x []float64) (e float64, ok bool) {
+	if s.control {
+		return 0, false
+	}
+	s.load(x)
+	v := s.v
+	for _, r := range s.res {
+		d := v[r.a] - v[r.b]
+		e += *r.g * d * d / 2
+	}
+	for _, c := range s.cross {
+		data := c.x.G.RawMatrix()
+		for i, a := range c.from {
+			row := data.Data[i*data.Stride : i*data.Stride+len(c.to)]
+			for j, b := range c.to {
+				d := v[a] - v[b]
+				e += row[j] * d * d / 2
+			}
+		}
+	}
+	for _, d := range s.diodes {
+		e += d.j.coContent(v[d.a] - v[d.k])
+	}
+	for _, src := range s.isrc {
+		e += *src.i * (v[src.p] - v[src.n])
+	}
+	return e, true
+}
+
+// CapacitanceMatrixTo writes into dst, Size×Size, the capacitance matrix C
+// in farads of the ODE C dx/dt = -F(x): capacitors stamped as conductances
+// are, and every free node without a capacitor of its own gets the
+// circuit's node capacitance to ground. Rows of branch currents are zero:
+// their equations are algebraic.
+func (s *System) CapacitanceMatrixTo(dst *mat.Dense) {
+	n := s.Size()
+	if r, c := dst.Dims(); r != n || c != n {
+		panic("circuit: bad capacitance matrix size")
+	}
+	dst.Zero()
+	has := make([]bool, len(s.names))
+	for _, c := range s.caps {
+		has[c.a], has[c.b] = true, true
+		ia, ib := s.unk[c.a], s.unk[c.b]
+		cv := *c.g
+		if ia >= 0 {
+			dst.Set(ia, ia, dst.At(ia, ia)+cv)
+		}
+		if ib >= 0 {
+			dst.Set(ib, ib, dst.At(ib, ib)+cv)
+		}
+		if ia >= 0 && ib >= 0 {
+			dst.Set(ia, ib, dst.At(ia, ib)-cv)
+			dst.Set(ib, ia, dst.At(ib, ia)-cv)
+		}
+	}
+	cn := s.circuit.Capacitance()
+	for k, i := range s.free {
+		if !has[i] {
+			dst.Set(k, k, dst.At(k, k)+cn)
+		}
+	}
+}
+
+// Drop returns the voltage drop in volts across the named two-terminal
+// element, V(Nodes[0]) - V(Nodes[1]), at x. It panics if there is no such
+// element or it has no single drop (crossbars: use CrossbarDropsTo).
+func (s *System) Drop(name string, x []float64) float64 {
+	e, ok := s.elemIndex[name]
+	if !ok {
+		panic(fmt.Sprintf("circuit: no element %q", name))
+	}
+	var nodes [2]string
+	switch e := e.(type) {
+	case *Resistor:
+		nodes = e.Nodes
+	case *Diode:
+		nodes = e.Nodes
+	case *VSource:
+		nodes = e.Nodes
+	case *ISource:
+		nodes = e.Nodes
+	case *VCVS:
+		nodes = e.Nodes
+	case *CCCS:
+		nodes = e.Nodes
+	case *Capacitor:
+		nodes = e.Nodes
+	default:
+		panic(fmt.Sprintf("circuit: element %q has no single drop", name))
+	}
+	s.load(x)
+	return s.v[s.index[nodes[0]]] - s.v[s.index[nodes[1]]]
+}
+
+// CrossbarDropsTo writes into dst, len(From)×len(To), the drop
+// V(From[i]) - V(To[j]) across every conductance of the named crossbar at x.
+func (s *System) CrossbarDropsTo(dst *mat.Dense, name string, x []float64) {
+	for _, c := range s.cross {
+		if c.x.Name != name {
+			continue
+		}
+		s.load(x)
+		for i, a := range c.from {
+			for j, b := range c.to {
+				dst.Set(i, j, s.v[a]-s.v[b])
+			}
+		}
+		return
+	}
+	panic(fmt.Sprintf("circuit: no crossbar %q", name))
+}
+
+// Element returns the named element, or nil.
+func (s *System) Element(name string) Element { return s.elemIndex[name] }

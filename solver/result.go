@@ -1,0 +1,76 @@
+package solver
+
+import (
+	"fmt"
+)
+
+// Status says how a solve ended.
+type Status int
+
+const (
+	// NotTerminated is the zero Status: no solve has run.
+	NotTerminated Status = iota
+	// Converged means the KCL residual and the last update met the tolerances.
+	Converged
+	// IterationLimit means the iteration or step budget ran out first.
+	IterationLimit
+	// Singular means a linear system could not be solved.
+	Singular
+	// Diverged means the iterate left the finite numbers.
+	Diverged
+)
+
+func (s Status) String() string {
+	switch s {
+	case NotTerminated:
+		return "not terminated"
+	case Converged:
+		return "converged"
+	case IterationLimit:
+		return "iteration limit"
+	case Singular:
+		return "singular"
+	case Diverged:
+		return "diverged"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result is the outcome of a solve, in the manner of gonum/optimize.
+type Result struct {
+	// X is the solution: free node voltages (V) then branch currents (A), in
+	// the order of circuit.System's unknowns.
+	X []float64
+	// Status says how the solve ended.
+	Status Status
+	// Method names the method that produced X ("newton", "gmin-stepping",
+	// "source-stepping", "transient", "layered").
+	Method string
+	// Iterations counts Newton iterations (for transient: over all steps).
+	Iterations int
+	// Steps counts accepted time steps of a transient solve.
+	Steps int
+	// Residual is the largest absolute KCL residual at X, in amperes.
+	Residual float64
+	// WorstNode is the node where Residual occurs.
+	WorstNode string
+	// SettlingTime is, for a transient solve, the simulated time in seconds
+	// after which every node stayed within the settling tolerance of its
+	// final voltage. Zero for DC methods.
+	SettlingTime float64
+	// Time is the simulated time in seconds a transient solve ran to.
+	Time float64
+}
+
+// ConvergenceError is returned when a solve fails. It names the node with
+// the largest KCL residual.
+type ConvergenceError struct {
+	Status    Status
+	Method    string
+	Residual  float64 // amperes
+	WorstNode string
+}
+
+func (e *ConvergenceError) Error() string {
+	return fmt.Sprintf("%s: no convergence (%s): largest KCL residual %.3g A at node %q", e.Method, e.Status, e.Residual, e.WorstNode)
+}

@@ -116,7 +116,11 @@ type Element interface {
 //
 //	i = IS*(exp(v/(N*Vt)) - 1) + Gmin*v,
 //
-// with Vt = k*T/q the thermal voltage at the circuit temperature.
+// with Vt = k*T/q the thermal voltage at the circuit temperature. Below
+// v = -3*N*Vt the current follows SPICE3's (and ngspice's) reverse-bias form
+// i = -IS*(1 + (3*N*Vt/(e*v))^3) + Gmin*v, which meets Shockley's with its
+// slope and differs from it by at most 0.4% of IS; it keeps eqsim within
+// rounding of ngspice for leaky diodes at high-impedance nodes.
 type DiodeModel struct {
 	// Name is the model's name in the netlist.
 	Name string
@@ -254,11 +258,13 @@ func (e *Rectifier) Label() string { return e.Name }
 func (e *Amplifier) Label() string { return e.Name }
 func (e *Input) Label() string     { return e.Name }
 
-func (e *Resistor) Terminals() []string  { return e.Nodes[:] }
-func (e *Diode) Terminals() []string     { return e.Nodes[:] }
-func (e *VSource) Terminals() []string   { return e.Nodes[:] }
-func (e *ISource) Terminals() []string   { return e.Nodes[:] }
-func (e *VCVS) Terminals() []string      { return []string{e.Nodes[0], e.Nodes[1], e.Control[0], e.Control[1]} }
+func (e *Resistor) Terminals() []string { return e.Nodes[:] }
+func (e *Diode) Terminals() []string    { return e.Nodes[:] }
+func (e *VSource) Terminals() []string  { return e.Nodes[:] }
+func (e *ISource) Terminals() []string  { return e.Nodes[:] }
+func (e *VCVS) Terminals() []string {
+	return []string{e.Nodes[0], e.Nodes[1], e.Control[0], e.Control[1]}
+}
 func (e *CCCS) Terminals() []string      { return e.Nodes[:] }
 func (e *Capacitor) Terminals() []string { return e.Nodes[:] }
 func (e *Crossbar) Terminals() []string  { return append(append([]string(nil), e.From...), e.To...) }

@@ -89,8 +89,9 @@ func (s *System) load(x []float64) {
 // that Eval can limit them as SPICE's pnjlim does. A nil *Limiter turns
 // limiting off.
 type Limiter struct {
-	vd   []float64
-	init bool
+	vd      []float64
+	init    bool
+	initJct bool
 }
 
 // NewLimiter returns a limiter for s whose first call to Eval records the
@@ -98,7 +99,14 @@ type Limiter struct {
 func (s *System) NewLimiter() *Limiter { return &Limiter{vd: make([]float64, len(s.diodes))} }
 
 // Reset makes the next Eval record junction voltages without limiting.
-func (l *Limiter) Reset() { l.init = false }
+func (l *Limiter) Reset() { l.init, l.initJct = false, false }
+
+// InitJunctions makes the next Eval evaluate every junction biased beyond
+// its critical voltage at that critical voltage, like SPICE's initial
+// junction voltages, and record it. From a start that forward biases a
+// junction by volts, Newton would otherwise come down the exponential by
+// only about N*Vt an iteration.
+func (l *Limiter) InitJunctions() { l.init, l.initJct = false, true }
 
 // Eval writes the residual at x into f and, if jac is not nil, the Jacobian
 // dF/dx into jac (which must be Size×Size; it is zeroed first). f must have
@@ -191,12 +199,16 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 	for k, d := range s.diodes {
 		vd := v[d.a] - v[d.k]
 		vl := vd
-		if lim != nil {
+		// A junction between two pinned nodes touches no unknown: limiting
+		// it would only hold back the convergence test.
+		if lim != nil && (unk[d.a] >= 0 || unk[d.k] >= 0) {
 			if lim.init {
 				vl = d.j.limit(vd, lim.vd[k])
-				if vl != vd {
-					limited = true
-				}
+			} else if lim.initJct && vd > d.j.vcrit {
+				vl = d.j.vcrit
+			}
+			if vl != vd {
+				limited = true
 			}
 			lim.vd[k] = vl
 		}
@@ -210,7 +222,7 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		stamp(d.k, d.a, -g)
 	}
 	if lim != nil {
-		lim.init = true
+		lim.init, lim.initJct = true, false
 	}
 	for _, src := range s.isrc {
 		cur[src.p] += *src.i

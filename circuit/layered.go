@@ -1,0 +1,674 @@
+package circuit
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Layering describes a compiled system as a layered network, the structure
+// fast solvers exploit. In a layered network:
+//
+//   - every independent voltage source and input pins its node (no
+//     floating sources), and there are no VCVS or CCCS cards;
+//   - free nodes are joined to each other only by crossbars, and the free
+//     nodes split into blocks (groups) such that no crossbar joins a block to
+//     itself and the blocks of each connected part form a chain;
+//   - amplifiers drive their To nodes from free nodes: V(To[i]) =
+//     Gain*V(From[i]). A driven node belongs to the block of the node that
+//     drives it (its owner) and may carry anything an undriven node may;
+//   - every other element on a free node joins it to a pinned node or
+//     ground: crossbars from inputs, resistors, diodes (rectifiers
+//     included) and current sources. Capacitors are open at DC and ignored.
+//
+// Node references are indices into the system's unknown vector x (a free
+// node's voltage index); pinned nodes have none.
+//
+// A Layering keeps pointers to the circuit's conductances and sources.
+// Source and input values and resistor conductances are read anew by
+// PinnedTo; crossbar conductances are summed once by Refresh, which must be
+// called again after any crossbar entry changes.
+type Layering struct {
+	sys *System
+
+	// Blocks lists, for each block, the x indices of its undriven free
+	// nodes. Every undriven free node is in exactly one block.
+	Blocks [][]int
+	// Chains lists, for each connected part of the network, its blocks in
+	// chain order: block Chains[c][k] is coupled by links only to
+	// Chains[c][k-1] and Chains[c][k+1].
+	Chains [][]int
+	// Owner[u] is, for every free node u (an x index below NumFree), the
+	// undriven node whose voltage determines it, and Gain[u] the factor:
+	// V(u) = Gain[u]*V(Owner[u]). An undriven node owns itself with gain 1.
+	Owner []int
+	Gain  []float64
+	// Branch[u] is the x index of the amplifier branch current that drives
+	// node u, or -1 for an undriven node.
+	Branch []int
+	// BlockOf[u] and Pos[u] are the block of u's owner and the owner's
+	// position in it.
+	BlockOf []int
+	Pos     []int
+	// Links are the crossbars that join free nodes (driven or not) to
+	// free nodes.
+	Links []Link
+	// Junctions are the diodes between a free node and a pinned node or
+	// ground, rectifier diodes included.
+	Junctions []Junction
+
+	feeds []feed
+	loads []load
+	srcs  []cISrc
+	pinOf []int     // node index -> index in sys.pins, or -1
+	xcond []float64 // per free node, crossbar conductance (S), as of Refresh
+	cond  []float64 // per free node, total linear conductance (S)
+	ones  []float64
+	tmp   []float64
+}
+
+// Link is a crossbar between free nodes: G.At(i, j) siemens between the
+// free nodes with x indices From[i] and To[j].
+type Link struct {
+	Name     string
+	G        *mat.Dense
+	From, To []int
+}
+
+// Junction is a diode between the free node Node (an x index) and a pinned
+// node or ground. Anode reports whether the free node is the anode.
+type Junction struct {
+	Name  string
+	Node  int
+	Anode bool
+	pin   int // node index of the pinned terminal
+	j     junction
+}
+
+// Eval returns the junction current in amperes, anode to cathode, Gmin
+// included, and its conductance in siemens at v volts across it. It
+// computes exactly what System.Eval computes for the same diode.
+func (d *Junction) Eval(v float64) (i, g float64) { return d.j.eval(v) }
+
+// NVt returns the junction's N*Vt in volts.
+func (d *Junction) NVt() float64 { return d.j.nvt }
+
+// Limit returns the junction voltage a Newton update from vold to vnew
+// volts is limited to, as SPICE's pnjlim does.
+func (d *Junction) Limit(vnew, vold float64) float64 { return d.j.limit(vnew, vold) }
+
+// feed is a crossbar with one side pinned and the other free.
+type feed struct {
+	g      *mat.Dense
+	rows   bool  // the pinned side is From (the rows of g)
+	pinned []int // node indices of the pinned side
+	free   []int // x indices of the free side
+	first  int   // if >= 0, the pinned side is nodes first, first+1, ...
+	v, c   []float64
+}
+
+// load is a resistor between a free node and a pinned node or ground.
+type load struct {
+	u, pin int
+	g      *float64
+}
+
+// notLayered returns the error Layering gives for a network it cannot
+// describe.
+func notLayered(elem string, nodes []string, format string, args ...any) error {
+	return &Error{Element: elem, Nodes: nodes, Msg: "not a layered network: " + fmt.Sprintf(format, args...)}
+}
+
+// Layering recognises s as a layered network and returns its structure. It
+// returns an *Error saying why when s is not layered; general solvers still
+// handle such circuits.
+func (s *System) Layering() (*Layering, error) {
+	nf := len(s.free)
+	l := &Layering{
+		sys:     s,
+		Owner:   make([]int, nf),
+		Gain:    make([]float64, nf),
+		Branch:  make([]int, nf),
+		BlockOf: make([]int, nf),
+		Pos:     make([]int, nf),
+		pinOf:   make([]int, len(s.names)),
+		cond:    make([]float64, nf),
+		xcond:   make([]float64, nf),
+	}
+	for i := range l.pinOf {
+		l.pinOf[i] = -1
+	}
+	for k, p := range s.pins {
+		l.pinOf[p.node] = k
+	}
+	for u := range nf {
+		l.Owner[u], l.Gain[u], l.Branch[u] = u, 1, -1
+	}
+	free := func(node int) bool { return s.kind[node] == kindFree }
+	names := func(nodes ...int) []string {
+		out := make([]string, len(nodes))
+		for i, n := range nodes {
+			out[i] = s.names[n]
+		}
+		return out
+	}
+
+	// Controlled sources first: a voltage source that controls a CCCS has
+	// a branch current too, and the CCCS is the reason.
+	for _, e := range s.circuit.Elements {
+		switch e := e.(type) {
+		case *VCVS:
+			return nil, notLayered(e.Name, nil, "voltage-controlled voltage source")
+		case *CCCS:
+			return nil, notLayered(e.Name, nil, "current-controlled current source")
+		}
+	}
+	// Amplifiers next: they decide which free nodes are driven.
+	driver := map[int]bool{}
+	for _, e := range s.circuit.Elements {
+		a, ok := e.(*Amplifier)
+		if !ok {
+			continue
+		}
+		for i := range a.From {
+			from, to := s.index[a.From[i]], s.index[a.To[i]]
+			if !free(from) {
+				return nil, notLayered(a.Name, names(from), "amplifier input is pinned")
+			}
+			driver[from] = true
+			ut := s.unk[to]
+			l.Owner[ut] = s.unk[from]
+			l.Gain[ut] = a.Gain
+			l.Branch[ut] = s.branchOf[fmt.Sprintf("%s[%d]", a.Name, i)]
+		}
+	}
+	for u := range nf {
+		if l.Owner[u] != u && driver[s.free[u]] {
+			return nil, notLayered("", names(s.free[u]), "amplifier input driven by another amplifier")
+		}
+	}
+
+	// Sort every other element into feeds, links, loads, junctions and
+	// current sources.
+	for _, e := range s.circuit.Elements {
+		switch e := e.(type) {
+		case *VSource:
+			if !s.isPinningSource(e) {
+				return nil, notLayered(e.Name, nil, "floating voltage source")
+			}
+		case *Resistor:
+			a, b := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
+			switch {
+			case free(a) && free(b):
+				return nil, notLayered(e.Name, names(a, b), "resistor between free nodes outside a crossbar")
+			case free(a):
+				l.loads = append(l.loads, load{s.unk[a], b, &e.G})
+			case free(b):
+				l.loads = append(l.loads, load{s.unk[b], a, &e.G})
+			}
+		case *Diode:
+			a, k := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
+			j := newJunction(e.Model, s.temp)
+			switch {
+			case free(a) && free(k):
+				return nil, notLayered(e.Name, names(a, k), "diode between free nodes")
+			case free(a):
+				l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[a], Anode: true, pin: k, j: j})
+			case free(k):
+				l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[k], pin: a, j: j})
+			}
+		case *Rectifier:
+			hi, lo := s.index[e.High], s.index[e.Low]
+			if free(hi) || free(lo) {
+				return nil, notLayered(e.Name, names(hi, lo), "rectifier rail not held by a source")
+			}
+			j := newJunction(e.Model, s.temp)
+			for i, nm := range e.Nodes {
+				n := s.index[nm]
+				if !free(n) {
+					continue
+				}
+				l.Junctions = append(l.Junctions,
+					Junction{Name: fmt.Sprintf("%s[%d].hi", e.Name, i), Node: s.unk[n], Anode: true, pin: hi, j: j},
+					Junction{Name: fmt.Sprintf("%s[%d].lo", e.Name, i), Node: s.unk[n], pin: lo, j: j})
+			}
+		case *ISource:
+			p, n := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
+			if free(p) || free(n) {
+				l.srcs = append(l.srcs, cISrc{p, n, &e.I})
+			}
+		case *Crossbar:
+			from, fpin, err := l.side(e.Name, "From", e.From)
+			if err != nil {
+				return nil, err
+			}
+			to, tpin, err := l.side(e.Name, "To", e.To)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case fpin && tpin:
+			case fpin:
+				l.feeds = append(l.feeds, l.newFeed(e, e.From, to, true))
+			case tpin:
+				l.feeds = append(l.feeds, l.newFeed(e, e.To, from, false))
+			default:
+				l.Links = append(l.Links, Link{Name: e.Name, G: e.G, From: from, To: to})
+			}
+		}
+	}
+	if err := l.chain(); err != nil {
+		return nil, err
+	}
+	l.Refresh()
+	return l, nil
+}
+
+// side returns the x indices of a crossbar side, or pinned true if every
+// node of it is pinned (or ground).
+func (l *Layering) side(elem, which string, nodes []string) (unk []int, pinned bool, err error) {
+	s := l.sys
+	nfree := 0
+	for _, nm := range nodes {
+		if s.kind[s.index[nm]] == kindFree {
+			nfree++
+		}
+	}
+	if nfree == 0 {
+		return nil, true, nil
+	}
+	if nfree < len(nodes) {
+		return nil, false, notLayered(elem, nil, "crossbar side %s mixes pinned and free nodes", which)
+	}
+	unk = make([]int, len(nodes))
+	for i, nm := range nodes {
+		unk[i] = s.unk[s.index[nm]]
+	}
+	return unk, false, nil
+}
+
+func (l *Layering) newFeed(x *Crossbar, pinned []string, free []int, rows bool) feed {
+	s := l.sys
+	f := feed{g: x.G, rows: rows, free: free, pinned: make([]int, len(pinned)),
+		v: make([]float64, len(pinned)), c: make([]float64, len(free))}
+	for i, nm := range pinned {
+		f.pinned[i] = s.index[nm]
+	}
+	// Inputs usually hold consecutive node indices: PinnedTo then reads
+	// their voltages in place.
+	f.first = f.pinned[0]
+	for i, n := range f.pinned {
+		if n != f.first+i || n == 0 {
+			f.first = -1
+			break
+		}
+	}
+	return f
+}
+
+// chain forms the blocks from the sides of the links and checks that the
+// blocks of every connected part form a chain.
+func (l *Layering) chain() error {
+	s := l.sys
+	nf := len(s.free)
+	parent := make([]int, nf)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	linked := make([]bool, nf)
+	for _, k := range l.Links {
+		for _, side := range [][]int{k.From, k.To} {
+			r := find(l.Owner[side[0]])
+			for _, u := range side {
+				o := l.Owner[u]
+				linked[o] = true
+				parent[find(o)] = r
+			}
+		}
+	}
+	// Blocks in order of first appearance along the link sides, so that a
+	// side that is a whole block keeps its order; unlinked nodes form one
+	// block of their own.
+	blockOfRoot := map[int]int{}
+	for u := range l.BlockOf {
+		l.BlockOf[u] = -1
+	}
+	add := func(o, b int) {
+		if l.BlockOf[o] >= 0 {
+			return
+		}
+		l.BlockOf[o] = b
+		l.Pos[o] = len(l.Blocks[b])
+		l.Blocks[b] = append(l.Blocks[b], o)
+	}
+	for _, k := range l.Links {
+		for _, side := range [][]int{k.From, k.To} {
+			for _, u := range side {
+				o := l.Owner[u]
+				r := find(o)
+				b, ok := blockOfRoot[r]
+				if !ok {
+					b = len(l.Blocks)
+					blockOfRoot[r] = b
+					l.Blocks = append(l.Blocks, nil)
+				}
+				add(o, b)
+			}
+		}
+	}
+	loose := -1
+	for u := range nf {
+		if l.Owner[u] != u || linked[u] {
+			continue
+		}
+		if loose < 0 {
+			loose = len(l.Blocks)
+			l.Blocks = append(l.Blocks, nil)
+		}
+		add(u, loose)
+	}
+	for u := range nf {
+		l.BlockOf[u], l.Pos[u] = l.BlockOf[l.Owner[u]], l.Pos[l.Owner[u]]
+	}
+
+	// The block graph must be a set of paths.
+	nb := len(l.Blocks)
+	adj := make([][]int, nb)
+	for _, k := range l.Links {
+		a, b := l.BlockOf[k.From[0]], l.BlockOf[k.To[0]]
+		if a == b {
+			return notLayered(k.Name, nil, "crossbar joins a group of free nodes to itself")
+		}
+		if !contains(adj[a], b) {
+			adj[a] = append(adj[a], b)
+			adj[b] = append(adj[b], a)
+		}
+	}
+	for b, nbrs := range adj {
+		if len(nbrs) > 2 {
+			return notLayered("", l.blockNames(b), "a group of free nodes is coupled by crossbars to %d other groups, not a chain", len(nbrs))
+		}
+	}
+	seen := make([]bool, nb)
+	walk := func(start int) []int {
+		var c []int
+		prev, cur := -1, start
+		for cur >= 0 && !seen[cur] {
+			seen[cur] = true
+			c = append(c, cur)
+			next := -1
+			for _, n := range adj[cur] {
+				if n != prev {
+					next = n
+				}
+			}
+			prev, cur = cur, next
+		}
+		return c
+	}
+	for b := range nb {
+		if !seen[b] && len(adj[b]) <= 1 {
+			l.Chains = append(l.Chains, walk(b))
+		}
+	}
+	for b := range nb {
+		if !seen[b] {
+			return notLayered("", l.blockNames(b), "crossbars join groups of free nodes in a loop, not a chain")
+		}
+	}
+	return nil
+}
+
+func contains(s []int, v int) bool {
+	for _, w := range s {
+		if w == v {
+			return true
+		}
+	}
+	return false
+}
+
+// blockNames returns the names of the nodes of block b.
+func (l *Layering) blockNames(b int) []string {
+	out := make([]string, len(l.Blocks[b]))
+	for i, u := range l.Blocks[b] {
+		out[i] = l.sys.names[l.sys.free[u]]
+	}
+	return out
+}
+
+// System returns the system l describes.
+func (l *Layering) System() *System { return l.sys }
+
+// Refresh sums the conductances of the crossbars again. Call it after
+// changing any crossbar entry.
+func (l *Layering) Refresh() {
+	clear(l.xcond)
+	for _, f := range l.feeds {
+		sumsTo(l, f.g, f.rows, f.free)
+	}
+	for _, k := range l.Links {
+		sumsTo(l, k.G, false, k.From)
+		sumsTo(l, k.G, true, k.To)
+	}
+	l.loadConductance()
+}
+
+// loadConductance sets cond to the crossbar sums plus the present
+// conductances of the resistors.
+func (l *Layering) loadConductance() {
+	copy(l.cond, l.xcond)
+	for _, d := range l.loads {
+		l.cond[d.u] += *d.g
+	}
+}
+
+// sumsTo adds to l.xcond[nodes[k]] the column sums of g (cols true) or its
+// row sums.
+func sumsTo(l *Layering, g *mat.Dense, cols bool, nodes []int) {
+	r, c := g.Dims()
+	n, m := r, c // sum over n, giving m
+	tr := blas.Trans
+	if !cols {
+		n, m, tr = c, r, blas.NoTrans
+	}
+	if len(l.ones) < n {
+		l.ones = make([]float64, n)
+		for i := range l.ones {
+			l.ones[i] = 1
+		}
+	}
+	if len(l.tmp) < m {
+		l.tmp = make([]float64, m)
+	}
+	blas64.Gemv(tr, 1, g.RawMatrix(), blas64.Vector{N: n, Inc: 1, Data: l.ones}, 0, blas64.Vector{N: m, Inc: 1, Data: l.tmp})
+	for k, u := range nodes {
+		l.xcond[u] += l.tmp[k]
+	}
+}
+
+// Conductance returns, for every free node (by x index), the sum in
+// siemens of the conductances of the crossbars (as of the last Refresh)
+// and resistors (as of the last PinnedTo or Refresh) at it. The slice
+// belongs to l.
+func (l *Layering) Conductance() []float64 { return l.cond }
+
+// PinnedVoltage returns the voltage in volts that the sources hold on node
+// (a node index; 0 is ground), read from their current values. It panics
+// if the node is free.
+func (l *Layering) PinnedVoltage(node int) float64 {
+	v := 0.0
+	for node != 0 {
+		k := l.pinOf[node]
+		if k < 0 {
+			panic(fmt.Sprintf("circuit: node %q is not pinned", l.sys.names[node]))
+		}
+		p := &l.sys.pins[k]
+		v += p.sign * p.scale * *p.src
+		node = p.from
+	}
+	return v
+}
+
+// PinnedTo reads the present values of the sources, inputs and resistors,
+// updating the system's pinned voltages as System.UpdatePins does and
+// the resistors' share of Conductance. It writes into cur, for every free
+// node (by x index), the current in amperes that leaves the node through
+// crossbars and resistors to pinned nodes and through current sources when
+// every free node is at 0 V, and into vj, for every junction, the voltage
+// of its pinned terminal. The current leaving free node u through linear
+// elements and sources is then
+//
+//	Conductance()[u]*V(u) + cur[u] - (sum over links of G times the far end's voltage).
+//
+// cur must have NumFree elements and vj len(Junctions). This is the one
+// place where the crossbars from the inputs are multiplied out: one
+// matrix-vector product per crossbar.
+func (l *Layering) PinnedTo(cur, vj []float64) {
+	if len(cur) != len(l.cond) || len(vj) != len(l.Junctions) {
+		panic("circuit: bad length for PinnedTo")
+	}
+	clear(cur)
+	s := l.sys
+	s.UpdatePins()
+	l.loadConductance()
+	for i := range l.feeds {
+		f := &l.feeds[i]
+		v := f.v
+		if f.first >= 0 {
+			v = s.v[f.first : f.first+len(f.pinned)]
+		} else {
+			for k, node := range f.pinned {
+				v[k] = s.v[node]
+			}
+		}
+		tr := blas.NoTrans
+		if f.rows {
+			tr = blas.Trans
+		}
+		blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
+		for k, u := range f.free {
+			cur[u] -= f.c[k]
+		}
+	}
+	for _, d := range l.loads {
+		cur[d.u] -= *d.g * s.v[d.pin]
+	}
+	for _, src := range l.srcs {
+		i := *src.i
+		if u := s.unk[src.p]; u >= 0 {
+			cur[u] += i
+		}
+		if u := s.unk[src.n]; u >= 0 {
+			cur[u] -= i
+		}
+	}
+	for k := range l.Junctions {
+		vj[k] = s.v[l.Junctions[k].pin]
+	}
+}
+
+// NodeName returns the name of the free node with x index u.
+func (l *Layering) NodeName(u int) string { return l.sys.names[l.sys.free[u]] }
+
+// Parameters of KendallNetwork.
+const (
+	// KendallGain is the voltage gain of the amplifiers between the hidden
+	// and the output layer, as in Kendall et al. 2020.
+	KendallGain = 4.0
+	// KendallHigh and KendallLow are the rectifier rails in volts. A
+	// diode of the KendallDiode model drops about 0.56 V at the currents
+	// of this network, so the rectifier clamps a hidden node to about
+	// [KendallLow-0.56 V, KendallHigh+0.56 V] = ±0.06 V. The rails cross
+	// so that this window is narrower than the ±0.35 V over which the
+	// hidden voltages spread without it.
+	KendallHigh = -0.5
+	KendallLow  = 0.5
+	// KendallGMin and KendallGMax bound the initial conductances in
+	// siemens.
+	KendallGMin = 1e-7
+	KendallGMax = 1e-6
+	// KendallAmplitude is the input voltage in volts for a feature value of 1.
+	KendallAmplitude = 1.0
+)
+
+// KendallDiode is the diode model of KendallNetwork's rectifiers (SPICE's
+// default junction: IS = 1e-14 A, N = 1).
+var KendallDiode = DiodeModel{Name: "d", IS: 1e-14, N: 1}
+
+// KendallNetwork returns a network in the manner of Kendall et al. 2020
+// with features inputs, hidden hidden nodes and outputs output nodes:
+//
+//   - input "in": differential, driving group "x" (2*features nodes: x[i]
+//     at +KendallAmplitude*value i, x[features+i] at minus that), with
+//     feature values drawn uniformly from [0, 1];
+//   - crossbar "W1" (trainable) from group x to group "h";
+//   - rectifier "D" on group h, a KendallDiode to rail "vhi" and one from
+//     rail "vlo", held at KendallHigh and KendallLow by sources "VHI" and
+//     "VLO";
+//   - amplifier "A" of gain KendallGain from group h to group "a";
+//   - crossbar "W2" (trainable) from group a to the output group "y".
+//
+// The conductances of W2 are uniform in [KendallGMin, KendallGMax]. A node
+// of a resistive network settles at a weighted mean of its neighbours, so
+// with uniform W1 every hidden node would sit within about 10 mV of 0 V,
+// far from where any rectifier switches. Learned weights spread the hidden
+// voltages; to resemble that, hidden node k draws a polarity p uniform in
+// [-1, 1] and its conductances from x[i] and x[features+i] are
+// KendallGMin + (KendallGMax-KendallGMin)*u*(1±p)/2 with u uniform in
+// [0, 1]. The hidden voltages then spread over about ±0.35 V and the
+// rectifiers clamp about half of the hidden nodes. The same seed gives the
+// same network.
+func KendallNetwork(features, hidden, outputs int, seed uint64) *Circuit {
+	if features <= 0 || hidden <= 0 || outputs <= 0 {
+		panic("circuit: KendallNetwork sizes must be positive")
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x4b656e64616c6c)) // "Kendall"
+	x := Group{Name: "x", Size: 2 * features}
+	h := Group{Name: "h", Size: hidden}
+	a := Group{Name: "a", Size: hidden}
+	y := Group{Name: "y", Size: outputs}
+	values := make([]float64, features)
+	for i := range values {
+		values[i] = rng.Float64()
+	}
+	const span = KendallGMax - KendallGMin
+	w1 := mat.NewDense(2*features, hidden, nil)
+	for k := range hidden {
+		p := 2*rng.Float64() - 1
+		for i := range features {
+			w1.Set(i, k, KendallGMin+span*rng.Float64()*(1+p)/2)
+			w1.Set(features+i, k, KendallGMin+span*rng.Float64()*(1-p)/2)
+		}
+	}
+	w2 := mat.NewDense(hidden, outputs, nil)
+	for k := range hidden {
+		for j := range outputs {
+			w2.Set(k, j, KendallGMin+span*rng.Float64())
+		}
+	}
+	c := &Circuit{
+		Title:  fmt.Sprintf("Kendall-style network %dx%dx%d", features, hidden, outputs),
+		Groups: []Group{x, h, a, y},
+	}
+	c.Add(
+		&Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: KendallAmplitude, Values: values},
+		&VSource{Name: "VHI", Nodes: [2]string{"vhi", Ground}, V: KendallHigh},
+		&VSource{Name: "VLO", Nodes: [2]string{"vlo", Ground}, V: KendallLow},
+		&Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: w1, Trainable: true},
+		&Rectifier{Name: "D", Nodes: h.Nodes(), Model: KendallDiode, High: "vhi", Low: "vlo"},
+		&Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: KendallGain},
+		&Crossbar{Name: "W2", From: a.Nodes(), To: y.Nodes(), G: w2, Trainable: true},
+	)
+	return c
+}

@@ -1,0 +1,378 @@
+package circuit
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// layeredCircuit builds a random layered network: a differential input, a
+// chain of hidden groups with rectifiers joined by crossbars, directly or
+// through amplifiers, an output group with nudge-style resistors, current
+// sources and diodes to pinned nodes, and a few elements that a layered
+// network may carry besides (a bias crossbar from a chain of sources,
+// capacitors, elements between pinned nodes only). Crossbars are drawn in
+// either orientation.
+func layeredCircuit(rng *rand.Rand, hidden int, amps bool) *Circuit {
+	d := DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
+	nf := 2 + rng.IntN(4)
+	in := Group{Name: "x", Size: 2 * nf}
+	c := &Circuit{Groups: []Group{in}}
+	vals := make([]float64, nf)
+	for i := range vals {
+		vals[i] = rng.Float64()
+	}
+	rail := 0.2 + 0.3*rng.Float64()
+	c.Add(
+		&Input{Name: "in", Nodes: in.Nodes(), Differential: true, Amplitude: 1, Values: vals},
+		&VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail},
+		&VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: -rail},
+		&VSource{Name: "VB", Nodes: [2]string{"b[0]", "0"}, V: 0.3},
+		&VSource{Name: "VB2", Nodes: [2]string{"b[1]", "b[0]"}, V: -0.5},
+		&Resistor{Name: "Rpp", Nodes: [2]string{"b[1]", "vhi"}, G: 1e-3},
+		&Capacitor{Name: "Cx", Nodes: [2]string{"x[0]", "0"}, C: 1e-12},
+	)
+	cross := func(name string, from, to Group) {
+		g := layeredMat(rng, from.Size, to.Size)
+		if rng.IntN(2) == 0 {
+			c.Add(&Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: g})
+		} else {
+			c.Add(&Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: mat.DenseCopyOf(g.T())})
+		}
+	}
+	prev := in
+	for l := range hidden {
+		h := Group{Name: fmt.Sprintf("h%d", l), Size: 2 + rng.IntN(5)}
+		c.Groups = append(c.Groups, h)
+		if l == 0 || !amps || rng.IntN(3) == 0 {
+			cross(fmt.Sprintf("W%d", l), prev, h)
+		} else {
+			a := Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
+			c.Groups = append(c.Groups, a)
+			c.Add(&Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
+			cross(fmt.Sprintf("W%d", l), a, h)
+		}
+		c.Add(&Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
+		if l == 0 {
+			cross("WB", Group{Name: "b", Size: 2}, h)
+			c.Add(&Capacitor{Name: "Ch", Nodes: [2]string{h.Node(0), h.Node(1)}, C: 1e-12})
+		}
+		prev = h
+	}
+	y := Group{Name: "y", Size: 1 + rng.IntN(3)}
+	c.Groups = append(c.Groups, y)
+	if amps {
+		a := Group{Name: "ay", Size: prev.Size}
+		c.Groups = append(c.Groups, a)
+		c.Add(&Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 2 + 2*rng.Float64()})
+		cross("WY", a, y)
+		// A driven node may carry loads of its own.
+		c.Add(&Diode{Name: "DA", Nodes: [2]string{a.Node(0), "vlo"}, Model: d},
+			&Resistor{Name: "RA", Nodes: [2]string{"b[1]", a.Node(0)}, G: 2e-6})
+	} else {
+		cross("WY", prev, y)
+	}
+	for j := range y.Size {
+		t := fmt.Sprintf("t%d", j)
+		c.Add(
+			&VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
+			&Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-6 * rng.Float64()},
+			&ISource{Name: "IN" + t, Nodes: [2]string{y.Node(j), "0"}, I: 1e-7 * (rng.Float64() - 0.5)},
+			&Diode{Name: "DN" + t, Nodes: [2]string{"b[0]", y.Node(j)}, Model: d},
+		)
+	}
+	c.Add(&ISource{Name: "Ihy", Nodes: [2]string{"h0[0]", y.Node(0)}, I: 1e-7})
+	return c
+}
+
+// layeredMat draws an r×c conductance matrix, 1e-5*(0.1+u) siemens per
+// entry with u uniform in [0, 1].
+func layeredMat(rng *rand.Rand, r, c int) *mat.Dense {
+	g := mat.NewDense(r, c, nil)
+	for i := range r {
+		for j := range c {
+			g.Set(i, j, 1e-5*(0.1+rng.Float64()))
+		}
+	}
+	return g
+}
+
+func TestKendallNetworkLayering(t *testing.T) {
+	const features, hidden, outputs = 6, 5, 3
+	c := KendallNetwork(features, hidden, outputs, 7)
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Layering()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Blocks) != 2 || len(l.Chains) != 1 || len(l.Chains[0]) != 2 || len(l.Links) != 1 {
+		t.Fatalf("blocks %v chains %v links %d, want 2 blocks in one chain, one link", l.Blocks, l.Chains, len(l.Links))
+	}
+	if len(l.Junctions) != 2*hidden {
+		t.Errorf("%d junctions, want %d", len(l.Junctions), 2*hidden)
+	}
+	for i := range hidden {
+		a, h := s.Unknown(fmt.Sprintf("a[%d]", i)), s.Unknown(fmt.Sprintf("h[%d]", i))
+		if l.Owner[a] != h || l.Gain[a] != KendallGain || l.Branch[a] != s.Unknown(fmt.Sprintf("A[%d]", i)) {
+			t.Errorf("a[%d]: owner %d gain %g branch %d, want %d %g %d", i, l.Owner[a], l.Gain[a], l.Branch[a], h, KendallGain, s.Unknown(fmt.Sprintf("A[%d]", i)))
+		}
+		if l.Owner[h] != h || l.Gain[h] != 1 || l.Branch[h] != -1 {
+			t.Errorf("h[%d] is not its own owner", i)
+		}
+	}
+	// The same seed gives the same network, another seed another.
+	w := c.Element("W1").(*Crossbar).G
+	if !mat.Equal(w, KendallNetwork(features, hidden, outputs, 7).Element("W1").(*Crossbar).G) {
+		t.Error("KendallNetwork is not deterministic")
+	}
+	if mat.Equal(w, KendallNetwork(features, hidden, outputs, 8).Element("W1").(*Crossbar).G) {
+		t.Error("KendallNetwork ignores its seed")
+	}
+	for _, v := range w.RawMatrix().Data {
+		if v < KendallGMin || v > KendallGMax {
+			t.Fatalf("conductance %g outside [%g, %g]", v, KendallGMin, KendallGMax)
+		}
+	}
+}
+
+// TestLayeringCurrents rebuilds the KCL residual of random layered
+// networks at random points from what the Layering describes, and compares
+// it with System.Eval.
+func TestLayeringCurrents(t *testing.T) {
+	for seed := range uint64(30) {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		c := layeredCircuit(rng, 1+int(seed%3), seed%2 == 1)
+		s, err := Compile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Layering()
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		checkLayeringCurrents(t, rng, s, l, fmt.Sprint("seed ", seed))
+		// Changed weights and sources are seen after Refresh.
+		for _, e := range c.Elements {
+			switch e := e.(type) {
+			case *Crossbar:
+				e.G.Scale(1+rng.Float64(), e.G)
+			case *Resistor:
+				e.G *= 3
+			case *Input:
+				e.Values[0] = rng.Float64()
+			case *VSource:
+				e.V += 0.1
+			}
+		}
+		l.Refresh()
+		s.UpdatePins()
+		checkLayeringCurrents(t, rng, s, l, fmt.Sprint("seed ", seed, " changed"))
+	}
+}
+
+func checkLayeringCurrents(t *testing.T, rng *rand.Rand, s *System, l *Layering, what string) {
+	t.Helper()
+	nf, n := s.NumFree(), s.Size()
+	if nf != len(l.Owner) {
+		t.Fatalf("%s: %d owners for %d free nodes", what, len(l.Owner), nf)
+	}
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 1e-5 * (rng.Float64() - 0.5)
+	}
+	for u := range nf {
+		if l.Owner[u] == u {
+			x[u] = rng.Float64() - 0.5
+		}
+	}
+	for u := range nf {
+		x[u] = l.Gain[u] * x[l.Owner[u]]
+	}
+	cur, vj := make([]float64, nf), make([]float64, len(l.Junctions))
+	l.PinnedTo(cur, vj)
+	raw := make([]float64, nf)
+	for u, g := range l.Conductance() {
+		raw[u] = g*x[u] + cur[u]
+	}
+	for _, k := range l.Links {
+		for i, p := range k.From {
+			for j, q := range k.To {
+				g := k.G.At(i, j)
+				raw[p] -= g * x[q]
+				raw[q] -= g * x[p]
+			}
+		}
+	}
+	for k, j := range l.Junctions {
+		if j.Anode {
+			i, _ := j.Eval(x[j.Node] - vj[k])
+			raw[j.Node] += i
+		} else {
+			i, _ := j.Eval(vj[k] - x[j.Node])
+			raw[j.Node] -= i
+		}
+	}
+	// The amplifier channels: +x[branch] at the driven node, -x/gain at
+	// its owner.
+	for u, br := range l.Branch {
+		if br >= 0 {
+			raw[u] += x[br]
+			raw[l.Owner[u]] -= x[br] / l.Gain[u]
+		}
+	}
+	f := make([]float64, n)
+	s.Eval(f, nil, x, nil)
+	for u := range nf {
+		if math.Abs(f[u]-raw[u]) > 1e-12*math.Abs(f[u])+1e-17 {
+			t.Errorf("%s: node %s: Eval %g, from the layering %g", what, l.NodeName(u), f[u], raw[u])
+		}
+	}
+	for u := range nf {
+		if br := l.Branch[u]; br >= 0 && math.Abs(f[br]) > 1e-15 {
+			t.Errorf("%s: amplifier equation of %s violated: %g V", what, l.NodeName(u), f[br])
+		}
+	}
+}
+
+func TestLayeringStructure(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 12))
+		hidden := 1 + int(seed%4)
+		s, err := Compile(layeredCircuit(rng, hidden, seed%2 == 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Layering()
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		// hidden groups and the output group in one chain, and the loose
+		// block of nothing: every free node is linked.
+		if len(l.Chains) != 1 || len(l.Chains[0]) != hidden+1 {
+			t.Errorf("seed %d: chains %v, want one of %d blocks", seed, l.Chains, hidden+1)
+		}
+		seen := map[int]bool{}
+		for b, nodes := range l.Blocks {
+			for p, u := range nodes {
+				if seen[u] || l.Owner[u] != u || l.BlockOf[u] != b || l.Pos[u] != p {
+					t.Fatalf("seed %d: node %s misplaced", seed, l.NodeName(u))
+				}
+				seen[u] = true
+			}
+		}
+		for u := range s.NumFree() {
+			if l.Owner[u] == u && !seen[u] {
+				t.Errorf("seed %d: node %s in no block", seed, l.NodeName(u))
+			}
+		}
+		// Chain neighbours are exactly the linked blocks.
+		pos := map[int]int{}
+		for k, b := range l.Chains[0] {
+			pos[b] = k
+		}
+		for _, k := range l.Links {
+			d := pos[l.BlockOf[k.From[0]]] - pos[l.BlockOf[k.To[0]]]
+			if d != 1 && d != -1 {
+				t.Errorf("seed %d: link %s joins blocks %d apart in the chain", seed, k.Name, d)
+			}
+		}
+	}
+}
+
+func TestLayeringRejects(t *testing.T) {
+	g := func(r, c int) *mat.Dense {
+		m := mat.NewDense(r, c, nil)
+		for i := range r {
+			for j := range c {
+				m.Set(i, j, 1e-5)
+			}
+		}
+		return m
+	}
+	base := func() []Element {
+		return []Element{
+			&Input{Name: "in", Nodes: []string{"x0", "x1"}, Amplitude: 1, Values: []float64{0.2, 0.4}},
+			&Crossbar{Name: "W1", From: []string{"x0", "x1"}, To: []string{"h0", "h1"}, G: g(2, 2)},
+			&Crossbar{Name: "W2", From: []string{"h0", "h1"}, To: []string{"y0"}, G: g(2, 1)},
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		els  []Element
+		want string
+	}{
+		{"resistor", []Element{&Resistor{Name: "R", Nodes: [2]string{"h0", "y0"}, G: 1}}, `"R": not a layered network: resistor between free nodes outside a crossbar: h0, y0`},
+		{"vcvs", []Element{&VCVS{Name: "E", Nodes: [2]string{"e", "0"}, Control: [2]string{"h0", "0"}, Gain: 2}, &Resistor{Name: "Re", Nodes: [2]string{"e", "0"}, G: 1}}, `"E": not a layered network: voltage-controlled voltage source`},
+		{"cccs", []Element{&VSource{Name: "V", Nodes: [2]string{"p", "0"}, V: 1}, &Resistor{Name: "Rp", Nodes: [2]string{"p", "0"}, G: 1}, &CCCS{Name: "F", Nodes: [2]string{"y0", "0"}, Control: "V", Gain: 1}}, `"F": not a layered network: current-controlled current source`},
+		{"floating source", []Element{&VSource{Name: "V", Nodes: [2]string{"y0", "h0"}, V: 1}}, `"V": not a layered network: floating voltage source`},
+		{"diode", []Element{&Diode{Name: "D", Nodes: [2]string{"h0", "y0"}, Model: DiodeModel{IS: 1e-14, N: 1}}}, `"D": not a layered network: diode between free nodes: h0, y0`},
+		{"free rail", []Element{&Rectifier{Name: "DR", Nodes: []string{"h0"}, Model: DiodeModel{IS: 1e-14, N: 1}, High: "y0", Low: "0"}}, `"DR": not a layered network: rectifier rail not held by a source`},
+		{"self", []Element{&Crossbar{Name: "W3", From: []string{"h0"}, To: []string{"h1"}, G: g(1, 1)}}, `"W3": not a layered network: crossbar joins a group of free nodes to itself`},
+		{"mixed", []Element{&Crossbar{Name: "W3", From: []string{"x0", "y0"}, To: []string{"z0"}, G: g(2, 1)}}, `"W3": not a layered network: crossbar side From mixes pinned and free nodes`},
+		{"loop", []Element{
+			&Crossbar{Name: "W3", From: []string{"y0"}, To: []string{"z0"}, G: g(1, 1)},
+			&Crossbar{Name: "W4", From: []string{"z0"}, To: []string{"h0", "h1"}, G: g(1, 2)},
+		}, "not a layered network: crossbars join groups of free nodes in a loop"},
+		{"branch", []Element{
+			&Crossbar{Name: "W3", From: []string{"h0", "h1"}, To: []string{"z0"}, G: g(2, 1)},
+			&Crossbar{Name: "W4", From: []string{"h0", "h1"}, To: []string{"u0"}, G: g(2, 1)},
+		}, "not a layered network: a group of free nodes is coupled by crossbars to 3 other groups, not a chain: h0, h1"},
+		{"pinned amplifier", []Element{&Amplifier{Name: "A", From: []string{"x0"}, To: []string{"a0"}, Gain: 2}, &Resistor{Name: "Ra", Nodes: [2]string{"a0", "0"}, G: 1}}, `"A": not a layered network: amplifier input is pinned: x0`},
+		{"amplifier chain", []Element{
+			&Amplifier{Name: "A", From: []string{"h0"}, To: []string{"a0"}, Gain: 2},
+			&Amplifier{Name: "B", From: []string{"a0"}, To: []string{"b[0]"}, Gain: 2},
+			&Resistor{Name: "Rb", Nodes: [2]string{"b[0]", "0"}, G: 1},
+		}, "not a layered network: amplifier input driven by another amplifier: a0"},
+	} {
+		s, err := Compile(&Circuit{Elements: append(base(), tc.els...)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		_, err = s.Layering()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
+		}
+	}
+	// The base network itself is layered.
+	s, err := Compile(&Circuit{Elements: base()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Layering(); err != nil {
+		t.Errorf("base network: %v", err)
+	}
+}
+
+func TestPinnedVoltage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 13))
+	c := layeredCircuit(rng, 1, false)
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Layering()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Element("VB").(*VSource).V = 0.7
+	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": 0.2, "vhi": c.Element("VHI").(*VSource).V} {
+		i, _ := s.NodeIndex(name)
+		if got := l.PinnedVoltage(i); math.Abs(got-want) > 1e-15 {
+			t.Errorf("V(%s) = %g, want %g", name, got, want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("PinnedVoltage of a free node did not panic")
+		}
+	}()
+	i, _ := s.NodeIndex("y[0]")
+	l.PinnedVoltage(i)
+}

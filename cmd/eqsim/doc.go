@@ -1,0 +1,14 @@
+// Command eqsim simulates analog networks that learn by Equilibrium
+// Propagation.
+//
+// Usage:
+//
+//	eqsim simulate NETLIST [--json] [--method newton|transient]
+//	eqsim export spice NETLIST [-o FILE]
+//	eqsim verify NETLIST
+//
+// Machine output goes to stdout; logs and errors go to stderr. The exit
+// status is 0 when the command did its job, 1 when the run failed (no
+// convergence, ngspice missing or disagreeing, a file that could not be
+// written) and 2 for bad input or usage, in which case nothing is written.
+package main

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// eqsim runs the command line in-process and returns its exit status,
+// stdout and stderr.
+func eqsim(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExitStatusAndMessages(t *testing.T) {
+	dir := t.TempDir()
+	syntax := writeFile(t, dir, "syntax.toml", "title = \"x\"\n[[resistor]\nname = \"R1\"\n")
+	floating := writeFile(t, dir, "floating.toml", `
+[[vsource]]
+name = "V1"
+nodes = ["a", "0"]
+v = 1
+[[resistor]]
+name = "R1"
+nodes = ["b", "c"]
+r = 1
+`)
+	misspelt := writeFile(t, dir, "misspelt.toml", `
+[[resistor]]
+name = "R1"
+nodes = ["a", "0"]
+rr = 1
+`)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want []string // substrings of stderr
+	}{
+		{[]string{"simulate", "../../examples/divider.toml"}, 0, nil},
+		{[]string{"simulate"}, 2, []string{"accepts 1 arg"}},
+		{[]string{"simulate", "--bogus", "x.toml"}, 2, []string{"bogus"}},
+		{[]string{"simulate", "--method", "euler", "../../examples/divider.toml"}, 2, []string{"--method"}},
+		{[]string{"simulate", filepath.Join(dir, "missing.toml")}, 2, []string{"missing.toml"}},
+		{[]string{"simulate", syntax}, 2, []string{"syntax.toml:2"}},
+		{[]string{"simulate", floating}, 2, []string{"floating.toml", "no DC path", "b", "c"}},
+		{[]string{"simulate", misspelt}, 2, []string{"misspelt.toml", "rr"}},
+		{[]string{"simulate", "--group", "nope", "../../examples/divider.toml"}, 2, []string{"nope"}},
+		{[]string{"export", "spice", syntax, "-o", filepath.Join(dir, "out.cir")}, 2, []string{"syntax.toml:2"}},
+		{[]string{"frobnicate"}, 2, []string{"frobnicate"}},
+	} {
+		code, _, stderr := eqsim(tc.args...)
+		if code != tc.code {
+			t.Errorf("eqsim %v: exit %d, want %d; stderr:\n%s", tc.args, code, tc.code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("eqsim %v: stderr %q does not mention %q", tc.args, stderr, w)
+			}
+		}
+		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+			t.Errorf("eqsim %v: a stack trace on stderr:\n%s", tc.args, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.cir")); !os.IsNotExist(err) {
+		t.Errorf("a failed export left a file behind: %v", err)
+	}
+}
+
+type simOut struct {
+	Converged    bool               `json:"converged"`
+	Iterations   int                `json:"iterations"`
+	Residual     float64            `json:"residual"`
+	Method       string             `json:"method"`
+	SettlingTime *float64           `json:"settling_time"`
+	Nodes        map[string]float64 `json:"nodes"`
+}
+
+func simulateJSONOut(t *testing.T, args ...string) simOut {
+	t.Helper()
+	code, stdout, stderr := eqsim(append([]string{"simulate", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("eqsim simulate %v: exit %d: %s", args, code, stderr)
+	}
+	var out simOut
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("eqsim simulate %v: stdout is not one JSON object: %v\n%s", args, err, stdout)
+	}
+	return out
+}
+
+func TestSimulateDividerClosedForm(t *testing.T) {
+	for _, method := range []string{"newton", "transient"} {
+		out := simulateJSONOut(t, "--method", method, "../../examples/divider.toml")
+		if !out.Converged || out.Residual > 1e-12 {
+			t.Errorf("%s: converged %v residual %g", method, out.Converged, out.Residual)
+		}
+		// V(mid) = 10 V * 1k/(1k+1k).
+		if got := out.Nodes["mid"]; math.Abs(got-5) > 1e-12 {
+			t.Errorf("%s: V(mid) = %.15g, want 5", method, got)
+		}
+		if len(out.Nodes) != 2 || out.Nodes["in"] != 10 {
+			t.Errorf("%s: nodes %v, want in and mid", method, out.Nodes)
+		}
+		if (method == "transient") != (out.SettlingTime != nil) {
+			t.Errorf("%s: settling_time %v", method, out.SettlingTime)
+		}
+	}
+}
+
+// TestExamplesNewtonTransient simulates every example with both methods
+// and requires them to agree within 1e-9 V on every node.
+func TestExamplesNewtonTransient(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*.toml")
+	if len(files) < 5 {
+		t.Fatalf("only %d examples found", len(files))
+	}
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "sweep") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			a := simulateJSONOut(t, "--method", "newton", f)
+			b := simulateJSONOut(t, "--method", "transient", f)
+			if !a.Converged || !b.Converged {
+				t.Fatalf("converged: newton %v transient %v", a.Converged, b.Converged)
+			}
+			if len(a.Nodes) != len(b.Nodes) || len(a.Nodes) == 0 {
+				t.Fatalf("%d nodes from newton, %d from transient", len(a.Nodes), len(b.Nodes))
+			}
+			worst, at := 0.0, ""
+			for n, v := range a.Nodes {
+				if d := math.Abs(v - b.Nodes[n]); d > worst {
+					worst, at = d, n
+				}
+			}
+			if worst > 1e-9 {
+				t.Errorf("newton and transient differ by %g V at %s", worst, at)
+			}
+		})
+	}
+}
+
+// TestExportAndVerifyExamples runs every example's deck in ngspice and
+// eqsim verify on it.
+func TestExportAndVerifyExamples(t *testing.T) {
+	if _, err := exec.LookPath("ngspice"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ngspice is not installed; CI must install it")
+		}
+		t.Skip("ngspice not installed")
+	}
+	files, _ := filepath.Glob("../../examples/*.toml")
+	dir := t.TempDir()
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "sweep") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			deck := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), ".toml")+".cir")
+			if code, _, stderr := eqsim("export", "spice", f, "-o", deck); code != 0 {
+				t.Fatalf("export: exit %d: %s", code, stderr)
+			}
+			cmd := exec.Command("ngspice", "-b", deck)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("ngspice -b %s: %v\n%s", deck, err, out)
+			}
+			code, stdout, stderr := eqsim("verify", "--json", f)
+			if code != 0 {
+				t.Fatalf("verify: exit %d: %s%s", code, stdout, stderr)
+			}
+			var v struct {
+				OK           bool    `json:"ok"`
+				MaxDeviation float64 `json:"max_deviation"`
+				Nodes        int     `json:"nodes"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+				t.Fatal(err)
+			}
+			if !v.OK || v.MaxDeviation > 1e-6 || v.Nodes == 0 {
+				t.Errorf("verify: %+v", v)
+			}
+			t.Logf("%d nodes, largest deviation from ngspice %.3g V", v.Nodes, v.MaxDeviation)
+		})
+	}
+}

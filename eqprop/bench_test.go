@@ -1,0 +1,52 @@
+package eqprop
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/eqsim/eqsim/eqprop/dataset"
+)
+
+// randomSet returns n samples of features features, uniform in [0, 1]
+// scaled by a per-sample brightness in [0.3, 1], with labels in
+// [0, classes).
+func randomSet(n, features, classes int, seed uint64) *dataset.Set {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	s := &dataset.Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
+	for i := range n {
+		b := 0.3 + 0.7*rng.Float64()
+		for j := range features {
+			s.X[i*features+j] = b * rng.Float64()
+		}
+		s.Labels[i] = rng.IntN(classes)
+	}
+	return s
+}
+
+// BenchmarkTrainStep measures one mini-batch of 20 samples with the
+// centered estimator (a free and two nudged relaxations per sample) and
+// the update, on circuit.KendallNetwork with random inputs, over
+// GOMAXPROCS workers.
+func BenchmarkTrainStep(b *testing.B) {
+	for _, h := range []int{100} {
+		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
+			c, nc := kendall(784, h, 10, 1)
+			n := mustNative(b, c, nc)
+			const batch = 20
+			set := randomSet(batch, 784, 10, 1)
+			tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := tr.Epoch(ctx, set, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package eqprop
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Estimators by name, for Config.Estimator.
+const (
+	Positive = "positive"
+	Negative = "negative"
+	Centered = "centered"
+	CHL      = "chl"
+	CoupledL = "coupled"
+)
+
+// Estimators lists the estimator names in a fixed order.
+var Estimators = []string{Positive, Negative, Centered, CHL, CoupledL}
+
+// Readout maps class labels to output target voltages and output voltages
+// to a predicted class.
+type Readout struct {
+	// Differential false: one output node per class, class k's node is
+	// driven to High and every other to Low; the prediction is the node with
+	// the highest voltage. Differential true: two nodes per class, node k
+	// (+) and node classes+k (-); the correct class's pair is driven to
+	// (High, Low), every other pair to (Low, High); the prediction is the
+	// pair with the largest V(+) - V(-).
+	Differential bool
+	// High and Low are the target voltages in volts.
+	High, Low float64
+}
+
+// Classes returns the number of classes read from nOut output nodes.
+func (r Readout) Classes(nOut int) int {
+	if r.Differential {
+		return nOut / 2
+	}
+	return nOut
+}
+
+// TargetTo writes into dst, one per output node, the target voltages for
+// class label.
+func (r Readout) TargetTo(dst []float64, label int) {
+	n := r.Classes(len(dst))
+	for k := range n {
+		hi, lo := r.Low, r.High
+		if k == label {
+			hi, lo = r.High, r.Low
+		}
+		dst[k] = hi
+		if r.Differential {
+			dst[n+k] = lo
+		}
+	}
+}
+
+// Predict returns the class the output voltages v stand for.
+func (r Readout) Predict(v []float64) int {
+	n := r.Classes(len(v))
+	best, arg := 0.0, 0
+	for k := range n {
+		s := v[k]
+		if r.Differential {
+			s -= v[n+k]
+		}
+		if k == 0 || s > best {
+			best, arg = s, k
+		}
+	}
+	return arg
+}
+
+// Config holds the training settings. The zero value of a field means its
+// default, given in brackets.
+type Config struct {
+	// Epochs is the number of passes over the training set [10].
+	Epochs int
+	// BatchSize is the number of samples per update [20].
+	BatchSize int
+	// Estimator names the gradient estimator [centered].
+	Estimator string
+	// Nudge is how nudged phases push the outputs [NudgeCurrent].
+	Nudge NudgeKind
+	// Beta is the nudge strength in siemens [1e-6].
+	Beta float64
+	// Eta is the coupling factor of coupled learning [0.5].
+	Eta float64
+	// LearningRate is the step size in siemens^2 per volt^2: a conductance
+	// moves by -LearningRate times its loss gradient (V^2/S) [1e-12].
+	LearningRate float64
+	// LearningRates overrides LearningRate per block name.
+	LearningRates map[string]float64
+	// GMin and GMax bound every trained conductance, in siemens
+	// [1e-9, 1e-4].
+	GMin, GMax float64
+	// Readout maps labels to targets [single-ended, High 1 V, Low 0 V].
+	Readout Readout
+	// Seed seeds the shuffling of every epoch [1].
+	Seed uint64
+	// Workers is the number of goroutines relaxing samples in parallel
+	// [GOMAXPROCS]. Results do not depend on it.
+	Workers int
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Epochs == 0 {
+		c.Epochs = 10
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 20
+	}
+	if c.Estimator == "" {
+		c.Estimator = Centered
+	}
+	if c.Beta == 0 {
+		c.Beta = 1e-6
+	}
+	if c.Eta == 0 {
+		c.Eta = 0.5
+	}
+	if c.LearningRate == 0 {
+		c.LearningRate = 1e-12
+	}
+	if c.GMin == 0 {
+		c.GMin = 1e-9
+	}
+	if c.GMax == 0 {
+		c.GMax = 1e-4
+	}
+	if c.Readout == (Readout{}) {
+		c.Readout = Readout{High: 1, Low: 0}
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	return c
+}
+
+// Validate returns an error naming the first setting that is out of range.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	switch {
+	case c.Epochs < 0:
+		return fmt.Errorf("epochs = %d: must be positive", c.Epochs)
+	case c.BatchSize < 0:
+		return fmt.Errorf("batch_size = %d: must be positive", c.BatchSize)
+	case c.Beta <= 0:
+		return fmt.Errorf("beta = %g: must be positive", c.Beta)
+	case c.Eta <= 0 || c.Eta > 1:
+		return fmt.Errorf("eta = %g: must be in (0, 1]", c.Eta)
+	case c.LearningRate < 0:
+		return fmt.Errorf("learning_rate = %g: must not be negative", c.LearningRate)
+	case c.GMin <= 0 || c.GMax <= c.GMin:
+		return fmt.Errorf("g_min = %g, g_max = %g: need 0 < g_min < g_max", c.GMin, c.GMax)
+	case c.Workers < 0:
+		return fmt.Errorf("workers = %d: must be positive", c.Workers)
+	}
+	known := false
+	for _, e := range Estimators {
+		known = known || e == c.Estimator
+	}
+	if !known {
+		return fmt.Errorf("estimator %q: want one of %v", c.Estimator, Estimators)
+	}
+	for name, lr := range c.LearningRates {
+		if lr < 0 {
+			return fmt.Errorf("learning rate of %q = %g: must not be negative", name, lr)
+		}
+	}
+	return nil
+}

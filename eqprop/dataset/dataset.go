@@ -1,0 +1,129 @@
+package dataset
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Set is a labelled data set: Len() samples of Features features each.
+type Set struct {
+	// Name is the data set's name, as in Spec.Name ("mnist", "xor", ...).
+	Name string
+	// Source is where the samples were read from (the images or CSV file),
+	// or "" for built-in sets.
+	Source string
+	// Features is the number of features of each sample.
+	Features int
+	// Classes is the number of classes; every label is in [0, Classes).
+	Classes int
+	// X holds the features, row-major: sample i is
+	// X[i*Features : (i+1)*Features].
+	X []float64
+	// Labels holds the label of each sample.
+	Labels []int
+}
+
+// Len returns the number of samples in s.
+func (s *Set) Len() int { return len(s.Labels) }
+
+// Sample returns the features of sample i. The result is a view of s.X:
+// writing to it changes s. Sample panics if i is out of range.
+func (s *Set) Sample(i int) []float64 {
+	if i < 0 || i >= s.Len() {
+		panic(fmt.Sprintf("dataset: sample %d out of range [0, %d)", i, s.Len()))
+	}
+	lo, hi := i*s.Features, (i+1)*s.Features
+	return s.X[lo:hi:hi]
+}
+
+// Subset returns a Set of the first n samples of s, or all of them when
+// n <= 0 or n > s.Len(). The result shares its memory with s; appending to
+// its slices never writes into s.
+func (s *Set) Subset(n int) *Set {
+	if n <= 0 || n > s.Len() {
+		n = s.Len()
+	}
+	t := *s
+	t.X = s.X[: n*s.Features : n*s.Features]
+	t.Labels = s.Labels[:n:n]
+	return &t
+}
+
+// Spec says which data set to load and where from.
+type Spec struct {
+	// Name is one of "mnist", "fashion-mnist", "xor" and "csv" (case does
+	// not matter). An empty Name with Train set means "csv".
+	Name string
+
+	// Train and Test are the paths of the training and test CSV files of a
+	// "csv" data set; other data sets ignore them. Each row holds the
+	// features of one sample followed by its label, a non-negative integer
+	// ("3" or "3.0"). Every row has the same number of fields. Lines that
+	// start with '#' and empty lines are skipped. The first row is taken as
+	// a header, and skipped, when one of its fields is not a number. Classes
+	// is one more than the largest label in either file.
+	//
+	// When Test is empty, every fifth row of Train (the 5th, 10th, ...
+	// sample) is held out as the test set and the others form the training
+	// set, so that files sorted by class still give a test set of every
+	// class.
+	Train, Test string
+
+	// Dir, if not empty, is a folder that holds the IDX files of "mnist"
+	// and "fashion-mnist" (see the package documentation). When Dir is
+	// empty the environment variable EQSIM_DATA plays its role; when both
+	// are empty the files come from their default places.
+	Dir string
+
+	// TrainSubset and TestSubset, when positive, keep only the first so
+	// many samples of the training and test sets. Zero, or a number larger
+	// than the set, keeps all of them.
+	TrainSubset, TestSubset int
+}
+
+// EnvData is the environment variable that names a folder of IDX files when
+// Spec.Dir is empty.
+const EnvData = "EQSIM_DATA"
+
+// Names returns the names of the data sets Load knows.
+func Names() []string { return []string{"mnist", "fashion-mnist", "xor", "csv"} }
+
+// Load reads the training and test sets that spec describes. Its errors
+// name the file at fault; when files are missing, errors.Is(err,
+// fs.ErrNotExist) holds and the message says how to get them.
+func Load(spec Spec) (train, test *Set, err error) {
+	if spec.TrainSubset < 0 || spec.TestSubset < 0 {
+		return nil, nil, fmt.Errorf("dataset: negative subset size (train %d, test %d)", spec.TrainSubset, spec.TestSubset)
+	}
+	name := strings.ToLower(strings.TrimSpace(spec.Name))
+	if name == "" && spec.Train != "" {
+		name = "csv"
+	}
+	switch name {
+	case "mnist", "fashion-mnist":
+		train, test, err = loadIDXSets(name, spec.Dir)
+	case "xor":
+		train, test = xor(), xor()
+	case "csv":
+		train, test, err = loadCSV(spec.Train, spec.Test)
+	case "":
+		return nil, nil, fmt.Errorf("dataset: no data set named (want one of %s)", strings.Join(Names(), ", "))
+	default:
+		return nil, nil, fmt.Errorf("dataset: unknown data set %q (want one of %s)", spec.Name, strings.Join(Names(), ", "))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return train.Subset(spec.TrainSubset), test.Subset(spec.TestSubset), nil
+}
+
+// xor returns the four XOR patterns.
+func xor() *Set {
+	return &Set{
+		Name:     "xor",
+		Features: 2,
+		Classes:  2,
+		X:        []float64{0, 0, 0, 1, 1, 0, 1, 1},
+		Labels:   []int{0, 1, 1, 0},
+	}
+}

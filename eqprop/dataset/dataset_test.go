@@ -1,0 +1,154 @@
+package dataset
+
+import (
+	"errors"
+	"io/fs"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestXOR(t *testing.T) {
+	train, test, err := Load(Spec{Name: "xor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Set{train, test} {
+		if s.Len() != 4 || s.Features != 2 || s.Classes != 2 {
+			t.Fatalf("got %d samples of %d features, %d classes", s.Len(), s.Features, s.Classes)
+		}
+		for i := range s.Len() {
+			x := s.Sample(i)
+			a, b := int(x[0]), int(x[1])
+			if float64(a) != x[0] || float64(b) != x[1] || a < 0 || a > 1 || b < 0 || b > 1 || s.Labels[i] != a^b {
+				t.Errorf("sample %d: %v label %d", i, x, s.Labels[i])
+			}
+		}
+	}
+	// The two sets are independent copies.
+	train.X[0] = 7
+	if test.X[0] == 7 {
+		t.Error("train and test share memory")
+	}
+}
+
+func TestSubset(t *testing.T) {
+	s := &Set{Features: 2, Classes: 3, X: []float64{0, 1, 2, 3, 4, 5}, Labels: []int{0, 1, 2}}
+	for _, tc := range []struct{ n, want int }{{-1, 3}, {0, 3}, {1, 1}, {2, 2}, {3, 3}, {4, 3}} {
+		sub := s.Subset(tc.n)
+		if sub.Len() != tc.want || !slices.Equal(sub.X, s.X[:2*tc.want]) || !slices.Equal(sub.Labels, s.Labels[:tc.want]) || sub.Classes != 3 {
+			t.Errorf("Subset(%d): got X %v labels %v classes %d", tc.n, sub.X, sub.Labels, sub.Classes)
+		}
+	}
+	// Appending to a subset must not write into the set.
+	sub := s.Subset(1)
+	sub.X = append(sub.X, 9, 9)
+	sub.Labels = append(sub.Labels, 9)
+	if s.X[2] != 2 || s.Labels[1] != 1 {
+		t.Errorf("append to a subset changed the set: %v %v", s.X, s.Labels)
+	}
+	// Sample is a view that cannot grow into the next sample.
+	x := s.Sample(1)
+	if !slices.Equal(x, []float64{2, 3}) || cap(x) != 2 {
+		t.Errorf("Sample(1) = %v with capacity %d", x, cap(x))
+	}
+}
+
+func TestSamplePanics(t *testing.T) {
+	s := &Set{Features: 1, X: []float64{1}, Labels: []int{0}}
+	for _, i := range []int{-1, 1} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Sample(%d) did not panic", i)
+				}
+			}()
+			s.Sample(i)
+		}()
+	}
+}
+
+func TestLoadSpecErrors(t *testing.T) {
+	for _, tc := range []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{}, "no data set named"},
+		{Spec{Name: "cifar"}, `unknown data set "cifar" (want one of mnist, fashion-mnist, xor, csv)`},
+		{Spec{Name: "xor", TrainSubset: -1}, "negative subset size"},
+	} {
+		if _, _, err := Load(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got error %v, want one containing %q", tc.spec, err, tc.want)
+		}
+	}
+	train, test, err := Load(Spec{Name: " XOR ", TrainSubset: 3, TestSubset: 10})
+	if err != nil || train.Len() != 3 || test.Len() != 4 {
+		t.Errorf("subsets of xor: %v", err)
+	}
+}
+
+// loadReal loads a real data set from its default place, skipping the test
+// when its files are absent.
+func loadReal(t *testing.T, name string) (train, test *Set) {
+	t.Helper()
+	t.Setenv(EnvData, "")
+	train, test, err := Load(Spec{Name: name})
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return train, test
+}
+
+func TestRealSets(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		trainFirst, testFirst int
+	}{
+		{"mnist", 5, 7},
+		{"fashion-mnist", 9, 9}, // ankle boots
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			train, test := loadReal(t, tc.name)
+			for _, c := range []struct {
+				s        *Set
+				n, first int
+			}{{train, 60000, tc.trainFirst}, {test, 10000, tc.testFirst}} {
+				s := c.s
+				if s.Len() != c.n || s.Features != 784 || s.Classes != 10 || len(s.X) != c.n*784 {
+					t.Fatalf("got %d samples of %d features, %d classes, len(X) %d", s.Len(), s.Features, s.Classes, len(s.X))
+				}
+				if s.Labels[0] != c.first {
+					t.Errorf("first label %d, want %d", s.Labels[0], c.first)
+				}
+				var count [10]int
+				for _, l := range s.Labels {
+					count[l]++ // panics if out of range
+				}
+				if slices.Min(count[:]) < c.n/20 {
+					t.Errorf("class counts %v", count)
+				}
+				lo, hi := 1.0, 0.0
+				for _, v := range s.X {
+					lo, hi = min(lo, v), max(hi, v)
+				}
+				if lo != 0 || hi != 1 {
+					t.Errorf("pixels in [%g, %g], want [0, 1]", lo, hi)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkLoadMNIST(b *testing.B) {
+	if _, _, err := Load(Spec{Name: "mnist"}); err != nil {
+		b.Skip(err)
+	}
+	for b.Loop() {
+		if _, _, err := Load(Spec{Name: "mnist"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

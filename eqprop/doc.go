@@ -1,0 +1,39 @@
+// Package eqprop trains analog networks by Equilibrium Propagation.
+//
+// The trainer talks to a physical system only through measurements: it sets
+// the inputs, drives the outputs (free, nudged toward a target, or clamped),
+// lets the system relax to equilibrium, reads the output voltages and the
+// voltages on the two sides of every trainable conductance block, and
+// programs new conductances. That is the Physical interface. Native is the
+// implementation on eqsim's own circuit solver; an ngspice backend or a chip
+// would be others. The trainer never sees the circuit's equations.
+//
+// # Phases and estimators
+//
+// Free: inputs set, outputs floating; equilibrium V0. Nudged with strength
+// beta: the outputs are pushed toward the target y, either by currents
+// beta*(y - V_out(V0)) held fixed (Kendall et al. 2020, NudgeCurrent) or by a
+// conductance beta to a source at y (Scellier 2024, NudgeConductance).
+// Clamped: outputs held at y (contrastive Hebbian learning) or at
+// V_out + eta*(y - V_out) (coupled learning).
+//
+// The gradient of the loss L = C(V0) = sum_k (V_out,k - y_k)^2 / 2 with respect
+// to a conductance G follows from the drops dV across it (EqProp theorem):
+//
+//	positive:  (dV(+b)^2 - dV(0)^2) / (2b)
+//	negative:  (dV(0)^2 - dV(-b)^2) / (2b)
+//	centered:  (dV(+b)^2 - dV(-b)^2) / (4b)
+//	chl:       (dV(clamped)^2 - dV(0)^2) / 2
+//	coupled:   (dV(coupled)^2 - dV(0)^2) / (2 eta)
+//
+// The centered estimate's bias is O(b^2), the one-sided ones' O(b).
+// Exact computes the same gradient by the adjoint method (one transposed
+// solve at the free equilibrium) and FiniteDifferences by differencing the
+// loss over conductances; both need the circuit and serve to check.
+//
+// Amplifiers between layers scale the network's energy layer by layer; the
+// factor by which a block's drop-squared difference must be multiplied to be
+// the gradient is the block's Scale, a calibration constant of the hardware
+// (the product of the squared voltage gains between the block and the
+// outputs), not an equation of the circuit.
+package eqprop

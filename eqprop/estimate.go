@@ -1,0 +1,148 @@
+package eqprop
+
+import (
+	"fmt"
+)
+
+// plan is what an estimator measures: the phase of the first measurement
+// (always a driven one), the phase of the second (nil: the free phase) and
+// the factor c that makes c*(dV1^2 - dV2^2) the estimate of dL/dG before
+// the block's Scale.
+type plan struct {
+	first, second *Phase
+	c             float64
+}
+
+// newPlan returns the plan of the named estimator with the settings of
+// cfg (defaults applied) toward target y. It panics on an unknown
+// estimator, which Config.Validate rules out.
+//
+// The signs follow from the EqProp theorem: the nudge pulls the outputs
+// toward the target, so for beta > 0 the nudged equilibrium minimises
+// E + beta*C (to first order in beta for the current nudge, whose
+// injected currents beta*(y - V_out) are minus beta times the gradient of C
+// at the free equilibrium) and
+//
+//	dL/dG = d/dbeta dE/dG = (dV(beta)^2 - dV(0)^2) / (2 beta) + O(beta)
+//
+// since dE/dG = dV^2/2 for a conductance G. Clamping the outputs (to y, or
+// a fraction eta of the way there) is a strong nudge in the same
+// direction; its factors 1/2 and 1/(2 eta) are conventions of CHL and
+// coupled learning, not limits.
+func newPlan(estimator string, cfg Config, y []float64) plan {
+	b := cfg.Beta
+	switch estimator {
+	case Positive:
+		return plan{first: &Phase{Kind: Nudged, Beta: b, Target: y}, c: 1 / (2 * b)}
+	case Negative:
+		// (dV(0)^2 - dV(-b)^2)/(2b) = -(dV(-b)^2 - dV(0)^2)/(2b).
+		return plan{first: &Phase{Kind: Nudged, Beta: -b, Target: y}, c: -1 / (2 * b)}
+	case Centered:
+		return plan{
+			first:  &Phase{Kind: Nudged, Beta: b, Target: y},
+			second: &Phase{Kind: Nudged, Beta: -b, Target: y},
+			c:      1 / (4 * b),
+		}
+	case CHL:
+		return plan{first: &Phase{Kind: Clamped, Target: y}, c: 0.5}
+	case CoupledL:
+		return plan{first: &Phase{Kind: Coupled, Eta: cfg.Eta, Target: y}, c: 1 / (2 * cfg.Eta)}
+	}
+	panic(fmt.Sprintf("eqprop: unknown estimator %q", estimator))
+}
+
+// relaxations returns the number of relaxations per sample of the
+// estimator, the free phase included.
+func (p plan) relaxations() int {
+	if p.second != nil {
+		return 3
+	}
+	return 2
+}
+
+// run relaxes net on features x through the free phase and the plan's
+// phases, writing the free-phase outputs into out and the plan's two
+// measurements into m1 and m2 (m2 is the free phase's when the plan has no
+// second phase). If net can Reset, it is reset first, so that the result
+// does not depend on what net relaxed before.
+func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64) error {
+	if r, ok := net.(Resetter); ok {
+		r.Reset()
+	}
+	net.SetInput(x)
+	if err := net.Relax(Phase{Kind: Free}); err != nil {
+		return fmt.Errorf("free phase: %w", err)
+	}
+	net.Measure(m2)
+	copy(out, m2.Outputs)
+	if err := net.Relax(*p.first); err != nil {
+		return fmt.Errorf("%s phase: %w", p.first.Kind, err)
+	}
+	net.Measure(m1)
+	if p.second != nil {
+		if err := net.Relax(*p.second); err != nil {
+			return fmt.Errorf("%s phase (beta %g): %w", p.second.Kind, p.second.Beta, err)
+		}
+		net.Measure(m2)
+	}
+	return nil
+}
+
+// Resetter is implemented by physical systems whose equilibria depend, to
+// within their solver's tolerance, on the state they relax from. Reset
+// makes the next free relaxation start from a fixed rest state instead of
+// the last equilibrium. The trainer resets before every sample, so that a
+// sample's measurements depend only on the sample and the conductances:
+// that is what makes training bit-identical for any number of workers and
+// across an interrupted and resumed run.
+type Resetter interface {
+	Reset()
+}
+
+// Gradient relaxes net on one sample (features x, target voltages y)
+// through the phases the estimator needs, the free phase first, and adds
+// its estimate of the loss gradient dL/dG in V^2/S, already multiplied by
+// each block's Scale, to dst[k] (Rows*Cols, row-major) for every block k.
+// The loss is L = sum_k (V_out,k - y_k)^2 / 2 at the free equilibrium.
+// Gradient writes the free-phase output voltages into out (len Outputs).
+//
+// The nudge kind is the one net was built with; cfg gives the estimator's
+// Beta and Eta (zero values meaning the defaults). Gradient panics if the
+// estimator is unknown or the lengths do not match; it returns an error
+// if a relaxation fails, and dst is then unchanged.
+func Gradient(dst [][]float64, out []float64, net Physical, estimator string, cfg Config, x, y []float64) error {
+	cfg = cfg.WithDefaults()
+	blocks := net.Blocks()
+	if len(dst) != len(blocks) || len(out) != net.Outputs() || len(y) != net.Outputs() || len(x) != net.Features() {
+		panic("eqprop: Gradient: bad lengths")
+	}
+	for k, b := range blocks {
+		if len(dst[k]) != b.Rows*b.Cols {
+			panic(fmt.Sprintf("eqprop: Gradient: dst[%d] has %d elements, want %d", k, len(dst[k]), b.Rows*b.Cols))
+		}
+	}
+	p := newPlan(estimator, cfg, y)
+	m1 := NewMeasurement(blocks, net.Outputs())
+	m2 := NewMeasurement(blocks, net.Outputs())
+	if err := p.run(out, m1, m2, net, x); err != nil {
+		return err
+	}
+	for k, b := range blocks {
+		addDropSquares(dst[k], b.Cols, p.c*b.Scale, m1.A[k], m1.B[k], m2.A[k], m2.B[k])
+	}
+	return nil
+}
+
+// addDropSquares adds c*((a1_i - b1_j)^2 - (a2_i - b2_j)^2) to dst[i*cols+j].
+// The difference is formed as (da_i - db_j)(sa_i - sb_j), with da, db the
+// differences and sa, sb the sums of the two measurements, which loses no
+// precision to the cancellation of two nearly equal squares.
+func addDropSquares(dst []float64, cols int, c float64, a1, b1, a2, b2 []float64) {
+	for i := range a1 {
+		da, sa := a1[i]-a2[i], a1[i]+a2[i]
+		row := dst[i*cols : (i+1)*cols]
+		for j := range row {
+			row[j] += c * (da - (b1[j] - b2[j])) * (sa - (b1[j] + b2[j]))
+		}
+	}
+}

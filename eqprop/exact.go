@@ -1,0 +1,190 @@
+package eqprop
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/solver"
+)
+
+// ExactGradient returns dL/dG in V^2/S for every block of n (flat,
+// row-major) of the loss L = sum_k (V_out,k - y_k)^2 / 2 at the free
+// equilibrium for features x. It uses the adjoint method, the circuit's
+// recurrent backpropagation: at the equilibrium the residual F(x, G) of
+// n.System() vanishes, so with J = dF/dx and the adjoint lambda solving
+//
+//	J^T lambda = dL/dx,
+//
+// the gradient is dL/dG = -lambda^T dF/dG. A conductance G between nodes a
+// and b adds G*(V_a - V_b) to the current leaving a and takes it from b,
+// so dL/dG = -(lambda_a - lambda_b)(V_a - V_b), with lambda zero at ground
+// and pinned nodes. J is dense and factorised by LU: this is a reference
+// for small and medium networks, not a training method.
+//
+// ExactGradient relaxes n's free phase on x. It panics if the lengths of x
+// or y are wrong, and returns an error if the relaxation fails, if an
+// output is not a free node or if J is singular.
+func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
+	if len(y) != n.Outputs() {
+		panic(fmt.Sprintf("eqprop: ExactGradient: %d targets, want %d", len(y), n.Outputs()))
+	}
+	n.SetInput(x)
+	if err := n.Relax(Phase{Kind: Free}); err != nil {
+		return nil, err
+	}
+	sys, xs := n.System()
+	size := sys.Size()
+	v := sys.VoltagesTo(nil, xs)
+	dl := make([]float64, size)
+	for k, name := range n.cfg.Outputs {
+		u := sys.Unknown(name)
+		if u < 0 {
+			return nil, fmt.Errorf("eqprop: output node %q is pinned", name)
+		}
+		i, _ := sys.NodeIndex(name)
+		dl[u] += v[i] - y[k]
+	}
+	jac := mat.NewDense(size, size, nil)
+	sys.Eval(make([]float64, size), jac, xs, nil)
+	var lu mat.LU
+	lu.Factorize(jac)
+	lambda := mat.NewVecDense(size, nil)
+	if err := lu.SolveVecTo(lambda, true, mat.NewVecDense(size, dl)); err != nil {
+		var c mat.Condition
+		if !errors.As(err, &c) || math.IsInf(float64(c), 1) {
+			return nil, fmt.Errorf("eqprop: adjoint solve: %w", err)
+		}
+		// An ill-conditioned but regular J still gives a usable lambda;
+		// the finite-difference check says how good.
+	}
+	// Per node: the adjoint of its voltage, zero where the node is pinned.
+	lam := make([]float64, len(v))
+	for _, name := range sys.Nodes() {
+		i, _ := sys.NodeIndex(name)
+		if u := sys.Unknown(name); u >= 0 {
+			lam[i] = lambda.AtVec(u)
+		}
+	}
+	grad := make([][]float64, len(n.blocks))
+	for k, b := range n.blocks {
+		g := make([]float64, b.Rows*b.Cols)
+		a, bb := n.free.aIdx[k], n.free.bIdx[k]
+		for i, ai := range a {
+			for j, bj := range bb {
+				g[i*b.Cols+j] = -(lam[ai] - lam[bj]) * (v[ai] - v[bj])
+			}
+		}
+		grad[k] = g
+	}
+	return grad, nil
+}
+
+// Param names one conductance: entry Index (row-major) of block Block.
+type Param struct{ Block, Index int }
+
+// fdSettings are the solver tolerances of finite differences: far
+// tighter than training's, so that the loss is smooth in G to near
+// float64 precision.
+var fdSettings = solver.Settings{VoltTol: 1e-15, CurrentTol: 1e-20, RelTol: 1e-13, NoSourceStepping: true}
+
+// central4 is the fourth-order central difference of the first
+// derivative, (f(-2h) - 8f(-h) + 8f(h) - f(2h)) / 12h. Its truncation error
+// is O(h^4), so a step of 1e-3 of the conductance leaves it some 1e-12
+// relative, below the rounding error of the loss.
+var central4 = fd.Formula{
+	Stencil:    []fd.Point{{Loc: -2, Coeff: 1.0 / 12}, {Loc: -1, Coeff: -8.0 / 12}, {Loc: 1, Coeff: 8.0 / 12}, {Loc: 2, Coeff: -1.0 / 12}},
+	Derivative: 1,
+	Step:       1e-3,
+}
+
+// FiniteDifferenceGradient returns, for each of params, the derivative of
+// the loss L = sum_k (V_out,k - y_k)^2 / 2 at the free equilibrium for
+// features x with respect to that conductance, by central differences
+// (gonum's diff/fd with a fourth-order stencil and a step of 1e-3 of the
+// conductance). Every evaluation re-solves the free phase with Newton's
+// method on the dense Jacobian and tolerances far tighter than training's,
+// starting from the unperturbed equilibrium. It is an independent check of
+// ExactGradient and of the estimators, for small numbers of parameters.
+//
+// The conductances are restored before it returns. It panics if a Param is
+// out of range and returns an error if a solve fails.
+func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]float64, error) {
+	if len(y) != n.Outputs() {
+		panic(fmt.Sprintf("eqprop: FiniteDifferenceGradient: %d targets, want %d", len(y), n.Outputs()))
+	}
+	n.SetInput(x)
+	if err := n.Relax(Phase{Kind: Free}); err != nil {
+		return nil, err
+	}
+	sys, xs := n.System()
+	x0 := append([]float64(nil), xs...)
+	sys.UpdatePins()
+	out := make([]int, len(n.cfg.Outputs))
+	for k, name := range n.cfg.Outputs {
+		out[k], _ = sys.NodeIndex(name)
+	}
+	v := make([]float64, len(sys.Nodes())+1)
+	var firstErr error
+	loss := func() float64 {
+		res, err := solver.Newton(sys, x0, &fdSettings)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return math.NaN()
+		}
+		sys.VoltagesTo(v, res.X)
+		l := 0.0
+		for k, i := range out {
+			d := v[i] - y[k]
+			l += d * d / 2
+		}
+		return l
+	}
+	d := make([]float64, len(params))
+	for p, prm := range params {
+		g := n.conductance(prm)
+		g0 := *g
+		f := func(gi float64) float64 {
+			*g = gi
+			return loss()
+		}
+		d[p] = fd.Derivative(f, g0, &fd.Settings{Formula: central4, Step: central4.Step * math.Abs(g0)})
+		*g = g0
+		if firstErr != nil {
+			break
+		}
+	}
+	n.refreshAll()
+	if firstErr != nil {
+		return nil, fmt.Errorf("eqprop: finite differences: %w", firstErr)
+	}
+	return d, nil
+}
+
+// conductance returns a pointer to the conductance p names.
+func (n *Native) conductance(p Param) *float64 {
+	if p.Block < 0 || p.Block >= len(n.blocks) {
+		panic(fmt.Sprintf("eqprop: block %d out of range [0, %d)", p.Block, len(n.blocks)))
+	}
+	b := n.blocks[p.Block]
+	if p.Index < 0 || p.Index >= b.Rows*b.Cols {
+		panic(fmt.Sprintf("eqprop: index %d out of range [0, %d) of block %q", p.Index, b.Rows*b.Cols, b.Name))
+	}
+	if x := n.cross[p.Block]; x != nil {
+		raw := x.G.RawMatrix()
+		return &raw.Data[(p.Index/b.Cols)*raw.Stride+p.Index%b.Cols]
+	}
+	return &n.res[p.Block].G
+}
+
+// refreshAll tells every replica's solvers that conductances changed.
+func (n *Native) refreshAll() {
+	for _, r := range *n.replicas {
+		r.refresh()
+	}
+}

@@ -1,0 +1,486 @@
+package eqprop
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/solver"
+)
+
+// NativeConfig says which parts of a circuit are its inputs and outputs.
+type NativeConfig struct {
+	// Input is the name of the circuit.Input element the features drive.
+	Input string
+	// Outputs are the names of the output nodes.
+	Outputs []string
+	// Nudge is how nudged phases push the outputs.
+	Nudge NudgeKind
+}
+
+// Names of the elements Native adds to a circuit to nudge and clamp its
+// outputs; k is the output's index.
+const (
+	nudgeCurrent = "eqprop.I[%d]" // current source into output k
+	nudgeRes     = "eqprop.G[%d]" // conductance from output k to its target node
+	nudgeSrc     = "eqprop.Y[%d]" // source holding the target node
+	nudgeNode    = "eqprop.y[%d]" // target node
+	clampSrc     = "eqprop.C[%d]" // source clamping output k
+)
+
+// Native is a Physical backed by eqsim's circuit solver: the layered fast
+// path where the network is layered, Newton's method otherwise.
+type Native struct {
+	base   *circuit.Circuit // the user's circuit, shared conductances
+	cfg    NativeConfig
+	blocks []Block
+	// Per block: the crossbar or resistor.
+	cross []*circuit.Crossbar
+	res   []*circuit.Resistor
+
+	free  *phaseSystem // free and nudged phases
+	clamp *phaseSystem // clamped and coupled phases, built on first use
+	last  *phaseSystem // the system of the last relaxation
+
+	input   *circuit.Input // in free's circuit
+	x0      []float64      // last free equilibrium
+	vout    []float64      // outputs at the last free equilibrium
+	relaxed bool
+	cold    bool // the next free phase starts from 0 V (see Reset)
+	// replicas lists every Native sharing these conductances, so that
+	// Program can tell all their solvers.
+	replicas *[]*Native
+}
+
+// phaseSystem is one compiled copy of the circuit with its solver.
+type phaseSystem struct {
+	c       *circuit.Circuit
+	sys     *circuit.System
+	layered *solver.Layered // nil: use Newton
+	x       []float64       // last solution
+	v       []float64       // node voltages at x
+	input   *circuit.Input
+	isrc    []*circuit.ISource
+	gres    []*circuit.Resistor
+	ysrc    []*circuit.VSource
+	clamps  []*circuit.VSource
+	outIdx  []int   // node index of every output
+	aIdx    [][]int // per block: node indices of side A
+	bIdx    [][]int // per block: node indices of side B
+	// fromFree maps, for the clamped system, each unknown to the free
+	// system's unknown of the same name, or -1 (a clamped output), so that
+	// clamped phases start from the free equilibrium.
+	fromFree []int
+	xfree    []float64 // the mapped free equilibrium
+}
+
+// NewNative returns a Physical for circuit c. It shares c's trainable
+// conductances (Program writes into c) and copies everything else. The
+// trainable blocks are c's trainable crossbars and resistors in element
+// order.
+func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
+	n := &Native{base: c, cfg: cfg}
+	_, ok := c.Element(cfg.Input).(*circuit.Input)
+	if !ok {
+		return nil, fmt.Errorf("eqprop: no input element %q", cfg.Input)
+	}
+	if len(cfg.Outputs) == 0 {
+		return nil, fmt.Errorf("eqprop: no output nodes")
+	}
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Crossbar:
+			if e.Trainable {
+				r, cc := e.G.Dims()
+				n.blocks = append(n.blocks, Block{Name: e.Name, Rows: r, Cols: cc, Scale: 1})
+				n.cross = append(n.cross, e)
+				n.res = append(n.res, nil)
+			}
+		case *circuit.Resistor:
+			if e.Trainable {
+				n.blocks = append(n.blocks, Block{Name: e.Name, Rows: 1, Cols: 1, Scale: 1})
+				n.cross = append(n.cross, nil)
+				n.res = append(n.res, e)
+			}
+		}
+	}
+	if len(n.blocks) == 0 {
+		return nil, fmt.Errorf("eqprop: the circuit has no trainable conductances")
+	}
+	var err error
+	if n.free, err = n.build(false); err != nil {
+		return nil, err
+	}
+	n.input = n.free.input
+	n.vout = make([]float64, len(cfg.Outputs))
+	n.x0 = make([]float64, n.free.sys.Size())
+	n.replicas = &[]*Native{n}
+	n.scales()
+	return n, nil
+}
+
+// build compiles a copy of the base circuit that shares its conductances,
+// with the nudge elements (clamp false) or clamping sources (clamp true)
+// on the outputs.
+func (n *Native) build(clamp bool) (*phaseSystem, error) {
+	p := &phaseSystem{}
+	c := *n.base
+	c.Elements = make([]circuit.Element, 0, len(n.base.Elements)+3*len(n.cfg.Outputs))
+	for _, e := range n.base.Elements {
+		// Sources get copies so that replicas can drive them independently;
+		// conductances stay shared.
+		switch e := e.(type) {
+		case *circuit.Input:
+			cp := *e
+			cp.Values = append([]float64(nil), e.Values...)
+			if e.Name == n.cfg.Input {
+				p.input = &cp
+			}
+			c.Elements = append(c.Elements, &cp)
+		case *circuit.VSource:
+			cp := *e
+			c.Elements = append(c.Elements, &cp)
+		case *circuit.ISource:
+			cp := *e
+			c.Elements = append(c.Elements, &cp)
+		default:
+			c.Elements = append(c.Elements, e)
+		}
+	}
+	for k, out := range n.cfg.Outputs {
+		switch {
+		case clamp:
+			v := &circuit.VSource{Name: fmt.Sprintf(clampSrc, k), Nodes: [2]string{out, circuit.Ground}}
+			p.clamps = append(p.clamps, v)
+			c.Elements = append(c.Elements, v)
+		case n.cfg.Nudge == NudgeCurrent:
+			i := &circuit.ISource{Name: fmt.Sprintf(nudgeCurrent, k), Nodes: [2]string{circuit.Ground, out}}
+			p.isrc = append(p.isrc, i)
+			c.Elements = append(c.Elements, i)
+		default:
+			y := fmt.Sprintf(nudgeNode, k)
+			r := &circuit.Resistor{Name: fmt.Sprintf(nudgeRes, k), Nodes: [2]string{out, y}}
+			v := &circuit.VSource{Name: fmt.Sprintf(nudgeSrc, k), Nodes: [2]string{y, circuit.Ground}}
+			p.gres = append(p.gres, r)
+			p.ysrc = append(p.ysrc, v)
+			c.Elements = append(c.Elements, r, v)
+		}
+	}
+	sys, err := circuit.Compile(&c)
+	if err != nil {
+		return nil, err
+	}
+	p.c, p.sys = &c, sys
+	if l, err := solver.NewLayered(sys); err == nil {
+		p.layered = l
+	}
+	p.x = make([]float64, sys.Size())
+	p.v = make([]float64, len(sys.Nodes())+1)
+	for _, out := range n.cfg.Outputs {
+		i, ok := sys.NodeIndex(out)
+		if !ok || i == 0 {
+			return nil, fmt.Errorf("eqprop: no output node %q", out)
+		}
+		p.outIdx = append(p.outIdx, i)
+	}
+	idx := func(names []string) []int {
+		r := make([]int, len(names))
+		for k, nm := range names {
+			r[k], _ = sys.NodeIndex(nm)
+		}
+		return r
+	}
+	for k := range n.blocks {
+		if x := n.cross[k]; x != nil {
+			p.aIdx = append(p.aIdx, idx(x.From))
+			p.bIdx = append(p.bIdx, idx(x.To))
+		} else {
+			r := n.res[k]
+			p.aIdx = append(p.aIdx, idx(r.Nodes[:1]))
+			p.bIdx = append(p.bIdx, idx(r.Nodes[1:]))
+		}
+	}
+	return p, nil
+}
+
+// scales sets each block's Scale from the amplifiers between it and the
+// outputs: every node gets an energy weight, 1 at the outputs, equal
+// across a conductance between free nodes and multiplied by Gain^2 from an
+// amplifier's To side to its From side; a block's Scale is the weight of
+// its free side.
+func (n *Native) scales() {
+	sys := n.free.sys
+	w := map[int]float64{}
+	for _, i := range n.free.outIdx {
+		w[i] = 1
+	}
+	free := func(i int) bool { return i != 0 && !sys.IsPinned(i) }
+	for changed := true; changed; {
+		changed = false
+		set := func(i int, v float64) {
+			if _, ok := w[i]; !ok && free(i) {
+				w[i] = v
+				changed = true
+			}
+		}
+		for _, e := range n.base.Elements {
+			switch e := e.(type) {
+			case *circuit.Crossbar:
+				var known float64
+				found := false
+				for _, side := range [][]string{e.From, e.To} {
+					for _, nm := range side {
+						i, _ := sys.NodeIndex(nm)
+						if v, ok := w[i]; ok && !found {
+							known, found = v, true
+						}
+					}
+				}
+				if found {
+					for _, side := range [][]string{e.From, e.To} {
+						for _, nm := range side {
+							i, _ := sys.NodeIndex(nm)
+							set(i, known)
+						}
+					}
+				}
+			case *circuit.Resistor:
+				a, _ := sys.NodeIndex(e.Nodes[0])
+				b, _ := sys.NodeIndex(e.Nodes[1])
+				if v, ok := w[a]; ok {
+					set(b, v)
+				}
+				if v, ok := w[b]; ok {
+					set(a, v)
+				}
+			case *circuit.Amplifier:
+				for k := range e.From {
+					from, _ := sys.NodeIndex(e.From[k])
+					to, _ := sys.NodeIndex(e.To[k])
+					if v, ok := w[to]; ok {
+						set(from, v*e.Gain*e.Gain)
+					}
+				}
+			}
+		}
+	}
+	for k := range n.blocks {
+		s := 0.0
+		for _, side := range [][]int{n.free.aIdx[k], n.free.bIdx[k]} {
+			for _, i := range side {
+				if v, ok := w[i]; ok && v > s {
+					s = v
+				}
+			}
+		}
+		if s == 0 {
+			s = 1
+		}
+		n.blocks[k].Scale = s
+	}
+}
+
+// Features returns the number of input features.
+func (n *Native) Features() int { return len(n.input.Values) }
+
+// Outputs returns the number of output nodes.
+func (n *Native) Outputs() int { return len(n.cfg.Outputs) }
+
+// Blocks describes the trainable conductances.
+func (n *Native) Blocks() []Block { return n.blocks }
+
+// SetInput sets the input features.
+func (n *Native) SetInput(x []float64) {
+	if len(x) != len(n.input.Values) {
+		panic(fmt.Sprintf("eqprop: %d features, want %d", len(x), len(n.input.Values)))
+	}
+	copy(n.input.Values, x)
+	if n.clamp != nil {
+		copy(n.clamp.input.Values, x)
+	}
+	n.relaxed = false
+}
+
+// Relax drives the outputs as p says and settles the circuit.
+func (n *Native) Relax(p Phase) error {
+	if p.Kind != Free && !n.relaxed {
+		panic("eqprop: a " + p.Kind.String() + " phase before the free phase")
+	}
+	if p.Kind != Free && len(p.Target) != len(n.cfg.Outputs) {
+		panic("eqprop: target length differs from the number of outputs")
+	}
+	ps := n.free
+	switch p.Kind {
+	case Free:
+		n.setNudge(0, nil)
+	case Nudged:
+		n.setNudge(p.Beta, p.Target)
+	case Clamped, Coupled:
+		if n.clamp == nil {
+			c, err := n.build(true)
+			if err != nil {
+				return err
+			}
+			copy(c.input.Values, n.input.Values)
+			c.fromFree = make([]int, c.sys.Size())
+			for u := range c.fromFree {
+				c.fromFree[u] = n.free.sys.Unknown(c.sys.UnknownName(u))
+			}
+			c.xfree = make([]float64, c.sys.Size())
+			n.clamp = c
+		}
+		ps = n.clamp
+		for k, v := range ps.clamps {
+			if p.Kind == Clamped {
+				v.V = p.Target[k]
+			} else {
+				v.V = n.vout[k] + p.Eta*(p.Target[k]-n.vout[k])
+			}
+		}
+	}
+	// Nudged and clamped phases start from the free equilibrium, the free
+	// phase from the last sample's (a warm start for nearby inputs) or,
+	// after Reset, from 0 V.
+	x0 := n.x0
+	switch {
+	case ps == n.clamp:
+		x0 = ps.xfree
+		for u, k := range ps.fromFree {
+			x0[u] = 0
+			if k >= 0 {
+				x0[u] = n.x0[k]
+			}
+		}
+	case p.Kind == Free && n.cold:
+		x0 = nil
+	}
+	if err := ps.solve(x0); err != nil {
+		return err
+	}
+	n.last = ps
+	if p.Kind == Free {
+		copy(n.x0, ps.x)
+		for k, i := range ps.outIdx {
+			n.vout[k] = ps.v[i]
+		}
+		n.relaxed = true
+		n.cold = false
+	}
+	return nil
+}
+
+// Reset makes the next free relaxation start from 0 V rather than from the
+// last free equilibrium. Equilibria are then a function of the inputs and
+// conductances alone, not of what was relaxed before (see Resetter).
+func (n *Native) Reset() { n.cold = true }
+
+// setNudge sets the free system's nudge elements to strength beta toward y.
+func (n *Native) setNudge(beta float64, y []float64) {
+	f := n.free
+	for k := range n.cfg.Outputs {
+		t := 0.0
+		if y != nil {
+			t = y[k]
+		}
+		if n.cfg.Nudge == NudgeCurrent {
+			f.isrc[k].I = beta * (t - n.vout[k])
+			if y == nil {
+				f.isrc[k].I = 0
+			}
+		} else {
+			f.gres[k].G = beta
+			f.ysrc[k].V = t
+		}
+	}
+}
+
+func (p *phaseSystem) solve(x0 []float64) error {
+	var err error
+	if p.layered != nil {
+		_, err = p.layered.SolveTo(p.x, x0)
+	}
+	if p.layered == nil || err != nil {
+		p.sys.UpdatePins()
+		var res solver.Result
+		res, err = solver.Newton(p.sys, x0, &solver.Settings{NoSourceStepping: true})
+		copy(p.x, res.X)
+	}
+	if err != nil {
+		return err
+	}
+	p.sys.VoltagesTo(p.v, p.x)
+	return nil
+}
+
+// Measure reads the last equilibrium.
+func (n *Native) Measure(m *Measurement) {
+	p := n.last
+	if p == nil {
+		panic("eqprop: Measure before Relax")
+	}
+	for k, i := range p.outIdx {
+		m.Outputs[k] = p.v[i]
+	}
+	for k := range n.blocks {
+		for i, j := range p.aIdx[k] {
+			m.A[k][i] = p.v[j]
+		}
+		for i, j := range p.bIdx[k] {
+			m.B[k][i] = p.v[j]
+		}
+	}
+}
+
+// ConductancesTo copies block k's conductances into dst.
+func (n *Native) ConductancesTo(dst []float64, k int) {
+	if x := n.cross[k]; x != nil {
+		r, c := x.G.Dims()
+		mat.NewDense(r, c, dst).Copy(x.G)
+		return
+	}
+	dst[0] = n.res[k].G
+}
+
+// Program writes block k's conductances. Every replica sees them; none
+// may be relaxing meanwhile.
+func (n *Native) Program(k int, g []float64) {
+	if x := n.cross[k]; x != nil {
+		r, c := x.G.Dims()
+		x.G.Copy(mat.NewDense(r, c, g))
+	} else {
+		n.res[k].G = g[0]
+	}
+	for _, r := range *n.replicas {
+		r.refresh()
+	}
+}
+
+// refresh tells the solvers that conductances changed.
+func (n *Native) refresh() {
+	for _, p := range []*phaseSystem{n.free, n.clamp} {
+		if p != nil && p.layered != nil {
+			p.layered.Refresh()
+		}
+	}
+}
+
+// Clone returns a replica sharing the conductances.
+func (n *Native) Clone() (Physical, error) {
+	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, cross: n.cross, res: n.res, replicas: n.replicas}
+	var err error
+	if m.free, err = m.build(false); err != nil {
+		return nil, err
+	}
+	m.input = m.free.input
+	m.vout = make([]float64, len(n.cfg.Outputs))
+	m.x0 = make([]float64, m.free.sys.Size())
+	*n.replicas = append(*n.replicas, m)
+	return m, nil
+}
+
+// System returns the compiled circuit of the free and nudged phases and
+// the unknowns of the last free equilibrium, for exact gradients. The
+// nudge elements (current sources or conductances into the outputs) keep
+// the values of the last relaxation: zero after a free phase.
+func (n *Native) System() (*circuit.System, []float64) { return n.free.sys, n.x0 }

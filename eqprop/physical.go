@@ -1,0 +1,138 @@
+package eqprop
+
+// PhaseKind says how the outputs are driven while the system relaxes.
+type PhaseKind int
+
+const (
+	// Free leaves the outputs floating.
+	Free PhaseKind = iota
+	// Nudged pushes the outputs toward the target with strength Beta, in
+	// the manner of the system's nudge kind.
+	Nudged
+	// Clamped holds every output at the target voltage (contrastive
+	// Hebbian learning).
+	Clamped
+	// Coupled holds every output at V_out + Eta*(y - V_out), V_out from the
+	// last free equilibrium (coupled learning).
+	Coupled
+)
+
+func (k PhaseKind) String() string {
+	switch k {
+	case Free:
+		return "free"
+	case Nudged:
+		return "nudged"
+	case Clamped:
+		return "clamped"
+	case Coupled:
+		return "coupled"
+	}
+	return "unknown"
+}
+
+// NudgeKind says how a nudged phase pushes the outputs.
+type NudgeKind int
+
+const (
+	// NudgeCurrent injects currents Beta*(y - V_out) into the outputs, V_out
+	// from the last free equilibrium, held fixed while the system relaxes
+	// (Kendall et al. 2020). Beta is in siemens.
+	NudgeCurrent NudgeKind = iota
+	// NudgeConductance joins every output through a conductance Beta
+	// siemens to a source at its target (Scellier 2024). It adds
+	// Beta/2*||V_out - y||^2 to the energy.
+	NudgeConductance
+)
+
+func (k NudgeKind) String() string {
+	if k == NudgeConductance {
+		return "conductance"
+	}
+	return "current"
+}
+
+// Phase describes one relaxation.
+type Phase struct {
+	Kind PhaseKind
+	// Beta is the nudge strength in siemens for Nudged phases; it may be
+	// negative.
+	Beta float64
+	// Eta is the coupling factor of Coupled phases, dimensionless.
+	Eta float64
+	// Target holds the target voltage of every output, in volts.
+	Target []float64
+}
+
+// Block describes a block of trainable conductances: a Rows×Cols matrix,
+// row-major, whose entry (i, j) joins side A node i to side B node j. A
+// single trainable resistor is a 1×1 block.
+type Block struct {
+	Name       string
+	Rows, Cols int
+	// Scale multiplies the block's drop-squared differences to make them
+	// the loss gradient: the product of the squared voltage gains of the
+	// amplifiers between the block and the outputs (1 without amplifiers).
+	Scale float64
+}
+
+// Measurement is what can be read off a system at equilibrium.
+type Measurement struct {
+	// Outputs are the output voltages in volts.
+	Outputs []float64
+	// A and B hold, for every block, the voltages of its two sides: the
+	// drop across conductance (i, j) of block k is A[k][i] - B[k][j] volts.
+	// A crossbar's drop matrix is the difference of two vectors, so the
+	// measurement stores the vectors, not Rows×Cols drops.
+	A, B [][]float64
+}
+
+// NewMeasurement returns a Measurement sized for blocks and nOut outputs.
+func NewMeasurement(blocks []Block, nOut int) *Measurement {
+	m := &Measurement{Outputs: make([]float64, nOut), A: make([][]float64, len(blocks)), B: make([][]float64, len(blocks))}
+	for k, b := range blocks {
+		m.A[k] = make([]float64, b.Rows)
+		m.B[k] = make([]float64, b.Cols)
+	}
+	return m
+}
+
+// CopyFrom makes m a copy of src, which must have the same shape.
+func (m *Measurement) CopyFrom(src *Measurement) {
+	copy(m.Outputs, src.Outputs)
+	for k := range m.A {
+		copy(m.A[k], src.A[k])
+		copy(m.B[k], src.B[k])
+	}
+}
+
+// Physical is a network that learns, seen only through what can be set and
+// measured on it. Implementations are not safe for concurrent use; Clone
+// gives a replica for another goroutine that shares the conductances.
+type Physical interface {
+	// Features returns the number of input features and Outputs the number
+	// of output nodes.
+	Features() int
+	Outputs() int
+	// Blocks describes the trainable conductances.
+	Blocks() []Block
+	// SetInput sets the input features (dimensionless; the system maps
+	// them to voltages).
+	SetInput(x []float64)
+	// Relax drives the outputs as p says and lets the system settle. The
+	// first relaxation after SetInput must be Free; the others start from
+	// that free equilibrium. It returns an error if the system does not
+	// settle.
+	Relax(p Phase) error
+	// Measure reads the equilibrium of the last Relax into m.
+	Measure(m *Measurement)
+	// ConductancesTo copies the conductances of block k, in siemens, into
+	// dst (Rows*Cols, row-major).
+	ConductancesTo(dst []float64, k int)
+	// Program writes the conductances of block k, in siemens. Clones see
+	// the change; Program must not run while a clone relaxes.
+	Program(k int, g []float64)
+	// Clone returns a replica with its own inputs, outputs drive and
+	// workspace that shares the conductances with the receiver.
+	Clone() (Physical, error)
+}

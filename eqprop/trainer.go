@@ -1,0 +1,421 @@
+package eqprop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/eqsim/eqsim/eqprop/dataset"
+)
+
+// Trainer trains a Physical network by mini-batch stochastic gradient
+// descent on its conductances, with the gradient estimated by
+// Equilibrium Propagation (or CHL, or coupled learning) from measurements
+// only. After each mini-batch of m samples every conductance of block k
+// moves as
+//
+//	G <- clip(G - lr_k * grad / m, GMin, GMax),
+//
+// grad being the estimate summed over the batch (so the step follows the
+// mean gradient and the learning rate does not depend on the batch size)
+// and lr_k the block's learning rate (Config.LearningRates by block name,
+// else Config.LearningRate).
+//
+// The samples of a batch relax in parallel on Config.Workers replicas of
+// the network (Physical.Clone). Each worker only relaxes and records the
+// measurements of the samples it takes; one goroutine then reduces them in
+// sample order. With a network that implements Resetter, which the
+// trainer resets before every sample, the result is bit for bit the same
+// for any number of workers, and an interrupted epoch resumed from State
+// ends where the uninterrupted one would.
+//
+// A Trainer is not safe for concurrent use.
+type Trainer struct {
+	cfg    Config
+	reps   []Physical // reps[0] is the network given to NewTrainer
+	blocks []Block
+	nOut   int
+	lr     []float64 // per block
+	est    plan      // with a nil Target; each slot has its own
+
+	slots []slot
+	// Per block: conductances (the trainer's copy of what is programmed),
+	// the gradient and the reduction's work space.
+	g, grad  [][]float64
+	p, q     [][]float64 // 2*BatchSize x Rows and 2*BatchSize x Cols
+	row, col [][]float64
+
+	epoch, batch int
+	lossSum      float64
+	errs, seen   int
+}
+
+// slot holds one sample of a batch: its target and what its relaxations
+// measured.
+type slot struct {
+	x      []float64
+	y      []float64
+	label  int
+	plan   plan
+	out    []float64
+	m1, m2 *Measurement
+	err    error
+}
+
+// EpochStats summarises an epoch of training.
+type EpochStats struct {
+	// Epoch is the number of the epoch, counting from 1.
+	Epoch int
+	// TrainLoss is the mean over the epoch's samples of the free-phase
+	// loss sum_k (V_out,k - y_k)^2 / 2 in V^2, and TrainError the fraction
+	// of them misclassified, both measured before each batch's update.
+	TrainLoss, TrainError float64
+	// Samples is the number of samples of the epoch seen so far.
+	Samples int
+	// Seconds is the wall time of this call to Epoch and
+	// SamplesPerSecond the samples it trained on per second.
+	Seconds, SamplesPerSecond float64
+}
+
+// NewTrainer returns a trainer of net with the settings cfg (zero fields
+// meaning their defaults). It makes cfg.Workers-1 clones of net. It
+// returns an error if cfg is invalid, names learning rates of blocks net
+// does not have, or its readout does not fit net's outputs.
+func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Trainer{cfg: cfg, reps: []Physical{net}, blocks: net.Blocks(), nOut: net.Outputs()}
+	if cfg.Readout.Differential && t.nOut%2 != 0 {
+		return nil, fmt.Errorf("eqprop: a differential readout needs an even number of outputs, not %d", t.nOut)
+	}
+	for name := range cfg.LearningRates {
+		found := false
+		for _, b := range t.blocks {
+			found = found || b.Name == name
+		}
+		if !found {
+			return nil, fmt.Errorf("eqprop: learning rate for %q: the network has no such block", name)
+		}
+	}
+	for _, b := range t.blocks {
+		lr, ok := cfg.LearningRates[b.Name]
+		if !ok {
+			lr = cfg.LearningRate
+		}
+		t.lr = append(t.lr, lr)
+		t.g = append(t.g, make([]float64, b.Rows*b.Cols))
+		t.grad = append(t.grad, make([]float64, b.Rows*b.Cols))
+		t.p = append(t.p, make([]float64, 2*cfg.BatchSize*b.Rows))
+		t.q = append(t.q, make([]float64, 2*cfg.BatchSize*b.Cols))
+		t.row = append(t.row, make([]float64, b.Rows))
+		t.col = append(t.col, make([]float64, b.Cols))
+	}
+	for k := range t.blocks {
+		net.ConductancesTo(t.g[k], k)
+	}
+	for range cfg.Workers - 1 {
+		r, err := net.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("eqprop: cloning the network: %w", err)
+		}
+		t.reps = append(t.reps, r)
+	}
+	t.est = newPlan(cfg.Estimator, cfg, nil)
+	t.slots = make([]slot, cfg.BatchSize)
+	for i := range t.slots {
+		s := &t.slots[i]
+		s.y = make([]float64, t.nOut)
+		s.out = make([]float64, t.nOut)
+		s.m1 = NewMeasurement(t.blocks, t.nOut)
+		s.m2 = NewMeasurement(t.blocks, t.nOut)
+		s.plan = newPlan(cfg.Estimator, cfg, s.y)
+	}
+	return t, nil
+}
+
+// Config returns the trainer's settings, defaults applied.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// check returns an error if set does not fit the network and readout.
+func (t *Trainer) check(set *dataset.Set) error {
+	if set.Features != t.reps[0].Features() {
+		return fmt.Errorf("eqprop: data set %q has %d features, the network %d inputs", set.Name, set.Features, t.reps[0].Features())
+	}
+	if c := t.cfg.Readout.Classes(t.nOut); set.Classes > c {
+		return fmt.Errorf("eqprop: data set %q has %d classes, the readout of %d outputs only %d", set.Name, set.Classes, t.nOut, c)
+	}
+	return nil
+}
+
+// permutation returns the order of the samples in epoch e (0-based).
+func (t *Trainer) permutation(e, n int) []int {
+	return rand.New(rand.NewPCG(t.cfg.Seed, uint64(e))).Perm(n)
+}
+
+// Epoch runs the current epoch over train, or resumes it at State().Batch:
+// the samples shuffled by a PCG seeded from (Config.Seed, epoch), cut into
+// batches of Config.BatchSize (the last one may be smaller), each relaxed
+// and followed by an update. progress, if not nil, is called after every
+// batch with the samples of the epoch done and their total.
+//
+// If ctx is cancelled, Epoch stops after the current batch and returns the
+// statistics so far with ctx.Err(); State is then consistent, and a fresh
+// Trainer given it by Restore continues to the identical result. A failed
+// relaxation stops the epoch before the batch's update, with an error
+// naming the sample.
+func (t *Trainer) Epoch(ctx context.Context, train *dataset.Set, progress func(done, total int)) (EpochStats, error) {
+	start := time.Now()
+	if err := t.check(train); err != nil {
+		return EpochStats{}, err
+	}
+	n, bs := train.Len(), t.cfg.BatchSize
+	nb := (n + bs - 1) / bs
+	if t.batch > nb {
+		return EpochStats{}, fmt.Errorf("eqprop: state is at batch %d of an epoch of %d batches", t.batch, nb)
+	}
+	perm := t.permutation(t.epoch, n)
+	trained := 0
+	stats := func() EpochStats {
+		sec := time.Since(start).Seconds()
+		s := EpochStats{Epoch: t.epoch + 1, Samples: t.seen, Seconds: sec}
+		if t.seen > 0 {
+			s.TrainLoss = t.lossSum / float64(t.seen)
+			s.TrainError = float64(t.errs) / float64(t.seen)
+		}
+		if sec > 0 {
+			s.SamplesPerSecond = float64(trained) / sec
+		}
+		return s
+	}
+	for t.batch < nb {
+		if err := ctx.Err(); err != nil {
+			return stats(), err
+		}
+		lo, hi := t.batch*bs, min((t.batch+1)*bs, n)
+		slots := t.slots[:hi-lo]
+		for i := range slots {
+			s := &slots[i]
+			s.x = train.Sample(perm[lo+i])
+			s.label = train.Labels[perm[lo+i]]
+			t.cfg.Readout.TargetTo(s.y, s.label)
+		}
+		t.relax(slots)
+		for i := range slots {
+			if err := slots[i].err; err != nil {
+				return stats(), fmt.Errorf("eqprop: epoch %d, sample %d: %w", t.epoch+1, perm[lo+i], err)
+			}
+		}
+		for i := range slots {
+			s := &slots[i]
+			t.lossSum += loss(s.out, s.y)
+			if t.cfg.Readout.Predict(s.out) != s.label {
+				t.errs++
+			}
+		}
+		t.update(slots)
+		t.seen += len(slots)
+		trained += len(slots)
+		t.batch++
+		if progress != nil {
+			progress(hi, n)
+		}
+	}
+	st := stats()
+	t.epoch++
+	t.batch, t.lossSum, t.errs, t.seen = 0, 0, 0, 0
+	return st, nil
+}
+
+// loss returns sum_k (out_k - y_k)^2 / 2.
+func loss(out, y []float64) float64 {
+	l := 0.0
+	for k, v := range out {
+		d := v - y[k]
+		l += d * d / 2
+	}
+	return l
+}
+
+// relax runs every slot's relaxations on the replicas in parallel. Which
+// replica takes which slot does not matter: each slot's measurements
+// depend only on its sample and the conductances.
+func (t *Trainer) relax(slots []slot) {
+	t.parallel(len(slots), func(r, i int) {
+		s := &slots[i]
+		s.err = s.plan.run(s.out, s.m1, s.m2, t.reps[r], s.x)
+	})
+}
+
+// parallel calls f(r, i) for every i in [0, n), spreading the calls over
+// the replicas: no two calls with the same r run at once.
+func (t *Trainer) parallel(n int, f func(r, i int)) {
+	w := min(len(t.reps), n)
+	if w <= 1 {
+		for i := range n {
+			f(0, i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for r := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(r, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// update reduces the batch's measurements in sample order into the
+// gradient of every block and programs the new conductances.
+//
+// For conductance (i, j) and one sample, the estimate is
+// c*((a_i - b_j)^2 - (a'_i - b'_j)^2) with a, b the side voltages of the
+// first measurement and a', b' of the second. Written with the
+// differences da = a - a', db = b - b' and sums sa = a + a', sb = b + b',
+// it is c*(da_i - db_j)(sa_i - sb_j) = c*(da_i sa_i + db_j sb_j - da_i sb_j -
+// sa_i db_j): a row term, a column term and two rank-one products. Summed
+// over a batch of m samples, the products are one matrix product
+// [DA; SA]^T [SB; DB] with inner dimension 2m, which BLAS does far faster
+// than a loop over every conductance per sample. Where a side does not
+// move between the two phases (inputs pinned by sources), its
+// differences vanish and half the product is skipped.
+func (t *Trainer) update(slots []slot) {
+	m := len(slots)
+	for k, b := range t.blocks {
+		R, C := b.Rows, b.Cols
+		// P is R x 2m, [DA^T SA^T]; Q is 2m x C, [SB; DB]. P is stored
+		// transposed so that the product runs row by row of the result,
+		// which stays in cache.
+		p, q, row, col := t.p[k], t.q[k], t.row[k], t.col[k]
+		clear(row)
+		clear(col)
+		movesA, movesB := false, false
+		for s := range slots {
+			a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+			for i := range R {
+				da, sa := a1[i]-a2[i], a1[i]+a2[i]
+				p[i*2*m+s], p[i*2*m+m+s] = da, sa
+				row[i] += da * sa
+				movesA = movesA || da != 0
+			}
+			b1, b2 := slots[s].m1.B[k], slots[s].m2.B[k]
+			sb, db := q[s*C:(s+1)*C], q[(m+s)*C:(m+s+1)*C]
+			for j := range C {
+				db[j] = b1[j] - b2[j]
+				sb[j] = b1[j] + b2[j]
+				col[j] += db[j] * sb[j]
+				movesB = movesB || db[j] != 0
+			}
+		}
+		// grad = -(DA^T SB + SA^T DB), skipping the half of the inner
+		// dimension whose differences are all zero.
+		lo, hi := 0, 2*m
+		switch {
+		case !movesA && !movesB:
+			lo, hi = 0, 0
+		case !movesA:
+			lo = m
+		case !movesB:
+			hi = m
+		}
+		grad := t.grad[k]
+		if lo == hi {
+			clear(grad)
+		} else {
+			blas64.Gemm(blas.NoTrans, blas.NoTrans, -1,
+				blas64.General{Rows: R, Cols: hi - lo, Stride: 2 * m, Data: p[lo:]},
+				blas64.General{Rows: hi - lo, Cols: C, Stride: C, Data: q[lo*C : hi*C]},
+				0, blas64.General{Rows: R, Cols: C, Stride: C, Data: grad})
+		}
+		step := t.lr[k] * t.est.c * b.Scale / float64(m)
+		g, gmin, gmax := t.g[k], t.cfg.GMin, t.cfg.GMax
+		for i := range R {
+			ri := row[i]
+			gr, gg := grad[i*C:(i+1)*C], g[i*C:(i+1)*C]
+			for j, x := range gr {
+				v := gg[j] - step*(ri+col[j]+x)
+				if v < gmin {
+					v = gmin
+				} else if v > gmax {
+					v = gmax
+				}
+				gg[j] = v
+			}
+		}
+		t.reps[0].Program(k, g)
+	}
+}
+
+// Evaluate returns the mean free-phase loss (V^2) of set's samples and the
+// fraction of them misclassified, relaxing them in parallel on the
+// replicas. It returns ctx.Err() if ctx is cancelled, and an error naming
+// the sample if a relaxation fails.
+func (t *Trainer) Evaluate(ctx context.Context, set *dataset.Set) (lossMean, errorRate float64, err error) {
+	if err := t.check(set); err != nil {
+		return 0, 0, err
+	}
+	n := set.Len()
+	if n == 0 {
+		return 0, 0, errors.New("eqprop: empty data set")
+	}
+	losses := make([]float64, n)
+	wrong := make([]bool, n)
+	errs := make([]error, n)
+	ys := make([][]float64, len(t.reps))
+	ms := make([]*Measurement, len(t.reps))
+	for r := range t.reps {
+		ys[r] = make([]float64, t.nOut)
+		ms[r] = NewMeasurement(t.blocks, t.nOut)
+	}
+	t.parallel(n, func(r, i int) {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			return
+		}
+		net := t.reps[r]
+		if rs, ok := net.(Resetter); ok {
+			rs.Reset()
+		}
+		net.SetInput(set.Sample(i))
+		if err := net.Relax(Phase{Kind: Free}); err != nil {
+			errs[i] = err
+			return
+		}
+		net.Measure(ms[r])
+		t.cfg.Readout.TargetTo(ys[r], set.Labels[i])
+		losses[i] = loss(ms[r].Outputs, ys[r])
+		wrong[i] = t.cfg.Readout.Predict(ms[r].Outputs) != set.Labels[i]
+	})
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
+	nerr := 0
+	for i := range n {
+		if errs[i] != nil {
+			return 0, 0, fmt.Errorf("eqprop: sample %d: %w", i, errs[i])
+		}
+		lossMean += losses[i]
+		if wrong[i] {
+			nerr++
+		}
+	}
+	return lossMean / float64(n), float64(nerr) / float64(n), nil
+}

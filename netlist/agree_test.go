@@ -1,0 +1,726 @@
+package netlist
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/solver"
+)
+
+// Agreement with ngspice: random well-posed circuits solved by eqsim and by
+// ngspice on the exported deck. Tolerance, per node: agreeAbs + agreeRel*|V|.
+const (
+	agreeAbs     = 1e-6 // V
+	agreeRel     = 1e-6
+	agreeCircuit = 60 // random circuits
+)
+
+// needNgspice skips the test when ngspice is not installed, except on CI
+// (CI=true), which installs it: there a missing ngspice is a failure.
+func needNgspice(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("ngspice"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but ngspice is not installed: %v", err)
+		}
+		t.Skip("ngspice not installed (apt-get install ngspice)")
+	}
+}
+
+// Diode models the generator draws from; saturation currents span the
+// range of real small-signal and rectifier diodes.
+var agreeModels = []circuit.DiodeModel{
+	{Name: "dsmall", IS: 1e-15, N: 1},
+	{Name: "d1n4148", IS: 2.52e-9, N: 1.752},
+	{Name: "dstd", IS: 1e-14, N: 1},
+	{Name: "dleaky", IS: 2e-12, N: 1.3},
+	{Name: "dideal", IS: 1e-13, N: 1.9},
+}
+
+// circuitGen builds a random circuit that has exactly one equilibrium. It is made
+// of stages. Every stage is a resistive tree rooted at ground with extra
+// resistors, independent sources, diodes (forward and reverse biased) and
+// capacitors: on its own a reciprocal, strictly convex network. Later
+// stages add controlled sources whose controls (nodes, or the current of a
+// voltage source) lie in earlier stages only, so each stage's equilibrium
+// follows uniquely from those before it. Loops of voltage-defining
+// branches are never closed (a union-find guards every one).
+type circuitGen struct {
+	rng    *rand.Rand
+	c      *circuit.Circuit
+	stages [][]string // nodes per stage
+	parent map[string]string
+	nel    int
+	vsrc   [][]string // per stage: voltage sources that may control a CCCS
+	vcvs   [][]string // per stage: VCVS that may control a CCCS
+	style  int
+	cards  bool // element cards only (renderable as TOML)
+}
+
+func newCircuitGen(seed uint64) *circuitGen {
+	return &circuitGen{
+		rng:    rand.New(rand.NewPCG(seed, 0xe95)),
+		c:      &circuit.Circuit{Title: fmt.Sprintf("random circuit %d", seed)},
+		parent: map[string]string{},
+	}
+}
+
+// nodeName names node k of stage s in one of several styles, some of which
+// ngspice cannot take as they are.
+func (g *circuitGen) nodeName(s, k int) string {
+	switch g.style {
+	case 1:
+		return fmt.Sprintf("s%d[%d]", s, k) // brackets
+	case 2:
+		return fmt.Sprintf("%dn%d", s, k) // leading digit
+	case 3:
+		if k%2 == 1 {
+			return fmt.Sprintf("Node%d_%d", s, k)
+		}
+		return fmt.Sprintf("node%d_%d", s, k) // case matters to eqsim, not to ngspice
+	}
+	return fmt.Sprintf("n%d_%d", s, k)
+}
+
+func (g *circuitGen) name(prefix string) string {
+	g.nel++
+	return fmt.Sprintf("%s%d", prefix, g.nel)
+}
+
+func (g *circuitGen) find(n string) string {
+	if circuit.IsGround(n) {
+		n = circuit.Ground
+	}
+	for {
+		p, ok := g.parent[n]
+		if !ok || p == n {
+			return n
+		}
+		n = p
+	}
+}
+
+// vedge joins a and b by a voltage-defining branch if that closes no loop.
+func (g *circuitGen) vedge(a, b string) bool {
+	ra, rb := g.find(a), g.find(b)
+	if ra == rb {
+		return false
+	}
+	g.parent[ra] = rb
+	return true
+}
+
+// roundSig rounds v to d significant digits, as component values are.
+func roundSig(v float64, d int) float64 {
+	s := strconv.FormatFloat(v, 'e', d-1, 64)
+	r, _ := strconv.ParseFloat(s, 64)
+	return r
+}
+
+func (g *circuitGen) uniform(lo, hi float64) float64 { return lo + (hi-lo)*g.rng.Float64() }
+func (g *circuitGen) decades(lo, hi float64) float64 {
+	return roundSig(math.Pow(10, g.uniform(math.Log10(lo), math.Log10(hi))), 2)
+}
+func (g *circuitGen) sign() float64 {
+	if g.rng.IntN(2) == 0 {
+		return -1
+	}
+	return 1
+}
+
+// pick returns a random node of stage s, or ground with probability pg.
+func (g *circuitGen) pick(s int, pg float64) string {
+	if g.rng.Float64() < pg {
+		if g.rng.IntN(2) == 0 {
+			return circuit.GroundAlias
+		}
+		return circuit.Ground
+	}
+	ns := g.stages[s]
+	return ns[g.rng.IntN(len(ns))]
+}
+
+// pair returns two distinct nodes of stage s (ground allowed).
+func (g *circuitGen) pair(s int, pg float64) (string, string) {
+	for {
+		a, b := g.pick(s, pg), g.pick(s, pg)
+		if a != b && !(circuit.IsGround(a) && circuit.IsGround(b)) {
+			return a, b
+		}
+	}
+}
+
+// earlier returns a random node of a stage before s, or ground.
+func (g *circuitGen) earlier(s int) string {
+	if g.rng.IntN(5) == 0 {
+		return circuit.Ground
+	}
+	return g.pick(g.rng.IntN(s), 0)
+}
+
+func (g *circuitGen) resistor(a, b string, r float64) {
+	g.c.Add(&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{a, b}, G: 1 / r})
+}
+
+func (g *circuitGen) stage(s int) {
+	n := 3 + g.rng.IntN(5)
+	ns := make([]string, n)
+	for k := range ns {
+		ns[k] = g.nodeName(s, k)
+	}
+	g.stages = append(g.stages, ns)
+	g.vsrc = append(g.vsrc, nil)
+	g.vcvs = append(g.vcvs, nil)
+
+	// A resistive tree rooted at ground gives every node a DC path.
+	for k, nd := range ns {
+		p := circuit.Ground
+		if j := g.rng.IntN(k + 1); j < k {
+			p = ns[j]
+		}
+		g.resistor(nd, p, g.decades(10, 1e6))
+	}
+	for range n / 2 {
+		a, b := g.pair(s, 0.2)
+		g.resistor(a, b, g.decades(10, 1e6))
+	}
+	// Independent voltage sources: grounded and floating.
+	for range 1 + g.rng.IntN(2) {
+		a := g.pick(s, 0)
+		if g.vedge(a, circuit.Ground) {
+			name := g.name("V")
+			g.c.Add(&circuit.VSource{Name: name, Nodes: [2]string{a, circuit.Ground}, V: g.sign() * roundSig(g.uniform(0.1, 2), 3)})
+			g.vsrc[s] = append(g.vsrc[s], name)
+		}
+	}
+	for range g.rng.IntN(3) {
+		a, b := g.pair(s, 0)
+		if g.vedge(a, b) {
+			name := g.name("V")
+			g.c.Add(&circuit.VSource{Name: name, Nodes: [2]string{a, b}, V: g.sign() * roundSig(g.uniform(0.05, 1.5), 3)})
+			g.vsrc[s] = append(g.vsrc[s], name)
+		}
+	}
+	for range g.rng.IntN(3) {
+		a, b := g.pair(s, 0.3)
+		g.c.Add(&circuit.ISource{Name: g.name("I"), Nodes: [2]string{a, b}, I: g.sign() * g.decades(1e-7, 5e-5)})
+	}
+	if s > 0 {
+		g.controlled(s)
+	}
+	// Diodes anywhere, but never straight across voltage sources (where
+	// nothing would limit their current), then one surely forward biased
+	// and one reverse biased by a few thermal voltages, where SPICE3's
+	// reverse-bias formula departs from Shockley's.
+	for range 1 + g.rng.IntN(3) {
+		a, b := g.pair(s, 0.3)
+		if g.find(a) == g.find(b) {
+			continue
+		}
+		g.c.Add(&circuit.Diode{Name: g.name("D"), Nodes: [2]string{a, b}, Model: agreeModels[g.rng.IntN(len(agreeModels))]})
+	}
+	src, fw := ns[0]+"_src", ns[0]+"_fw"
+	g.vedge(src, circuit.Ground)
+	g.c.Add(&circuit.VSource{Name: g.name("V"), Nodes: [2]string{src, circuit.Ground}, V: roundSig(g.uniform(1, 3), 3)})
+	g.resistor(src, fw, g.decades(1e3, 1e5))
+	g.resistor(fw, g.pick(s, 0), g.decades(1e3, 1e5))
+	g.c.Add(&circuit.Diode{Name: g.name("D"), Nodes: [2]string{fw, circuit.Ground}, Model: agreeModels[g.rng.IntN(len(agreeModels))]})
+	rv := ns[0] + "_rv"
+	g.c.Add(&circuit.ISource{Name: g.name("I"), Nodes: [2]string{circuit.Ground, rv}, I: g.decades(1e-7, 1e-6)})
+	g.resistor(rv, circuit.Ground, g.decades(1e5, 2e5))
+	g.c.Add(&circuit.Diode{Name: g.name("D"), Nodes: [2]string{circuit.Ground, rv}, Model: agreeModels[g.rng.IntN(len(agreeModels))]})
+	for range g.rng.IntN(3) {
+		a, b := g.pair(s, 0.3)
+		g.c.Add(&circuit.Capacitor{Name: g.name("C"), Nodes: [2]string{a, b}, C: g.decades(1e-13, 1e-9)})
+	}
+}
+
+// controlled adds to stage s controlled sources driven by earlier stages.
+func (g *circuitGen) controlled(s int) {
+	for range 1 + g.rng.IntN(2) {
+		p := g.pick(s, 0)
+		m := circuit.Ground
+		if g.rng.IntN(3) == 0 {
+			m = g.pick(s, 0)
+		}
+		if p == m || !g.vedge(p, m) {
+			continue
+		}
+		cp, cn := g.earlier(s), g.earlier(s)
+		name := g.name("E")
+		g.c.Add(&circuit.VCVS{Name: name, Nodes: [2]string{p, m}, Control: [2]string{cp, cn}, Gain: g.sign() * roundSig(g.uniform(0.1, 5), 2)})
+		g.vcvs[s] = append(g.vcvs[s], name)
+	}
+	for range 1 + g.rng.IntN(2) {
+		var ctl []string
+		for e := range s {
+			ctl = append(ctl, g.vsrc[e]...)
+			if !g.cards {
+				// eqsim lets a VCVS control a CCCS; the deck needs a sense source.
+				ctl = append(ctl, g.vcvs[e]...)
+			}
+		}
+		if len(ctl) == 0 {
+			break
+		}
+		a, b := g.pair(s, 0.3)
+		g.c.Add(&circuit.CCCS{Name: g.name("F"), Nodes: [2]string{a, b}, Control: ctl[g.rng.IntN(len(ctl))], Gain: g.sign() * roundSig(g.uniform(0.1, 3), 2)})
+	}
+}
+
+// randomCircuit returns random circuit number seed. Every fifth one is a
+// layered network of block elements; the others are element cards only.
+func randomCircuit(seed uint64) (c *circuit.Circuit, cards bool) {
+	g := newCircuitGen(seed)
+	g.style = int(seed % 4)
+	if seed%5 == 4 {
+		return g.blocks(), false
+	}
+	g.cards = seed%2 == 0
+	if g.rng.IntN(3) == 0 {
+		g.c.Temp = roundSig(g.uniform(250, 400), 4)
+	}
+	for s := range 1 + g.rng.IntN(3) {
+		g.stage(s)
+	}
+	if !g.cards && g.rng.IntN(2) == 0 {
+		// Names equal but for case: two nodes to eqsim, one to a careless
+		// exporter.
+		g.c.Add(&circuit.VSource{Name: g.name("V"), Nodes: [2]string{"q", circuit.Ground}, V: 0.25})
+		g.resistor("q", "Q", 1e3)
+		g.resistor("Q", circuit.Ground, 3e3)
+	}
+	return g.c, g.cards
+}
+
+// blocks builds a small layered network: differential inputs, a crossbar
+// to a hidden group with a rectifier, a bidirectional amplifier and a
+// crossbar to loaded outputs.
+func (g *circuitGen) blocks() *circuit.Circuit {
+	nf, nh, no := 2+g.rng.IntN(3), 3+g.rng.IntN(4), 1+g.rng.IntN(3)
+	c := g.c
+	c.Groups = []circuit.Group{{Name: "x", Size: 2 * nf}, {Name: "h", Size: nh}, {Name: "a", Size: nh}, {Name: "y", Size: no}}
+	gx, gh, ga, gy := c.Groups[0].Nodes(), c.Groups[1].Nodes(), c.Groups[2].Nodes(), c.Groups[3].Nodes()
+	vals := make([]float64, nf)
+	for i := range vals {
+		vals[i] = g.rng.Float64()
+	}
+	c.Add(&circuit.Input{Name: "in", Nodes: gx, Differential: true, Amplitude: roundSig(g.uniform(0.5, 2), 2), Values: vals})
+	dense := func(r, k int) *mat.Dense {
+		m := mat.NewDense(r, k, nil)
+		for i := range r {
+			for j := range k {
+				if g.rng.IntN(10) > 0 {
+					m.Set(i, j, g.decades(1e-6, 1e-3))
+				}
+			}
+		}
+		return m
+	}
+	c.Add(&circuit.Crossbar{Name: "W1", From: gx, To: gh, G: dense(2*nf, nh), Trainable: true})
+	hi := roundSig(g.uniform(0.1, 0.5), 2)
+	c.Add(&circuit.VSource{Name: "Vhi", Nodes: [2]string{"bias+", "0"}, V: hi})
+	c.Add(&circuit.VSource{Name: "Vlo", Nodes: [2]string{"bias-", "0"}, V: -hi})
+	c.Add(&circuit.Rectifier{Name: "rect", Nodes: gh, Model: agreeModels[g.rng.IntN(len(agreeModels))], High: "bias+", Low: "bias-"})
+	c.Add(&circuit.Amplifier{Name: "amp", From: gh, To: ga, Gain: roundSig(g.uniform(1, 8), 2)})
+	c.Add(&circuit.Crossbar{Name: "W2", From: ga, To: gy, G: dense(nh, no), Trainable: true})
+	for _, y := range gy {
+		// Every output has a load, so no output floats on zero conductances.
+		c.Add(&circuit.Resistor{Name: "load_" + y, Nodes: [2]string{y, "0"}, G: g.decades(1e-5, 1e-3)})
+	}
+	return c
+}
+
+// ngspiceX assembles eqsim's unknowns from ngspice's operating point.
+func ngspiceX(t *testing.T, sys *circuit.System, op *operatingPoint) []float64 {
+	t.Helper()
+	x := make([]float64, sys.Size())
+	for k := range x {
+		name := sys.UnknownName(k)
+		var ok bool
+		if k < sys.NumFree() {
+			x[k], ok = op.nodes[name]
+		} else {
+			x[k], ok = op.branches[name]
+		}
+		if !ok {
+			t.Fatalf("ngspice gave no value for unknown %q", name)
+		}
+	}
+	return x
+}
+
+// spice3Excess returns how much more current, in amperes, ngspice's
+// junction of model m carries at v volts and temp kelvin than eqsim's.
+// Below -3*N*Vt SPICE3 (and ngspice) replaces exp(v/(N*Vt)) - 1 by
+// -(1 - (3*N*Vt/(e*|v|))^3), a form that joins Shockley's with its slope
+// at -3*N*Vt and approaches -IS like it, but differs by up to 0.4% of IS
+// near -5*N*Vt. It is zero if eqsim adopts the same form.
+func spice3Excess(m circuit.DiodeModel, temp, v float64) float64 {
+	nvt := m.N * circuit.ThermalVoltage(temp)
+	if v >= -3*nvt {
+		return 0
+	}
+	arg := 3 * nvt / (v * math.E)
+	arg = arg * arg * arg
+	return -m.IS*(1+arg) + circuit.Gmin*v - circuit.DiodeCurrent(m, temp, v)
+}
+
+// kclCheck is eqsim's residual at ngspice's operating point.
+type kclCheck struct {
+	sys *circuit.System
+	x   []float64 // eqsim's unknowns from ngspice's values
+	// plain and spice3 are the Newton corrections from x that eqsim's
+	// equations give, without and with ngspice's reverse-bias diode
+	// current: to first order the distance from x to eqsim's equilibrium,
+	// and to where eqsim's equations put ngspice's own.
+	plain, spice3 []float64
+	amps          float64 // largest KCL residual, A
+	node          string  // where
+}
+
+func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
+	t.Helper()
+	sys, err := circuit.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &kclCheck{sys: sys, x: ngspiceX(t, sys, op)}
+	n := sys.Size()
+	f := make([]float64, n)
+	jac := mat.NewDense(n, n, nil)
+	sys.Eval(f, jac, k.x, nil)
+	k.amps, k.node = sys.ResidualNorm(f)
+	var lu mat.LU
+	lu.Factorize(jac)
+	if lu.Det() == 0 {
+		t.Fatal("singular Jacobian at ngspice's point")
+	}
+	solve := func(f []float64) []float64 {
+		var dx mat.VecDense
+		if err := lu.SolveVecTo(&dx, false, mat.NewVecDense(n, f)); err != nil {
+			t.Fatalf("Jacobian at ngspice's point: %v", err)
+		}
+		return dx.RawVector().Data
+	}
+	k.plain = solve(f)
+	volt := func(s string) float64 {
+		if circuit.IsGround(s) {
+			return 0
+		}
+		return op.nodes[s]
+	}
+	temp := c.Temperature()
+	junction := func(a, b string, m circuit.DiodeModel) {
+		d := spice3Excess(m, temp, volt(a)-volt(b))
+		if i := sys.Unknown(a); i >= 0 && i < sys.NumFree() {
+			f[i] += d
+		}
+		if i := sys.Unknown(b); i >= 0 && i < sys.NumFree() {
+			f[i] -= d
+		}
+	}
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Diode:
+			junction(e.Nodes[0], e.Nodes[1], e.Model)
+		case *circuit.Rectifier:
+			for _, nd := range e.Nodes {
+				junction(nd, e.High, e.Model)
+				junction(e.Low, nd, e.Model)
+			}
+		}
+	}
+	k.spice3 = solve(f)
+	return k
+}
+
+// TestNgspiceSatisfiesKCL checks the exported decks against eqsim's
+// equations without eqsim's solver. At ngspice's operating point, eqsim's
+// residual with ngspice's reverse-bias diode current substituted must give
+// a Newton correction far below 1e-6 V: then the deck is the same circuit
+// and ngspice solved it accurately. The correction without the
+// substitution is logged: it is the part of the eqsim-ngspice difference
+// due to the diode equation alone.
+func TestNgspiceSatisfiesKCL(t *testing.T) {
+	needNgspice(t)
+	var worst, worstPlain float64
+	for seed := range uint64(agreeCircuit) {
+		c, _ := randomCircuit(seed)
+		op, err := runNgspice(context.Background(), c)
+		if err != nil {
+			t.Fatalf("circuit %d: %v", seed, err)
+		}
+		k := checkKCL(t, c, op)
+		for i := range k.sys.NumFree() {
+			d := math.Abs(k.spice3[i])
+			worst = math.Max(worst, d)
+			worstPlain = math.Max(worstPlain, math.Abs(k.plain[i]))
+			if d > 1e-9 {
+				t.Errorf("circuit %d: node %q: ngspice's %.15g V is %.3g V from the solution of eqsim's equations (KCL residual %.3g A at %q)",
+					seed, k.sys.UnknownName(i), k.x[i], d, k.amps, k.node)
+			}
+		}
+	}
+	t.Logf("largest Newton correction at ngspice's points: %.3g V (%.3g V with Shockley's reverse current)", worst, worstPlain)
+}
+
+// cardsTOML renders a circuit of element cards as a v1 netlist, writing
+// values with SPICE suffixes where one fits.
+func cardsTOML(c *circuit.Circuit, rng *rand.Rand) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "title = %q\n", c.Title)
+	if c.Temp != 0 {
+		fmt.Fprintf(&b, "[options]\ntemp = %s\n", spiceNum(c.Temp))
+	}
+	models := map[string]circuit.DiodeModel{}
+	for _, e := range c.Elements {
+		if d, ok := e.(*circuit.Diode); ok {
+			models[d.Model.Name] = d.Model
+		}
+	}
+	for _, m := range agreeModels {
+		if _, ok := models[m.Name]; ok {
+			fmt.Fprintf(&b, "[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", m.Name, suffixedValue(m.IS, rng), spiceNum(m.N))
+		}
+	}
+	nodes := func(n [2]string) string { return fmt.Sprintf("[%q, %q]", n[0], n[1]) }
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Resistor:
+			if rng.IntN(4) == 0 {
+				fmt.Fprintf(&b, "[[resistor]]\nname = %q\nnodes = %s\ng = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.G, rng))
+			} else {
+				fmt.Fprintf(&b, "[[resistor]]\nname = %q\nnodes = %s\nr = %s\n", e.Name, nodes(e.Nodes), suffixedValue(1/e.G, rng))
+			}
+		case *circuit.Diode:
+			fmt.Fprintf(&b, "[[diode]]\nname = %q\nnodes = %s\nmodel = %q\n", e.Name, nodes(e.Nodes), e.Model.Name)
+		case *circuit.VSource:
+			fmt.Fprintf(&b, "[[vsource]]\nname = %q\nnodes = %s\nv = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.V, rng))
+		case *circuit.ISource:
+			fmt.Fprintf(&b, "[[isource]]\nname = %q\nnodes = %s\ni = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.I, rng))
+		case *circuit.VCVS:
+			fmt.Fprintf(&b, "[[vcvs]]\nname = %q\nnodes = %s\ncontrol = %s\ngain = %s\n", e.Name, nodes(e.Nodes), nodes(e.Control), suffixedValue(e.Gain, rng))
+		case *circuit.CCCS:
+			fmt.Fprintf(&b, "[[cccs]]\nname = %q\nnodes = %s\ncontrol = %q\ngain = %s\n", e.Name, nodes(e.Nodes), e.Control, suffixedValue(e.Gain, rng))
+		case *circuit.Capacitor:
+			fmt.Fprintf(&b, "[[capacitor]]\nname = %q\nnodes = %s\nc = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.C, rng))
+		default:
+			panic(fmt.Sprintf("cardsTOML: %T has no card", e))
+		}
+	}
+	return b.String()
+}
+
+// suffixedValue writes v as a TOML number or, half of the time, as a string
+// with the SPICE suffix that gives it a mantissa in [1, 1000).
+func suffixedValue(v float64, rng *rand.Rand) string {
+	if v == 0 || rng.IntN(2) == 0 {
+		return spiceNum(v)
+	}
+	suffixes := []struct {
+		s string
+		e int
+	}{{"f", -15}, {"p", -12}, {"n", -9}, {"u", -6}, {"m", -3}, {"", 0}, {"k", 3}, {"meg", 6}, {"g", 9}, {"t", 12}}
+	e := int(math.Floor(math.Log10(math.Abs(v))/3)) * 3
+	for _, s := range suffixes {
+		if s.e == e {
+			m := roundSig(v/math.Pow(10, float64(e)), 15)
+			return strconv.Quote(spiceNum(m) + s.s)
+		}
+	}
+	return spiceNum(v)
+}
+
+// agreeCircuitFor returns random circuit seed as eqsim sees it: a circuit
+// of element cards goes through a TOML netlist with suffixedValue values first.
+func agreeCircuitFor(t *testing.T, seed uint64) (c *circuit.Circuit, fromTOML bool) {
+	t.Helper()
+	c, cards := randomCircuit(seed)
+	if !cards {
+		return c, false
+	}
+	src := cardsTOML(c, rand.New(rand.NewPCG(seed, 7)))
+	nl, err := Parse([]byte(src), "")
+	if err != nil {
+		t.Fatalf("circuit %d: %v\n%s", seed, err, src)
+	}
+	if len(nl.Circuit.Elements) != len(c.Elements) {
+		t.Fatalf("circuit %d: parsed %d elements, want %d", seed, len(nl.Circuit.Elements), len(c.Elements))
+	}
+	return nl.Circuit, true
+}
+
+// eqsimVoltages returns every node voltage but ground from a solution x.
+func eqsimVoltages(sys *circuit.System, x []float64) map[string]float64 {
+	v := sys.VoltagesTo(nil, x)
+	m := make(map[string]float64, len(v)-1)
+	for i, n := range sys.Nodes() {
+		m[n] = v[i+1]
+	}
+	return m
+}
+
+// compareNodes reports nodes where eqsim and ngspice differ by more than
+// agreeAbs + agreeRel*|V| and returns the largest difference in volts.
+func compareNodes(t *testing.T, what string, eq, ng map[string]float64) float64 {
+	t.Helper()
+	var worst float64
+	if len(eq) != len(ng) {
+		t.Errorf("%s: eqsim has %d nodes, ngspice %d", what, len(eq), len(ng))
+	}
+	for n, v := range eq {
+		w, ok := ng[n]
+		if !ok {
+			t.Errorf("%s: node %q missing from ngspice's answer", what, n)
+			continue
+		}
+		d := math.Abs(v - w)
+		worst = math.Max(worst, d)
+		if !(d <= agreeAbs+agreeRel*math.Abs(w)) {
+			t.Errorf("%s: node %q: eqsim %.12g V, ngspice %.12g V, differ by %.3g V", what, n, v, w, d)
+		}
+	}
+	return worst
+}
+
+// TestAgreeNgspice solves random well-posed circuits with eqsim's Newton
+// and transient solvers and with ngspice, and compares every node.
+func TestAgreeNgspice(t *testing.T) {
+	needNgspice(t)
+	methods := []struct {
+		name  string
+		solve func(*circuit.System) (solver.Result, error)
+	}{
+		{"newton", func(s *circuit.System) (solver.Result, error) { return solver.Newton(s, nil, nil) }},
+		{"transient", func(s *circuit.System) (solver.Result, error) { return solver.Transient(s, nil, nil) }},
+	}
+	worst := map[string]float64{}
+	worstAt := map[string]uint64{}
+	cover := map[string]int{}
+	for seed := range uint64(agreeCircuit) {
+		c, fromTOML := agreeCircuitFor(t, seed)
+		ng, err := RunNgspice(context.Background(), c)
+		if err != nil {
+			t.Fatalf("circuit %d: %v", seed, err)
+		}
+		agreeCoverage(cover, c, ng)
+		if fromTOML {
+			cover["toml"]++
+		}
+		for _, m := range methods {
+			sys, err := circuit.Compile(c)
+			if err != nil {
+				t.Fatalf("circuit %d: %v", seed, err)
+			}
+			r, err := m.solve(sys)
+			if err != nil {
+				t.Errorf("circuit %d: %s: %v", seed, m.name, err)
+				continue
+			}
+			d := compareNodes(t, fmt.Sprintf("circuit %d, %s", seed, m.name), eqsimVoltages(sys, r.X), ng)
+			if d >= worst[m.name] {
+				worst[m.name], worstAt[m.name] = d, seed
+			}
+		}
+	}
+	for _, m := range methods {
+		t.Logf("%s: largest difference from ngspice %.3g V (circuit %d)", m.name, worst[m.name], worstAt[m.name])
+	}
+	// The circuits must exercise what they claim to.
+	t.Logf("coverage: %v", cover)
+	for _, k := range []string{"resistor", "diode forward", "diode reverse", "diode deep reverse",
+		"vsource floating", "vsource grounded", "isource", "vcvs", "vcvs floating", "cccs",
+		"cccs by floating vsource", "cccs by vcvs", "capacitor", "crossbar", "rectifier", "amplifier",
+		"input", "temperature", "renamed node", "toml"} {
+		if cover[k] < 3 {
+			t.Errorf("only %d circuits have a %s", cover[k], k)
+		}
+	}
+}
+
+// agreeCoverage counts the circuits that have each kind of element or bias.
+func agreeCoverage(cover map[string]int, c *circuit.Circuit, v map[string]float64) {
+	has := map[string]bool{}
+	volt := func(n string) float64 {
+		if circuit.IsGround(n) {
+			return 0
+		}
+		return v[n]
+	}
+	kinds := map[string]string{}
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Resistor:
+			has["resistor"] = true
+		case *circuit.Diode:
+			vd := volt(e.Nodes[0]) - volt(e.Nodes[1])
+			nvt := e.Model.N * circuit.ThermalVoltage(c.Temperature())
+			switch {
+			case vd > 0.3:
+				has["diode forward"] = true
+			case vd < -10*nvt:
+				has["diode deep reverse"] = true
+			case vd < -3*nvt:
+				has["diode reverse"] = true
+			}
+		case *circuit.VSource:
+			kinds[e.Name] = "vsource"
+			if circuit.IsGround(e.Nodes[0]) || circuit.IsGround(e.Nodes[1]) {
+				has["vsource grounded"] = true
+			} else {
+				kinds[e.Name] = "floating vsource"
+				has["vsource floating"] = true
+			}
+		case *circuit.ISource:
+			has["isource"] = true
+		case *circuit.VCVS:
+			kinds[e.Name] = "vcvs"
+			has["vcvs"] = true
+			if !circuit.IsGround(e.Nodes[1]) {
+				has["vcvs floating"] = true
+			}
+		case *circuit.CCCS:
+			has["cccs"] = true
+		case *circuit.Capacitor:
+			has["capacitor"] = true
+		case *circuit.Crossbar:
+			has["crossbar"] = true
+		case *circuit.Rectifier:
+			has["rectifier"] = true
+		case *circuit.Amplifier:
+			has["amplifier"] = true
+		case *circuit.Input:
+			has["input"] = true
+		}
+	}
+	for _, e := range c.Elements {
+		if f, ok := e.(*circuit.CCCS); ok {
+			has["cccs by "+kinds[f.Control]] = true
+		}
+	}
+	if c.Temp != 0 && c.Temp != circuit.DefaultTemp {
+		has["temperature"] = true
+	}
+	d, err := newDeck(c)
+	if err == nil {
+		for _, n := range d.nodeList {
+			if d.nodes[n] != n {
+				has["renamed node"] = true
+			}
+		}
+	}
+	for k := range has {
+		cover[k]++
+	}
+}

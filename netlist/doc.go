@@ -1,0 +1,140 @@
+// Package netlist reads and writes circuits as TOML netlists, and exports
+// them as SPICE decks.
+//
+// # Element cards
+//
+// A netlist is a TOML file. Version 1 of the format has these cards,
+// exactly as in DESIGN.md:
+//
+//	title = "XOR on a 2-4-1 diode network"   # optional
+//
+//	[options]                # optional
+//	temp = 300.15            # kelvin, default 300.15; sets the diodes' thermal voltage
+//	node_capacitance = 1e-12 # farad, default 1e-12, on every free node (transient only)
+//
+//	[models.d1]
+//	type = "diode"           # the only model type
+//	is = 1e-14               # saturation current, amperes, default 1e-14
+//	n = 1.0                  # emission coefficient, default 1; rs is not supported
+//
+//	[[resistor]]
+//	name = "R1"
+//	nodes = ["a", "b"]
+//	r = "10k"                # ohms, or g = 1e-4 siemens: exactly one of r, g
+//	trainable = true         # default false
+//
+//	[[diode]]                # nodes: anode, cathode
+//	name = "D1"
+//	nodes = ["a", "b"]
+//	model = "d1"
+//
+//	[[vsource]]              # V(p) - V(n) = v, volts
+//	name = "V1"
+//	nodes = ["p", "n"]
+//	v = 0.5
+//
+//	[[isource]]              # i amperes flow from p through the source to n
+//	name = "I1"
+//	nodes = ["p", "n"]
+//	i = 1e-6
+//
+//	[[vcvs]]                 # V(p) - V(n) = gain*(V(cp) - V(cn))
+//	name = "E1"
+//	nodes = ["p", "n"]
+//	control = ["cp", "cn"]
+//	gain = 4.0
+//
+//	[[cccs]]                 # gain times the current of vsource control, from p through the source to n
+//	name = "F1"
+//	nodes = ["p", "n"]
+//	control = "V1"
+//	gain = 0.25
+//
+//	[[capacitor]]
+//	name = "C1"
+//	nodes = ["a", "0"]
+//	c = "1p"                 # farads
+//
+// Node "0", alias "gnd", is ground. Every numeric value may be a TOML
+// number or a string with a SPICE scale suffix, read by ParseValue: "10k",
+// "2.2u", "1meg"; "m" is milli. Unit letters after the suffix ("10kohm")
+// are rejected.
+//
+// # Blocks
+//
+// Layered networks are written with blocks that stand for many elements:
+//
+//	[[group]]                # a vector of nodes h[0] ... h[99]
+//	name = "h"
+//	size = 100
+//
+//	[[input]]                # data-driven grounded voltage sources; also a group
+//	name = "x"
+//	size = 784               # number of features
+//	encoding = "differential"  # or "single" (the default)
+//	amplitude = 1.0          # volts per unit of feature value, default 1
+//	values = "x0.npy"        # optional: .npy of size float64, or an inline array; default zeros
+//
+//	[[crossbar]]             # a conductance from every node of from to every node of to
+//	name = "W1"
+//	from = "x"               # a group or input
+//	to = "h"                 # a group or input
+//	trainable = true         # default false
+//	matrix = "W1.npy"        # an .npy float64 matrix [len(from), len(to)] of siemens
+//	# or, instead of matrix:
+//	# init = "uniform"       # with low, high (siemens) and seed (default 1)
+//	# init = "constant"      # with g (siemens)
+//
+//	[[rectifier]]            # a diode pair on every node of a group
+//	name = "RH"
+//	group = "h"
+//	model = "d1"
+//	high = "vhi"             # diode from each node (anode) to high (cathode)
+//	low = "vlo"              # diode from low (anode) to each node (cathode)
+//
+//	[[amplifier]]            # bidirectional: forward VCVS, backward CCCS of gain 1/gain
+//	name = "A1"
+//	from = "h"
+//	to = "ha"                # both groups, of the same size
+//	gain = 4.0
+//
+// A group named h of size n has the nodes "h[0]" to "h[n-1]", and cards
+// may use them: nodes = ["h[3]", "0"]. A node name with brackets must be
+// the node of a declared group or input, written with a plain decimal
+// index in range. An input of size n with differential encoding has 2n
+// nodes: x[i] is held at +amplitude*values[i] and x[n+i] at
+// -amplitude*values[i]; with single encoding x[i] is held at
+// amplitude*values[i]. Element names are unique across all cards and
+// blocks; group and input names are unique among groups and inputs.
+// Names and node names may not be empty nor contain spaces or control
+// characters.
+//
+// The uniform init rule draws G[i][j] = low + (high-low)*u with u from
+// math/rand/v2's PCG seeded with (seed, 0), row by row (i over from, j over
+// to), so a seed gives the same matrix everywhere. Conductances must be
+// positive and finite, and 0 < low <= high.
+//
+// Sidecar .npy files are read relative to the netlist's directory. They
+// must hold float64 (or float32) numbers, in C or Fortran order; a crossbar
+// matrix has shape (len(from), len(to)) and input values shape (size,).
+// The netlist holds at most MaxNodes nodes in groups and inputs and
+// MaxWeights crossbar conductances in all.
+//
+// # Order and validation
+//
+// Circuit.Elements lists the elements in the order of their tables in the
+// file, and Circuit.Groups the groups and inputs in theirs. Parse rejects
+// TOML syntax errors, unknown keys, missing or duplicate names, unknown
+// models, model types and groups, bad or out-of-range values, wrong node
+// counts, bad node names, a cccs whose control is not a vsource, missing
+// or malformed sidecars and empty netlists; it then compiles the circuit
+// with circuit.Compile, which rejects loops of voltage sources and nodes
+// without a DC path to ground. Every error is an *Error that names the file,
+// the line when there is one, and the element, model or group at fault.
+//
+// # Writing back
+//
+// WriteFile writes a netlist with its current values, crossbar matrices
+// and input values in .npy sidecars, such that ParseFile reads back the
+// same circuit bit for bit.
+package netlist

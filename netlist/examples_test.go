@@ -1,0 +1,58 @@
+package netlist
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+)
+
+// TestExamples parses and compiles every netlist in examples/.
+func TestExamples(t *testing.T) {
+	for _, name := range []string{"xor.toml", "divider.toml", "diode-clamp.toml", "controlled.toml"} {
+		if _, err := os.Stat(filepath.Join("..", "examples", name)); err != nil {
+			t.Errorf("example %s: %v", name, err)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*.toml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			nl, err := ParseFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := circuit.Compile(nl.Circuit); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestXORExample checks the shape of the XOR network: 2 inputs, 4 hidden
+// nodes with a diode pair each, 1 output, 17 trainable resistors.
+func TestXORExample(t *testing.T) {
+	nl, err := ParseFile(filepath.Join("..", "examples", "xor.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trainable, diodes, sources int
+	for _, e := range nl.Circuit.Elements {
+		switch e := e.(type) {
+		case *circuit.Resistor:
+			if e.Trainable {
+				trainable++
+			}
+		case *circuit.Diode:
+			diodes++
+		case *circuit.VSource:
+			sources++
+		}
+	}
+	if trainable != 4*3+5 || diodes != 8 || sources != 5 {
+		t.Errorf("%d trainable resistors, %d diodes, %d sources; want 17, 8, 5", trainable, diodes, sources)
+	}
+}

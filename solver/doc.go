@@ -1,0 +1,31 @@
+// Package solver finds the equilibria of compiled circuits.
+//
+// An equilibrium is a root of the KCL residual F(x) of a circuit.System: the
+// node voltages at which the currents into every free node sum to zero and
+// every branch equation holds. Three solvers find it.
+//
+// Newton is the DC operating point analysis of SPICE, made tighter. It runs
+// Newton's method on F with the dense Jacobian, limits junction voltages as
+// SPICE's pnjlim does, and falls back to damped Newton, gmin stepping and
+// source stepping when plain Newton fails. Its tolerances (Settings) are
+// some six orders of magnitude tighter than SPICE's defaults.
+//
+// Transient integrates the circuit's ODE C dx/dt = -F(x), with the node
+// capacitances and capacitors of the circuit, by adaptive backward Euler
+// until the state meets the same acceptance test as Newton. Its steady
+// state is the physical equilibrium the circuit settles to, and it reports
+// how long (in simulated seconds) that settling takes. For circuits of
+// resistors, diodes and independent sources the co-content decreases at
+// every step.
+//
+// Layered is the fast path for layered networks (inputs as voltage sources,
+// node groups joined by crossbars, rectifiers and amplifiers): a Newton
+// solver that exploits their block structure, reuses what does not change
+// between solves and starts from the previous equilibrium. Newton and
+// Transient solve any circuit and are its reference.
+//
+// All of them return a Result in the manner of gonum/optimize: the solution,
+// a Status, the iterations and the largest KCL residual in amperes with the
+// node where it occurs. A solve that does not converge returns a finite
+// solution, never NaN, and a *ConvergenceError naming that node.
+package solver

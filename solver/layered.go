@@ -1,0 +1,590 @@
+package solver
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+
+	"github.com/eqsim/eqsim/circuit"
+)
+
+// Layered is a Newton solver for the DC equilibrium of layered networks
+// (see circuit.Layering) that exploits their structure:
+//
+//   - The inputs are pinned, so what they contribute to the nodes they feed
+//     is a constant current, one matrix-vector product per crossbar and
+//     solve, and a constant conductance, summed once until the
+//     conductances change.
+//   - A node driven by an amplifier is folded into the node that drives it:
+//     the unknowns are the voltages of the undriven free nodes only.
+//   - No crossbar joins a group to itself, so the Jacobian is block
+//     tridiagonal along each chain of groups with diagonal blocks on the
+//     diagonal. Each Newton step eliminates the groups one after the
+//     other (for one hidden layer: a Schur complement onto the output
+//     layer), from the end of the chain that makes this cheaper.
+//   - Diode junctions are limited as SPICE's pnjlim does, and a solve
+//     starts from the previous solution when given one.
+//
+// All work space is allocated once: a solve allocates nothing but its
+// result (none with SolveTo).
+//
+// A Layered reads the values of sources, inputs and resistors at every
+// solve (so a nudge may change between solves at no cost) and updates the
+// system's pinned voltages as System.UpdatePins does. After changing any
+// crossbar conductance call Refresh. A Layered is not safe for concurrent
+// use, nor is its System while it solves.
+type Layered struct {
+	// Settings says when an iterate is accepted, as for Newton:
+	// MaxIterations (per attempt), VoltTol, CurrentTol and RelTol are used,
+	// zero values meaning the defaults. The KCL test weighs each node's
+	// residual against a lower bound of the sum of the magnitudes of its
+	// element currents, the magnitude of each diode current plus that of
+	// the net current of everything else, so it is at least as strict as
+	// Newton's. The solver returns the iterate at which the residual and
+	// the next Newton update were both within tolerance, without taking
+	// that update.
+	Settings Settings
+
+	sys *circuit.System
+	lay *circuit.Layering
+
+	nu       int       // number of folded unknowns (undriven free nodes)
+	fidx     []int     // free node (x index) -> folded index of its owner
+	xidx     []int     // folded index -> x index
+	gain     []float64 // per free node
+	gf       []float64 // folded linear conductance, S
+	junc     []fjunc
+	chain    [][]cblock
+	blockPos [][2]int // block -> chain, position in it
+	links    []rawLink
+
+	// per solve
+	cur0 []float64 // per free node
+	vj   []float64 // per junction
+	kf   []float64 // folded constant current
+
+	// Newton state, folded
+	v, f, d, dx, scale []float64
+	chordStep          float64   // V: see newton
+	vdl                []float64 // per junction: last limited junction voltage
+	ij                 []float64 // per junction: its current at the last eval, A
+	invd               []float64 // folded: 1/d
+	raw                []float64 // per free node: raw currents at the end
+	vraw               []float64
+}
+
+// fjunc is a junction in folded form: the junction voltage is
+// sgn*(gain*v[fi] - vpin) and its current adds sgn*i/gain to f[fi].
+type fjunc struct {
+	fi             int
+	u              int
+	sgn, gain, inv float64 // inv = 1/gain
+	vpin           float64
+	j              circuit.Junction
+}
+
+// cblock is block k of a chain in elimination order.
+type cblock struct {
+	off, n      int
+	nprev, nnxt int
+	dn          []float64 // B(k,k-1): n x nprev, row-major
+	upT         []float64 // B(k,k+1) transposed: nnxt x n
+	s           []float64 // Schur complement, n x n, LU-factored (k > 0)
+	ipiv        []int
+	tt          []float64 // (S(k)^-1 B(k,k+1)) transposed: nnxt x n
+	work        []float64 // n x nnxt
+}
+
+// rawLink is a link with a driven node on some side, whose raw currents
+// are needed for the amplifier branch currents.
+type rawLink struct {
+	l        circuit.Link
+	vf, vt   []float64
+	cf, ct   []float64
+	from, to bool // the side has a driven node
+}
+
+// NewLayered returns a layered solver for sys, or the error of
+// sys.Layering if sys is not a layered network.
+func NewLayered(sys *circuit.System) (*Layered, error) {
+	lay, err := sys.Layering()
+	if err != nil {
+		return nil, err
+	}
+	nf := sys.NumFree()
+	s := &Layered{
+		sys:  sys,
+		lay:  lay,
+		fidx: make([]int, nf),
+		gain: lay.Gain,
+		cur0: make([]float64, nf),
+		vj:   make([]float64, len(lay.Junctions)),
+		raw:  make([]float64, nf),
+		vraw: make([]float64, nf),
+	}
+	// Order every chain so that eliminating from its first block costs
+	// least, and number the folded unknowns block by block in that order.
+	blockPos := make([][2]int, len(lay.Blocks)) // chain, position
+	for c, ch := range lay.Chains {
+		if chainCost(lay, reversed(ch)) < chainCost(lay, ch) {
+			ch = reversed(ch)
+		}
+		blocks := make([]cblock, len(ch))
+		for k, b := range ch {
+			n := len(lay.Blocks[b])
+			blocks[k].off, blocks[k].n = s.nu, n
+			for i, u := range lay.Blocks[b] {
+				s.fidx[u] = s.nu + i
+				s.xidx = append(s.xidx, u)
+			}
+			s.nu += n
+			blockPos[b] = [2]int{c, k}
+		}
+		for k := range blocks {
+			b := &blocks[k]
+			if k > 0 {
+				b.nprev = blocks[k-1].n
+				b.dn = make([]float64, b.n*b.nprev)
+				b.s = make([]float64, b.n*b.n)
+				b.ipiv = make([]int, b.n)
+			}
+			if k+1 < len(blocks) {
+				b.nnxt = blocks[k+1].n
+				b.upT = make([]float64, b.nnxt*b.n)
+				b.tt = make([]float64, b.nnxt*b.n)
+				b.work = make([]float64, b.n*b.nnxt)
+			}
+		}
+		s.chain = append(s.chain, blocks)
+	}
+	for u := range nf {
+		s.fidx[u] = s.fidx[lay.Owner[u]]
+	}
+	s.kf = make([]float64, s.nu)
+	s.gf = make([]float64, s.nu)
+	s.v = make([]float64, s.nu)
+	s.f = make([]float64, s.nu)
+	s.d = make([]float64, s.nu)
+	s.dx = make([]float64, s.nu)
+	s.scale = make([]float64, s.nu)
+	s.vdl = make([]float64, len(lay.Junctions))
+	s.ij = make([]float64, len(lay.Junctions))
+	s.invd = make([]float64, s.nu)
+	s.chordStep = math.Inf(1)
+	for _, j := range lay.Junctions {
+		s.chordStep = math.Min(s.chordStep, 0.05*j.NVt())
+		sgn := 1.0
+		if !j.Anode {
+			sgn = -1
+		}
+		g := lay.Gain[j.Node]
+		s.junc = append(s.junc, fjunc{fi: s.fidx[j.Node], u: j.Node, sgn: sgn, gain: g, inv: 1 / g, j: j})
+	}
+	for _, k := range lay.Links {
+		rl := rawLink{l: k}
+		for _, u := range k.From {
+			rl.from = rl.from || lay.Owner[u] != u
+		}
+		for _, u := range k.To {
+			rl.to = rl.to || lay.Owner[u] != u
+		}
+		if rl.from || rl.to {
+			rl.vf, rl.cf = make([]float64, len(k.From)), make([]float64, len(k.From))
+			rl.vt, rl.ct = make([]float64, len(k.To)), make([]float64, len(k.To))
+			s.links = append(s.links, rl)
+		}
+	}
+	s.blockPos = blockPos
+	s.refresh()
+	return s, nil
+}
+
+func reversed(c []int) []int {
+	r := make([]int, len(c))
+	for i, b := range c {
+		r[len(c)-1-i] = b
+	}
+	return r
+}
+
+// chainCost estimates the flops of one block elimination along c.
+func chainCost(lay *circuit.Layering, c []int) float64 {
+	cost := 0.0
+	for k := 1; k < len(c); k++ {
+		n, p := float64(len(lay.Blocks[c[k]])), float64(len(lay.Blocks[c[k-1]]))
+		cost += n*n*p + n*n*n/3
+		if k+1 < len(c) {
+			cost += n * n * float64(len(lay.Blocks[c[k+1]]))
+		}
+	}
+	return cost
+}
+
+// Refresh makes the solver see changed crossbar conductances. Resistors,
+// sources and inputs are read at every solve.
+func (s *Layered) Refresh() {
+	s.lay.Refresh()
+	s.refresh()
+}
+
+func (s *Layered) refresh() {
+	lay := s.lay
+	for _, blocks := range s.chain {
+		for k := range blocks {
+			clear(blocks[k].dn)
+			clear(blocks[k].upT)
+		}
+	}
+	// The folded coupling: the current leaving free node p through
+	// conductance G to free node q, divided by p's gain, depends on q's
+	// owner with the factor -G*gain(q)/gain(p).
+	for _, k := range lay.Links {
+		bf, bt := s.blockPos[lay.BlockOf[k.From[0]]], s.blockPos[lay.BlockOf[k.To[0]]]
+		blocks := s.chain[bf[0]]
+		raw := k.G.RawMatrix()
+		if bt[1] == bf[1]+1 {
+			up, dn := &blocks[bf[1]], &blocks[bt[1]]
+			for i, p := range k.From {
+				gp, pp := lay.Gain[p], lay.Pos[p]
+				row := raw.Data[i*raw.Stride : i*raw.Stride+len(k.To)]
+				for j, q := range k.To {
+					gq, pq := lay.Gain[q], lay.Pos[q]
+					up.upT[pq*up.n+pp] -= row[j] * gq / gp
+					dn.dn[pq*dn.nprev+pp] -= row[j] * gp / gq
+				}
+			}
+		} else {
+			dn, up := &blocks[bf[1]], &blocks[bt[1]]
+			for i, p := range k.From {
+				gp, pp := lay.Gain[p], lay.Pos[p]
+				row := raw.Data[i*raw.Stride : i*raw.Stride+len(k.To)]
+				for j, q := range k.To {
+					gq, pq := lay.Gain[q], lay.Pos[q]
+					dn.dn[pp*dn.nprev+pq] -= row[j] * gq / gp
+					up.upT[pp*up.n+pq] -= row[j] * gp / gq
+				}
+			}
+		}
+	}
+}
+
+// Solve returns the equilibrium of the network, starting Newton's method
+// from x0 (in the system's unknown ordering, as Result.X; only the
+// voltages of undriven free nodes are read) or from 0 V if x0 is nil. A
+// solution for nearby inputs, such as the previous sample's, makes a good
+// x0. If the iteration from x0 fails it starts once more from 0 V.
+//
+// On failure Solve returns the last (finite) iterate with a Status other
+// than Converged and a *ConvergenceError naming the node with the largest
+// KCL residual; circuits the layered solver cannot solve may still yield to
+// Newton's gmin and source stepping.
+func (s *Layered) Solve(x0 []float64) (Result, error) {
+	return s.SolveTo(make([]float64, s.sys.Size()), x0)
+}
+
+// SolveTo is Solve writing the solution into dst, which must have
+// sys.Size() elements and may be x0 itself; Result.X is dst. It allocates
+// nothing.
+func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
+	n := s.sys.Size()
+	if len(dst) != n || (x0 != nil && len(x0) != n) {
+		panic("solver: bad length for Layered.SolveTo")
+	}
+	set := s.Settings.withDefaults()
+	s.lay.PinnedTo(s.cur0, s.vj)
+	clear(s.kf)
+	clear(s.gf)
+	cond := s.lay.Conductance()
+	for u, c := range s.cur0 {
+		g, fi := s.gain[u], s.fidx[u]
+		s.kf[fi] += c / g
+		s.gf[fi] += cond[u]
+	}
+	for k := range s.junc {
+		s.junc[k].vpin = s.vj[k]
+	}
+	if x0 != nil {
+		for i, u := range s.xidx {
+			s.v[i] = x0[u]
+		}
+	} else {
+		clear(s.v)
+	}
+	st, it := s.newton(&set)
+	if st != Converged && x0 != nil {
+		clear(s.v)
+		var it2 int
+		st, it2 = s.newton(&set)
+		it += it2
+	}
+	resid, worst := s.residualNorm()
+	s.fill(dst)
+	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
+	if worst >= 0 {
+		res.WorstNode = s.lay.NodeName(s.xidx[worst])
+	}
+	if st != Converged {
+		return res, &ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
+	}
+	return res, nil
+}
+
+// residualNorm returns the largest |f| and its folded index; a NaN
+// residual counts as infinite.
+func (s *Layered) residualNorm() (float64, int) {
+	worst, m := -1, 0.0
+	for i, r := range s.f {
+		a := math.Abs(r)
+		if math.IsNaN(a) {
+			a = math.Inf(1)
+		}
+		if a > m || worst < 0 {
+			worst, m = i, a
+		}
+	}
+	return m, worst
+}
+
+// newton iterates from s.v. It returns the status and the number of
+// iterations; s.v is then the last finite iterate and s.f its residual.
+//
+// Once a Newton update has been small enough that no junction conductance
+// changed by more than about 10% (5% of N*Vt, as Newton's chord test),
+// the next iterate is first tested with the update that the previous
+// factorization predicts, which saves refactoring the Jacobian at the
+// point that is accepted.
+func (s *Layered) newton(set *Settings) (Status, int) {
+	first, chord := true, false
+	for it := 1; it <= set.MaxIterations; it++ {
+		limited := s.eval(first)
+		first = false
+		if chord && !limited {
+			s.step(false)
+			if s.converged(set) {
+				return Converged, it
+			}
+		}
+		if !s.step(true) {
+			return Singular, it
+		}
+		if !limited && s.converged(set) {
+			return Converged, it
+		}
+		big := 0.0
+		for i, dx := range s.dx {
+			v := s.v[i] + dx
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return Diverged, it
+			}
+			big = math.Max(big, math.Abs(dx))
+		}
+		for i, dx := range s.dx {
+			s.v[i] += dx
+		}
+		chord = big <= s.chordStep
+	}
+	s.eval(false)
+	return IterationLimit, set.MaxIterations
+}
+
+// converged reports whether s.f and the update s.dx meet the tolerances.
+func (s *Layered) converged(set *Settings) bool {
+	for i, r := range s.f {
+		if !(math.Abs(r) <= set.CurrentTol+set.RelTol*s.scale[i]) || !(math.Abs(s.dx[i]) <= set.VoltTol+set.RelTol*math.Abs(s.v[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// eval writes the folded residual at s.v into s.f, the diagonal of its
+// Jacobian into s.d and the current scale into s.scale. Junction voltages
+// are limited against the previous call unless first is true. It reports
+// whether any junction was limited.
+func (s *Layered) eval(first bool) (limited bool) {
+	v, f, d, sc := s.v, s.f, s.d, s.scale
+	for i, g := range s.gf {
+		f[i] = g*v[i] + s.kf[i]
+		d[i] = g
+	}
+	for _, blocks := range s.chain {
+		for k := range blocks {
+			b := &blocks[k]
+			fk := vec(f[b.off : b.off+b.n])
+			if k > 0 {
+				p := &blocks[k-1]
+				blas64.Gemv(blas.NoTrans, 1, gen(b.dn, b.n, b.nprev), vec(v[p.off:p.off+p.n]), 1, fk)
+			}
+			if k+1 < len(blocks) {
+				q := &blocks[k+1]
+				blas64.Gemv(blas.Trans, 1, gen(b.upT, b.nnxt, b.n), vec(v[q.off:q.off+q.n]), 1, fk)
+			}
+		}
+	}
+	for i, r := range f {
+		sc[i] = math.Abs(r)
+	}
+	for k := range s.junc {
+		jn := &s.junc[k]
+		vd := jn.sgn * (jn.gain*v[jn.fi] - jn.vpin)
+		vl := vd
+		if !first {
+			vl = jn.j.Limit(vd, s.vdl[k])
+			if vl != vd {
+				limited = true
+			}
+		}
+		s.vdl[k] = vl
+		i, g := jn.j.Eval(vl)
+		i += g * (vd - vl)
+		s.ij[k] = i
+		i *= jn.inv
+		f[jn.fi] += jn.sgn * i
+		d[jn.fi] += g
+		sc[jn.fi] += math.Abs(i)
+	}
+	return limited
+}
+
+func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
+
+func gen(data []float64, r, c int) blas64.General {
+	return blas64.General{Rows: r, Cols: c, Stride: c, Data: data}
+}
+
+// step solves J dx = -f by block elimination along every chain. With
+// factor false it reuses the elimination of the previous call (a chord
+// step). It reports false if a pivot vanished.
+func (s *Layered) step(factor bool) bool {
+	f, d, dx := s.f, s.d, s.dx
+	for _, blocks := range s.chain {
+		for k := range blocks {
+			b := &blocks[k]
+			y := dx[b.off : b.off+b.n]
+			if k == 0 {
+				invd := s.invd[b.off : b.off+b.n]
+				if !factor {
+					for i := range y {
+						y[i] = -f[b.off+i] * invd[i]
+					}
+					continue
+				}
+				for i := range y {
+					di := d[b.off+i]
+					if !(di > 0) || math.IsInf(di, 0) {
+						return false
+					}
+					invd[i] = 1 / di
+					y[i] = -f[b.off+i] * invd[i]
+				}
+				for q := range b.nnxt {
+					row, out := b.upT[q*b.n:(q+1)*b.n], b.tt[q*b.n:(q+1)*b.n]
+					for i, bij := range row {
+						out[i] = bij * invd[i]
+					}
+				}
+				continue
+			}
+			p := &blocks[k-1]
+			S := gen(b.s, b.n, b.n)
+			if factor {
+				// S(k) = D(k) - B(k,k-1) S(k-1)^-1 B(k-1,k).
+				clear(b.s)
+				for i := range b.n {
+					b.s[i*b.n+i] = d[b.off+i]
+				}
+				blas64.Gemm(blas.NoTrans, blas.Trans, -1, gen(b.dn, b.n, b.nprev), gen(p.tt, b.n, p.n), 1, S)
+				if !lapack64.Getrf(S, b.ipiv) {
+					return false
+				}
+			}
+			// r(k) = -f(k) - B(k,k-1) y(k-1).
+			for i := range y {
+				y[i] = -f[b.off+i]
+			}
+			blas64.Gemv(blas.NoTrans, -1, gen(b.dn, b.n, b.nprev), vec(dx[p.off:p.off+p.n]), 1, vec(y))
+			lapack64.Getrs(blas.NoTrans, S, blas64.General{Rows: b.n, Cols: 1, Stride: 1, Data: y}, b.ipiv)
+			if factor && b.nnxt > 0 {
+				for q := range b.nnxt {
+					for i := range b.n {
+						b.work[i*b.nnxt+q] = b.upT[q*b.n+i]
+					}
+				}
+				w := gen(b.work, b.n, b.nnxt)
+				lapack64.Getrs(blas.NoTrans, S, w, b.ipiv)
+				for q := range b.nnxt {
+					for i := range b.n {
+						b.tt[q*b.n+i] = b.work[i*b.nnxt+q]
+					}
+				}
+			}
+		}
+		for k := len(blocks) - 2; k >= 0; k-- {
+			b, q := &blocks[k], &blocks[k+1]
+			blas64.Gemv(blas.Trans, -1, gen(b.tt, b.nnxt, b.n), vec(dx[q.off:q.off+q.n]), 1, vec(dx[b.off:b.off+b.n]))
+		}
+	}
+	for _, x := range dx {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// fill writes the solution at s.v in the system's ordering into dst:
+// free node voltages, driven nodes included, then the amplifier branch
+// currents, each minus the current its driven node delivers to the rest of
+// the circuit.
+func (s *Layered) fill(dst []float64) {
+	lay := s.lay
+	nf := len(s.fidx)
+	for u := range nf {
+		s.vraw[u] = s.gain[u] * s.v[s.fidx[u]]
+		dst[u] = s.vraw[u]
+	}
+	if nf == len(dst) {
+		return
+	}
+	cond := lay.Conductance()
+	for u := range nf {
+		s.raw[u] = cond[u]*s.vraw[u] + s.cur0[u]
+	}
+	// At a converged iterate no junction was limited, so the currents of
+	// the last evaluation are the true ones.
+	for k, jn := range s.junc {
+		s.raw[jn.u] += jn.sgn * s.ij[k]
+	}
+	for k := range s.links {
+		rl := &s.links[k]
+		g := rl.l.G.RawMatrix()
+		for i, u := range rl.l.From {
+			rl.vf[i] = s.vraw[u]
+		}
+		for j, u := range rl.l.To {
+			rl.vt[j] = s.vraw[u]
+		}
+		if rl.from {
+			blas64.Gemv(blas.NoTrans, 1, g, vec(rl.vt), 0, vec(rl.cf))
+			for i, u := range rl.l.From {
+				s.raw[u] -= rl.cf[i]
+			}
+		}
+		if rl.to {
+			blas64.Gemv(blas.Trans, 1, g, vec(rl.vf), 0, vec(rl.ct))
+			for j, u := range rl.l.To {
+				s.raw[u] -= rl.ct[j]
+			}
+		}
+	}
+	for u, br := range lay.Branch {
+		if br >= 0 {
+			dst[br] = -s.raw[u]
+		}
+	}
+}
+
+// Layering returns the structure the solver works on.
+func (s *Layered) Layering() *circuit.Layering { return s.lay }

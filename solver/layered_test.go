@@ -1,0 +1,394 @@
+package solver
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
+)
+
+// layeredNet builds a random layered network: a differential input, a
+// chain of hidden groups of 1 to 6 nodes with rectifiers, joined by
+// crossbars drawn in either orientation, directly or (with amps) through
+// amplifiers; an output group with nudge-style elements on it (resistors
+// to target sources, current sources, diodes to pinned nodes); a bias
+// crossbar from nodes pinned by a chain of sources; and, with loose, a
+// free node outside every crossbar.
+func layeredNet(rng *rand.Rand, hidden int, amps, loose bool) *circuit.Circuit {
+	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + 0.5*rng.Float64()}
+	cond := func(r, c int) *mat.Dense {
+		g := mat.NewDense(r, c, nil)
+		for i := range r {
+			for j := range c {
+				g.Set(i, j, 1e-5*(0.05+rng.Float64()))
+			}
+		}
+		return g
+	}
+	nf := 2 + rng.IntN(6)
+	x := circuit.Group{Name: "x", Size: 2 * nf}
+	vals := make([]float64, nf)
+	for i := range vals {
+		vals[i] = rng.Float64()
+	}
+	c := &circuit.Circuit{Groups: []circuit.Group{x}}
+	rail := 0.5 * rng.Float64()
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 0.5 + rng.Float64(), Values: vals},
+		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail - 0.2},
+		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: 0.2 - rail},
+		&circuit.VSource{Name: "VB0", Nodes: [2]string{"b[0]", "0"}, V: 1},
+		&circuit.VSource{Name: "VB1", Nodes: [2]string{"b[1]", "b[0]"}, V: -2},
+	)
+	cross := func(name string, from, to circuit.Group) {
+		if rng.IntN(2) == 0 {
+			c.Add(&circuit.Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: cond(from.Size, to.Size), Trainable: true})
+		} else {
+			c.Add(&circuit.Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: cond(to.Size, from.Size), Trainable: true})
+		}
+	}
+	prev := x
+	for l := range hidden {
+		h := circuit.Group{Name: fmt.Sprintf("h%d", l), Size: 1 + rng.IntN(6)}
+		c.Groups = append(c.Groups, h)
+		if l == 0 || !amps || rng.IntN(3) == 0 {
+			cross(fmt.Sprintf("W%d", l), prev, h)
+		} else {
+			a := circuit.Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
+			c.Groups = append(c.Groups, a)
+			c.Add(&circuit.Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
+			cross(fmt.Sprintf("W%d", l), a, h)
+		}
+		c.Add(&circuit.Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
+		if l == 0 {
+			// Pinned nodes out of order, and ground, on one side.
+			c.Add(&circuit.Crossbar{Name: "WB", From: []string{"b[1]", "0", "b[0]"}, To: h.Nodes(), G: cond(3, h.Size)})
+		}
+		prev = h
+	}
+	y := circuit.Group{Name: "y", Size: 1 + rng.IntN(4)}
+	c.Groups = append(c.Groups, y)
+	if amps {
+		a := circuit.Group{Name: "ay", Size: prev.Size}
+		c.Groups = append(c.Groups, a)
+		c.Add(&circuit.Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 4})
+		cross("WY", a, y)
+	} else {
+		cross("WY", prev, y)
+	}
+	for j := range y.Size {
+		t := fmt.Sprintf("t%d", j)
+		c.Add(
+			&circuit.VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
+			&circuit.Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-5 * rng.Float64()},
+			&circuit.ISource{Name: "IN" + t, Nodes: [2]string{"0", y.Node(j)}, I: 2e-6 * (rng.Float64() - 0.5)},
+			&circuit.Diode{Name: "DN" + t, Nodes: [2]string{y.Node(j), "vhi"}, Model: d},
+		)
+	}
+	if loose {
+		c.Add(
+			&circuit.Resistor{Name: "RZ", Nodes: [2]string{"z", "b[1]"}, G: 1e-5},
+			&circuit.Diode{Name: "DZ", Nodes: [2]string{"z", "0"}, Model: d},
+			&circuit.ISource{Name: "IZ", Nodes: [2]string{"0", "z"}, I: 1e-5 * rng.Float64()},
+		)
+	}
+	return c
+}
+
+// maxDiff returns the largest |a[i]-b[i]| over i < n and its index.
+func maxDiff(a, b []float64, lo, hi int) (float64, int) {
+	m, at := 0.0, -1
+	for i := lo; i < hi; i++ {
+		if d := math.Abs(a[i] - b[i]); d > m || at < 0 {
+			m, at = d, i
+		}
+	}
+	return m, at
+}
+
+// checkLayeredAgainstNewton solves sys with l, checks KCL from the element
+// list, and compares the solution with Newton's: node voltages within
+// 1e-9 V, branch currents within 1e-12 A plus 1e-6 relative.
+func checkLayeredAgainstNewton(t *testing.T, sys *circuit.System, l *Layered, x0 []float64, what string) Result {
+	t.Helper()
+	res, err := l.Solve(x0)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if res.Status != Converged || res.Method != "layered" || res.Iterations < 1 {
+		t.Errorf("%s: result %+v", what, res)
+	}
+	checkKCL(t, sys.Circuit(), sys, res.X, 1e-15, 1e-9)
+	f := make([]float64, sys.Size())
+	sys.Eval(f, nil, res.X, nil)
+	if r, node := sys.ResidualNorm(f); math.Abs(r-res.Residual) > 1e-12*r+1e-17 {
+		t.Errorf("%s: reported residual %g A at %s, Eval's %g A at %s", what, res.Residual, res.WorstNode, r, node)
+	}
+	ref, err := Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatalf("%s: Newton: %v", what, err)
+	}
+	nf := sys.NumFree()
+	if d, i := maxDiff(res.X, ref.X, 0, nf); d > 1e-9 {
+		t.Errorf("%s: V(%s) = %.12g, Newton %.12g", what, sys.UnknownName(i), res.X[i], ref.X[i])
+	}
+	for k := nf; k < sys.Size(); k++ {
+		if d := math.Abs(res.X[k] - ref.X[k]); d > 1e-12+1e-6*math.Abs(ref.X[k]) {
+			t.Errorf("%s: branch current %s = %g, Newton %g", what, sys.UnknownName(k), res.X[k], ref.X[k])
+		}
+	}
+	return res
+}
+
+func TestLayeredRandom(t *testing.T) {
+	for seed := range uint64(60) {
+		rng := rand.New(rand.NewPCG(seed, 21))
+		c := layeredNet(rng, 1+int(seed%4), seed%2 == 1, seed%5 == 0)
+		sys := compile(t, c)
+		l, err := NewLayered(sys)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		what := fmt.Sprintf("seed %d", seed)
+		res := checkLayeredAgainstNewton(t, sys, l, nil, what)
+
+		// New inputs and sources, warm-started from the last solution.
+		in := c.Element("in").(*circuit.Input)
+		for i := range in.Values {
+			in.Values[i] = rng.Float64()
+		}
+		c.Element("VHI").(*circuit.VSource).V += 0.05
+		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new inputs")
+
+		// A changed nudge (resistors, current sources, targets) is seen
+		// without Refresh.
+		for _, e := range c.Elements {
+			switch e := e.(type) {
+			case *circuit.Resistor:
+				e.G *= 3 * rng.Float64()
+			case *circuit.ISource:
+				e.I = 1e-5 * (rng.Float64() - 0.5)
+			case *circuit.VSource:
+				if e.Name[:2] == "VT" {
+					e.V = rng.Float64()
+				}
+			}
+		}
+		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new nudge")
+
+		// New crossbar conductances, seen after Refresh.
+		for _, e := range c.Elements {
+			if e, ok := e.(*circuit.Crossbar); ok {
+				raw := e.G.RawMatrix()
+				for i := range raw.Data {
+					raw.Data[i] *= 0.5 + rng.Float64()
+				}
+			}
+		}
+		l.Refresh()
+		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new weights")
+	}
+}
+
+// TestLayeredCoContent checks, without any other solver, that the
+// solution of a network without amplifiers minimises its co-content.
+func TestLayeredCoContent(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 22))
+		sys := compile(t, layeredNet(rng, 1+int(seed%3), false, seed%2 == 0))
+		l, err := NewLayered(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := l.Solve(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e0, ok := sys.CoContent(res.X)
+		if !ok {
+			t.Fatal("no co-content")
+		}
+		y := make([]float64, len(res.X))
+		for range 20 {
+			for i := range y {
+				y[i] = res.X[i] + 1e-4*(rng.Float64()-0.5)
+			}
+			if e, _ := sys.CoContent(y); e < e0 {
+				t.Errorf("seed %d: co-content %.17g below the equilibrium's %.17g", seed, e, e0)
+			}
+		}
+	}
+}
+
+func kendallSample(rng *rand.Rand, in *circuit.Input) {
+	for i := range in.Values {
+		in.Values[i] = rng.Float64()
+	}
+}
+
+func TestLayeredKendall(t *testing.T) {
+	sizes := [][3]int{{20, 8, 3}, {784, 100, 10}}
+	if !testing.Short() {
+		sizes = append(sizes, [3]int{784, 500, 10})
+	}
+	for _, sz := range sizes {
+		c := circuit.KendallNetwork(sz[0], sz[1], sz[2], 1)
+		sys := compile(t, c)
+		l, err := NewLayered(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		what := fmt.Sprint(sz)
+		res := checkLayeredAgainstNewton(t, sys, l, nil, what)
+		// Warm starts reach the cold-start solution, in fewer iterations.
+		rng := rand.New(rand.NewPCG(5, 5))
+		in := c.Element("in").(*circuit.Input)
+		x := append([]float64(nil), res.X...)
+		warmIt, coldIt := 0, 0
+		for range 4 {
+			kendallSample(rng, in)
+			warm, err := l.SolveTo(x, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			warmIt += warm.Iterations
+			cold, err := l.Solve(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			coldIt += cold.Iterations
+			if d, i := maxDiff(warm.X, cold.X, 0, sys.Size()); d > 1e-9*math.Max(1, math.Abs(cold.X[i])) {
+				t.Errorf("%s: warm start gives %s = %g, cold %g", what, sys.UnknownName(i), warm.X[i], cold.X[i])
+			}
+		}
+		if warmIt >= coldIt {
+			t.Errorf("%s: %d iterations warm, %d cold", what, warmIt, coldIt)
+		}
+		if sz[0] == 784 {
+			checkLayeredAgainstNewton(t, sys, l, x, what+" warm")
+		}
+	}
+}
+
+func TestLayeredAllocs(t *testing.T) {
+	c := circuit.KendallNetwork(30, 10, 3, 2)
+	sys := compile(t, c)
+	l, err := NewLayered(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, sys.Size())
+	in := c.Element("in").(*circuit.Input)
+	rng := rand.New(rand.NewPCG(1, 1))
+	if a := testing.AllocsPerRun(20, func() {
+		kendallSample(rng, in)
+		if _, err := l.SolveTo(x, x); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("SolveTo allocates %g times per solve", a)
+	}
+}
+
+func TestLayeredFailure(t *testing.T) {
+	c := circuit.KendallNetwork(30, 10, 3, 2)
+	sys := compile(t, c)
+	l, err := NewLayered(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Settings.MaxIterations = 2
+	res, err := l.Solve(nil)
+	var ce *ConvergenceError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v, want a *ConvergenceError", err)
+	}
+	if res.Status != IterationLimit || ce.Status != IterationLimit || ce.Method != "layered" {
+		t.Errorf("status %v / %v method %q", res.Status, ce.Status, ce.Method)
+	}
+	if ce.WorstNode == "" || sys.Unknown(ce.WorstNode) < 0 || ce.Residual != res.Residual || !(ce.Residual > 0) {
+		t.Errorf("worst node %q residual %g (result: %g)", ce.WorstNode, ce.Residual, res.Residual)
+	}
+	for i, v := range res.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("X[%d] = %g", i, v)
+		}
+	}
+	// With its iterations back it converges.
+	l.Settings.MaxIterations = 0
+	if _, err := l.Solve(res.X); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestNewLayeredRejects(t *testing.T) {
+	c := layeredNet(rand.New(rand.NewPCG(1, 1)), 2, false, false)
+	c.Add(&circuit.Resistor{Name: "Rhh", Nodes: [2]string{"h0[0]", "h1[0]"}, G: 1e-5})
+	_, err := NewLayered(compile(t, c))
+	var ce *circuit.Error
+	if !errors.As(err, &ce) || ce.Element != "Rhh" {
+		t.Errorf("error %v, want a *circuit.Error naming Rhh", err)
+	}
+}
+
+// ExampleLayered solves the free phase of a Kendall-style 784-100-10
+// network for one random input.
+func ExampleLayered() {
+	sys, err := circuit.Compile(circuit.KendallNetwork(784, 100, 10, 1))
+	if err != nil {
+		panic(err)
+	}
+	l, err := NewLayered(sys)
+	if err != nil {
+		panic(err)
+	}
+	res, err := l.Solve(nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Status, res.Method)
+	for j := range 3 {
+		name := fmt.Sprintf("y[%d]", j)
+		fmt.Printf("%s = %.4f V\n", name, res.X[sys.Unknown(name)])
+	}
+	// Output:
+	// converged layered
+	// y[0] = -0.0142 V
+	// y[1] = 0.0039 V
+	// y[2] = 0.0005 V
+}
+
+// TestLayeredOneGroup solves a network whose only free group hangs off the
+// inputs: no crossbar joins free nodes, and the Jacobian is diagonal.
+func TestLayeredOneGroup(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	x := circuit.Group{Name: "x", Size: 8}
+	h := circuit.Group{Name: "h", Size: 5}
+	g := mat.NewDense(8, 5, nil)
+	for i := range 8 {
+		for j := range 5 {
+			g.Set(i, j, 1e-5*rng.Float64())
+		}
+	}
+	c := &circuit.Circuit{Groups: []circuit.Group{x, h}}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 2, Values: []float64{0.9, 0.1, 0.5, 0.7}},
+		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: -0.3},
+		&circuit.Crossbar{Name: "W", From: x.Nodes(), To: h.Nodes(), G: g},
+		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuit.KendallDiode, High: "vhi", Low: "0"},
+	)
+	sys := compile(t, c)
+	l, err := NewLayered(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(l.Layering().Chains); n != 1 {
+		t.Fatalf("%d chains, want 1", n)
+	}
+	checkLayeredAgainstNewton(t, sys, l, nil, "one group")
+}

@@ -1,0 +1,604 @@
+package solver
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/eqsim/eqsim/circuit"
+	"gonum.org/v1/gonum/mat"
+)
+
+var d14 = circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1}
+
+func compile(t testing.TB, c *circuit.Circuit) *circuit.System {
+	t.Helper()
+	sys, err := circuit.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sys
+}
+
+// voltage returns the voltage of the named node at x.
+func voltage(sys *circuit.System, x []float64, name string) float64 {
+	i, ok := sys.NodeIndex(name)
+	if !ok {
+		panic("no node " + name)
+	}
+	return sys.VoltagesTo(nil, x)[i]
+}
+
+// shockley is the diode current computed here, independently of the
+// circuit package: the Shockley equation with the 1e-12 S gmin, continued
+// linearly beyond v = 80*N*Vt as the circuit package documents.
+func shockley(m circuit.DiodeModel, temp, v float64) float64 {
+	nvt := m.N * 1.38064852e-23 * temp / 1.6021766208e-19
+	if a := v / nvt; a > 80 {
+		e := math.Exp(80)
+		return m.IS*(e-1) + m.IS*e/nvt*(v-80*nvt) + 1e-12*v
+	}
+	if a := v / nvt; a < -3 {
+		// SPICE3's reverse-bias form, which eqsim shares with ngspice.
+		r := 3 / (a * math.E)
+		return -m.IS*(1+r*r*r) + 1e-12*v
+	}
+	return m.IS*math.Expm1(v/nvt) + 1e-12*v
+}
+
+// checkKCL recomputes, from the element list of c, the current balance at
+// every free node and the equation of every voltage-defining element at x,
+// and fails if any is violated by more than relTol of the currents
+// (voltages) involved plus absTol amperes (1e-12 V).
+func checkKCL(t *testing.T, c *circuit.Circuit, sys *circuit.System, x []float64, absTol, relTol float64) {
+	t.Helper()
+	v := sys.VoltagesTo(nil, x)
+	idx := func(name string) int {
+		i, ok := sys.NodeIndex(name)
+		if !ok {
+			t.Fatalf("no node %q", name)
+		}
+		return i
+	}
+	V := func(name string) float64 { return v[idx(name)] }
+	net := make([]float64, len(v))
+	gross := make([]float64, len(v))
+	flow := func(a, b string, i float64) { // i amperes from a through the element to b
+		net[idx(a)] += i
+		net[idx(b)] -= i
+		gross[idx(a)] += math.Abs(i)
+		gross[idx(b)] += math.Abs(i)
+	}
+	branch := func(name string) float64 {
+		k := sys.Unknown(name)
+		if k < sys.NumFree() {
+			t.Fatalf("%s has no branch current", name)
+		}
+		return x[k]
+	}
+	constraint := func(name string, lhs, rhs, scale float64) {
+		if d := math.Abs(lhs - rhs); d > 1e-12+relTol*scale {
+			t.Errorf("%s: branch equation off by %.3g V", name, d)
+		}
+	}
+	temp := c.Temperature()
+	for _, el := range c.Elements {
+		switch el := el.(type) {
+		case *circuit.Resistor:
+			flow(el.Nodes[0], el.Nodes[1], el.G*(V(el.Nodes[0])-V(el.Nodes[1])))
+		case *circuit.Diode:
+			flow(el.Nodes[0], el.Nodes[1], shockley(el.Model, temp, V(el.Nodes[0])-V(el.Nodes[1])))
+		case *circuit.ISource:
+			flow(el.Nodes[0], el.Nodes[1], el.I)
+		case *circuit.VSource:
+			drop := V(el.Nodes[0]) - V(el.Nodes[1])
+			constraint(el.Name, drop, el.V, math.Abs(el.V)+math.Abs(V(el.Nodes[0]))+math.Abs(V(el.Nodes[1])))
+			if k := sys.Unknown(el.Name); k >= sys.NumFree() {
+				flow(el.Nodes[0], el.Nodes[1], x[k])
+			}
+		case *circuit.VCVS:
+			ctl := V(el.Control[0]) - V(el.Control[1])
+			drop := V(el.Nodes[0]) - V(el.Nodes[1])
+			constraint(el.Name, drop, el.Gain*ctl, math.Abs(drop)+math.Abs(el.Gain*ctl))
+			flow(el.Nodes[0], el.Nodes[1], branch(el.Name))
+		case *circuit.CCCS:
+			flow(el.Nodes[0], el.Nodes[1], el.Gain*branch(el.Control))
+		case *circuit.Crossbar:
+			for i, a := range el.From {
+				for j, b := range el.To {
+					flow(a, b, el.G.At(i, j)*(V(a)-V(b)))
+				}
+			}
+		case *circuit.Rectifier:
+			for _, nm := range el.Nodes {
+				flow(nm, el.High, shockley(el.Model, temp, V(nm)-V(el.High)))
+				flow(el.Low, nm, shockley(el.Model, temp, V(el.Low)-V(nm)))
+			}
+		case *circuit.Amplifier:
+			for i := range el.From {
+				want := el.Gain * V(el.From[i])
+				constraint(el.Name, V(el.To[i]), want, math.Abs(want))
+				ib := branch(fmt.Sprintf("%s[%d]", el.Name, i))
+				flow(el.To[i], "0", ib)
+				flow(el.From[i], "0", -ib/el.Gain)
+			}
+		case *circuit.Input:
+			for k, nm := range el.Nodes {
+				constraint(el.Name, V(nm), el.Voltage(k), math.Abs(el.Voltage(k)))
+			}
+		case *circuit.Capacitor:
+		default:
+			t.Fatalf("checkKCL: element %T", el)
+		}
+	}
+	for i, nm := range sys.Nodes() {
+		if sys.Unknown(nm) < 0 {
+			continue
+		}
+		if r := math.Abs(net[i+1]); r > absTol+relTol*gross[i+1] {
+			t.Errorf("KCL at %s: %.3g A net of %.3g A", nm, net[i+1], gross[i+1])
+		}
+	}
+}
+
+// bisect solves f(v) = 0 for increasing f on [lo, hi].
+func bisect(f func(float64) float64, lo, hi float64) float64 {
+	for range 200 {
+		mid := (lo + hi) / 2
+		if mid == lo || mid == hi {
+			break
+		}
+		if f(mid) > 0 {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+func TestNewtonClosedForms(t *testing.T) {
+	// The diode with a series resistor from a 5 V source: the scalar
+	// equation (5 - v)/1k = i(v) solved by bisection.
+	vd := bisect(func(v float64) float64 { return shockley(d14, circuit.DefaultTemp, v) - (5-v)*1e-3 }, 0, 5)
+	// A non-inverting amplifier of finite gain A with feedback divider beta.
+	const A, beta = 1e4, 0.25
+	for _, tc := range []struct {
+		name  string
+		elems []circuit.Element
+		want  map[string]float64
+	}{
+		{
+			name: "divider",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: 1},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "mid"}, G: 1e-3},
+				&circuit.Resistor{Name: "R2", Nodes: [2]string{"mid", "0"}, G: 1.0 / 3000},
+			},
+			want: map[string]float64{"in": 1, "mid": 0.75},
+		},
+		{
+			name: "current source",
+			elems: []circuit.Element{
+				&circuit.ISource{Name: "I1", Nodes: [2]string{"0", "a"}, I: 2e-6},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"a", "0"}, G: 1e-6},
+			},
+			want: map[string]float64{"a": 2},
+		},
+		{
+			name: "diode and resistor",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "gnd"}, V: 5},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: 1e-3},
+				&circuit.Diode{Name: "D1", Nodes: [2]string{"a", "0"}, Model: d14},
+			},
+			want: map[string]float64{"a": vd},
+		},
+		{
+			name: "reverse diode",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: 5},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: 1e-3},
+				&circuit.Diode{Name: "D1", Nodes: [2]string{"0", "a"}, Model: d14},
+			},
+			// The diode leaks IS + gmin*5 V through 1 kΩ.
+			want: map[string]float64{"a": 5 - 1e3*(1e-14+5e-12)/(1+1e3*1e-12)},
+		},
+		{
+			name: "vcvs amplifier",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: 0.1},
+				&circuit.VCVS{Name: "E1", Nodes: [2]string{"out", "0"}, Control: [2]string{"in", "fb"}, Gain: A},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"out", "fb"}, G: 1.0 / 3000},
+				&circuit.Resistor{Name: "R2", Nodes: [2]string{"fb", "0"}, G: 1.0 / 1000},
+			},
+			want: map[string]float64{"out": A * 0.1 / (1 + A*beta), "fb": beta * A * 0.1 / (1 + A*beta)},
+		},
+		{
+			name: "cccs mirror",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: 1},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: 1e-3},
+				&circuit.VSource{Name: "Vs", Nodes: [2]string{"a", "0"}, V: 0},
+				&circuit.CCCS{Name: "F1", Nodes: [2]string{"0", "out"}, Control: "Vs", Gain: 2},
+				&circuit.Resistor{Name: "RL", Nodes: [2]string{"out", "0"}, G: 5e-4},
+			},
+			want: map[string]float64{"a": 0, "out": 4},
+		},
+		{
+			name: "floating source",
+			elems: []circuit.Element{
+				&circuit.VSource{Name: "V1", Nodes: [2]string{"p", "0"}, V: 2},
+				&circuit.Resistor{Name: "R1", Nodes: [2]string{"p", "a"}, G: 1e-3},
+				&circuit.VSource{Name: "Vf", Nodes: [2]string{"a", "b"}, V: 0.5},
+				&circuit.Resistor{Name: "R2", Nodes: [2]string{"b", "0"}, G: 1e-3},
+			},
+			want: map[string]float64{"a": 1.25, "b": 0.75},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &circuit.Circuit{}
+			c.Add(tc.elems...)
+			sys := compile(t, c)
+			for _, method := range []string{"newton", "transient"} {
+				r, err := Solve(sys, nil, method)
+				if err != nil {
+					t.Fatalf("%s: %v", method, err)
+				}
+				if r.Status != Converged {
+					t.Fatalf("%s: status %v", method, r.Status)
+				}
+				for node, want := range tc.want {
+					if got := voltage(sys, r.X, node); math.Abs(got-want) > 1e-12+1e-12*math.Abs(want) {
+						t.Errorf("%s: V(%s) = %.15g, want %.15g", method, node, got, want)
+					}
+				}
+				checkKCL(t, c, sys, r.X, 1e-15, 1e-9)
+			}
+		})
+	}
+}
+
+// randomCircuit returns a random well-posed circuit of every element kind
+// but the blocks: resistors spanning the nodes, diodes both ways, grounded
+// and floating voltage sources, current sources and capacitors. With
+// controlled, it has two such parts, and VCVS and CCCS that sense the first
+// and drive the second: controlled sources without feedback keep the
+// equilibrium unique and stable, which random feedback would not.
+func randomCircuit(rng *rand.Rand, controlled bool) *circuit.Circuit {
+	for {
+		c := &circuit.Circuit{}
+		g := &generator{rng: rng, c: c}
+		a := g.part("a")
+		if controlled {
+			b := g.part("b")
+			g.controlled(a, b)
+		}
+		if _, err := circuit.Compile(c); err == nil {
+			return c
+		}
+	}
+}
+
+type generator struct {
+	rng *rand.Rand
+	c   *circuit.Circuit
+	k   int
+}
+
+// part is a passive random sub-circuit with its nodes and voltage sources.
+type part struct {
+	nodes, sources []string // nodes[0] is ground
+}
+
+func (g *generator) name(p string) string { g.k++; return fmt.Sprintf("%s%d", p, g.k) }
+
+func (g *generator) logU(lo, hi float64) float64 {
+	return math.Pow(10, lo+(hi-lo)*g.rng.Float64())
+}
+
+// pick returns two distinct nodes of p, ground included.
+func (g *generator) pick(p *part) (string, string) {
+	n := len(p.nodes)
+	a := g.rng.IntN(n)
+	b := (a + 1 + g.rng.IntN(n-1)) % n
+	return p.nodes[a], p.nodes[b]
+}
+
+func (g *generator) part(prefix string) *part {
+	rng, c := g.rng, g.c
+	nn := 3 + rng.IntN(8)
+	p := &part{nodes: []string{"0"}}
+	for i := 1; i <= nn; i++ {
+		p.nodes = append(p.nodes, fmt.Sprintf("%s%d", prefix, i))
+	}
+	models := []circuit.DiodeModel{d14, {Name: "d2", IS: 1e-9, N: 1.8}}
+	for i := 1; i <= nn; i++ {
+		c.Add(&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{p.nodes[i], p.nodes[rng.IntN(i)]}, G: g.logU(-6, -2)})
+	}
+	for range rng.IntN(nn) {
+		a, b := g.pick(p)
+		c.Add(&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{a, b}, G: g.logU(-6, -2)})
+	}
+	for range 1 + rng.IntN(nn) {
+		a, b := g.pick(p)
+		c.Add(&circuit.Diode{Name: g.name("D"), Nodes: [2]string{a, b}, Model: models[rng.IntN(2)]})
+	}
+	for range 1 + rng.IntN(2) {
+		nm := g.name("V")
+		p.sources = append(p.sources, nm)
+		c.Add(&circuit.VSource{Name: nm, Nodes: [2]string{p.nodes[1+rng.IntN(nn)], "0"}, V: 2 * (rng.Float64() - 0.5)})
+	}
+	for range rng.IntN(2) {
+		a, b := g.pick(p)
+		nm := g.name("V")
+		p.sources = append(p.sources, nm)
+		c.Add(&circuit.VSource{Name: nm, Nodes: [2]string{a, b}, V: rng.Float64() - 0.5})
+	}
+	for range rng.IntN(3) {
+		a, b := g.pick(p)
+		c.Add(&circuit.ISource{Name: g.name("I"), Nodes: [2]string{a, b}, I: g.logU(-8, -5) * float64(1-2*rng.IntN(2))})
+	}
+	for range rng.IntN(3) {
+		a, b := g.pick(p)
+		c.Add(&circuit.Capacitor{Name: g.name("C"), Nodes: [2]string{a, b}, C: g.logU(-12, -11)})
+	}
+	return p
+}
+
+// controlled adds VCVS and CCCS that sense part a and drive part b. Each
+// VCVS drives a node of its own, floating on a node of b, into b through a
+// resistor; each CCCS senses the current of a source in series with a
+// resistor in a. The resistors keep the currents sane: a diode straight
+// across a 2 V source carries 1e19 A, which no test can check.
+func (g *generator) controlled(a, b *part) {
+	rng, c := g.rng, g.c
+	for range 1 + rng.IntN(2) {
+		ca, cb := g.pick(a)
+		out := g.name("e")
+		_, ref := g.pick(b)
+		to, _ := g.pick(b)
+		c.Add(&circuit.VCVS{Name: g.name("E"), Nodes: [2]string{out, ref}, Control: [2]string{ca, cb}, Gain: 4 * (rng.Float64() - 0.5)},
+			&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{out, to}, G: g.logU(-5, -3)})
+	}
+	for range 1 + rng.IntN(2) {
+		from, to := g.pick(a)
+		sense, mid := g.name("Vs"), g.name("s")
+		c.Add(&circuit.VSource{Name: sense, Nodes: [2]string{from, mid}, V: 0.2 * (rng.Float64() - 0.5)},
+			&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{mid, to}, G: g.logU(-5, -3)})
+		p, n := g.pick(b)
+		c.Add(&circuit.CCCS{Name: g.name("F"), Nodes: [2]string{p, n}, Control: sense, Gain: 4 * (rng.Float64() - 0.5)})
+	}
+}
+
+// TestNewtonRandom checks KCL, from the element list, at the solution of
+// random circuits, and that a warm start from the solution converges at
+// once to the same point.
+var nRandom = uint64(300)
+
+func TestNewtonRandom(t *testing.T) {
+	methods := map[string]int{}
+	for seed := range uint64(nRandom) {
+		rng := rand.New(rand.NewPCG(seed, 2))
+		c := randomCircuit(rng, seed%2 == 1)
+		sys := compile(t, c)
+		r, err := Newton(sys, nil, nil)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		methods[r.Method]++
+		checkKCL(t, c, sys, r.X, 1e-15, 1e-9)
+		if res, _ := sys.ResidualNorm(residual(sys, r.X)); res != r.Residual {
+			t.Errorf("seed %d: Residual %g, recomputed %g", seed, r.Residual, res)
+		}
+		w, err := Newton(sys, r.X, nil)
+		if err != nil || w.Iterations > 2 {
+			t.Errorf("seed %d: warm start: %d iterations, %v", seed, w.Iterations, err)
+		}
+		for i := range r.X[:sys.NumFree()] {
+			if d := math.Abs(w.X[i] - r.X[i]); d > 1e-12+1e-9*math.Abs(r.X[i]) {
+				t.Errorf("seed %d: warm start moved %s by %g V", seed, sys.UnknownName(i), d)
+			}
+		}
+	}
+	t.Logf("methods: %v", methods)
+}
+
+func residual(sys *circuit.System, x []float64) []float64 {
+	f := make([]float64, sys.Size())
+	sys.Eval(f, nil, x, nil)
+	return f
+}
+
+// TestNewtonHardForward drives diodes far forward from a voltage source
+// through a small resistor, from a zero start: exponentials that overflow
+// without junction limiting.
+func TestNewtonHardForward(t *testing.T) {
+	for _, tc := range []struct {
+		v, r float64
+		n    int // diodes in series
+	}{
+		{10, 1, 1}, {100, 0.1, 1}, {1000, 1, 1}, {50, 0.01, 5}, {20, 10, 20},
+	} {
+		c := &circuit.Circuit{}
+		c.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: tc.v},
+			&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a0"}, G: 1 / tc.r})
+		for i := range tc.n {
+			c.Add(&circuit.Diode{Name: fmt.Sprintf("D%d", i), Nodes: [2]string{fmt.Sprintf("a%d", i), fmt.Sprintf("a%d", i+1)}, Model: d14})
+		}
+		c.Add(&circuit.Resistor{Name: "R2", Nodes: [2]string{fmt.Sprintf("a%d", tc.n), "0"}, G: 1e-3})
+		sys := compile(t, c)
+		r, err := Newton(sys, nil, nil)
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		checkKCL(t, c, sys, r.X, 1e-15, 1e-9)
+		// With one diode: the scalar equation for the current.
+		if tc.n == 1 {
+			i := bisect(func(i float64) float64 {
+				v := tc.v - i*tc.r - i*1e3 // across the diode
+				return i - shockley(d14, circuit.DefaultTemp, v)
+			}, 0, tc.v/tc.r)
+			want := tc.v - i*tc.r
+			if got := voltage(sys, r.X, "a0"); math.Abs(got-want) > 1e-9*want {
+				t.Errorf("%+v: V(a0) = %.12g, want %.12g", tc, got, want)
+			}
+		}
+		t.Logf("%+v: %s, %d iterations, residual %.3g A", tc, r.Method, r.Iterations, r.Residual)
+	}
+}
+
+// diodeChain is a chain of n diodes from a source of v volts through a
+// conductance g1, and a conductance g2 from its end to ground.
+func diodeChain(v, g1 float64, n int, g2 float64) *circuit.Circuit {
+	c := &circuit.Circuit{}
+	c.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: v},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a0"}, G: g1})
+	for i := range n {
+		c.Add(&circuit.Diode{Name: fmt.Sprintf("D%d", i), Nodes: [2]string{fmt.Sprintf("a%d", i), fmt.Sprintf("a%d", i+1)}, Model: d14})
+	}
+	c.Add(&circuit.Resistor{Name: "R2", Nodes: [2]string{fmt.Sprintf("a%d", n), "0"}, G: g2})
+	return c
+}
+
+// hardCircuit drives 30 diodes in series with amperes from 200 V: plain
+// Newton needs 11 iterations from a cold start.
+func hardCircuit() *circuit.Circuit { return diodeChain(200, 100, 30, 1) }
+
+// TestNewtonFallbacks gives plain Newton too few iterations and checks that
+// each fallback, as the first one allowed, reaches the equilibrium and says
+// so.
+func TestNewtonFallbacks(t *testing.T) {
+	const budget = 8
+	for _, tc := range []struct {
+		c    *circuit.Circuit
+		set  Settings
+		want string
+	}{
+		{hardCircuit(), Settings{}, "damped-newton"},
+		// Microamperes through four diodes: shunts of 1e-2 S make the
+		// first stages nearly linear.
+		{diodeChain(5, 1e-6, 4, 1e-6), Settings{NoDamping: true}, "gmin-stepping"},
+		{hardCircuit(), Settings{NoDamping: true, NoGminStepping: true}, "source-stepping"},
+	} {
+		sys := compile(t, tc.c)
+		v1 := tc.c.Element("V1").(*circuit.VSource).V
+		ref, err := Newton(sys, nil, nil)
+		if err != nil || ref.Method != "newton" || ref.Iterations <= budget {
+			t.Fatalf("%s: reference: %s in %d iterations, %v", tc.want, ref.Method, ref.Iterations, err)
+		}
+		plain := Settings{MaxIterations: budget, NoDamping: true, NoGminStepping: true, NoSourceStepping: true}
+		if _, err := Newton(sys, nil, &plain); err == nil {
+			t.Fatalf("%s: plain Newton converged in %d iterations", tc.want, budget)
+		}
+		tc.set.MaxIterations = budget
+		r, err := Newton(sys, nil, &tc.set)
+		if err != nil {
+			t.Errorf("%s: %v", tc.want, err)
+			continue
+		}
+		if r.Method != tc.want {
+			t.Errorf("method %s, want %s", r.Method, tc.want)
+		}
+		checkKCL(t, tc.c, sys, r.X, 1e-15, 1e-9)
+		for i := range r.X[:sys.NumFree()] {
+			if d := math.Abs(r.X[i] - ref.X[i]); d > 1e-12+1e-9*math.Abs(ref.X[i]) {
+				t.Errorf("%s: %s off by %g V", tc.want, sys.UnknownName(i), d)
+			}
+		}
+		// Source stepping restores the sources bit for bit.
+		if v := tc.c.Element("V1").(*circuit.VSource).V; v != v1 {
+			t.Errorf("V1 = %v after %s, was %v", v, tc.want, v1)
+		}
+		t.Logf("%s: %d iterations in all (plain Newton alone needs %d)", r.Method, r.Iterations, ref.Iterations)
+	}
+}
+
+// TestNewtonFailure checks that a solve that cannot converge returns a
+// finite X, a Status and a ConvergenceError that names a node.
+func TestNewtonFailure(t *testing.T) {
+	c := hardCircuit()
+	sys := compile(t, c)
+	for _, set := range []Settings{
+		{MaxIterations: 1, NoDamping: true, NoGminStepping: true, NoSourceStepping: true},
+		{MaxIterations: 1},
+	} {
+		r, err := Newton(sys, nil, &set)
+		var ce *ConvergenceError
+		if !errors.As(err, &ce) {
+			t.Fatalf("%+v: error %v, want a ConvergenceError", set, err)
+		}
+		if r.Status == Converged || ce.Status != r.Status {
+			t.Errorf("status %v, error status %v", r.Status, ce.Status)
+		}
+		if !allFinite(r.X) || len(r.X) != sys.Size() {
+			t.Errorf("X not finite: %v", r.X)
+		}
+		if _, ok := sys.NodeIndex(ce.WorstNode); !ok || ce.WorstNode != r.WorstNode || ce.Residual != r.Residual {
+			t.Errorf("error names node %q (residual %g), result %q (%g)", ce.WorstNode, ce.Residual, r.WorstNode, r.Residual)
+		}
+		if ce.Residual <= 0 || math.IsNaN(ce.Residual) {
+			t.Errorf("residual %g", ce.Residual)
+		}
+		t.Log(err)
+	}
+}
+
+// crossbarNet is a layered network with 300 unknowns: 100 inputs, 80
+// hidden nodes with rectifiers, amplified into 80 more (with 80 branch
+// currents), and 60 outputs.
+// The inputs drive most hidden nodes past the rails, so that many diodes
+// conduct; the amplifier's backward mirror closes a feedback loop.
+func crossbarNet(rng *rand.Rand) *circuit.Circuit {
+	const nin, nh, no = 100, 80, 60
+	c := &circuit.Circuit{Groups: []circuit.Group{{Name: "x", Size: nin}, {Name: "h", Size: nh}, {Name: "ha", Size: nh}, {Name: "o", Size: no}}}
+	x, h, ha, o := c.Groups[0].Nodes(), c.Groups[1].Nodes(), c.Groups[2].Nodes(), c.Groups[3].Nodes()
+	in := make([]float64, nin)
+	for i := range in {
+		in[i] = rng.Float64()
+	}
+	g := func(r, k int) *mat.Dense {
+		m := mat.NewDense(r, k, nil)
+		for i := range r {
+			for j := range k {
+				m.Set(i, j, 1e-6*rng.Float64())
+			}
+		}
+		return m
+	}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x, Amplitude: 3, Values: in},
+		&circuit.VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
+		&circuit.VSource{Name: "Vlo", Nodes: [2]string{"lo", "0"}, V: -0.3},
+		&circuit.Crossbar{Name: "W1", From: x, To: h, G: g(nin, nh)},
+		&circuit.Rectifier{Name: "RH", Nodes: h, Model: d14, High: "hi", Low: "lo"},
+		&circuit.Amplifier{Name: "A", From: h, To: ha, Gain: 4},
+		&circuit.Crossbar{Name: "W2", From: ha, To: o, G: g(nh, no)},
+	)
+	for i, nm := range o {
+		c.Add(&circuit.Resistor{Name: fmt.Sprintf("RL%d", i), Nodes: [2]string{nm, "0"}, G: 1e-5})
+	}
+	return c
+}
+
+func TestNewtonCrossbar300(t *testing.T) {
+	c := crossbarNet(rand.New(rand.NewPCG(7, 7)))
+	sys := compile(t, c)
+	if sys.Size() != 300 {
+		t.Fatalf("%d unknowns", sys.Size())
+	}
+	start := time.Now()
+	r, err := Newton(sys, nil, nil)
+	el := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkKCL(t, c, sys, r.X, 1e-15, 1e-9)
+	t.Logf("%d unknowns: %s, %d iterations, %v", sys.Size(), r.Method, r.Iterations, el)
+	if el > 5*time.Second {
+		t.Errorf("took %v", el)
+	}
+}

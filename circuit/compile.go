@@ -352,28 +352,17 @@ func (s *System) pinNodes() error {
 	}
 	// Union-find over voltage-defining branches: a branch whose ends are
 	// already joined closes a loop.
-	parent := make([]int, len(s.names))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	uf := newUnionFind(len(s.names))
 	adj := make([][]int, len(s.names)) // edge indices
 	for k, e := range edges {
 		if e.a == e.b {
 			return &Error{Element: e.name, Msg: "voltage source shorted: both ends on one node"}
 		}
-		ra, rb := find(e.a), find(e.b)
+		ra, rb := uf.find(e.a), uf.find(e.b)
 		if ra == rb {
 			return &Error{Element: e.name, Msg: "closes a loop of voltage sources"}
 		}
-		parent[ra] = rb
+		uf[ra] = rb
 		if e.pinOK {
 			adj[e.a] = append(adj[e.a], k)
 			adj[e.b] = append(adj[e.b], k)
@@ -407,19 +396,8 @@ func (s *System) pinNodes() error {
 // checkDCPaths returns an error naming the nodes that have no DC path to
 // ground through resistors, diodes and voltage-defining branches.
 func (s *System) checkDCPaths() error {
-	parent := make([]int, len(s.names))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	join := func(a, b int) { parent[find(a)] = find(b) }
+	uf := newUnionFind(len(s.names))
+	join, find := uf.join, uf.find
 	for _, p := range s.pins {
 		join(p.node, p.from)
 	}
@@ -470,3 +448,24 @@ func (s *System) Clone() *System {
 	t.cur = make([]float64, len(s.cur))
 	return &t
 }
+
+// unionFind is a disjoint-set forest over node indices.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u unionFind) find(i int) int {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+func (u unionFind) join(a, b int) { u[u.find(a)] = u.find(b) }

@@ -626,9 +626,10 @@ var KendallDiode = DiodeModel{Name: "d", IS: 1e-14, N: 1}
 // voltages; to resemble that, hidden node k draws a polarity p uniform in
 // [-1, 1] and its conductances from x[i] and x[features+i] are
 // KendallGMin + (KendallGMax-KendallGMin)*u*(1±p)/2 with u uniform in
-// [0, 1]. The hidden voltages then spread over about ±0.35 V and the
-// rectifiers clamp about half of the hidden nodes. The same seed gives the
-// same network.
+// [0, 1]. The hidden voltages then spread over about ±0.35 V, and the
+// rectifiers clamp some two thirds of the hidden nodes (see
+// docs/performance.md). The same seed gives the same network.
+// KendallNetwork panics if a size is not positive.
 func KendallNetwork(features, hidden, outputs int, seed uint64) *Circuit {
 	if features <= 0 || hidden <= 0 || outputs <= 0 {
 		panic("circuit: KendallNetwork sizes must be positive")

@@ -77,8 +77,8 @@
 //
 //	[[crossbar]]             # a conductance from every node of from to every node of to
 //	name = "W1"
-//	from = "x"               # a group or input
-//	to = "h"                 # a group or input
+//	from = "x"               # a group or input, or a list of them: ["x", "b"]
+//	to = "h"                 # a group or input, or a list of them
 //	trainable = true         # default false
 //	matrix = "W1.npy"        # an .npy float64 matrix [len(from), len(to)] of siemens
 //	# or, instead of matrix:
@@ -109,6 +109,12 @@
 // Names and node names may not be empty nor contain spaces or control
 // characters.
 //
+// A crossbar's from or to may list several groups and inputs, whose nodes
+// are concatenated in order: from = ["x", "b"] with a group b of one node
+// held at 1 V by a vsource gives every node of to a trainable bias
+// conductance, in the last row of the matrix. A group may appear once in a
+// list.
+//
 // The uniform init rule draws G[i][j] = low + (high-low)*u with u from
 // math/rand/v2's PCG seeded with (seed, 0), row by row (i over from, j over
 // to), so a seed gives the same matrix everywhere. Conductances must be
@@ -119,6 +125,48 @@
 // matrix has shape (len(from), len(to)) and input values shape (size,).
 // The netlist holds at most MaxNodes nodes in groups and inputs and
 // MaxWeights crossbar conductances in all.
+//
+// # Training
+//
+// Two optional sections say how the network is trained (see package eqprop
+// and `eqsim train`):
+//
+//	[output]
+//	group = "o"                 # the group whose nodes are the outputs, in order
+//	readout = "single"          # or "differential": nodes k and K+k are the (+, -) pair of class k
+//	target_high = 1.0           # volts: the target of the correct class's node (default 1)
+//	target_low = 0.0            # volts: the target of the others (default 0)
+//
+//	[training]                  # every key is optional
+//	dataset = "mnist"           # mnist | fashion-mnist | xor | csv
+//	train_file = "train.csv"    # csv only, relative to the netlist's folder
+//	test_file = "test.csv"      # csv only, optional: else every 5th row of train_file is held out
+//	subset = 0                  # the first N training samples only (0: all)
+//	test_subset = 0             # the first N test samples only (0: all)
+//	input = "x"                 # the [[input]] the features drive (default: the only input)
+//	epochs = 10
+//	batch_size = 20
+//	estimator = "centered"      # positive | negative | centered | chl | coupled
+//	nudge = "current"           # current (Kendall) | conductance (Scellier)
+//	beta = "1u"                 # siemens, the nudge strength
+//	eta = 0.5                   # coupled learning's clamping factor, in (0, 1]
+//	learning_rate = 1e-12       # S^2/V^2
+//	g_min = "1n"                # siemens: trained conductances stay in [g_min, g_max]
+//	g_max = "100u"
+//	seed = 1                    # shuffling; 0 means the default, 1
+//	workers = 0                 # goroutines relaxing samples (0: all cores); results do not depend on it
+//
+//	[training.learning_rates]   # per trainable crossbar or resistor, overriding learning_rate
+//	W1 = 1e-12
+//
+// The defaults of the [training] keys are those of eqprop.Config (the
+// values shown above). [training] needs [output]. Parse checks the keys,
+// the words, the ranges, that the group, input and blocks exist (learning
+// rates only for trainable crossbars and resistors) and that a
+// differential readout has an even number of outputs; whether the data
+// set's features fit the input is checked when training starts. WriteFile
+// writes both sections back, with relative data file paths made relative
+// to the folder of the written netlist.
 //
 // # Order and validation
 //

@@ -50,6 +50,10 @@ type Netlist struct {
 	// paths joined to the netlist's directory). WriteFile never overwrites
 	// them.
 	Sidecars []string
+	// Output is the [output] section, or nil if the netlist has none.
+	Output *Output
+	// Training is the [training] section, or nil if the netlist has none.
+	Training *Training
 }
 
 // ParseFile reads and parses the netlist in the file at path. Sidecar .npy
@@ -97,7 +101,7 @@ var kinds = []string{
 }
 
 var keysOf = map[string][]string{
-	"":          append([]string{"title", "options", "models"}, kinds...),
+	"":          append([]string{"title", "options", "models", "output", "training"}, kinds...),
 	"options":   {"temp", "node_capacitance"},
 	"model":     {"type", "is", "n", "rs"},
 	"resistor":  {"name", "nodes", "r", "g", "trainable"},
@@ -247,6 +251,12 @@ func parse(data []byte, path string, read func(string) ([]byte, error)) (nl *Net
 	}
 	if len(c.Elements) == 0 {
 		return nil, &Error{File: path, Msg: "the netlist has no elements"}
+	}
+	if t := p.section(top, "output"); t != nil {
+		nl.Output = p.parseOutput(t)
+	}
+	if t := p.section(top, "training"); t != nil {
+		nl.Training = p.parseTraining(t, nl.Output, c.Elements)
 	}
 	if _, err := circuit.Compile(c); err != nil {
 		return nil, p.fromCircuit(err)
@@ -519,10 +529,10 @@ func (p *parser) parseElement(t *table) circuit.Element {
 }
 
 func (p *parser) parseCrossbar(t *table) circuit.Element {
-	from, to := t.group("from"), t.group("to")
-	e := &circuit.Crossbar{Name: t.name, From: append([]string(nil), from.nodes...), To: append([]string(nil), to.nodes...)}
+	from, to := t.groupList("from"), t.groupList("to")
+	e := &circuit.Crossbar{Name: t.name, From: from, To: to}
 	e.Trainable, _ = t.boolean("trainable")
-	r, c := from.Size, to.Size
+	r, c := len(from), len(to)
 	if r > 0 && c > limits.weights/r || p.weights+r*c > limits.weights {
 		t.fail("", "too many crossbar conductances: %d x %d, at most %d in all crossbars", r, c, limits.weights)
 	}
@@ -845,6 +855,43 @@ func (t *table) group(key string) *groupInfo {
 		t.fail(key, "no group or input named %q", s)
 	}
 	return g
+}
+
+// groupList reads a required group or input name, or a non-empty array of
+// them, and returns their nodes concatenated in order.
+func (t *table) groupList(key string) []string {
+	v, ok := t.m[key]
+	if !ok {
+		t.fail("", "missing %s (a group or input name, or an array of them)", key)
+	}
+	if _, ok := v.(string); ok {
+		return append([]string(nil), t.group(key).nodes...)
+	}
+	a, ok := v.([]any)
+	if !ok || len(a) == 0 {
+		t.fail(key, "%s must be a group or input name, or a non-empty array of them", key)
+	}
+	var nodes []string
+	seen := map[string]bool{}
+	for i, x := range a {
+		s, ok := x.(string)
+		if !ok {
+			t.fail(key, "%s[%d] must be a group or input name (a string)", key, i)
+		}
+		g, ok := t.p.groups[s]
+		if !ok {
+			t.fail(key, "%s[%d]: no group or input named %q", key, i, s)
+		}
+		if seen[s] {
+			t.fail(key, "%s lists %q twice", key, s)
+		}
+		seen[s] = true
+		if len(nodes)+g.Size > limits.nodes {
+			t.fail(key, "too many nodes: at most %d", limits.nodes)
+		}
+		nodes = append(nodes, g.nodes...)
+	}
+	return nodes
 }
 
 // model reads a required reference to a diode model.

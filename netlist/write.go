@@ -35,6 +35,13 @@ func WriteFile(path string, nl *Netlist) error {
 	}
 	base := strings.TrimSuffix(filepath.Base(path), ".toml")
 	dir := filepath.Dir(path)
+	if nl.Training != nil && nl.Path != "" {
+		// Data files stay where they are: their paths are made relative to
+		// the new netlist's folder.
+		cp := *nl
+		cp.Training = nl.Training.rebase(filepath.Dir(nl.Path), dir)
+		nl = &cp
+	}
 	text, side, err := render(nl, base)
 	if err != nil {
 		return fmt.Errorf("netlist: write %s: %w", path, err)
@@ -61,6 +68,9 @@ func WriteFile(path string, nl *Netlist) error {
 	}
 	if d := Diff(nl.Circuit, back.Circuit); d != "" {
 		return fmt.Errorf("netlist: write %s: the written netlist would not reproduce the circuit: %s", path, d)
+	}
+	if d := diffSections(nl, back); d != "" {
+		return fmt.Errorf("netlist: write %s: the written netlist would not reproduce its sections: %s", path, d)
 	}
 
 	protected := append([]string(nil), nl.Sidecars...)
@@ -293,6 +303,9 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 			group(c.Groups[next])
 		}
 	}
+	if err := w.renderTraining(nl.Output, nl.Training); err != nil {
+		return nil, nil, err
+	}
 	return []byte(w.b.String()), w.side, nil
 }
 
@@ -355,6 +368,44 @@ func (w *writer) groupOf(nodes []string) (string, error) {
 	return g.Name, nil
 }
 
+// groupsOf returns, as TOML, the name of the group whose nodes are exactly
+// nodes, or the array of the names of the groups whose nodes, concatenated
+// in order, are.
+func (w *writer) groupsOf(nodes []string) (string, error) {
+	if g, err := w.groupOf(nodes); err == nil {
+		return quote(g), nil
+	}
+	var names []string
+	for k := 0; k < len(nodes); {
+		i := strings.LastIndexByte(nodes[k], '[')
+		if i <= 0 {
+			return "", fmt.Errorf("node %q is not a group node; the format gives blocks whole groups only", nodes[k])
+		}
+		g, ok := w.groups[nodes[k][:i]]
+		if !ok || k+g.Size > len(nodes) {
+			return "", fmt.Errorf("the nodes from %q (node %d) on are not those of declared groups", nodes[k], k)
+		}
+		for j := range g.Size {
+			if nodes[k+j] != g.Node(j) {
+				return "", fmt.Errorf("node %d is %q, not %q: the format gives blocks whole groups only", k+j, nodes[k+j], g.Node(j))
+			}
+		}
+		if contains(names, g.Name) {
+			return "", fmt.Errorf("group %q appears twice", g.Name)
+		}
+		names = append(names, g.Name)
+		k += g.Size
+	}
+	if len(names) == 0 {
+		return "", errors.New("no nodes")
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quote(n)
+	}
+	return "[" + strings.Join(q, ", ") + "]", nil
+}
+
 func (w *writer) element(e circuit.Element, base string) error {
 	kind := kindOf(e)
 	w.printf("\n[[%s]]\nname = %s\n", kind, quote(e.Label()))
@@ -377,11 +428,11 @@ func (w *writer) element(e circuit.Element, base string) error {
 	case *circuit.Capacitor:
 		w.printf("nodes = %s\nc = %s\n", w.pair(e.Nodes), formatNumber(e.C))
 	case *circuit.Crossbar:
-		from, err := w.groupOf(e.From)
+		from, err := w.groupsOf(e.From)
 		if err != nil {
 			return fmt.Errorf("from: %w", err)
 		}
-		to, err := w.groupOf(e.To)
+		to, err := w.groupsOf(e.To)
 		if err != nil {
 			return fmt.Errorf("to: %w", err)
 		}
@@ -400,7 +451,7 @@ func (w *writer) element(e circuit.Element, base string) error {
 		}
 		name := sidecarName(base, e.Name)
 		w.side = append(w.side, sidecarFile{name, encodeNpy([]int{r, c}, data)})
-		w.printf("from = %s\nto = %s\n", quote(from), quote(to))
+		w.printf("from = %s\nto = %s\n", from, to)
 		if e.Trainable {
 			w.printf("trainable = true\n")
 		}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"image/color"
+	"io"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Names of the plots of a run's output folder.
+const (
+	curvesPNG = "curves.png"
+	curvesSVG = "curves.svg"
+)
+
+var (
+	trainColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
+	testColor  = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
+)
+
+// curves returns the two plots of a run: the losses and the error rates
+// of the training and test sets against the epoch.
+func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
+	series := func(f func(r metricsRow) float64) plotter.XYs {
+		xy := make(plotter.XYs, len(rows))
+		for i, r := range rows {
+			xy[i] = plotter.XY{X: float64(r.Epoch), Y: f(r)}
+		}
+		return xy
+	}
+	mk := func(ylabel string, train, test plotter.XYs) (*plot.Plot, error) {
+		p := plot.New()
+		p.X.Label.Text = "epoch"
+		p.Y.Label.Text = ylabel
+		p.Y.Min = 0
+		p.Add(plotter.NewGrid())
+		p.Legend.Top = true
+		for _, s := range []struct {
+			name string
+			xy   plotter.XYs
+			c    color.Color
+		}{{"train", train, trainColor}, {"test", test, testColor}} {
+			l, pts, err := plotter.NewLinePoints(s.xy)
+			if err != nil {
+				return nil, err
+			}
+			l.Color, pts.Color = s.c, s.c
+			l.Width = vg.Points(1.5)
+			pts.Shape = draw.CircleGlyph{}
+			pts.Radius = vg.Points(2.5)
+			p.Add(l, pts)
+			p.Legend.Add(s.name, l, pts)
+		}
+		return p, nil
+	}
+	loss, err := mk("loss (V²)", series(func(r metricsRow) float64 { return r.TrainLoss }), series(func(r metricsRow) float64 { return r.TestLoss }))
+	if err != nil {
+		return nil, err
+	}
+	loss.Title.Text = title
+	errs, err := mk("error (%)", series(func(r metricsRow) float64 { return 100 * r.TrainError }), series(func(r metricsRow) float64 { return 100 * r.TestError }))
+	if err != nil {
+		return nil, err
+	}
+	return []*plot.Plot{loss, errs}, nil
+}
+
+// writeCurves draws the curves of rows, one plot above the other, into
+// curves.png and curves.svg in dir.
+func writeCurves(dir, title string, rows []metricsRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	plots, err := curves(title, rows)
+	if err != nil {
+		return err
+	}
+	const w, h = 6 * vg.Inch, 7 * vg.Inch
+	draw2 := func(c vg.CanvasSizer) {
+		t := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(4), PadBottom: vg.Points(4), PadX: vg.Points(4), PadY: vg.Points(12)}
+		cs := plot.Align([][]*plot.Plot{{plots[0]}, {plots[1]}}, t, draw.New(c))
+		plots[0].Draw(cs[0][0])
+		plots[1].Draw(cs[1][0])
+	}
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
+	draw2(img)
+	if err := writeAtomic(filepath.Join(dir, curvesPNG), func(wr io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
+		return err
+	}); err != nil {
+		return err
+	}
+	svg := vgsvg.New(w, h)
+	draw2(svg)
+	return writeAtomic(filepath.Join(dir, curvesSVG), func(wr io.Writer) error {
+		_, err := svg.WriteTo(wr)
+		return err
+	})
+}

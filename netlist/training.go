@@ -1,0 +1,478 @@
+package netlist
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/dataset"
+)
+
+// Output is the [output] section: which nodes are the network's outputs and
+// how they are read.
+type Output struct {
+	// Group is the name of the group, or input, whose nodes are the
+	// outputs, in order.
+	Group string
+	// Readout maps class labels to target voltages and output voltages to
+	// classes. Parse fills in the defaults: single-ended, High 1 V, Low 0 V.
+	Readout eqprop.Readout
+}
+
+// Training is the [training] section: the data set and the settings of
+// eqprop training.
+type Training struct {
+	// Dataset is the data set's name in lower case, one of
+	// dataset.Names(), or "" if the section names none.
+	Dataset string
+	// TrainFile and TestFile are the CSV files of a "csv" data set as
+	// written, relative to the netlist's folder unless absolute (see
+	// Netlist.DataPath). TestFile may be empty.
+	TrainFile, TestFile string
+	// Subset and TestSubset, when positive, keep only the first so many
+	// training and test samples.
+	Subset, TestSubset int
+	// Input is the name of the [[input]] element the features drive. Parse
+	// sets it to the netlist's only input when the section does not name
+	// one.
+	Input string
+	// Config holds the settings given in the section; its zero fields mean
+	// eqprop's defaults (see eqprop.Config.WithDefaults). Its Readout is
+	// not used: the readout is the Output's.
+	Config eqprop.Config
+}
+
+// DataPath resolves a data file path of the [training] section: relative
+// paths are taken relative to the netlist's folder.
+func (nl *Netlist) DataPath(name string) string {
+	if name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	dir := "."
+	if nl.Path != "" {
+		dir = filepath.Dir(nl.Path)
+	}
+	return filepath.Join(dir, name)
+}
+
+// TrainingConfig returns the eqprop settings of the netlist: those of the
+// [training] section with the readout of [output], zero fields meaning
+// the defaults.
+func (nl *Netlist) TrainingConfig() eqprop.Config {
+	var c eqprop.Config
+	if nl.Training != nil {
+		c = nl.Training.Config
+	}
+	if c.LearningRates != nil {
+		lr := make(map[string]float64, len(c.LearningRates))
+		for k, v := range c.LearningRates {
+			lr[k] = v
+		}
+		c.LearningRates = lr
+	}
+	c.Readout = eqprop.Readout{}
+	if nl.Output != nil {
+		c.Readout = nl.Output.Readout
+	}
+	return c
+}
+
+var (
+	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
+	trainingKeys = []string{
+		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
+		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
+		"g_min", "g_max", "seed", "workers", "learning_rates",
+	}
+)
+
+// section returns the table of a top-level section, or nil if the netlist
+// has none.
+func (p *parser) section(top *table, key string) *table {
+	v, ok := top.m[key]
+	if !ok {
+		return nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		top.fail(key, "%s must be a table: write [%s]", key, key)
+	}
+	return &table{p: p, m: m, path: []string{key}, kind: key, line: p.loc.line(key)}
+}
+
+// parseOutput reads the [output] section.
+func (p *parser) parseOutput(t *table) *Output {
+	t.checkKeys(outputKeys)
+	g := t.group("group")
+	o := &Output{Group: g.Name, Readout: eqprop.Readout{High: 1, Low: 0}}
+	if s, ok := t.str("readout"); ok {
+		switch s {
+		case "single":
+		case "differential":
+			o.Readout.Differential = true
+		default:
+			t.fail("readout", "unknown readout %q (want \"single\" or \"differential\")", s)
+		}
+	}
+	if o.Readout.Differential && g.Size%2 != 0 {
+		t.fail("readout", "a differential readout needs an even number of outputs: %s %q has %d nodes", g.kind, g.Name, g.Size)
+	}
+	if v, ok := t.value("target_high"); ok {
+		o.Readout.High = v
+	}
+	if v, ok := t.value("target_low"); ok {
+		o.Readout.Low = v
+	}
+	if !(o.Readout.High > o.Readout.Low) {
+		key := "target_low"
+		if _, ok := t.m["target_high"]; ok {
+			key = "target_high"
+		}
+		t.fail(key, "target_high = %g V must be above target_low = %g V", o.Readout.High, o.Readout.Low)
+	}
+	return o
+}
+
+// parseTraining reads the [training] section; it needs [output] and the
+// netlist's elements.
+func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *Training {
+	t.checkKeys(trainingKeys)
+	if out == nil {
+		t.fail("", "training needs an [output] section naming the group of output nodes")
+	}
+	tr := &Training{}
+	if s, ok := t.str("dataset"); ok {
+		name := strings.ToLower(strings.TrimSpace(s))
+		if !contains(dataset.Names(), name) {
+			t.fail("dataset", "unknown data set %q (want one of %s)%s", s, strings.Join(dataset.Names(), ", "), suggest(name, dataset.Names()))
+		}
+		tr.Dataset = name
+	}
+	for _, k := range []string{"train_file", "test_file"} {
+		s, ok := t.str(k)
+		if !ok {
+			continue
+		}
+		if s == "" {
+			t.fail(k, "%s is empty: give the path of a CSV file", k)
+		}
+		if tr.Dataset != "csv" {
+			t.fail(k, "%s is only for dataset = \"csv\"", k)
+		}
+		if k == "train_file" {
+			tr.TrainFile = s
+		} else {
+			tr.TestFile = s
+		}
+	}
+	if tr.Dataset == "csv" && tr.TrainFile == "" {
+		t.fail("dataset", "dataset = \"csv\" needs train_file (features then label per row)")
+	}
+	tr.Subset = t.count("subset", 0)
+	tr.TestSubset = t.count("test_subset", 0)
+
+	var inputs []string
+	for _, e := range elems {
+		if in, ok := e.(*circuit.Input); ok {
+			inputs = append(inputs, in.Name)
+		}
+	}
+	if s, ok := t.str("input"); ok {
+		if !contains(inputs, s) {
+			t.fail("input", "no [[input]] named %q (inputs: %s)%s", s, listOrNone(inputs), suggestName(s, inputs))
+		}
+		tr.Input = s
+	} else {
+		switch len(inputs) {
+		case 0:
+			t.fail("", "the netlist has no [[input]] for the data's features to drive")
+		case 1:
+			tr.Input = inputs[0]
+		default:
+			t.fail("", "the netlist has several inputs (%s): say which one the features drive with input = \"...\"", strings.Join(inputs, ", "))
+		}
+	}
+
+	c := &tr.Config
+	c.Epochs = t.count("epochs", 1)
+	c.BatchSize = t.count("batch_size", 1)
+	c.Workers = t.count("workers", 0)
+	if s, ok := t.str("estimator"); ok {
+		if !contains(eqprop.Estimators, s) {
+			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.Estimators, ", "), suggest(s, eqprop.Estimators))
+		}
+		c.Estimator = s
+	}
+	if s, ok := t.str("nudge"); ok {
+		switch s {
+		case "current":
+			c.Nudge = eqprop.NudgeCurrent
+		case "conductance":
+			c.Nudge = eqprop.NudgeConductance
+		default:
+			t.fail("nudge", "unknown nudge %q (want \"current\" or \"conductance\")", s)
+		}
+	}
+	if v, ok := t.positive("beta"); ok {
+		c.Beta = v
+	}
+	if v, ok := t.value("eta"); ok {
+		if !(v > 0 && v <= 1) {
+			t.fail("eta", "eta must be in (0, 1], got %v", v)
+		}
+		c.Eta = v
+	}
+	if v, ok := t.positive("learning_rate"); ok {
+		c.LearningRate = v
+	}
+	if v, ok := t.positive("g_min"); ok {
+		c.GMin = v
+	}
+	if v, ok := t.positive("g_max"); ok {
+		c.GMax = v
+	}
+	if d := c.WithDefaults(); d.GMax <= d.GMin {
+		key := "g_max"
+		if _, ok := t.m["g_max"]; !ok {
+			key = "g_min"
+		}
+		t.fail(key, "g_max = %g S must be above g_min = %g S", d.GMax, d.GMin)
+	}
+	if s, ok := t.integer("seed"); ok {
+		if s < 0 {
+			t.fail("seed", "seed must not be negative")
+		}
+		c.Seed = uint64(s)
+	}
+	if v, ok := t.m["learning_rates"]; ok {
+		c.LearningRates = p.parseRates(t, v, elems)
+	}
+	if err := c.Validate(); err != nil {
+		t.fail("", "%v", err)
+	}
+	return tr
+}
+
+// count reads an optional integer of at least least; 0 if it is absent.
+func (t *table) count(key string, least int64) int {
+	n, ok := t.integer(key)
+	if !ok {
+		return 0
+	}
+	if n < least {
+		if least == 1 {
+			t.fail(key, "%s must be positive, got %d", key, n)
+		}
+		t.fail(key, "%s must not be negative, got %d", key, n)
+	}
+	if n > math.MaxInt32 {
+		t.fail(key, "%s = %d is too large", key, n)
+	}
+	return int(n)
+}
+
+// parseRates reads [training.learning_rates]: block name -> learning rate.
+func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string]float64 {
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.fail("learning_rates", "learning_rates must be a table: write [training.learning_rates]")
+	}
+	sub := &table{p: p, m: m, path: []string{"training", "learning_rates"}, kind: "training", line: p.loc.line("training", "learning_rates")}
+	var blocks []string
+	trainable := map[string]bool{}
+	for _, e := range elems {
+		switch e := e.(type) {
+		case *circuit.Crossbar:
+			trainable[e.Name] = e.Trainable
+		case *circuit.Resistor:
+			trainable[e.Name] = e.Trainable
+		default:
+			continue
+		}
+		if trainable[e.Label()] {
+			blocks = append(blocks, e.Label())
+		}
+	}
+	names := sortedKeys(m)
+	sort.SliceStable(names, func(i, j int) bool {
+		return p.loc.exact("training", "learning_rates", names[i]) < p.loc.exact("training", "learning_rates", names[j])
+	})
+	rates := make(map[string]float64, len(m))
+	for _, name := range names {
+		tr, ok := trainable[name]
+		switch {
+		case !ok:
+			sub.fail(name, "learning rate for %q: no crossbar or resistor of that name (trainable blocks: %s)%s", name, listOrNone(blocks), suggestName(name, blocks))
+		case !tr:
+			sub.fail(name, "learning rate for %q: it is not trainable (add trainable = true to it)", name)
+		}
+		x := sub.number(m[name], "learning rate of "+name, name)
+		if x < 0 {
+			sub.fail(name, "learning rate of %s must not be negative, got %v", name, x)
+		}
+		rates[name] = x
+	}
+	return rates
+}
+
+// suggestName is suggest for names, which may have capitals.
+func suggestName(name string, names []string) string {
+	lower := make([]string, len(names))
+	for i, n := range names {
+		lower[i] = strings.ToLower(n)
+	}
+	s := suggest(name, lower)
+	for i, l := range lower {
+		if s == fmt.Sprintf(" (did you mean %q?)", l) {
+			return fmt.Sprintf(" (did you mean %q?)", names[i])
+		}
+	}
+	return s
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// rebase returns t with its relative data file paths, relative to the
+// folder from, made relative to the folder to (absolute if they cannot
+// be).
+func (t *Training) rebase(from, to string) *Training {
+	c := *t
+	move := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		abs, err := filepath.Abs(filepath.Join(from, p))
+		if err != nil {
+			return p
+		}
+		absTo, err := filepath.Abs(to)
+		if err != nil {
+			return abs
+		}
+		rel, err := filepath.Rel(absTo, abs)
+		if err != nil {
+			return abs
+		}
+		return filepath.ToSlash(rel)
+	}
+	c.TrainFile, c.TestFile = move(t.TrainFile), move(t.TestFile)
+	return &c
+}
+
+// renderTraining writes the [output] and [training] sections.
+func (w *writer) renderTraining(o *Output, t *Training) error {
+	if t != nil && o == nil {
+		return fmt.Errorf("a [training] section needs an [output] section")
+	}
+	if o != nil {
+		if _, ok := w.groups[o.Group]; !ok {
+			return fmt.Errorf("output: no group or input named %q", o.Group)
+		}
+		r := o.Readout
+		kind := "single"
+		if r.Differential {
+			kind = "differential"
+		}
+		w.printf("\n[output]\ngroup = %s\nreadout = %q\ntarget_high = %s\ntarget_low = %s\n",
+			quote(o.Group), kind, formatNumber(r.High), formatNumber(r.Low))
+	}
+	if t == nil {
+		return nil
+	}
+	c := t.Config
+	w.printf("\n[training]\n")
+	if t.Dataset != "" {
+		w.printf("dataset = %s\n", quote(t.Dataset))
+	}
+	if t.TrainFile != "" {
+		w.printf("train_file = %s\n", quote(t.TrainFile))
+	}
+	if t.TestFile != "" {
+		w.printf("test_file = %s\n", quote(t.TestFile))
+	}
+	ints := []struct {
+		key string
+		v   int
+	}{{"subset", t.Subset}, {"test_subset", t.TestSubset}}
+	for _, kv := range ints {
+		if kv.v != 0 {
+			w.printf("%s = %d\n", kv.key, kv.v)
+		}
+	}
+	if t.Input != "" {
+		w.printf("input = %s\n", quote(t.Input))
+	}
+	ints = []struct {
+		key string
+		v   int
+	}{{"epochs", c.Epochs}, {"batch_size", c.BatchSize}}
+	for _, kv := range ints {
+		if kv.v != 0 {
+			w.printf("%s = %d\n", kv.key, kv.v)
+		}
+	}
+	if c.Estimator != "" {
+		w.printf("estimator = %s\n", quote(c.Estimator))
+	}
+	w.printf("nudge = %q\n", c.Nudge.String())
+	floats := []struct {
+		key string
+		v   float64
+	}{{"beta", c.Beta}, {"eta", c.Eta}, {"learning_rate", c.LearningRate}, {"g_min", c.GMin}, {"g_max", c.GMax}}
+	for _, kv := range floats {
+		if kv.v != 0 {
+			w.printf("%s = %s\n", kv.key, formatNumber(kv.v))
+		}
+	}
+	if c.Seed != 0 {
+		if c.Seed > math.MaxInt64 {
+			return fmt.Errorf("training: seed %d does not fit a TOML integer", c.Seed)
+		}
+		w.printf("seed = %d\n", c.Seed)
+	}
+	if c.Workers != 0 {
+		w.printf("workers = %d\n", c.Workers)
+	}
+	if len(c.LearningRates) > 0 {
+		w.printf("\n[training.learning_rates]\n")
+		for _, name := range sortedKeys(c.LearningRates) {
+			w.printf("%s = %s\n", tomlKey(name), formatNumber(c.LearningRates[name]))
+		}
+	}
+	return nil
+}
+
+// diffSections returns "" if a and b have the same [output] and [training]
+// sections, else the first difference.
+// An empty map of learning rates is the same as none, and an empty Input
+// in a is the same as the one Parse picks.
+func diffSections(a, b *Netlist) string {
+	if d := diffValue("output", reflect.ValueOf(a.Output), reflect.ValueOf(b.Output)); d != "" {
+		return d
+	}
+	norm := func(t *Training, ref *Training) *Training {
+		if t == nil {
+			return nil
+		}
+		c := *t
+		if len(c.Config.LearningRates) == 0 {
+			c.Config.LearningRates = nil
+		}
+		if c.Input == "" && ref != nil {
+			c.Input = ref.Input
+		}
+		return &c
+	}
+	ta, tb := norm(a.Training, b.Training), norm(b.Training, nil)
+	return diffValue("training", reflect.ValueOf(ta), reflect.ValueOf(tb))
+}

@@ -399,3 +399,48 @@ func matrixOnes(r, c int) *mat.Dense {
 	}
 	return m
 }
+
+// FuzzParseTraining fuzzes netlists with [output] and [training] sections:
+// Parse never panics, and what it accepts writes back to the same circuit
+// and sections.
+func FuzzParseTraining(f *testing.F) {
+	f.Add([]byte(trainFull))
+	f.Add([]byte(trainHead + "[output]\ngroup = \"o\"\n[training]\n"))
+	f.Add([]byte(trainHead + "output = {group = \"o\", readout = \"differential\"}\ntraining = {dataset = \"xor\", learning_rates = {W1 = 1}}\n"))
+	for _, tc := range trainErrors {
+		f.Add([]byte(trainHead + tc.src))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		nl, err := Parse(data, "/fuzz/net.toml")
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Msg == "" {
+				t.Fatalf("error %v is a %T, not an *Error with a message", err, err)
+			}
+			return
+		}
+		text, side, err := render(nl, "fuzz")
+		if err != nil {
+			t.Fatalf("accepted netlist cannot be written: %v", err)
+		}
+		mem := map[string][]byte{}
+		for _, s := range side {
+			mem[filepath.Join("/fuzz", s.name)] = s.data
+		}
+		back, err := parse(text, "/fuzz/net.toml", func(name string) ([]byte, error) {
+			if b, ok := mem[name]; ok {
+				return b, nil
+			}
+			return nil, fmt.Errorf("no sidecar %s", name)
+		})
+		if err != nil {
+			t.Fatalf("written netlist does not parse: %v\n%s", err, text)
+		}
+		if d := Diff(nl.Circuit, back.Circuit); d != "" {
+			t.Fatalf("circuit differs: %s\n%s", d, text)
+		}
+		if d := diffSections(nl, back); d != "" {
+			t.Fatalf("sections differ: %s\n%s", d, text)
+		}
+	})
+}

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -280,14 +279,4 @@ func writeMetrics(dir string, rows []metricsRow) error {
 		}
 		return nil
 	})
-}
-
-// sortedNames returns the keys of m in order.
-func sortedNames(m map[string]float64) []string {
-	k := make([]string, 0, len(m))
-	for s := range m {
-		k = append(k, s)
-	}
-	sort.Strings(k)
-	return k
 }

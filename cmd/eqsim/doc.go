@@ -5,7 +5,10 @@
 //
 //	eqsim simulate NETLIST [--json] [--method newton|transient]
 //	eqsim export spice NETLIST [-o FILE]
-//	eqsim verify NETLIST
+//	eqsim verify NETLIST [--json]
+//	eqsim train NETLIST [--epochs N] [--out DIR] [--resume DIR] [--json]
+//	eqsim eval NETLIST [--json]
+//	eqsim gradcheck NETLIST [--beta B] [--samples K] [--json]
 //
 // Machine output goes to stdout; logs and errors go to stderr. The exit
 // status is 0 when the command did its job, 1 when the run failed (no

@@ -3,7 +3,9 @@ package main
 import (
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -37,10 +39,13 @@ func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
 	mk := func(ylabel string, train, test plotter.XYs) (*plot.Plot, error) {
 		p := plot.New()
 		p.X.Label.Text = "epoch"
+		p.X.Tick.Marker = epochTicks{}
+		p.X.Min, p.X.Max = float64(rows[0].Epoch), float64(max(rows[len(rows)-1].Epoch, rows[0].Epoch+1))
 		p.Y.Label.Text = ylabel
 		p.Y.Min = 0
 		p.Add(plotter.NewGrid())
 		p.Legend.Top = true
+		p.Legend.XOffs = -vg.Points(12)
 		for _, s := range []struct {
 			name string
 			xy   plotter.XYs
@@ -69,6 +74,29 @@ func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
 		return nil, err
 	}
 	return []*plot.Plot{loss, errs}, nil
+}
+
+// epochTicks marks whole epochs, at most about ten of them labelled.
+type epochTicks struct{}
+
+func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
+	lo, hi = math.Ceil(lo), math.Floor(hi)
+	step := 1.0
+	for span := hi - lo; span/step >= 10; {
+		switch m := step / math.Pow(10, math.Floor(math.Log10(step))); {
+		case m < 2:
+			step *= 2
+		case m < 5:
+			step = step / 2 * 5
+		default:
+			step *= 2
+		}
+	}
+	var ticks []plot.Tick
+	for x := math.Ceil(lo/step) * step; x <= hi; x += step {
+		ticks = append(ticks, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'f', -1, 64)})
+	}
+	return ticks
 }
 
 // writeCurves draws the curves of rows, one plot above the other, into

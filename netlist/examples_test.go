@@ -10,7 +10,7 @@ import (
 
 // TestExamples parses and compiles every netlist in examples/.
 func TestExamples(t *testing.T) {
-	for _, name := range []string{"xor.toml", "divider.toml", "diode-clamp.toml", "controlled.toml"} {
+	for _, name := range []string{"xor-cards.toml", "xor.toml", "divider.toml", "diode-clamp.toml", "controlled.toml"} {
 		if _, err := os.Stat(filepath.Join("..", "examples", name)); err != nil {
 			t.Errorf("example %s: %v", name, err)
 		}
@@ -32,10 +32,10 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// TestXORExample checks the shape of the XOR network: 2 inputs, 4 hidden
+// TestXORCardsExample checks the shape of the XOR card network: 2 inputs, 4 hidden
 // nodes with a diode pair each, 1 output, 17 trainable resistors.
-func TestXORExample(t *testing.T) {
-	nl, err := ParseFile(filepath.Join("..", "examples", "xor.toml"))
+func TestXORCardsExample(t *testing.T) {
+	nl, err := ParseFile(filepath.Join("..", "examples", "xor-cards.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -199,3 +199,73 @@ func TestExportAndVerifyExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainXORExample trains examples/xor.toml as the README says and
+// requires 0% error.
+func TestTrainXORExample(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := eqsim("train", "../../examples/xor.toml", "--out", out, "--json")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var res struct {
+		TestError  *float64 `json:"test_error"`
+		TrainError *float64 `json:"train_error"`
+		Epochs     int      `json:"epochs"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
+		t.Fatalf("last line is not JSON: %v\n%s", err, stdout)
+	}
+	if res.TestError == nil || *res.TestError != 0 || res.TrainError == nil || *res.TrainError != 0 || res.Epochs != 1000 {
+		t.Errorf("xor after training: %s", lines[len(lines)-1])
+	}
+}
+
+// TestGradcheckExamples holds the estimators of the XOR and MNIST examples
+// to the EqProp theorem: centered EqProp within cosine 0.999 of the exact
+// gradient, the exact gradient within 1e-5 of finite differences, and the
+// one-sided estimates visibly worse than the centered one.
+func TestGradcheckExamples(t *testing.T) {
+	for _, f := range []string{"xor.toml", "mnist-kendall.toml"} {
+		t.Run(f, func(t *testing.T) {
+			if f == "mnist-kendall.toml" && testing.Short() {
+				t.Skip("MNIST gradcheck in -short mode")
+			}
+			code, stdout, stderr := eqsim("gradcheck", "--json", "../../examples/"+f)
+			if code != 0 {
+				t.Fatalf("gradcheck: exit %d: %s", code, stderr)
+			}
+			var rep struct {
+				ExactVsFD struct {
+					RelError float64 `json:"rel_error"`
+				} `json:"exact_vs_fd"`
+				Estimators []struct {
+					Name     string  `json:"name"`
+					Cosine   float64 `json:"cosine"`
+					RelError float64 `json:"rel_error"`
+				} `json:"estimators"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.ExactVsFD.RelError > 1e-5 {
+				t.Errorf("exact vs finite differences: rel_error %g", rep.ExactVsFD.RelError)
+			}
+			by := map[string]float64{}
+			rel := map[string]float64{}
+			for _, e := range rep.Estimators {
+				by[e.Name], rel[e.Name] = e.Cosine, e.RelError
+			}
+			if by["centered"] < 0.999 {
+				t.Errorf("centered cosine %g", by["centered"])
+			}
+			for _, one := range []string{"positive", "negative"} {
+				if rel[one] <= 2*rel["centered"] {
+					t.Errorf("%s rel_error %g is not visibly worse than centered %g", one, rel[one], rel["centered"])
+				}
+			}
+			t.Logf("%s", stdout)
+		})
+	}
+}

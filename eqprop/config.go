@@ -159,6 +159,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("g_min = %g, g_max = %g: need 0 < g_min < g_max", c.GMin, c.GMax)
 	case c.Workers < 0:
 		return fmt.Errorf("workers = %d: must be positive", c.Workers)
+	case !(c.Readout.High > c.Readout.Low):
+		// Predict picks the highest output: targets the other way round
+		// would train the network to predict the wrong class.
+		return fmt.Errorf("readout high = %g, low = %g: need high > low", c.Readout.High, c.Readout.Low)
 	}
 	known := false
 	for _, e := range Estimators {

@@ -51,15 +51,6 @@ func newPlan(estimator string, cfg Config, y []float64) plan {
 	panic(fmt.Sprintf("eqprop: unknown estimator %q", estimator))
 }
 
-// relaxations returns the number of relaxations per sample of the
-// estimator, the free phase included.
-func (p plan) relaxations() int {
-	if p.second != nil {
-		return 3
-	}
-	return 2
-}
-
 // run relaxes net on features x through the free phase and the plan's
 // phases, writing the free-phase outputs into out and the plan's two
 // measurements into m1 and m2 (m2 is the free phase's when the plan has no

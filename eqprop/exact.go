@@ -25,13 +25,15 @@ import (
 // and pinned nodes. J is dense and factorised by LU: this is a reference
 // for small and medium networks, not a training method.
 //
-// ExactGradient relaxes n's free phase on x. It panics if the lengths of x
+// ExactGradient relaxes n's free phase on x from rest (see Native.Reset).
+// It panics if the lengths of x
 // or y are wrong, and returns an error if the relaxation fails, if an
 // output is not a free node or if J is singular.
 func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
 	if len(y) != n.Outputs() {
 		panic(fmt.Sprintf("eqprop: ExactGradient: %d targets, want %d", len(y), n.Outputs()))
 	}
+	n.Reset()
 	n.SetInput(x)
 	if err := n.Relax(Phase{Kind: Free}); err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ type Param struct{ Block, Index int }
 // fdSettings are the solver tolerances of finite differences: far
 // tighter than training's, so that the loss is smooth in G to near
 // float64 precision.
-var fdSettings = solver.Settings{VoltTol: 1e-15, CurrentTol: 1e-20, RelTol: 1e-13, NoSourceStepping: true}
+var fdSettings = solver.Settings{VoltTol: 1e-12, CurrentTol: 1e-20, RelTol: 1e-11, NoSourceStepping: true}
 
 // central4 is the fourth-order central difference of the first
 // derivative, (f(-2h) - 8f(-h) + 8f(h) - f(2h)) / 12h. Its truncation error
@@ -105,7 +107,8 @@ var central4 = fd.Formula{
 // the loss L = sum_k (V_out,k - y_k)^2 / 2 at the free equilibrium for
 // features x with respect to that conductance, by central differences
 // (gonum's diff/fd with a fourth-order stencil and a step of 1e-3 of the
-// conductance). Every evaluation re-solves the free phase with Newton's
+// conductance, or of the block's root-mean-square conductance if that is
+// larger). Every evaluation re-solves the free phase with Newton's
 // method on the dense Jacobian and tolerances far tighter than training's,
 // starting from the unperturbed equilibrium. It is an independent check of
 // ExactGradient and of the estimators, for small numbers of parameters.
@@ -116,6 +119,7 @@ func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]floa
 	if len(y) != n.Outputs() {
 		panic(fmt.Sprintf("eqprop: FiniteDifferenceGradient: %d targets, want %d", len(y), n.Outputs()))
 	}
+	n.Reset()
 	n.SetInput(x)
 	if err := n.Relax(Phase{Kind: Free}); err != nil {
 		return nil, err
@@ -145,6 +149,18 @@ func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]floa
 		}
 		return l
 	}
+	// Steps scale with the conductance, but not below a thousandth of the
+	// block's root-mean-square conductance: a conductance at GMin would
+	// otherwise move the loss by less than its rounding error.
+	rms := make([]float64, len(n.blocks))
+	for k, b := range n.blocks {
+		g := make([]float64, b.Rows*b.Cols)
+		n.ConductancesTo(g, k)
+		for _, v := range g {
+			rms[k] += v * v / float64(len(g))
+		}
+		rms[k] = math.Sqrt(rms[k])
+	}
 	d := make([]float64, len(params))
 	for p, prm := range params {
 		g := n.conductance(prm)
@@ -153,7 +169,8 @@ func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]floa
 			*g = gi
 			return loss()
 		}
-		d[p] = fd.Derivative(f, g0, &fd.Settings{Formula: central4, Step: central4.Step * math.Abs(g0)})
+		step := central4.Step * math.Max(math.Abs(g0), rms[prm.Block])
+		d[p] = fd.Derivative(f, g0, &fd.Settings{Formula: central4, Step: step})
 		*g = g0
 		if firstErr != nil {
 			break

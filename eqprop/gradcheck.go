@@ -144,7 +144,9 @@ func compare(est, ref []float64) (cos, rel float64) {
 		rr += r * r
 		dd += (e - r) * (e - r)
 	}
-	return dot / math.Sqrt(ee*rr), math.Sqrt(dd / rr)
+	// Rounding can take the cosine of parallel vectors just past 1.
+	cos = math.Max(-1, math.Min(1, dot/math.Sqrt(ee*rr)))
+	return cos, math.Sqrt(dd / rr)
 }
 
 // pickParams chooses at most max parameters: all of them if there are no

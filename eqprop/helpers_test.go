@@ -13,11 +13,11 @@ import (
 // (amplitude 1 V) into hidden nodes with a rectifier (rails at ±rail V as
 // KendallNetwork crosses them), an amplifier of the given gain (none if
 // gain is 0) and outputs output nodes; conductances uniform in
-// [gmin, gmax], seeded. Its NativeConfig names the input "in" and the
+// [1 µS, 10 µS], seeded. Its NativeConfig names the input "in" and the
 // outputs "y[k]".
 func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circuit.Circuit, NativeConfig) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	const gmin, gmax = 1e-7, 1e-6
+	const gmin, gmax = 1e-6, 1e-5
 	x := circuit.Group{Name: "x", Size: 2 * features}
 	h := circuit.Group{Name: "h", Size: hidden}
 	a := circuit.Group{Name: "a", Size: hidden}
@@ -106,4 +106,50 @@ func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circ
 		&circuit.Crossbar{Name: "B2", From: bias, To: y.Nodes(), G: uni(2, 2), Trainable: true},
 	)
 	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
+}
+
+// resistorNet returns a small network of single trainable resistors that
+// is not layered (a trainable resistor joins two free nodes), so Native
+// solves it with Newton's method: inputs x[0], x[1] and a bias at 1 V feed
+// hidden nodes h1, h2 with diode pairs to rails at ±0.2 V, which feed the
+// output y, loaded by 100 kΩ to ground, and h1 and h2 are joined too.
+func resistorNet() (*circuit.Circuit, NativeConfig) {
+	x := circuit.Group{Name: "x", Size: 2}
+	c := &circuit.Circuit{Groups: []circuit.Group{x}}
+	d := circuit.KendallDiode
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: make([]float64, 2)},
+		&circuit.VSource{Name: "VB", Nodes: [2]string{"b", circuit.Ground}, V: 1},
+		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", circuit.Ground}, V: 0.2},
+		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: -0.2},
+	)
+	g := 1e-5
+	for _, h := range []string{"h1", "h2"} {
+		for _, in := range []string{"x[0]", "x[1]", "b"} {
+			c.Add(&circuit.Resistor{Name: "R_" + in + "_" + h, Nodes: [2]string{in, h}, G: g, Trainable: true})
+			g *= 1.37
+		}
+		c.Add(
+			&circuit.Diode{Name: "DH" + h, Nodes: [2]string{h, "vhi"}, Model: d},
+			&circuit.Diode{Name: "DL" + h, Nodes: [2]string{"vlo", h}, Model: d},
+			&circuit.Resistor{Name: "R_" + h + "_y", Nodes: [2]string{h, "y"}, G: 2e-5, Trainable: true},
+		)
+	}
+	c.Add(
+		&circuit.Resistor{Name: "R_h1_h2", Nodes: [2]string{"h1", "h2"}, G: 3e-6, Trainable: true},
+		&circuit.Resistor{Name: "Rload", Nodes: [2]string{"y", circuit.Ground}, G: 1e-5},
+	)
+	return c, NativeConfig{Input: "in", Outputs: []string{"y"}}
+}
+
+// dividerNet returns a voltage divider: input x[0] through trainable G1
+// to output y, trainable G2 from y to ground.
+func dividerNet(g1, g2 float64) (*circuit.Circuit, NativeConfig) {
+	c := &circuit.Circuit{Groups: []circuit.Group{{Name: "x", Size: 1}}}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: []string{"x[0]"}, Amplitude: 1, Values: []float64{0}},
+		&circuit.Resistor{Name: "G1", Nodes: [2]string{"x[0]", "y"}, G: g1, Trainable: true},
+		&circuit.Resistor{Name: "G2", Nodes: [2]string{"y", circuit.Ground}, G: g2, Trainable: true},
+	)
+	return c, NativeConfig{Input: "in", Outputs: []string{"y"}}
 }

@@ -49,7 +49,7 @@ type Trainer struct {
 	// Per block: conductances (the trainer's copy of what is programmed),
 	// the gradient and the reduction's work space.
 	g, grad  [][]float64
-	p, q     [][]float64 // 2*BatchSize x Rows and 2*BatchSize x Cols
+	p, q     [][]float64 // Rows x 2*BatchSize and 2*BatchSize x Cols
 	row, col [][]float64
 
 	epoch, batch int

@@ -3,6 +3,8 @@ package eqprop
 import (
 	"fmt"
 	"runtime"
+
+	"github.com/eqsim/eqsim/eqprop/device"
 )
 
 // Estimators by name, for Config.Estimator.
@@ -101,6 +103,18 @@ type Config struct {
 	// Workers is the number of goroutines relaxing samples in parallel
 	// [GOMAXPROCS]. Results do not depend on it.
 	Workers int
+	// Device, if not nil, models the trained conductances as devices of
+	// package device: the trainer programs the initial conductances through
+	// them (so levels and stuck devices apply from the start) and applies
+	// each update's change dg = -lr_k*grad/m with device.Array.Update
+	// instead of clipping G + dg to [GMin, GMax]. If Device.GMin and
+	// Device.GMax are both zero the devices take GMin and GMax above as
+	// their bounds. Device-to-device variation and stuck devices are drawn
+	// from Seed and the block index, write noise from Seed, the epoch, the
+	// batch and the block, so results still do not depend on Workers and a
+	// resumed run ends where an uninterrupted one does [nil: ideal
+	// conductances, clipped to [GMin, GMax]].
+	Device *device.Params
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -176,5 +190,20 @@ func (c Config) Validate() error {
 			return fmt.Errorf("learning rate of %q = %g: must not be negative", name, lr)
 		}
 	}
+	if c.Device != nil {
+		if _, err := device.New(c.deviceParams(), 1, 0); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// deviceParams returns *c.Device with the trainer's bounds when it gives
+// none; c must have its defaults applied and a non-nil Device.
+func (c Config) deviceParams() device.Params {
+	p := *c.Device
+	if p.GMin == 0 && p.GMax == 0 {
+		p.GMin, p.GMax = c.GMin, c.GMax
+	}
+	return p
 }

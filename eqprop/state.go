@@ -35,7 +35,7 @@ func (t *Trainer) State() State {
 // Restore sets the trainer's state to s and programs its conductances
 // into the network. It returns an error, and changes nothing, if s does
 // not fit the network's blocks or holds negative counts or conductances
-// that are not finite and positive.
+// that are not finite and positive (or zero, with Config.Device).
 func (t *Trainer) Restore(s State) error {
 	if s.Epoch < 0 || s.Batch < 0 || s.Errors < 0 || s.Seen < 0 || s.Errors > s.Seen || math.IsNaN(s.LossSum) || s.LossSum < 0 {
 		return fmt.Errorf("eqprop: bad training state (epoch %d, batch %d, errors %d of %d, loss sum %g)", s.Epoch, s.Batch, s.Errors, s.Seen, s.LossSum)
@@ -49,7 +49,8 @@ func (t *Trainer) Restore(s State) error {
 			return fmt.Errorf("eqprop: state has %d conductances for block %q, want %dx%d", len(g), b.Name, b.Rows, b.Cols)
 		}
 		for i, v := range g {
-			if !(v > 0) || math.IsInf(v, 1) {
+			// Devices may hold zero where their g_min is zero.
+			if !(v > 0 || v == 0 && t.dev != nil) || math.IsInf(v, 1) {
 				return fmt.Errorf("eqprop: block %q, conductance %d: %g S", b.Name, i, v)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/eqsim/eqsim/eqprop/dataset"
+	"github.com/eqsim/eqsim/eqprop/device"
 )
 
 // Trainer trains a Physical network by mini-batch stochastic gradient
@@ -26,7 +27,8 @@ import (
 // grad being the estimate summed over the batch (so the step follows the
 // mean gradient and the learning rate does not depend on the batch size)
 // and lr_k the block's learning rate (Config.LearningRates by block name,
-// else Config.LearningRate).
+// else Config.LearningRate). With Config.Device set, the change
+// -lr_k * grad / m is instead applied by the block's device.Array.
 //
 // The samples of a batch relax in parallel on Config.Workers replicas of
 // the network (Physical.Clone). Each worker only relaxes and records the
@@ -49,7 +51,8 @@ type Trainer struct {
 	// Per block: conductances (the trainer's copy of what is programmed),
 	// the gradient and the reduction's work space.
 	g, grad  [][]float64
-	p, q     [][]float64 // Rows x 2*BatchSize and 2*BatchSize x Cols
+	dev      []*device.Array // per block; nil without Config.Device
+	p, q     [][]float64     // Rows x 2*BatchSize and 2*BatchSize x Cols
 	row, col [][]float64
 
 	epoch, batch int
@@ -121,6 +124,18 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 	}
 	for k := range t.blocks {
 		net.ConductancesTo(t.g[k], k)
+	}
+	if cfg.Device != nil {
+		p := cfg.deviceParams()
+		for k, b := range t.blocks {
+			a, err := device.New(p, b.Rows*b.Cols, mix(cfg.Seed, uint64(k)))
+			if err != nil {
+				return nil, fmt.Errorf("eqprop: %w", err)
+			}
+			a.Program(t.g[k])
+			net.Program(k, t.g[k])
+			t.dev = append(t.dev, a)
+		}
 	}
 	for range cfg.Workers - 1 {
 		r, err := net.Clone()
@@ -346,6 +361,10 @@ func (t *Trainer) update(slots []slot) {
 				0, blas64.General{Rows: R, Cols: C, Stride: C, Data: grad})
 		}
 		step := t.lr[k] * t.est.c * b.Scale / float64(m)
+		if t.dev != nil {
+			t.updateDevices(k, step)
+			continue
+		}
 		g, gmin, gmax := t.g[k], t.cfg.GMin, t.cfg.GMax
 		for i := range R {
 			ri := row[i]
@@ -362,6 +381,35 @@ func (t *Trainer) update(slots []slot) {
 		}
 		t.reps[0].Program(k, g)
 	}
+}
+
+// updateDevices applies the change -step*(row_i + col_j + grad_ij) to the
+// conductances of block k through its devices and programs them. The
+// write noise is drawn from a stream that depends only on the seed, the
+// epoch, the batch and the block, not on the workers or on a resume.
+func (t *Trainer) updateDevices(k int, step float64) {
+	b := t.blocks[k]
+	R, C := b.Rows, b.Cols
+	row, col, dg := t.row[k], t.col[k], t.grad[k]
+	for i := range R {
+		ri := row[i]
+		gr := dg[i*C : (i+1)*C]
+		for j, x := range gr {
+			gr[j] = -(step * (ri + col[j] + x))
+		}
+	}
+	rng := rand.New(rand.NewPCG(mix(t.cfg.Seed, 1<<32|uint64(k)), uint64(t.epoch)<<32|uint64(t.batch)))
+	t.dev[k].Update(t.g[k], dg, rng)
+	t.reps[0].Program(k, t.g[k])
+}
+
+// mix returns a well-mixed 64-bit function of seed and x (splitmix64's
+// finaliser), so that nearby seeds and indices give unrelated streams.
+func mix(seed, x uint64) uint64 {
+	z := seed + 0x9e3779b97f4a7c15*(x+1)
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // Evaluate returns the mean free-phase loss (V^2) of set's samples and the

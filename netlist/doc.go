@@ -159,6 +159,33 @@
 //	[training.learning_rates]   # per trainable crossbar or resistor, overriding learning_rate
 //	W1 = 1e-12
 //
+//	[training.device]           # optional: the trained conductances are devices (package eqprop/device)
+//	kind = "ideal"              # ideal | constant | linear | soft_bounds | exp | pow
+//	g_min = "1n"                # siemens: the devices' bounds (both absent: [training]'s g_min, g_max)
+//	g_max = "100u"
+//	dw_min = "100n"             # siemens: the step of one pulse (default (g_max - g_min)/1000)
+//	up_down = 0.0               # up/down asymmetry: up steps times 1+up_down, down steps 1-up_down
+//	gamma = 0.0                 # slope of linear steps, exponent of pow steps
+//	a = 0.0                     # amplitude and rate of exp steps
+//	b = 0.0
+//	dw_min_dtod = 0.0           # device-to-device relative spreads of dw_min, g_min, g_max
+//	g_min_dtod = 0.0
+//	g_max_dtod = 0.0
+//	up_down_dtod = 0.0          # device-to-device absolute spread of up_down
+//	dw_min_std = 0.0            # write noise: relative spread of each pulse's step
+//	levels = 0                  # conductance levels, equally spaced in [g_min, g_max] (0: continuous)
+//	stuck_fraction = 0.0        # fraction of devices that never move
+//	stuck_at = "gmin"           # gmin | gmax | random
+//	max_pulses = 0              # cap of pulses per update and device (0: enough to cross the range 10 times)
+//
+// Without [training.device] the trained conductances are ideal and
+// clipped to [g_min, g_max]; an empty [training.device] is an ideal device,
+// which trains identically when the initial conductances lie within the
+// bounds (the devices clip them before the first batch, not after). The
+// equations of every kind and nonideality are in package eqprop/device;
+// Parse checks the device parameters as device.New does, with the bounds
+// the trainer will use.
+//
 // The defaults of the [training] keys are those of eqprop.Config (the
 // values shown above). [training] needs [output]. Parse checks the keys,
 // the words, the ranges, that the group, input and blocks exist (learning

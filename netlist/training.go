@@ -11,6 +11,7 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/eqprop/dataset"
+	"github.com/eqsim/eqsim/eqprop/device"
 )
 
 // Output is the [output] section: which nodes are the network's outputs and
@@ -75,6 +76,10 @@ func (nl *Netlist) TrainingConfig() eqprop.Config {
 		}
 		c.LearningRates = lr
 	}
+	if c.Device != nil {
+		d := *c.Device
+		c.Device = &d
+	}
 	c.Readout = eqprop.Readout{}
 	if nl.Output != nil {
 		c.Readout = nl.Output.Readout
@@ -87,7 +92,12 @@ var (
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
-		"g_min", "g_max", "seed", "workers", "learning_rates",
+		"g_min", "g_max", "seed", "workers", "learning_rates", "device",
+	}
+	deviceKeys = []string{
+		"kind", "g_min", "g_max", "dw_min", "up_down", "gamma", "a", "b",
+		"dw_min_dtod", "up_down_dtod", "g_min_dtod", "g_max_dtod", "dw_min_std",
+		"levels", "stuck_fraction", "stuck_at", "max_pulses",
 	}
 )
 
@@ -252,6 +262,9 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	if v, ok := t.m["learning_rates"]; ok {
 		c.LearningRates = p.parseRates(t, v, elems)
 	}
+	if v, ok := t.m["device"]; ok {
+		c.Device = p.parseDevice(t, v, c.WithDefaults())
+	}
 	if err := c.Validate(); err != nil {
 		t.fail("", "%v", err)
 	}
@@ -318,6 +331,57 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 		rates[name] = x
 	}
 	return rates
+}
+
+// parseDevice reads [training.device], the device model of the trained
+// conductances, and validates it as the trainer will use it, with the
+// bounds of c (defaults applied) when it gives none.
+func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.fail("device", "device must be a table: write [training.device]")
+	}
+	sub := &table{p: p, m: m, path: []string{"training", "device"}, kind: "training", line: p.loc.line("training", "device")}
+	sub.checkKeys(deviceKeys)
+	d := &device.Params{}
+	if s, ok := sub.str("kind"); ok {
+		if !contains(device.Kinds, s) {
+			sub.fail("kind", "unknown device kind %q (want one of %s)%s", s, strings.Join(device.Kinds, ", "), suggest(s, device.Kinds))
+		}
+		d.Kind = s
+	}
+	for _, f := range []struct {
+		key string
+		x   *float64
+	}{
+		{"g_min", &d.GMin}, {"g_max", &d.GMax}, {"dw_min", &d.DwMin}, {"up_down", &d.UpDown},
+		{"gamma", &d.Gamma}, {"a", &d.A}, {"b", &d.B}, {"dw_min_dtod", &d.DwMinDtoD},
+		{"up_down_dtod", &d.UpDownDtoD}, {"g_min_dtod", &d.GMinDtoD}, {"g_max_dtod", &d.GMaxDtoD},
+		{"dw_min_std", &d.DwMinStd}, {"stuck_fraction", &d.StuckFraction},
+	} {
+		if x, ok := sub.value(f.key); ok {
+			*f.x = x
+		}
+	}
+	d.Levels = sub.count("levels", 0)
+	d.MaxPulses = sub.count("max_pulses", 0)
+	if s, ok := sub.str("stuck_at"); ok {
+		d.StuckAt = s
+	}
+	q := *d
+	if q.GMin == 0 && q.GMax == 0 {
+		q.GMin, q.GMax = c.GMin, c.GMax
+	}
+	if _, err := device.New(q, 1, 0); err != nil {
+		// The messages start "device: key = ...": point at that key.
+		msg := strings.TrimPrefix(err.Error(), "device: ")
+		key, _, _ := strings.Cut(msg, " ")
+		if _, ok := m[key]; !ok {
+			key = ""
+		}
+		sub.fail(key, "%s", msg)
+	}
+	return d
 }
 
 // suggestName is suggest for names, which may have capitals.
@@ -447,6 +511,34 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		w.printf("\n[training.learning_rates]\n")
 		for _, name := range sortedKeys(c.LearningRates) {
 			w.printf("%s = %s\n", tomlKey(name), formatNumber(c.LearningRates[name]))
+		}
+	}
+	if d := c.Device; d != nil {
+		w.printf("\n[training.device]\n")
+		if d.Kind != "" {
+			w.printf("kind = %s\n", quote(d.Kind))
+		}
+		for _, f := range []struct {
+			key string
+			x   float64
+		}{
+			{"g_min", d.GMin}, {"g_max", d.GMax}, {"dw_min", d.DwMin}, {"up_down", d.UpDown},
+			{"gamma", d.Gamma}, {"a", d.A}, {"b", d.B}, {"dw_min_dtod", d.DwMinDtoD},
+			{"up_down_dtod", d.UpDownDtoD}, {"g_min_dtod", d.GMinDtoD}, {"g_max_dtod", d.GMaxDtoD},
+			{"dw_min_std", d.DwMinStd}, {"stuck_fraction", d.StuckFraction},
+		} {
+			if math.Float64bits(f.x) != 0 {
+				w.printf("%s = %s\n", f.key, formatNumber(f.x))
+			}
+		}
+		if d.Levels != 0 {
+			w.printf("levels = %d\n", d.Levels)
+		}
+		if d.StuckAt != "" {
+			w.printf("stuck_at = %s\n", quote(d.StuckAt))
+		}
+		if d.MaxPulses != 0 {
+			w.printf("max_pulses = %d\n", d.MaxPulses)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/device"
 )
 
 // trainHead is a small trainable network: an input x of 2 differential
@@ -220,6 +221,14 @@ var trainErrors = []struct {
 	{"training rates not trainable", "[output]\ngroup = \"o\"\n[training]\n[training.learning_rates]\nW1 = 1e-12\nF = 1e-12 #!\n", []string{`"F"`, "not trainable"}},
 	{"training rates negative", "[output]\ngroup = \"o\"\n[training]\n[training.learning_rates]\nW2 = -1 #!\n", []string{"must not be negative"}},
 	{"training rates not a table", "[output]\ngroup = \"o\"\n[training]\nlearning_rates = 3 #!\n", []string{"learning_rates must be a table"}},
+	{"training device unknown key", "[output]\ngroup = \"o\"\n[training]\n[training.device]\nkind = \"constant\"\ndw_mn = \"1n\" #!\n",
+		[]string{"training", `unknown key "dw_mn"`, `did you mean "dw_min"`}},
+	{"training device kind", "[output]\ngroup = \"o\"\n[training]\n[training.device]\nkind = \"softbounds\" #!\n", []string{`unknown device kind "softbounds"`, `did you mean "soft_bounds"`}},
+	{"training device levels", "[output]\ngroup = \"o\"\n[training]\n[training.device]\nlevels = 1 #!\n", []string{"levels = 1", "at least 2"}},
+	{"training device dw_min", "[output]\ngroup = \"o\"\n[training]\n[training.device]\ng_max = \"10u\"\ndw_min = \"20u\" #!\n", []string{"dw_min = 2e-05 S exceeds the range"}},
+	{"training device bounds from training", "[output]\ngroup = \"o\"\n[training]\ng_max = \"1u\"\n[training.device]\ndw_min = \"2u\" #!\n", []string{"dw_min = 2e-06 S exceeds the range"}},
+	{"training device stuck_at", "[output]\ngroup = \"o\"\n[training]\n[training.device]\nstuck_fraction = 0.1\nstuck_at = \"middle\" #!\n", []string{`stuck_at = "middle"`}},
+	{"training device not a table", "[output]\ngroup = \"o\"\n[training]\ndevice = \"ideal\" #!\n", []string{"device must be a table"}},
 	{"training several inputs", "[[input]]\nname = \"z\"\nsize = 1\n[output]\ngroup = \"o\"\n[training] #!\n", []string{"several inputs (x, z)", "input ="}},
 	{"training no input", "![[group]]\nname = \"o\"\nsize = 1\n[[resistor]]\nname = \"R\"\nnodes = [\"o[0]\", \"0\"]\nr = 1\n[output]\ngroup = \"o\"\n[training] #!\n", []string{"no [[input]]"}},
 	{"crossbar list unknown group", "[[crossbar]]\nname = \"W9\"\nfrom = [\"x\", \"q\"] #!\nto = \"h\"\ninit = \"constant\"\ng = 1\n", []string{`crossbar "W9"`, `from[1]: no group or input named "q"`}},
@@ -315,6 +324,73 @@ func TestRoundTripTraining(t *testing.T) {
 	// The caller's netlist is unchanged by the rebasing.
 	if nl.Training.TrainFile != "data/train.csv" {
 		t.Errorf("WriteFile changed the netlist's train_file to %q", nl.Training.TrainFile)
+	}
+}
+
+// TestRoundTripDevice: a [training.device] table with every key, SPICE
+// suffixes included, reads into Config.Device and writes back to the same
+// parameters; an empty table is an ideal device, not none.
+func TestRoundTripDevice(t *testing.T) {
+	const dev = `[output]
+group = "o"
+[training]
+g_min = "10n"
+[training.device]
+kind = "exp"
+g_min = "100n"
+g_max = "10u"
+dw_min = "10n"
+up_down = -0.1
+gamma = 0.5
+a = 0.1
+b = 2
+dw_min_dtod = 0.3
+up_down_dtod = 0.01
+g_min_dtod = 0.05
+g_max_dtod = 0.02
+dw_min_std = 0.2
+levels = 32
+stuck_fraction = 0.01
+stuck_at = "random"
+max_pulses = 500
+`
+	nl, err := Parse([]byte(trainHead+dev), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := device.Params{Kind: "exp", GMin: 100e-9, GMax: 10e-6, DwMin: 10e-9, UpDown: -0.1, Gamma: 0.5, A: 0.1, B: 2,
+		DwMinDtoD: 0.3, UpDownDtoD: 0.01, GMinDtoD: 0.05, GMaxDtoD: 0.02, DwMinStd: 0.2, Levels: 32,
+		StuckFraction: 0.01, StuckAt: "random", MaxPulses: 500}
+	if d := nl.Training.Config.Device; d == nil || *d != want {
+		t.Fatalf("device %+v, want %+v", d, want)
+	}
+	c := nl.TrainingConfig()
+	if c.Device == nl.Training.Config.Device || *c.Device != want {
+		t.Errorf("TrainingConfig's device %p %+v is not a copy of %p", c.Device, c.Device, nl.Training.Config.Device)
+	}
+	for _, src := range []string{dev, "[output]\ngroup = \"o\"\n[training]\n[training.device]\n"} {
+		nl, err := Parse([]byte(trainHead+src), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nl.Training.Config.Device == nil {
+			t.Fatalf("no device parsed from\n%s", src)
+		}
+		out := filepath.Join(t.TempDir(), "d.toml")
+		if err := WriteFile(out, nl); err != nil {
+			t.Fatal(err)
+		}
+		text, _ := os.ReadFile(out)
+		back, err := ParseFile(out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		if d := diffSections(nl, back); d != "" {
+			t.Errorf("read back: %s\n%s", d, text)
+		}
+		if !strings.Contains(string(text), "[training.device]") {
+			t.Errorf("no [training.device] written:\n%s", text)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package netlist
 
 import (
+	"github.com/eqsim/eqsim/internal/atomicfile"
+
 	"errors"
 	"fmt"
 	"math"
@@ -117,40 +119,34 @@ func sameFile(a, b string) bool {
 // writeAtomic writes every file to a temporary file beside it, then renames
 // them in order.
 func writeAtomic(files []outFile) (err error) {
-	tmps := make([]string, 0, len(files))
+	pending := make([]*atomicfile.File, 0, len(files))
 	defer func() {
 		if err != nil {
-			for _, t := range tmps {
-				os.Remove(t)
+			for _, a := range pending {
+				a.Abort()
 			}
 		}
 	}()
 	for _, f := range files {
-		t, err := os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".tmp*")
+		a, err := atomicfile.Create(f.path)
 		if err != nil {
 			return fmt.Errorf("netlist: %w", err)
 		}
-		tmps = append(tmps, t.Name())
-		_, err = t.Write(f.data)
+		pending = append(pending, a)
+		_, err = a.Write(f.data)
 		if err == nil {
-			err = t.Sync()
-		}
-		if err == nil {
-			err = t.Chmod(0o644)
-		}
-		if cerr := t.Close(); err == nil {
-			err = cerr
+			err = a.Close()
 		}
 		if err != nil {
 			return fmt.Errorf("netlist: write %s: %w", f.path, err)
 		}
 	}
-	for i, f := range files {
-		if err := os.Rename(tmps[i], f.path); err != nil {
+	for _, a := range pending {
+		if err := a.Commit(); err != nil {
 			return fmt.Errorf("netlist: %w", err)
 		}
 	}
-	tmps = nil
+	pending = nil
 	return nil
 }
 

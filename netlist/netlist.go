@@ -154,6 +154,12 @@ type item struct {
 }
 
 func parse(data []byte, path string, read func(string) ([]byte, error)) (nl *Netlist, err error) {
+	return parsePatched(data, path, read, nil)
+}
+
+// parsePatched is parse with patch, if not nil, applied to the decoded
+// document before it is checked. Lines are those of data.
+func parsePatched(data []byte, path string, read func(string) ([]byte, error), patch func(root map[string]any) error) (nl *Netlist, err error) {
 	defer catch(&err)
 	p := &parser{
 		file:     path,
@@ -181,6 +187,11 @@ func parse(data []byte, path string, read func(string) ([]byte, error)) (nl *Net
 			return nil, &Error{File: path, Line: line, Msg: "TOML syntax: " + pe.Message}
 		}
 		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	if patch != nil {
+		if err := patch(root); err != nil {
+			return nil, &Error{File: path, Msg: err.Error()}
+		}
 	}
 	p.loc = locate(data)
 	top := &table{p: p, m: root, line: 0}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -20,9 +21,10 @@ func isTerminal(w io.Writer) bool {
 // samples per second and the time left when stderr is a terminal, nothing
 // otherwise. Log lines go through it so that they do not tear the bar.
 type progress struct {
-	w   io.Writer
-	tty bool
-	bar *progressbar.ProgressBar
+	w    io.Writer
+	tty  bool
+	bar  *progressbar.ProgressBar
+	unit string // what the bar counts ["samples"]
 }
 
 func newProgress(w io.Writer, tty bool) *progress { return &progress{w: w, tty: tty} }
@@ -37,7 +39,7 @@ func (p *progress) start(desc string, total, done int) {
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("samples"),
+		progressbar.OptionSetItsString(cmp.Or(p.unit, "samples")),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetWidth(30),

@@ -80,6 +80,13 @@ func newSession(path string, flags *pflag.FlagSet, d *dataFlags, t *trainFlags) 
 	if err != nil {
 		return nil, err
 	}
+	return sessionFor(nl, path, flags, d, t)
+}
+
+// sessionFor is newSession for a netlist already parsed; path names it in
+// messages.
+func sessionFor(nl *netlist.Netlist, path string, flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (*session, error) {
+	var err error
 	if nl.Output == nil {
 		return nil, badInput("%s: no [output] section: name the group of output nodes with [output] group = \"...\"", path)
 	}
@@ -184,8 +191,12 @@ func newSession(path string, flags *pflag.FlagSet, d *dataFlags, t *trainFlags) 
 // load reads the data set and checks that it fits the network. Missing
 // files are a failed run (exit status 1: the message says how to get
 // them), anything else wrong with the data bad input.
-func (s *session) load() error {
-	train, test, err := dataset.Load(s.spec)
+func (s *session) load() error { return s.loadWith(dataset.Load) }
+
+// loadWith is load with another loader of data sets, one that caches them
+// say.
+func (s *session) loadWith(load func(dataset.Spec) (*dataset.Set, *dataset.Set, error)) error {
+	train, test, err := load(s.spec)
 	if errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

@@ -22,7 +22,8 @@ import (
 
 // TestMain lets the tests run the command line in a child process: with
 // EQSIM_TEST_MAIN=1 the test binary is eqsim, and with
-// EQSIM_TEST_SIGINT_AFTER=N it sends itself SIGINT after N batches.
+// EQSIM_TEST_SIGINT_AFTER=N it sends itself SIGINT after N batches, with
+// EQSIM_TEST_SWEEP_SIGINT_AFTER=N after N runs of a sweep.
 func TestMain(m *testing.M) {
 	if os.Getenv("EQSIM_TEST_MAIN") == "1" {
 		if n, _ := strconv.Atoi(os.Getenv("EQSIM_TEST_SIGINT_AFTER")); n > 0 {
@@ -31,6 +32,15 @@ func TestMain(m *testing.M) {
 				if batches++; batches == n {
 					syscall.Kill(os.Getpid(), syscall.SIGINT)
 					// Let the signal arrive before the next batch.
+					time.Sleep(300 * time.Millisecond)
+				}
+				return false
+			}
+		}
+		if n, _ := strconv.Atoi(os.Getenv("EQSIM_TEST_SWEEP_SIGINT_AFTER")); n > 0 {
+			sweepHook = func(done int) bool {
+				if done == n {
+					syscall.Kill(os.Getpid(), syscall.SIGINT)
 					time.Sleep(300 * time.Millisecond)
 				}
 				return false

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eqsim/eqsim/netlist"
+)
+
+// Tables of a merged sweep.
+const (
+	resultsCSV = "results.csv"
+	summaryCSV = "summary.csv"
+)
+
+func newSweepMerge(stdout, stderr io.Writer) *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "merge DIR... --out DIR",
+		Short: "Merge the folders of a sweep's shards into one table and plots",
+		Long: `Merge reads the run files of the folders of one sweep's shards and writes
+into --out: results.csv (one row per point and seed: the point, the seed,
+each axis's value, the status, the metrics and the wall time in seconds),
+summary.csv (per point: the mean and standard deviation of the metric over
+the seeds) and plots: the metric against each axis with error bars over
+the seeds, and a heatmap when the sweep is a grid of two axes. Runs
+missing from every folder are reported; the tables hold the others.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return badInput("sweep merge: give the folder to write with --out DIR")
+			}
+			m, err := mergeSweep(args, out, stderr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%d of %d runs (%d failed) -> %s, %s and plots\n", m.runs, m.plan.Runs, m.failed,
+				filepath.Join(out, resultsCSV), filepath.Join(out, summaryCSV))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "folder for results.csv, summary.csv and the plots")
+	return c
+}
+
+// merged is the outcome of a merge.
+type merged struct {
+	plan                  sweepPlan
+	runs, failed, missing int
+}
+
+// mergeSweep merges the runs of dirs into out; warnings go to logw.
+func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
+	var m merged
+	runs := map[string]*runResult{}
+	from := map[string]string{}
+	for k, d := range dirs {
+		p, err := readPlan(d)
+		if err != nil {
+			if os.IsNotExist(err) {
+				return m, badInput("%s is not a sweep folder (no %s)", d, sweepPlanFile)
+			}
+			return m, err
+		}
+		if k == 0 {
+			m.plan = p
+		} else if p.Fingerprint != m.plan.Fingerprint {
+			return m, badInput("%s and %s hold different sweeps (%s and %s)", dirs[0], d, m.plan.Spec, p.Spec)
+		}
+		rs, err := readRuns(d)
+		if err != nil {
+			return m, err
+		}
+		for key, r := range rs {
+			if old, ok := runs[key]; ok {
+				if !sameOutcome(old, r) {
+					return m, fmt.Errorf("run %s is in %s and %s with different results", key, from[key], d)
+				}
+				continue
+			}
+			runs[key], from[key] = r, d
+		}
+	}
+	plan := m.plan
+	var list []*runResult
+	for _, key := range sortedKeys(runs) {
+		r := runs[key]
+		if r.Point < 0 || r.Point >= plan.Points || len(r.Params) != len(plan.Axes) {
+			return m, fmt.Errorf("%s: run %s does not belong to the sweep's %d points", from[key], key, plan.Points)
+		}
+		list = append(list, r)
+		if r.Status != "ok" {
+			m.failed++
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Point != list[j].Point {
+			return list[i].Point < list[j].Point
+		}
+		return list[i].Seed < list[j].Seed
+	})
+	m.runs = len(list)
+	m.missing = plan.Runs - len(list)
+	if m.missing > 0 {
+		fmt.Fprintf(logw, "warning: %d of %d runs are missing (not finished, or in a shard not given)\n", m.missing, plan.Runs)
+	}
+	if m.failed > 0 {
+		fmt.Fprintf(logw, "warning: %d runs failed; results.csv says why\n", m.failed)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return m, err
+	}
+	if err := writeResults(filepath.Join(out, resultsCSV), plan, list); err != nil {
+		return m, err
+	}
+	pts := summarize(plan, list)
+	if err := writeSummary(filepath.Join(out, summaryCSV), plan, pts); err != nil {
+		return m, err
+	}
+	if err := writeSweepPlots(out, plan, pts); err != nil {
+		return m, fmt.Errorf("plotting: %w", err)
+	}
+	return m, nil
+}
+
+// sameOutcome reports whether two files of one run agree but for the wall
+// time.
+func sameOutcome(a, b *runResult) bool {
+	x, y := *a, *b
+	x.Seconds, y.Seconds = 0, 0
+	return reflect.DeepEqual(x, y)
+}
+
+var metricNames = netlist.SweepMetrics
+
+func csvFloat(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+func writeResults(path string, plan sweepPlan, runs []*runResult) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		c := csv.NewWriter(w)
+		head := []string{"point", "seed"}
+		for _, a := range plan.Axes {
+			head = append(head, a.Name)
+		}
+		head = append(head, "status")
+		head = append(head, metricNames...)
+		head = append(head, "epochs", "seconds", "error")
+		if err := c.Write(head); err != nil {
+			return err
+		}
+		for _, r := range runs {
+			row := []string{strconv.Itoa(r.Point), strconv.FormatUint(r.Seed, 10)}
+			for _, v := range r.Params {
+				row = append(row, netlist.FormatValue(jsonValue(v)))
+			}
+			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss),
+				strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
+			if err := c.Write(row); err != nil {
+				return err
+			}
+		}
+		c.Flush()
+		return c.Error()
+	})
+}
+
+// jsonValue turns a value read back from JSON into the TOML types of
+// netlist values: whole numbers stay integers.
+func jsonValue(v any) any {
+	if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return int64(f)
+	}
+	return v
+}
+
+// pointStats is a point's metric over its seeds.
+type pointStats struct {
+	point      int
+	params     []any // per axis, nil at the base value
+	n, failed  int
+	mean, std  float64 // of the plan's metric over the runs that finished
+	values     []float64
+	hasMetrics bool
+}
+
+func summarize(plan sweepPlan, runs []*runResult) []*pointStats {
+	byPoint := map[int]*pointStats{}
+	var pts []*pointStats
+	for _, r := range runs {
+		p, ok := byPoint[r.Point]
+		if !ok {
+			p = &pointStats{point: r.Point, params: r.Params}
+			byPoint[r.Point] = p
+			pts = append(pts, p)
+		}
+		v, ok := r.metric(plan.Metric)
+		if r.Status != "ok" || !ok {
+			p.failed++
+			continue
+		}
+		p.values = append(p.values, v)
+	}
+	for _, p := range pts {
+		p.n = len(p.values)
+		p.mean, p.std = meanStd(p.values)
+		p.hasMetrics = p.n > 0
+	}
+	return pts
+}
+
+// meanStd returns the mean and the sample standard deviation (0 for one
+// value).
+func meanStd(x []float64) (mean, std float64) {
+	if len(x) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	if len(x) < 2 {
+		return mean, 0
+	}
+	for _, v := range x {
+		std += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(x)-1))
+}
+
+func writeSummary(path string, plan sweepPlan, pts []*pointStats) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		c := csv.NewWriter(w)
+		head := []string{"point"}
+		for _, a := range plan.Axes {
+			head = append(head, a.Name)
+		}
+		head = append(head, "runs", "failed", plan.Metric+"_mean", plan.Metric+"_std")
+		if err := c.Write(head); err != nil {
+			return err
+		}
+		for _, p := range pts {
+			row := []string{strconv.Itoa(p.point)}
+			for _, v := range p.params {
+				row = append(row, netlist.FormatValue(jsonValue(v)))
+			}
+			mean, std := "", ""
+			if p.hasMetrics {
+				mean, std = strconv.FormatFloat(p.mean, 'g', 6, 64), strconv.FormatFloat(p.std, 'g', 6, 64)
+			}
+			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed), mean, std)
+			if err := c.Write(row); err != nil {
+				return err
+			}
+		}
+		c.Flush()
+		return c.Error()
+	})
+}
+
+// axisLabel is an axis's name with its path when they differ.
+func axisLabel(a sweepAxis) string {
+	if strings.HasSuffix(a.Path, a.Name) {
+		return a.Path
+	}
+	return fmt.Sprintf("%s (%s)", a.Name, a.Path)
+}

@@ -1,0 +1,375 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/eqsim/eqsim/netlist"
+)
+
+// seriesColors are the colours of a plot's lines, in order.
+var seriesColors = []color.Color{
+	trainColor, testColor,
+	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
+}
+
+// maxSeries (the number of seriesColors) is the most lines a plot of one axis draws, one per
+// combination of the other axes' values; beyond it the plot shows the mean
+// over the other axes.
+const maxSeries = 6
+
+// axisScale maps an axis's values to plot positions: the values
+// themselves when every one is a number, else their ordinal.
+type axisScale struct {
+	x      []float64
+	labels []string
+	num    bool
+}
+
+func scaleOf(a sweepAxis) axisScale {
+	s := axisScale{num: true}
+	for i, v := range a.Values {
+		v = jsonValue(v)
+		s.labels = append(s.labels, netlist.FormatValue(v))
+		f, ok := netlist.NumericValue(v)
+		if !ok {
+			s.num = false
+		}
+		s.x = append(s.x, f)
+		_ = i
+	}
+	if !s.num {
+		for i := range s.x {
+			s.x[i] = float64(i)
+		}
+	}
+	return s
+}
+
+// pos returns the plot position of an axis value, or false.
+func (s axisScale) pos(v any) (float64, bool) {
+	lab := netlist.FormatValue(jsonValue(v))
+	for i, l := range s.labels {
+		if l == lab {
+			return s.x[i], true
+		}
+	}
+	return 0, false
+}
+
+// labelTicks puts one tick on each value of an axis, labelled as written.
+type labelTicks struct {
+	x      []float64
+	labels []string
+}
+
+func (t labelTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for i, x := range t.x {
+		if x >= lo && x <= hi {
+			ts = append(ts, plot.Tick{Value: x, Label: t.labels[i]})
+		}
+	}
+	return ts
+}
+
+// errPoints are points with symmetric error bars.
+type errPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+func metricAxis(metric string) (label string, scale float64) {
+	if strings.HasSuffix(metric, "_error") {
+		return strings.ReplaceAll(metric, "_", " ") + " (%)", 100
+	}
+	return strings.ReplaceAll(metric, "_", " ") + " (V^2)", 1
+}
+
+// writeSweepPlots draws the metric against each axis and, for a grid of
+// two axes, a heatmap.
+func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
+	ylabel, ys := metricAxis(plan.Metric)
+	for k, a := range plan.Axes {
+		p, err := axisPlot(plan, pts, k, ylabel, ys)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			continue
+		}
+		if err := savePlot(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
+			return err
+		}
+	}
+	if plan.Mode == netlist.SweepGrid && len(plan.Axes) == 2 {
+		p, err := heatmap(plan, pts, ylabel, ys)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			return savePlot(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
+		}
+	}
+	return nil
+}
+
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// axisPlot draws the metric against axis k: mean over seeds, error bars
+// one standard deviation. In mode "each" the base point is a dashed line;
+// in a grid each combination of the other axes is a line of its own.
+func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
+	a := plan.Axes[k]
+	sc := scaleOf(a)
+	type series struct {
+		name string
+		pts  errPoints
+	}
+	var ss []*series
+	byName := map[string]*series{}
+	var base *pointStats
+	var all []*pointStats
+	for _, p := range pts {
+		if !p.hasMetrics {
+			continue
+		}
+		if plan.Mode == netlist.SweepEach && allNil(p.params) {
+			base = p
+			continue
+		}
+		if p.params[k] == nil {
+			continue
+		}
+		all = append(all, p)
+	}
+	add := func(name string, x, mean, std float64) {
+		s, ok := byName[name]
+		if !ok {
+			s = &series{name: name}
+			byName[name] = s
+			ss = append(ss, s)
+		}
+		s.pts.XYs = append(s.pts.XYs, plotter.XY{X: x, Y: ys * mean})
+		s.pts.YErrors = append(s.pts.YErrors, struct{ Low, High float64 }{ys * std, ys * std})
+	}
+	others := func(p *pointStats) string {
+		var parts []string
+		for j, v := range p.params {
+			if j != k && v != nil {
+				parts = append(parts, plan.Axes[j].Name+"="+netlist.FormatValue(jsonValue(v)))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	groups := map[string]bool{}
+	for _, p := range all {
+		groups[others(p)] = true
+	}
+	if len(groups) <= maxSeries {
+		for _, p := range all {
+			x, _ := sc.pos(p.params[k])
+			add(others(p), x, p.mean, p.std)
+		}
+	} else {
+		// Too many lines: the mean over the other axes, with the spread of
+		// all their runs.
+		vals := map[float64][]float64{}
+		var xs []float64
+		for _, p := range all {
+			x, _ := sc.pos(p.params[k])
+			if _, ok := vals[x]; !ok {
+				xs = append(xs, x)
+			}
+			vals[x] = append(vals[x], p.values...)
+		}
+		for _, x := range xs {
+			m, s := meanStd(vals[x])
+			add("mean over the other axes", x, m, s)
+		}
+	}
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	p := plot.New()
+	p.Title.Text = plan.Title
+	p.X.Label.Text = axisLabel(a)
+	p.Y.Label.Text = ylabel
+	p.Y.Min = 0
+	p.Add(plotter.NewGrid())
+	p.X.Tick.Marker = labelTicks{sc.x, sc.labels}
+	if a.Log && sc.num {
+		p.X.Scale = plot.LogScale{}
+	}
+	p.Legend.Top = true
+	for i, s := range ss {
+		c := seriesColors[i%len(seriesColors)]
+		l, glyphs, err := plotter.NewLinePoints(s.pts.XYs)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, glyphs.Color = c, c
+		l.Width = vg.Points(1.5)
+		glyphs.Shape = draw.CircleGlyph{}
+		eb, err := plotter.NewYErrorBars(s.pts)
+		if err != nil {
+			return nil, err
+		}
+		eb.Color = c
+		p.Add(l, glyphs, eb)
+		if s.name != "" {
+			p.Legend.Add(s.name, l, glyphs)
+		}
+	}
+	if base != nil {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, x := range sc.x {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: ys * base.mean}, {X: hi, Y: ys * base.mean}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color = color.Gray{Y: 0x60}
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("base netlist (%.3g ± %.2g)", ys*base.mean, ys*base.std), l)
+	}
+	return p, nil
+}
+
+func allNil(v []any) bool {
+	for _, x := range v {
+		if x != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// grid is the mean metric over a grid of two axes, NaN where no run
+// finished.
+type grid struct {
+	z    [][]float64 // [col][row]
+	x, y []float64
+}
+
+func (g grid) Dims() (c, r int)   { return len(g.x), len(g.y) }
+func (g grid) Z(c, r int) float64 { return g.z[c][r] }
+func (g grid) X(c int) float64    { return g.x[c] }
+func (g grid) Y(r int) float64    { return g.y[r] }
+
+// heatmap draws the mean metric over the two axes of a grid, each cell
+// labelled with its value.
+func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plot.Plot, error) {
+	ax, ay := plan.Axes[0], plan.Axes[1]
+	nx, ny := len(ax.Values), len(ay.Values)
+	g := grid{z: make([][]float64, nx), x: make([]float64, nx), y: make([]float64, ny)}
+	for i := range g.x {
+		g.x[i] = float64(i)
+		g.z[i] = make([]float64, ny)
+		for j := range g.z[i] {
+			g.z[i][j] = math.NaN()
+		}
+	}
+	for j := range g.y {
+		g.y[j] = float64(j)
+	}
+	idx := func(a sweepAxis, v any) int {
+		lab := netlist.FormatValue(jsonValue(v))
+		for i, w := range a.Values {
+			if netlist.FormatValue(jsonValue(w)) == lab {
+				return i
+			}
+		}
+		return -1
+	}
+	var labels plotter.XYLabels
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		if !p.hasMetrics {
+			continue
+		}
+		i, j := idx(ax, p.params[0]), idx(ay, p.params[1])
+		if i < 0 || j < 0 {
+			continue
+		}
+		z := zs * p.mean
+		g.z[i][j] = z
+		lo, hi = math.Min(lo, z), math.Max(hi, z)
+		labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: float64(j)})
+		labels.Labels = append(labels.Labels, fmt.Sprintf("%.3g", z))
+	}
+	if len(labels.XYs) == 0 {
+		return nil, nil
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	cm := moreland.SmoothBlueRed()
+	cm.SetMin(lo)
+	cm.SetMax(hi)
+	h := plotter.NewHeatMap(g, cm.Palette(255))
+	h.Min, h.Max = lo, hi
+	h.NaN = color.Gray{Y: 0xdd}
+	p := plot.New()
+	p.Title.Text = zlabel
+	if plan.Title != "" {
+		p.Title.Text = plan.Title + ": " + zlabel
+	}
+	p.X.Label.Text = axisLabel(ax)
+	p.Y.Label.Text = axisLabel(ay)
+	p.X.Tick.Marker = labelTicks{g.x, scaleOf(ax).labels}
+	p.Y.Tick.Marker = labelTicks{g.y, scaleOf(ay).labels}
+	p.Add(h)
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return nil, err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].YAlign = draw.YCenter
+	}
+	p.Add(l)
+	return p, nil
+}
+
+// savePlot writes p as name.png and name.svg in dir.
+func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
+	p.Draw(draw.New(img))
+	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
+		return err
+	}); err != nil {
+		return err
+	}
+	svg := vgsvg.New(w, h)
+	p.Draw(draw.New(svg))
+	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
+		_, err := svg.WriteTo(wr)
+		return err
+	})
+}

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sweepXOR = "../../examples/sweep-xor.toml"
+
+// readCSV returns the rows of a CSV file.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// withoutSeconds drops the wall-time column of results.csv, the only one
+// that differs between runs of one sweep.
+func withoutSeconds(t *testing.T, rows [][]string) string {
+	t.Helper()
+	col := -1
+	for i, h := range rows[0] {
+		if h == "seconds" {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("results.csv has no seconds column: %v", rows[0])
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(append(append([]string(nil), r[:col]...), r[col+1:]...), ",") + "\n")
+	}
+	return b.String()
+}
+
+func mustSweep(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := eqsim(append([]string{"sweep"}, args...)...)
+	if code != 0 {
+		t.Fatalf("eqsim sweep %v: exit %d\n%s", args, code, stderr)
+	}
+	return stdout, stderr
+}
+
+// TestSweepXOR runs the example sweep and checks its tables, its plots and
+// the effect it measures: XOR learns with 256 conductance levels and not
+// with 4, whose spacing (2.5 uS) swallows every update.
+func TestSweepXOR(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sw")
+	mustSweep(t, sweepXOR, "--out", out, "--jobs", "2")
+	rows := readCSV(t, filepath.Join(out, resultsCSV))
+	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,epochs,seconds,error"
+	if h := strings.Join(rows[0], ","); h != wantHead {
+		t.Fatalf("results.csv header\n%s\nwant\n%s", h, wantHead)
+	}
+	if len(rows) != 1+12 {
+		t.Fatalf("results.csv has %d runs, want 12 (3 x 2 points, 2 seeds)", len(rows)-1)
+	}
+	for _, r := range rows[1:] {
+		if r[4] != "ok" || r[9] != "300" {
+			t.Errorf("run %v did not finish its 300 epochs", r)
+		}
+		switch r[2] {
+		case "4":
+			if r[6] != "0.5" {
+				t.Errorf("levels 4: train error %s, want 0.5 (no update survives the rounding)", r[6])
+			}
+		case "256":
+			if r[6] != "0" {
+				t.Errorf("levels 256: train error %s, want 0", r[6])
+			}
+		}
+	}
+	sum := readCSV(t, filepath.Join(out, summaryCSV))
+	if len(sum) != 1+6 || strings.Join(sum[0], ",") != "point,levels,write_noise,runs,failed,train_error_mean,train_error_std" {
+		t.Errorf("summary.csv:\n%v", sum)
+	}
+	for _, name := range []string{"train_error-levels", "train_error-write_noise", "train_error-heatmap"} {
+		for _, ext := range []string{".png", ".svg"} {
+			if fi, err := os.Stat(filepath.Join(out, name+ext)); err != nil || fi.Size() < 1000 {
+				t.Errorf("plot %s%s: %v", name, ext, err)
+			}
+		}
+	}
+	// A second run has nothing to do and changes nothing.
+	before := readCSV(t, filepath.Join(out, resultsCSV))
+	_, stderr := mustSweep(t, sweepXOR, "--out", out)
+	if !strings.Contains(stderr, "12 finished before") {
+		t.Errorf("rerun log:\n%s", stderr)
+	}
+	if a, b := withoutSeconds(t, before), withoutSeconds(t, readCSV(t, filepath.Join(out, resultsCSV))); a != b {
+		t.Errorf("rerun changed results.csv")
+	}
+}
+
+// TestSweepShards: shards, from --shard, SLURM's array variables and a
+// Kubernetes index, merged, give the results of one run.
+func TestSweepShards(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one")
+	mustSweep(t, sweepXOR, "--out", one)
+	want := withoutSeconds(t, readCSV(t, filepath.Join(one, resultsCSV)))
+
+	s0, s1, s2 := filepath.Join(dir, "s0"), filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
+	stdout, _ := mustSweep(t, sweepXOR, "--out", s0, "--shard", "0/3")
+	if !strings.Contains(stdout, "shard 0/3 done") || !strings.Contains(stdout, "eqsim sweep merge") {
+		t.Errorf("shard stdout:\n%s", stdout)
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "2") // an array --array=1-3
+	t.Setenv("SLURM_ARRAY_TASK_MIN", "1")
+	t.Setenv("SLURM_ARRAY_TASK_COUNT", "3")
+	mustSweep(t, sweepXOR, "--out", s1)
+	os.Unsetenv("SLURM_ARRAY_TASK_ID")
+	t.Setenv("JOB_COMPLETION_INDEX", "2")
+	mustSweep(t, sweepXOR, "--out", s2, "--shard-count", "3")
+	for k, d := range []string{s0, s1, s2} {
+		runs, err := readRuns(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) != 4 {
+			t.Errorf("shard %d holds %d runs, want 4 of 12", k, len(runs))
+		}
+		if _, err := os.Stat(filepath.Join(d, resultsCSV)); err != nil {
+			t.Errorf("shard %d: %v", k, err)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	code, stdout, stderr := eqsim("sweep", "merge", s0, s1, s2, "--out", merged)
+	if code != 0 || !strings.Contains(stdout, "12 of 12 runs") {
+		t.Fatalf("merge: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got := withoutSeconds(t, readCSV(t, filepath.Join(merged, resultsCSV))); got != want {
+		t.Errorf("merged shards:\n%s\none run:\n%s", got, want)
+	}
+	// Two shards of three: the tables of what there is and a warning.
+	code, _, stderr = eqsim("sweep", "merge", s0, s2, "--out", filepath.Join(dir, "part"))
+	if code != 0 || !strings.Contains(stderr, "4 of 12 runs are missing") {
+		t.Errorf("partial merge: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestShardOf(t *testing.T) {
+	for _, tc := range []struct {
+		flag     string
+		count    int
+		countSet bool
+		env      map[string]string
+		i, n     int
+		err      string
+	}{
+		{i: 0, n: 1},
+		{flag: "3/4", i: 3, n: 4},
+		{flag: "4/4", err: "0 <= I < N"},
+		{flag: "1", err: "want I/N"},
+		{flag: "1/4", env: map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2"}, i: 1, n: 4},
+		{env: map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2"}, i: 0, n: 2},
+		{env: map[string]string{"SLURM_ARRAY_TASK_ID": "8", "SLURM_ARRAY_TASK_COUNT": "8", "SLURM_ARRAY_TASK_MIN": "1"}, i: 7, n: 8},
+		{env: map[string]string{"SLURM_ARRAY_TASK_ID": "3"}, err: "SLURM_ARRAY_TASK_COUNT"},
+		{env: map[string]string{"JOB_COMPLETION_INDEX": "5"}, count: 6, countSet: true, i: 5, n: 6},
+		{env: map[string]string{"JOB_COMPLETION_INDEX": "6"}, count: 6, countSet: true, err: "0 <= I < N"},
+		{env: map[string]string{"JOB_COMPLETION_INDEX": "1"}, err: "--shard-count"},
+		{count: 3, countSet: true, err: "JOB_COMPLETION_INDEX"},
+		{count: 0, countSet: true, err: "positive"},
+	} {
+		i, n, err := shardOf(tc.flag, tc.count, tc.countSet, func(k string) string { return tc.env[k] })
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%+v: error %v, want one containing %q", tc, err, tc.err)
+			}
+		case err != nil || i != tc.i || n != tc.n:
+			t.Errorf("%+v: %d/%d %v, want %d/%d", tc, i, n, err, tc.i, tc.n)
+		}
+	}
+}
+
+// TestSweepKilled: a sweep interrupted by SIGINT keeps its finished runs,
+// and the same command finishes the sweep without redoing them.
+func TestSweepKilled(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sw")
+	cmd := exec.Command(os.Args[0], "sweep", sweepXOR, "--out", out, "--jobs", "1")
+	cmd.Env = append(os.Environ(), "EQSIM_TEST_MAIN=1", "EQSIM_TEST_SWEEP_SIGINT_AFTER=5")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("sweep after SIGINT: %v, want exit status 1\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted after") || !strings.Contains(stderr.String(), "eqsim sweep "+sweepXOR+" --out "+out) {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, resultsCSV)); err == nil {
+		t.Errorf("an interrupted sweep wrote results.csv")
+	}
+	first, err := readRuns(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) < 5 || len(first) >= 12 {
+		t.Fatalf("%d runs finished before the interrupt, want 5 to 11", len(first))
+	}
+	files := map[string][]byte{}
+	for key := range first {
+		b, err := os.ReadFile(filepath.Join(out, sweepPointDir, key+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[key] = b
+	}
+	_, log := mustSweep(t, sweepXOR, "--out", out)
+	if !strings.Contains(log, "finished before") {
+		t.Errorf("rerun log:\n%s", log)
+	}
+	for key, b := range files {
+		// The wall time in each file would differ had the run been redone.
+		now, _ := os.ReadFile(filepath.Join(out, sweepPointDir, key+".json"))
+		if !bytes.Equal(now, b) {
+			t.Errorf("run %s was redone", key)
+		}
+		if strings.Contains(log, key+" ") {
+			t.Errorf("run %s was redone:\n%s", key, log)
+		}
+	}
+	all, err := readRuns(out)
+	if err != nil || len(all) != 12 {
+		t.Fatalf("after the rerun: %d runs, %v", len(all), err)
+	}
+	ref := filepath.Join(dir, "ref")
+	mustSweep(t, sweepXOR, "--out", ref)
+	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(ref, resultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(out, resultsCSV))); a != b {
+		t.Errorf("resumed sweep:\n%s\none run:\n%s", b, a)
+	}
+}
+
+// TestSweepBadInput: bad specs and bad values exit with status 2, name the
+// file and line or the point, and write nothing.
+func TestSweepBadInput(t *testing.T) {
+	dir := t.TempDir()
+	xor, err := filepath.Abs("../../examples/xor.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := "base = \"" + xor + "\"\n"
+	axis := "[[axis]]\npath = \"training.device.levels\"\nvalues = [4, 8]\n"
+	for _, tc := range []struct {
+		name, spec string
+		want       []string
+	}{
+		{"nobase", axis, []string{"nobase.toml", "missing base"}},
+		{"missingbase", "base = \"nope.toml\"\n" + axis, []string{"missingbase.toml:1", "nope.toml"}},
+		{"noaxis", head, []string{"no [[axis]]"}},
+		{"metric", head + "metric = \"test_eror\"\n" + axis, []string{"metric.toml:2", "test_error"}},
+		{"mode", head + "mode = \"all\"\n" + axis, []string{"mode.toml:2", "grid"}},
+		{"seeds", head + "seeds = [1, 1]\n" + axis, []string{"seeds.toml:2", "twice"}},
+		{"key", head + "[[axis]]\npath = \"training.epochs\"\nvalus = [1]\n", []string{"key.toml:4", "values"}},
+		{"path", head + "[[axis]]\npath = \"crossbar[W1\"\nvalues = [1]\n", []string{"path.toml:3", "kind[name]"}},
+		{"grid", head + "[[axis]]\npath = \"training.epochs\"\nfrom = 1\nto = 10\ncount = 1\n", []string{"grid.toml:6", "count"}},
+		{"log", head + "[[axis]]\npath = \"options.temp\"\nvalues = [0, 300]\nscale = \"log\"\n", []string{"log.toml:5", "positive"}},
+		{"value", head + "[[axis]]\npath = \"training.device.levels\"\nvalues = [4, -3]\n", []string{"point 1", "levels=-3", "levels"}},
+		{"elem", head + "[[axis]]\npath = \"crossbar[W9].wire_r\"\nvalues = [1]\n", []string{"point 0", "W9"}},
+	} {
+		spec := writeFile(t, dir, tc.name+".toml", tc.spec)
+		out := filepath.Join(dir, tc.name+"-out")
+		code, _, stderr := eqsim("sweep", spec, "--out", out)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2\n%s", tc.name, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%s: stderr %q lacks %q", tc.name, stderr, w)
+			}
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: %s was written", tc.name, out)
+		}
+	}
+	// A folder holds one sweep: another spec cannot write into it, and
+	// merge refuses folders of different sweeps.
+	a := writeFile(t, dir, "a.toml", head+"[set]\n\"training.epochs\" = 5\n"+axis)
+	b := writeFile(t, dir, "b.toml", head+"[set]\n\"training.epochs\" = 6\n"+axis)
+	outA, outB := filepath.Join(dir, "outA"), filepath.Join(dir, "outB")
+	mustSweep(t, a, "--out", outA)
+	mustSweep(t, b, "--out", outB)
+	if code, _, stderr := eqsim("sweep", b, "--out", outA); code != 2 || !strings.Contains(stderr, "another sweep") {
+		t.Errorf("other spec into a sweep folder: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := eqsim("sweep", "merge", outA, outB, "--out", filepath.Join(dir, "m")); code != 2 || !strings.Contains(stderr, "different sweeps") {
+		t.Errorf("merge of different sweeps: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := eqsim("sweep", "merge", outA); code != 2 || !strings.Contains(stderr, "--out") {
+		t.Errorf("merge without --out: exit %d\n%s", code, stderr)
+	}
+}

@@ -1,0 +1,159 @@
+package netlist
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func writeSpec(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSweepPoints(t *testing.T) {
+	dir := t.TempDir()
+	base := "../examples/xor.toml"
+	abs, _ := filepath.Abs(base)
+	spec := "base = \"" + abs + "\"\n" + `
+mode = "%s"
+[[axis]]
+path = "training.device.levels"
+values = [4, 8]
+[[axis]]
+path = "training.device.dw_min_std"
+name = "noise"
+from = 0.1
+to = 10.0
+count = 3
+scale = "log"
+`
+	grid, err := ParseSweepFile(writeSpec(t, dir, "g.toml", strings.Replace(spec, "%s", "grid", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := grid.Axes[1].Values; len(got) != 3 || got[0] != 0.1 || got[2] != 10.0 || FormatValue(got[1]) != "1" {
+		t.Errorf("log grid %v, want 0.1, 1, 10", got)
+	}
+	var got [][]string
+	for _, p := range grid.Points() {
+		var row []string
+		for _, v := range p.Values {
+			row = append(row, FormatValue(v))
+		}
+		got = append(got, row)
+	}
+	want := [][]string{{"4", "0.1"}, {"4", "1"}, {"4", "10"}, {"8", "0.1"}, {"8", "1"}, {"8", "10"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("grid points %v, want %v (first axis slowest)", got, want)
+	}
+	each, err := ParseSweepFile(writeSpec(t, dir, "e.toml", strings.Replace(spec, "%s", "each", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := each.Points()
+	if len(pts) != 1+2+3 || each.Describe(pts[0]) != "base" || each.Describe(pts[2]) != "levels=8" || each.Describe(pts[3]) != "noise=0.1" {
+		t.Errorf("each points: %d, %q %q %q", len(pts), each.Describe(pts[0]), each.Describe(pts[2]), each.Describe(pts[3]))
+	}
+	for i, p := range pts {
+		if p.Index != i {
+			t.Errorf("point %d has index %d", i, p.Index)
+		}
+	}
+}
+
+func TestSweepIntegerGrid(t *testing.T) {
+	abs, _ := filepath.Abs("../examples/xor.toml")
+	s, err := ParseSweep([]byte("base = \""+abs+"\"\n[[axis]]\npath = \"training.device.levels\"\nfrom = 2\nto = 8\ncount = 5\nscale = \"log\"\n"), "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2, 2.83, 4, 5.66, 8 rounded: integer ends give integers.
+	if want := []any{int64(2), int64(3), int64(4), int64(6), int64(8)}; !reflect.DeepEqual(s.Axes[0].Values, want) {
+		t.Errorf("values %v, want %v", s.Axes[0].Values, want)
+	}
+}
+
+func TestSetPath(t *testing.T) {
+	doc := `
+title = "t"
+[[crossbar]]
+name = "W1"
+g = 1
+[[crossbar]]
+name = "W2"
+g = 2
+[training]
+epochs = 3
+`
+	text, err := Overridden([]byte(doc), []Override{
+		{"crossbar[W2].g", 5.0}, {"training.device.levels", int64(16)}, {"training.epochs", int64(7)}, {"options.temp", "310"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"g = 5.0", "levels = 16", "epochs = 7", "temp = \"310\"", "g = 1"} {
+		if !strings.Contains(string(text), w) {
+			t.Errorf("rewritten netlist lacks %q:\n%s", w, text)
+		}
+	}
+	for _, tc := range []struct{ path, err string }{
+		{"crossbar[W3].g", `no [[crossbar]] is named "W3"`},
+		{"resistor[R1].g", "no [[resistor]]"},
+		{"title.x", "not a table"},
+		{"training..x", "empty key"},
+		{"crossbar[W1]", "ends in an element"},
+	} {
+		_, err := Overridden([]byte(doc), []Override{{tc.path, 1.0}})
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: error %v, want %q", tc.path, err, tc.err)
+		}
+	}
+}
+
+// TestSweepLoadPoint: a point's netlist is the base with the point's
+// values and seed, and the fingerprint follows the base's bytes.
+func TestSweepLoadPoint(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../examples/xor.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := writeSpec(t, dir, "xor.toml", string(data))
+	spec := writeSpec(t, dir, "s.toml", "base = \"xor.toml\"\n[set]\n\"training.epochs\" = 9\n[[axis]]\npath = \"training.device.levels\"\nvalues = [4, 8]\n")
+	s, err := ParseSweepFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl, err := s.LoadPoint(data, s.Points()[1], 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nl.Training.Config
+	if c.Epochs != 9 || c.Seed != 7 || c.Device == nil || c.Device.Levels != 8 {
+		t.Errorf("point 1: epochs %d seed %d device %+v", c.Epochs, c.Seed, c.Device)
+	}
+	ref, err := ParseFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff(ref.Circuit, nl.Circuit); d != "" {
+		t.Errorf("the point's circuit differs from the base's: %s", d)
+	}
+	f1, err := s.Fingerprint(ref, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, _ := s.Fingerprint(ref, append(data, '\n'))
+	s.Seeds = []uint64{1, 2}
+	f3, _ := s.Fingerprint(ref, data)
+	if f1 == f2 || f1 == f3 {
+		t.Errorf("fingerprints %s %s %s: a changed base or plan must change it", f1, f2, f3)
+	}
+}

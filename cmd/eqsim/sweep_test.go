@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -307,5 +309,51 @@ func TestSweepBadInput(t *testing.T) {
 	}
 	if code, _, stderr := eqsim("sweep", "merge", outA); code != 2 || !strings.Contains(stderr, "--out") {
 		t.Errorf("merge without --out: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestClusterExamples runs the SLURM script of examples/cluster as a job
+// array of two tasks would, on the XOR sweep, and checks the merged shards
+// against one run; and it checks that the Kubernetes Job's shard count is
+// its number of completions.
+func TestClusterExamples(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	shards := filepath.Join(dir, "shards")
+	for task := 1; task <= 2; task++ {
+		cmd := exec.Command("bash", "../../examples/cluster/sweep.sbatch")
+		cmd.Env = append(os.Environ(), "EQSIM_TEST_MAIN=1", "EQSIM="+os.Args[0], "SPEC="+sweepXOR, "OUT="+shards,
+			"SLURM_ARRAY_TASK_ID="+strconv.Itoa(task), "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=2", "SLURM_CPUS_PER_TASK=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("task %d: %v\n%s", task, err, out)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := eqsim("sweep", "merge", filepath.Join(shards, "shard-1"), filepath.Join(shards, "shard-2"), "--out", merged); code != 0 {
+		t.Fatalf("merge: %s", stderr)
+	}
+	one := filepath.Join(dir, "one")
+	mustSweep(t, sweepXOR, "--out", one)
+	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(one, resultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(merged, resultsCSV))); a != b {
+		t.Errorf("SLURM shards merged:\n%s\none run:\n%s", b, a)
+	}
+
+	job, err := os.ReadFile("../../examples/cluster/sweep-job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	completions := regexp.MustCompile(`(?m)^\s*completions:\s*(\d+)`).FindSubmatch(job)
+	count := regexp.MustCompile(`--shard-count (\d+)`).FindSubmatch(job)
+	spec := regexp.MustCompile(`eqsim sweep (\S+\.toml)`).FindSubmatch(job)
+	if completions == nil || count == nil || string(completions[1]) != string(count[1]) {
+		t.Errorf("sweep-job.yaml: completions %q, --shard-count %q: they must be equal", completions, count)
+	}
+	if spec == nil {
+		t.Fatalf("sweep-job.yaml runs no eqsim sweep")
+	}
+	if _, err := os.Stat(filepath.Join("../..", string(spec[1]))); err != nil {
+		t.Errorf("sweep-job.yaml sweeps %s: %v", spec[1], err)
 	}
 }

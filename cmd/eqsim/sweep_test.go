@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/netlist"
 )
 
 const sweepXOR = "../../examples/sweep-xor.toml"
@@ -355,5 +358,41 @@ func TestClusterExamples(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("../..", string(spec[1]))); err != nil {
 		t.Errorf("sweep-job.yaml sweeps %s: %v", spec[1], err)
+	}
+}
+
+// TestSweepRunIsTraining: a sweep's run gives what eqsim train gives on the
+// netlist with the point's values.
+func TestSweepRunIsTraining(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sw")
+	mustSweep(t, sweepXOR, "--out", out)
+	runs, err := readRuns(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runs[taskKey(5, 2)] // levels 256, write noise 2, seed 2
+	if r == nil || r.Status != "ok" {
+		t.Fatalf("run p0005-s2: %+v", r)
+	}
+	data, err := os.ReadFile("../../examples/xor.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := netlist.Overridden(data, []netlist.Override{
+		{Path: "training.epochs", Value: int64(300)}, {Path: "training.device.kind", Value: "ideal"},
+		{Path: "training.device.levels", Value: int64(256)}, {Path: "training.device.dw_min_std", Value: 2.0},
+		{Path: "training.seed", Value: int64(2)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := writeFile(t, dir, "point.toml", string(text))
+	stdout, _ := mustTrain(t, nl, "--out", filepath.Join(dir, "train"), "--json")
+	var sum trainSummary
+	lastJSON(t, stdout, &sum)
+	if sum.TrainError != *r.TrainError || sum.TestError != *r.TestError || math.Abs(sum.TestLoss-*r.TestLoss) > 1e-9*sum.TestLoss {
+		t.Errorf("eqsim train: train error %v test error %v loss %v; the sweep's run: %v %v %v",
+			sum.TrainError, sum.TestError, sum.TestLoss, *r.TrainError, *r.TestError, *r.TestLoss)
 	}
 }

@@ -2,6 +2,7 @@ package eqprop
 
 import (
 	"fmt"
+	"math/rand/v2"
 )
 
 // plan is what an estimator measures: the phase of the first measurement
@@ -55,8 +56,9 @@ func newPlan(estimator string, cfg Config, y []float64) plan {
 // phases, writing the free-phase outputs into out and the plan's two
 // measurements into m1 and m2 (m2 is the free phase's when the plan has no
 // second phase). If net can Reset, it is reset first, so that the result
-// does not depend on what net relaxed before.
-func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64) error {
+// does not depend on what net relaxed before. Every measurement is read
+// through sn (nil: exactly), whose key must be set for the sample.
+func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64, sn *sensor) error {
 	if r, ok := net.(Resetter); ok {
 		r.Reset()
 	}
@@ -65,18 +67,75 @@ func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64)
 		return fmt.Errorf("free phase: %w", err)
 	}
 	net.Measure(m2)
+	sn.read(m2, senseFree)
 	copy(out, m2.Outputs)
 	if err := net.Relax(*p.first); err != nil {
 		return fmt.Errorf("%s phase: %w", p.first.Kind, err)
 	}
 	net.Measure(m1)
+	sn.read(m1, senseFirst)
 	if p.second != nil {
 		if err := net.Relax(*p.second); err != nil {
 			return fmt.Errorf("%s phase (beta %g): %w", p.second.Kind, p.second.Beta, err)
 		}
 		net.Measure(m2)
+		sn.read(m2, senseSecond)
 	}
 	return nil
+}
+
+// The phases of a sample whose readings draw their noise from separate
+// streams (see sensor).
+const (
+	senseFree   = iota // the free phase of training
+	senseFirst         // the plan's first phase
+	senseSecond        // the plan's second phase
+	senseEval          // Evaluate's free phase
+)
+
+// sensor reads measurements through a Sensing with noise from a stream
+// that depends only on the seed, a key (set per sample: the epoch and the
+// sample's index) and the phase, never on which worker reads or what it
+// read before.
+type sensor struct {
+	s    Sensing
+	seed uint64
+	key  uint64
+	src  rand.PCG
+	rng  *rand.Rand
+}
+
+// newSensor returns a sensor for s with seed, or nil if s reads voltages
+// exactly.
+func newSensor(s Sensing, seed uint64) *sensor {
+	if !s.On() {
+		return nil
+	}
+	sn := &sensor{s: s, seed: seed}
+	sn.rng = rand.New(&sn.src)
+	return sn
+}
+
+// senseKey returns the key of sample index i in epoch e.
+func senseKey(e, i int) uint64 { return uint64(e)<<32 | uint64(uint32(i)) }
+
+// read reads m through the sensor's Sensing with the noise stream of the
+// current key and phase; it does nothing on a nil sensor.
+func (sn *sensor) read(m *Measurement, phase uint64) {
+	if sn == nil {
+		return
+	}
+	sn.src.Seed(mix(sn.seed, 2<<32|phase), sn.key)
+	sn.s.ApplyMeasurement(m, sn.rng)
+}
+
+// readOutputs is read for output voltages v alone.
+func (sn *sensor) readOutputs(v []float64, phase uint64) {
+	if sn == nil {
+		return
+	}
+	sn.src.Seed(mix(sn.seed, 2<<32|phase), sn.key)
+	sn.s.Apply(v, sn.rng)
 }
 
 // Resetter is implemented by physical systems whose equilibria depend, to
@@ -98,11 +157,18 @@ type Resetter interface {
 // Gradient writes the free-phase output voltages into out (len Outputs).
 //
 // The nudge kind is the one net was built with; cfg gives the estimator's
-// Beta and Eta (zero values meaning the defaults). Gradient panics if the
-// estimator is unknown or the lengths do not match; it returns an error
-// if a relaxation fails, and dst is then unchanged.
+// Beta and Eta (zero values meaning the defaults). The measurements are
+// read through cfg.Sense, with the noise of sample 0 of epoch 0 of
+// cfg.Seed: every call with the same cfg draws the same noise. Gradient
+// panics if the estimator is unknown or the lengths do not match; it
+// returns an error if a relaxation fails, and dst is then unchanged.
 func Gradient(dst [][]float64, out []float64, net Physical, estimator string, cfg Config, x, y []float64) error {
-	cfg = cfg.WithDefaults()
+	return gradient(dst, out, net, estimator, cfg.WithDefaults(), x, y, 0)
+}
+
+// gradient is Gradient with the defaults of cfg applied and the read
+// noise of the sensor key key.
+func gradient(dst [][]float64, out []float64, net Physical, estimator string, cfg Config, x, y []float64, key uint64) error {
 	blocks := net.Blocks()
 	if len(dst) != len(blocks) || len(out) != net.Outputs() || len(y) != net.Outputs() || len(x) != net.Features() {
 		panic("eqprop: Gradient: bad lengths")
@@ -115,7 +181,11 @@ func Gradient(dst [][]float64, out []float64, net Physical, estimator string, cf
 	p := newPlan(estimator, cfg, y)
 	m1 := NewMeasurement(blocks, net.Outputs())
 	m2 := NewMeasurement(blocks, net.Outputs())
-	if err := p.run(out, m1, m2, net, x); err != nil {
+	sn := newSensor(cfg.Sense, cfg.Seed)
+	if sn != nil {
+		sn.key = key
+	}
+	if err := p.run(out, m1, m2, net, x, sn); err != nil {
 		return err
 	}
 	for k, b := range blocks {

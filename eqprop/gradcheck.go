@@ -44,6 +44,11 @@ type GradCheckReport struct {
 // there are no more, else the maxFD/2 of largest exact magnitude and
 // random others, drawn with cfg.Seed. cfg's zero fields mean the defaults.
 //
+// The estimators read their measurements through cfg.Sense, the noise of
+// sample s drawn as the trainer draws that of sample s in epoch 0 (the
+// same for every estimator); the exact and finite-difference gradients are
+// the ideal references.
+//
 // CHL's estimate has no nudge strength to divide by and coupled learning's
 // nudges by a voltage, not a current, so their RelError measures scale as
 // much as direction; their Cosine is the meaningful figure.
@@ -88,7 +93,7 @@ func GradCheck(n *Native, set *dataset.Set, samples, maxFD int, cfg Config) (Gra
 		est := newGrads(blocks)
 		for s := range samples {
 			cfg.Readout.TargetTo(y, set.Labels[s])
-			if err := Gradient(est, out, n, name, cfg, set.Sample(s), y); err != nil {
+			if err := gradient(est, out, n, name, cfg, set.Sample(s), y, senseKey(0, s)); err != nil {
 				return rep, fmt.Errorf("sample %d: %s estimate: %w", s, name, err)
 			}
 		}

@@ -76,7 +76,8 @@ type Block struct {
 	Scale float64
 }
 
-// Measurement is what can be read off a system at equilibrium.
+// Measurement is what can be read off a system at equilibrium. The
+// trainer reads every Measurement through Config.Sense (see Sensing).
 type Measurement struct {
 	// Outputs are the output voltages in volts.
 	Outputs []float64

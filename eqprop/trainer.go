@@ -38,6 +38,9 @@ import (
 // for any number of workers, and an interrupted epoch resumed from State
 // ends where the uninterrupted one would.
 //
+// With Config.Sense, every measurement is read through its noise and ADC
+// before it reaches the estimator or the training metrics.
+//
 // A Trainer is not safe for concurrent use.
 type Trainer struct {
 	cfg    Config
@@ -66,9 +69,11 @@ type slot struct {
 	x      []float64
 	y      []float64
 	label  int
+	index  int // the sample's index in the data set
 	plan   plan
 	out    []float64
 	m1, m2 *Measurement
+	sense  *sensor // nil: exact read-out
 	err    error
 }
 
@@ -153,6 +158,7 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		s.m1 = NewMeasurement(t.blocks, t.nOut)
 		s.m2 = NewMeasurement(t.blocks, t.nOut)
 		s.plan = newPlan(cfg.Estimator, cfg, s.y)
+		s.sense = newSensor(cfg.Sense, cfg.Seed)
 	}
 	return t, nil
 }
@@ -220,7 +226,8 @@ func (t *Trainer) Epoch(ctx context.Context, train *dataset.Set, progress func(d
 		for i := range slots {
 			s := &slots[i]
 			s.x = train.Sample(perm[lo+i])
-			s.label = train.Labels[perm[lo+i]]
+			s.index = perm[lo+i]
+			s.label = train.Labels[s.index]
 			t.cfg.Readout.TargetTo(s.y, s.label)
 		}
 		t.relax(slots)
@@ -262,11 +269,15 @@ func loss(out, y []float64) float64 {
 
 // relax runs every slot's relaxations on the replicas in parallel. Which
 // replica takes which slot does not matter: each slot's measurements
-// depend only on its sample and the conductances.
+// depend only on its sample and the conductances, and their read noise
+// only on the seed, the epoch, the sample's index and the phase.
 func (t *Trainer) relax(slots []slot) {
 	t.parallel(len(slots), func(r, i int) {
 		s := &slots[i]
-		s.err = s.plan.run(s.out, s.m1, s.m2, t.reps[r], s.x)
+		if s.sense != nil {
+			s.sense.key = senseKey(t.epoch, s.index)
+		}
+		s.err = s.plan.run(s.out, s.m1, s.m2, t.reps[r], s.x, s.sense)
 	})
 }
 
@@ -414,7 +425,10 @@ func mix(seed, x uint64) uint64 {
 
 // Evaluate returns the mean free-phase loss (V^2) of set's samples and the
 // fraction of them misclassified, relaxing them in parallel on the
-// replicas. It returns ctx.Err() if ctx is cancelled, and an error naming
+// replicas. The output voltages are read through Config.Sense, the noise
+// of sample i drawn from a stream of the seed and i alone: Evaluate
+// depends on the conductances and set only, not on the epoch or the
+// workers. It returns ctx.Err() if ctx is cancelled, and an error naming
 // the sample if a relaxation fails.
 func (t *Trainer) Evaluate(ctx context.Context, set *dataset.Set) (lossMean, errorRate float64, err error) {
 	if err := t.check(set); err != nil {
@@ -429,9 +443,11 @@ func (t *Trainer) Evaluate(ctx context.Context, set *dataset.Set) (lossMean, err
 	errs := make([]error, n)
 	ys := make([][]float64, len(t.reps))
 	ms := make([]*Measurement, len(t.reps))
+	sns := make([]*sensor, len(t.reps))
 	for r := range t.reps {
 		ys[r] = make([]float64, t.nOut)
 		ms[r] = NewMeasurement(t.blocks, t.nOut)
+		sns[r] = newSensor(t.cfg.Sense, t.cfg.Seed)
 	}
 	t.parallel(n, func(r, i int) {
 		if ctx.Err() != nil {
@@ -448,6 +464,10 @@ func (t *Trainer) Evaluate(ctx context.Context, set *dataset.Set) (lossMean, err
 			return
 		}
 		net.Measure(ms[r])
+		if sn := sns[r]; sn != nil {
+			sn.key = senseKey(0, i)
+			sn.readOutputs(ms[r].Outputs, senseEval)
+		}
 		t.cfg.Readout.TargetTo(ys[r], set.Labels[i])
 		losses[i] = loss(ms[r].Outputs, ys[r])
 		wrong[i] = t.cfg.Readout.Predict(ms[r].Outputs) != set.Labels[i]

@@ -92,13 +92,14 @@ var (
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
-		"g_min", "g_max", "seed", "workers", "learning_rates", "device",
+		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense",
 	}
 	deviceKeys = []string{
-		"kind", "g_min", "g_max", "dw_min", "up_down", "gamma", "a", "b",
+		"kind", "g_min", "g_max", "on_off", "dw_min", "up_down", "gamma", "a", "b",
 		"dw_min_dtod", "up_down_dtod", "g_min_dtod", "g_max_dtod", "dw_min_std",
 		"levels", "stuck_fraction", "stuck_at", "max_pulses",
 	}
+	senseKeys = []string{"noise", "adc_bits", "adc_min", "adc_max"}
 )
 
 // section returns the table of a top-level section, or nil if the netlist
@@ -265,6 +266,9 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	if v, ok := t.m["device"]; ok {
 		c.Device = p.parseDevice(t, v, c.WithDefaults())
 	}
+	if v, ok := t.m["sense"]; ok {
+		c.Sense = p.parseSense(t, v)
+	}
 	if err := c.Validate(); err != nil {
 		t.fail("", "%v", err)
 	}
@@ -336,6 +340,13 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 // parseDevice reads [training.device], the device model of the trained
 // conductances, and validates it as the trainer will use it, with the
 // bounds of c (defaults applied) when it gives none.
+//
+// The key on_off, the on/off ratio g_max/g_min (dimensionless, > 1),
+// sets g_min = g_max/on_off, with g_max the table's or else c.GMax (the
+// [training] g_max or its default), which then becomes the device's g_max
+// too; giving both g_min and on_off is an error. on_off is not kept: the
+// device's Params hold, and the netlist is written back with, the g_min
+// and g_max it resolves to.
 func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -363,6 +374,18 @@ func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 			*f.x = x
 		}
 	}
+	if r, ok := sub.value("on_off"); ok {
+		if _, ok := m["g_min"]; ok {
+			sub.fail("on_off", "give g_min or on_off (g_min = g_max/on_off), not both")
+		}
+		if !(r > 1) {
+			sub.fail("on_off", "on_off = %v: the on/off ratio g_max/g_min must be above 1", r)
+		}
+		if _, ok := m["g_max"]; !ok {
+			d.GMax = c.GMax
+		}
+		d.GMin = d.GMax / r
+	}
 	d.Levels = sub.count("levels", 0)
 	d.MaxPulses = sub.count("max_pulses", 0)
 	if s, ok := sub.str("stuck_at"); ok {
@@ -382,6 +405,50 @@ func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 		sub.fail(key, "%s", msg)
 	}
 	return d
+}
+
+// parseSense reads [training.sense], the read-out of measured voltages:
+// noise (V, the read noise's standard deviation), adc_bits (1 to 24) and
+// adc_min and adc_max (V), the ADC's range, which adc_bits needs and which
+// need adc_bits. An empty table reads voltages exactly.
+func (p *parser) parseSense(t *table, v any) eqprop.Sensing {
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.fail("sense", "sense must be a table: write [training.sense]")
+	}
+	sub := &table{p: p, m: m, path: []string{"training", "sense"}, kind: "training", line: p.loc.line("training", "sense")}
+	sub.checkKeys(senseKeys)
+	var s eqprop.Sensing
+	if x, ok := sub.value("noise"); ok {
+		if x < 0 {
+			sub.fail("noise", "noise must not be negative, got %v V", x)
+		}
+		s.Noise = x
+	}
+	bits, hasBits := sub.integer("adc_bits")
+	if hasBits && (bits < 1 || bits > 24) {
+		sub.fail("adc_bits", "adc_bits = %d: the ADC's resolution must be 1 to 24 bits", bits)
+	}
+	s.Bits = int(bits)
+	lo, hasLo := sub.value("adc_min")
+	hi, hasHi := sub.value("adc_max")
+	switch {
+	case hasBits && !(hasLo && hasHi):
+		sub.fail("adc_bits", "adc_bits needs adc_min and adc_max, the ADC's input range in volts")
+	case !hasBits && (hasLo || hasHi):
+		key := "adc_min"
+		if !hasLo {
+			key = "adc_max"
+		}
+		sub.fail(key, "%s needs adc_bits, the ADC's resolution", key)
+	case hasBits && !(lo < hi):
+		sub.fail("adc_max", "adc_max = %v V must be above adc_min = %v V", hi, lo)
+	}
+	s.Min, s.Max = lo, hi
+	if err := s.Validate(); err != nil {
+		sub.fail("", "%v", err)
+	}
+	return s
 }
 
 // suggestName is suggest for names, which may have capitals.
@@ -539,6 +606,19 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		}
 		if d.MaxPulses != 0 {
 			w.printf("max_pulses = %d\n", d.MaxPulses)
+		}
+	}
+	// Bits, not ==, so that a noise of -0 is written and reads back as -0.
+	if s := c.Sense; s.Bits != 0 || math.Float64bits(s.Noise)|math.Float64bits(s.Min)|math.Float64bits(s.Max) != 0 {
+		w.printf("\n[training.sense]\n")
+		if math.Float64bits(s.Noise) != 0 {
+			w.printf("noise = %s\n", formatNumber(s.Noise))
+		}
+		if s.Bits != 0 {
+			w.printf("adc_bits = %d\n", s.Bits)
+		}
+		if s.Bits != 0 || math.Float64bits(s.Min) != 0 || math.Float64bits(s.Max) != 0 {
+			w.printf("adc_min = %s\nadc_max = %s\n", formatNumber(s.Min), formatNumber(s.Max))
 		}
 	}
 	return nil

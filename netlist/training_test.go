@@ -3,6 +3,7 @@ package netlist
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -229,6 +230,21 @@ var trainErrors = []struct {
 	{"training device bounds from training", "[output]\ngroup = \"o\"\n[training]\ng_max = \"1u\"\n[training.device]\ndw_min = \"2u\" #!\n", []string{"dw_min = 2e-06 S exceeds the range"}},
 	{"training device stuck_at", "[output]\ngroup = \"o\"\n[training]\n[training.device]\nstuck_fraction = 0.1\nstuck_at = \"middle\" #!\n", []string{`stuck_at = "middle"`}},
 	{"training device not a table", "[output]\ngroup = \"o\"\n[training]\ndevice = \"ideal\" #!\n", []string{"device must be a table"}},
+	{"training device on_off and g_min", "[output]\ngroup = \"o\"\n[training]\n[training.device]\ng_min = \"1u\"\ng_max = \"10u\"\non_off = 10 #!\n", []string{"g_min or on_off", "not both"}},
+	{"training device on_off below 1", "[output]\ngroup = \"o\"\n[training]\n[training.device]\non_off = 0.5 #!\n", []string{"on_off = 0.5", "above 1"}},
+	{"training device on_off 1", "[output]\ngroup = \"o\"\n[training]\n[training.device]\ng_max = \"10u\"\non_off = 1 #!\n", []string{"on_off = 1", "above 1"}},
+	{"training device on_off not a number", "[output]\ngroup = \"o\"\n[training]\n[training.device]\non_off = \"ten\" #!\n", []string{"on_off"}},
+	{"training device on_off dw_min", "[output]\ngroup = \"o\"\n[training]\n[training.device]\ng_max = \"10u\"\non_off = 2\ndw_min = \"6u\" #!\n", []string{"dw_min = 6e-06 S exceeds the range g_max - g_min = 5e-06 S"}},
+	{"training sense unknown key", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nnoise = \"1m\"\nadc_bit = 8 #!\n", []string{"training", `unknown key "adc_bit"`, `did you mean "adc_bits"`}},
+	{"training sense not a table", "[output]\ngroup = \"o\"\n[training]\nsense = 1e-3 #!\n", []string{"sense must be a table", "[training.sense]"}},
+	{"training sense noise negative", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nnoise = \"-1m\" #!\n", []string{"noise must not be negative", "-0.001 V"}},
+	{"training sense noise bad", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nnoise = \"1mV\" #!\n", []string{"noise"}},
+	{"training sense bits 0", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nadc_bits = 0 #!\nadc_min = 0\nadc_max = 1\n", []string{"adc_bits = 0", "1 to 24"}},
+	{"training sense bits 25", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nadc_min = 0\nadc_max = 1\nadc_bits = 25 #!\n", []string{"adc_bits = 25", "1 to 24"}},
+	{"training sense bits float", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nadc_bits = 8.0 #!\n", []string{"adc_bits must be an integer"}},
+	{"training sense bits without range", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nadc_bits = 8 #!\nadc_min = \"-1\"\n", []string{"adc_bits needs adc_min and adc_max"}},
+	{"training sense range without bits", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nnoise = 0\nadc_max = 1 #!\n", []string{"adc_max needs adc_bits"}},
+	{"training sense range reversed", "[output]\ngroup = \"o\"\n[training]\n[training.sense]\nadc_bits = 4\nadc_max = \"-500m\" #!\nadc_min = \"500m\"\n", []string{"adc_max = -0.5 V must be above adc_min = 0.5 V"}},
 	{"training several inputs", "[[input]]\nname = \"z\"\nsize = 1\n[output]\ngroup = \"o\"\n[training] #!\n", []string{"several inputs (x, z)", "input ="}},
 	{"training no input", "![[group]]\nname = \"o\"\nsize = 1\n[[resistor]]\nname = \"R\"\nnodes = [\"o[0]\", \"0\"]\nr = 1\n[output]\ngroup = \"o\"\n[training] #!\n", []string{"no [[input]]"}},
 	{"crossbar list unknown group", "[[crossbar]]\nname = \"W9\"\nfrom = [\"x\", \"q\"] #!\nto = \"h\"\ninit = \"constant\"\ng = 1\n", []string{`crossbar "W9"`, `from[1]: no group or input named "q"`}},
@@ -394,6 +410,106 @@ max_pulses = 500
 	}
 }
 
+// TestDeviceOnOff: on_off sets the device's g_min to g_max/on_off, with
+// g_max from the device table, else from [training], else the default;
+// the netlist writes back the bounds it resolves to.
+func TestDeviceOnOff(t *testing.T) {
+	for _, tc := range []struct {
+		name, src  string
+		gmin, gmax float64
+	}{
+		{"device g_max", "[training]\ng_max = \"50u\"\n[training.device]\nkind = \"constant\"\ng_max = \"10u\"\non_off = 20\n", 0.5e-6, 10e-6},
+		{"training g_max", "[training]\ng_min = \"1n\"\ng_max = \"50u\"\n[training.device]\non_off = \"1k\"\n", 50e-9, 50e-6},
+		{"default g_max", "[training]\n[training.device]\non_off = 4\n", 1e-4 / 4, 1e-4},
+		{"huge ratio", "[training]\n[training.device]\ng_max = \"3u\"\non_off = 1e300\n", 3e-306, 3e-6},
+	} {
+		nl, err := Parse([]byte(trainHead+"[output]\ngroup = \"o\"\n"+tc.src), "")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		d := nl.Training.Config.Device
+		if math.Abs(d.GMin/tc.gmin-1) > 1e-15 || d.GMax != tc.gmax {
+			t.Errorf("%s: device bounds [%g, %g] S, want [%g, %g]", tc.name, d.GMin, d.GMax, tc.gmin, tc.gmax)
+		}
+		out := filepath.Join(t.TempDir(), "d.toml")
+		if err := WriteFile(out, nl); err != nil {
+			t.Fatal(err)
+		}
+		text, _ := os.ReadFile(out)
+		back, err := ParseFile(out)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, text)
+		}
+		if d := diffSections(nl, back); d != "" {
+			t.Errorf("%s: read back: %s\n%s", tc.name, d, text)
+		}
+		if strings.Contains(string(text), "on_off") || !strings.Contains(string(text), "\ng_min = ") {
+			t.Errorf("%s: on_off is not written as the g_min it resolves to:\n%s", tc.name, text)
+		}
+		if _, err := eqprop.NewTrainer(mustNativeFor(t, nl), nl.TrainingConfig()); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+// mustNativeFor builds the eqprop network of a netlist made of trainHead.
+func mustNativeFor(t *testing.T, nl *Netlist) *eqprop.Native {
+	t.Helper()
+	g, _ := nl.Circuit.Group("o")
+	n, err := eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: nl.Training.Input, Outputs: g.Nodes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestRoundTripSense: [training.sense] reads into Config.Sense, SPICE
+// suffixes included, and writes back to the same settings; an empty
+// table, or none, reads voltages exactly.
+func TestRoundTripSense(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      eqprop.Sensing
+	}{
+		{"all", "noise = \"1.5m\"\nadc_bits = 10\nadc_min = \"-500m\"\nadc_max = 0.5\n", eqprop.Sensing{Noise: 1.5e-3, Bits: 10, Min: -0.5, Max: 0.5}},
+		{"noise", "noise = 2e-4\n", eqprop.Sensing{Noise: 2e-4}},
+		{"adc from 0", "adc_bits = 24\nadc_min = 0\nadc_max = \"3.3\"\n", eqprop.Sensing{Bits: 24, Max: 3.3}},
+		{"zero noise", "noise = 0\n", eqprop.Sensing{}},
+		{"empty", "", eqprop.Sensing{}},
+		{"none", "!", eqprop.Sensing{}},
+	} {
+		src := trainHead + "[output]\ngroup = \"o\"\n[training]\nepochs = 2\n"
+		if tc.src != "!" {
+			src += "[training.sense]\n" + tc.src
+		}
+		nl, err := Parse([]byte(src), "")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := nl.Training.Config.Sense; got != tc.want {
+			t.Errorf("%s: sense %+v, want %+v", tc.name, got, tc.want)
+		}
+		if got := nl.TrainingConfig().Sense; got != tc.want {
+			t.Errorf("%s: TrainingConfig's sense %+v, want %+v", tc.name, got, tc.want)
+		}
+		out := filepath.Join(t.TempDir(), "s.toml")
+		if err := WriteFile(out, nl); err != nil {
+			t.Fatal(err)
+		}
+		text, _ := os.ReadFile(out)
+		back, err := ParseFile(out)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, text)
+		}
+		if d := diffSections(nl, back); d != "" {
+			t.Errorf("%s: read back: %s\n%s", tc.name, d, text)
+		}
+		if written := strings.Contains(string(text), "[training.sense]"); written != (tc.want != eqprop.Sensing{}) {
+			t.Errorf("%s: [training.sense] written: %v\n%s", tc.name, written, text)
+		}
+	}
+}
+
 // TestWriteTrainingProgrammatic: sections built in code, with an empty map
 // of learning rates and no input named, write and read back.
 func TestWriteTrainingProgrammatic(t *testing.T) {
@@ -483,6 +599,7 @@ func FuzzParseTraining(f *testing.F) {
 	f.Add([]byte(trainFull))
 	f.Add([]byte(trainHead + "[output]\ngroup = \"o\"\n[training]\n"))
 	f.Add([]byte(trainHead + "output = {group = \"o\", readout = \"differential\"}\ntraining = {dataset = \"xor\", learning_rates = {W1 = 1}}\n"))
+	f.Add([]byte(trainHead + "[output]\ngroup = \"o\"\n[training]\n[training.device]\non_off = 30\n[training.sense]\nnoise = \"1m\"\nadc_bits = 8\nadc_min = -1\nadc_max = 1\n"))
 	for _, tc := range trainErrors {
 		f.Add([]byte(trainHead + tc.src))
 	}

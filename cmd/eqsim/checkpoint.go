@@ -75,6 +75,12 @@ type settings struct {
 	GMax          float64            `json:"g_max"`
 	Seed          uint64             `json:"seed"`
 	Workers       int                `json:"workers"`
+	// The read-out model; absent when voltages are read exactly, so that
+	// older checkpoints still match.
+	SenseNoise float64 `json:"sense_noise,omitempty"`
+	ADCBits    int     `json:"adc_bits,omitempty"`
+	ADCMin     float64 `json:"adc_min,omitempty"`
+	ADCMax     float64 `json:"adc_max,omitempty"`
 }
 
 // differences lists, as "key: checkpoint X, now Y", the settings in which

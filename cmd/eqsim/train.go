@@ -242,6 +242,7 @@ func (s *session) settings() settings {
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
 		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
+		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 	}
 }
 

@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -71,7 +72,8 @@ type (
 		cp, cn int      // control nodes for a VCVS
 		v      *float64 // source voltage, nil for a VCVS
 		gain   float64
-		unk    int // index of the branch current in x
+		off    float64 // V(p) - V(n) = gain*(V(cp) - V(cn)) + off for a VCVS
+		unk    int     // index of the branch current in x
 	}
 	cCCCS struct {
 		p, n   int
@@ -81,6 +83,10 @@ type (
 	cCross struct {
 		from, to []int
 		x        *Crossbar
+		// r and c are, for a crossbar with wire resistance, the node
+		// indices of the cells' row and column nodes, row-major; nil
+		// for ideal wires.
+		r, c []int
 	}
 )
 
@@ -89,6 +95,7 @@ type (
 type System struct {
 	circuit *Circuit
 	temp    float64
+	tnom    float64
 
 	names []string       // node names; names[0] is "0"
 	index map[string]int // node name -> index
@@ -134,6 +141,7 @@ func Compile(c *Circuit) (*System, error) {
 	s := &System{
 		circuit:   c,
 		temp:      c.Temperature(),
+		tnom:      c.NominalTemperature(),
 		names:     []string{Ground},
 		index:     map[string]int{Ground: 0, GroundAlias: 0},
 		branchOf:  map[string]int{},
@@ -161,6 +169,20 @@ func Compile(c *Circuit) (*System, error) {
 				return nil, &Error{Element: e.Label(), Msg: "empty node name"}
 			}
 			node(t)
+		}
+	}
+	// The internal nodes of crossbars with wire resistance come after
+	// every terminal, so that no terminal can take one's name.
+	for _, e := range c.Elements {
+		x, ok := e.(*Crossbar)
+		if !ok || !x.Wired() {
+			continue
+		}
+		for _, nm := range x.InternalNodes() {
+			if _, dup := s.index[nm]; dup {
+				return nil, &Error{Element: x.Name, Nodes: []string{nm}, Msg: "an internal node of the wired crossbar has the name of another node"}
+			}
+			node(nm)
 		}
 	}
 	n := len(s.names)
@@ -199,14 +221,18 @@ func Compile(c *Circuit) (*System, error) {
 		case *Capacitor:
 			s.caps = append(s.caps, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.C})
 		case *Diode:
-			s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], newJunction(e.Model, s.temp)})
+			s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], s.junction(e.Model)})
 			s.dnames = append(s.dnames, e.Name)
 		case *Rectifier:
-			j := newJunction(e.Model, s.temp)
+			j := s.junction(e.Model)
 			hi, lo := s.index[e.High], s.index[e.Low]
 			for i, nm := range e.Nodes {
 				k := s.index[nm]
-				s.diodes = append(s.diodes, cDiode{k, hi, j}, cDiode{lo, k, j})
+				jh, jl := j, j
+				if e.IS != nil || e.N != nil {
+					jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
+				}
+				s.diodes = append(s.diodes, cDiode{k, hi, jh}, cDiode{lo, k, jl})
 				s.dnames = append(s.dnames, fmt.Sprintf("%s[%d].hi", e.Name, i), fmt.Sprintf("%s[%d].lo", e.Name, i))
 			}
 		case *ISource:
@@ -225,10 +251,11 @@ func Compile(c *Circuit) (*System, error) {
 			for i := range e.From {
 				from, to := s.index[e.From[i]], s.index[e.To[i]]
 				k := addBranch(fmt.Sprintf("%s[%d]", e.Name, i))
-				s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: e.Gain, unk: k})
+				g := e.ChannelGain(i)
+				s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: g, off: e.Offset(i), unk: k})
 				// The backward mirror: the current delivered into To[i] is
-				// minus the branch current; 1/Gain of it leaves From[i].
-				s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / e.Gain, branch: k})
+				// minus the branch current; 1/gain of it leaves From[i].
+				s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / g, branch: k})
 			}
 		case *Crossbar:
 			cx := cCross{x: e, from: make([]int, len(e.From)), to: make([]int, len(e.To))}
@@ -237,6 +264,16 @@ func Compile(c *Circuit) (*System, error) {
 			}
 			for j, nm := range e.To {
 				cx.to[j] = s.index[nm]
+			}
+			if e.Wired() {
+				m, n := len(e.From), len(e.To)
+				cx.r, cx.c = make([]int, m*n), make([]int, m*n)
+				for i := range m {
+					for j := range n {
+						cx.r[i*n+j] = s.index[e.RowNode(i, j)]
+						cx.c[i*n+j] = s.index[e.ColNode(i, j)]
+					}
+				}
 			}
 			s.cross = append(s.cross, cx)
 		}
@@ -274,12 +311,48 @@ func checkShape(e Element) error {
 		if r != len(e.From) || c != len(e.To) {
 			return &Error{Element: e.Name, Msg: fmt.Sprintf("conductance matrix is %dx%d, want %dx%d", r, c, len(e.From), len(e.To))}
 		}
+		if !(e.WireR >= 0) || math.IsInf(e.WireR, 0) {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("wire resistance %v ohms, want a finite number >= 0", e.WireR)}
+		}
+	case *Rectifier:
+		for _, p := range []struct {
+			name string
+			v    []float64
+		}{{"IS", e.IS}, {"N", e.N}} {
+			if p.v == nil {
+				continue
+			}
+			if len(p.v) != 2*len(e.Nodes) {
+				return &Error{Element: e.Name, Msg: fmt.Sprintf("%d per-diode %s values for %d diodes", len(p.v), p.name, 2*len(e.Nodes))}
+			}
+			for k, v := range p.v {
+				if !(v > 0) || math.IsInf(v, 0) {
+					return &Error{Element: e.Name, Msg: fmt.Sprintf("diode %d: %s = %v, want a positive finite number", k, p.name, v)}
+				}
+			}
+		}
 	case *Amplifier:
 		if len(e.From) != len(e.To) {
 			return &Error{Element: e.Name, Msg: fmt.Sprintf("groups differ in size: %d and %d", len(e.From), len(e.To))}
 		}
 		if e.Gain == 0 {
 			return &Error{Element: e.Name, Msg: "gain is zero"}
+		}
+		if e.Gains != nil && len(e.Gains) != len(e.From) {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d channel gains for %d channels", len(e.Gains), len(e.From))}
+		}
+		if e.Offsets != nil && len(e.Offsets) != len(e.From) {
+			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d channel offsets for %d channels", len(e.Offsets), len(e.From))}
+		}
+		for i, g := range e.Gains {
+			if g == 0 || math.IsNaN(g) || math.IsInf(g, 0) {
+				return &Error{Element: e.Name, Msg: fmt.Sprintf("channel %d: gain %v, want a nonzero finite number", i, g)}
+			}
+		}
+		for i, v := range e.Offsets {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &Error{Element: e.Name, Msg: fmt.Sprintf("channel %d: offset %v V, want a finite number", i, v)}
+			}
 		}
 	case *Input:
 		want := len(e.Values)
@@ -411,6 +484,19 @@ func (s *System) checkDCPaths() error {
 		join(b.p, b.n)
 	}
 	for _, c := range s.cross {
+		if c.r != nil {
+			// Every internal node is on a wire to the periphery, and
+			// the cells join the wires as an ideal crossbar joins its
+			// sides.
+			n := len(c.to)
+			for k := range c.r {
+				i, j := k/n, k%n
+				join(c.r[k], c.from[i])
+				join(c.c[k], c.to[j])
+				join(c.r[k], c.c[k])
+			}
+			continue
+		}
 		for _, f := range c.from {
 			for _, t := range c.to {
 				join(f, t)
@@ -429,6 +515,12 @@ func (s *System) checkDCPaths() error {
 		return &Error{Nodes: bad, Msg: "no DC path to ground from nodes"}
 	}
 	return nil
+}
+
+// junction returns the junction of a diode of model m, whose parameters
+// hold at the nominal temperature, at the circuit temperature.
+func (s *System) junction(m DiodeModel) junction {
+	return newJunction(m.AtTemperature(s.temp, s.tnom), s.temp)
 }
 
 // UpdatePins recomputes the voltages of pinned nodes from the current

@@ -19,6 +19,41 @@ func ThermalVoltage(t float64) float64 { return Boltzmann * t / Charge }
 // sane circuits never reach it (it is a current of IS*e^80).
 const maxExpArg = 80
 
+// Temperature parameters of SPICE's diode, which eqsim's diodes have.
+const (
+	// DiodeEG is the activation energy in electronvolts (SPICE's EG,
+	// default 1.11 eV, silicon).
+	DiodeEG = 1.11
+	// DiodeXTI is the saturation current's temperature exponent (SPICE's
+	// XTI, default 3).
+	DiodeXTI = 3.0
+)
+
+// SaturationCurrent returns the saturation current in amperes at
+// temperature temp of a diode whose IS was measured at tnom (both in
+// kelvin), as SPICE3 and ngspice scale it (ngspice's DIOtemp, with EG =
+// DiodeEG and XTI = DiodeXTI):
+//
+//	IS(T) = IS * exp((T/Tnom - 1)*EG/(N*Vt) + XTI/N*ln(T/Tnom)),  Vt = k*T/q.
+//
+// It returns m.IS exactly when temp == tnom.
+func (m DiodeModel) SaturationCurrent(temp, tnom float64) float64 {
+	if temp == tnom {
+		return m.IS
+	}
+	vte := m.N * ThermalVoltage(temp)
+	arg1 := (temp/tnom - 1) * DiodeEG / vte
+	arg2 := DiodeXTI / m.N * math.Log(temp/tnom)
+	return m.IS * math.Exp(arg1+arg2)
+}
+
+// AtTemperature returns m with IS scaled from tnom to temp kelvin (see
+// SaturationCurrent).
+func (m DiodeModel) AtTemperature(temp, tnom float64) DiodeModel {
+	m.IS = m.SaturationCurrent(temp, tnom)
+	return m
+}
+
 // junction holds a diode's parameters at the circuit temperature.
 type junction struct {
 	is    float64 // A
@@ -26,6 +61,9 @@ type junction struct {
 	vcrit float64 // V, SPICE's critical voltage for limiting
 }
 
+// newJunction returns the junction of model m at temperature temp kelvin,
+// with m's parameters as given (scaled from the nominal temperature, if at
+// all, by the caller).
 func newJunction(m DiodeModel, temp float64) junction {
 	nvt := m.N * ThermalVoltage(temp)
 	return junction{is: m.IS, nvt: nvt, vcrit: nvt * math.Log(nvt/(math.Sqrt2*m.IS))}

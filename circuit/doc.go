@@ -24,5 +24,11 @@
 // the gradient of the co-content E(V), a convex function of the free node
 // voltages, so the equilibrium is unique and minimises E.
 //
+// Circuit nonidealities are element data: a crossbar's wire resistance
+// (Crossbar.WireR, which gives it internal nodes), per-diode parameters of
+// a rectifier and per-channel gains and offsets of an amplifier (drawn by
+// DiodeVariation and AmplifierVariation), and a nominal temperature
+// (Circuit.TNom) from which diode saturation currents are scaled.
+//
 // Units are SI throughout: volts, amperes, siemens, ohms, farads, kelvin.
 package circuit

@@ -35,6 +35,13 @@ type Circuit struct {
 	Title string
 	// Temp is the temperature in kelvin. Zero means DefaultTemp.
 	Temp float64
+	// TNom is the nominal temperature in kelvin, at which the diode
+	// models' parameters were measured. Diodes scale their saturation
+	// currents from TNom to Temp as SPICE does (see
+	// DiodeModel.SaturationCurrent). Zero means Temp: the parameters
+	// hold as given at any temperature, and only the thermal voltage
+	// follows Temp.
+	TNom float64
 	// NodeCapacitance is the capacitance in farads of every free node
 	// without a capacitor of its own. Zero means DefaultNodeCapacitance.
 	NodeCapacitance float64
@@ -51,6 +58,16 @@ func (c *Circuit) Temperature() float64 {
 		return DefaultTemp
 	}
 	return c.Temp
+}
+
+// NominalTemperature returns the nominal temperature in kelvin at which
+// diode parameters hold as given: TNom, or the circuit temperature if
+// TNom is zero.
+func (c *Circuit) NominalTemperature() float64 {
+	if c.TNom == 0 {
+		return c.Temperature()
+	}
+	return c.TNom
 }
 
 // Capacitance returns the default node capacitance in farads.
@@ -120,7 +137,9 @@ type Element interface {
 // v = -3*N*Vt the current follows SPICE3's (and ngspice's) reverse-bias form
 // i = -IS*(1 + (3*N*Vt/(e*v))^3) + Gmin*v, which meets Shockley's with its
 // slope and differs from it by at most 0.4% of IS; it keeps eqsim within
-// rounding of ngspice for leaky diodes at high-impedance nodes.
+// rounding of ngspice for leaky diodes at high-impedance nodes. IS holds at
+// the circuit's nominal temperature and is scaled to its temperature as
+// SPICE does (see SaturationCurrent and Circuit.TNom).
 type DiodeModel struct {
 	// Name is the model's name in the netlist.
 	Name string
@@ -193,23 +212,120 @@ type Capacitor struct {
 
 // Crossbar is a conductance from every node of From to every node of To:
 // G.At(i, j) siemens between From[i] and To[j].
+//
+// With WireR > 0 the wires of the array have resistance, and the cells sit
+// on internal nodes (IR drop). Row wire i runs from From[i] past the cells
+// (i, 0), (i, 1), ..., (i, n-1) and ends open; column wire j runs from the
+// cell (0, j) past the cells (1, j), ..., (m-1, j) to To[j], for m rows and
+// n columns. Every wire segment between adjacent cells, between From[i]
+// and the cell (i, 0), and between the cell (m-1, j) and To[j], is a
+// resistor of WireR ohms: a row wire has n segments and a column wire m.
+// The conductance G.At(i, j) joins the row wire's node RowNode(i, j) to the
+// column wire's node ColNode(i, j). So the cell (m-1, 0) is nearest both
+// ends and the cell (0, n-1) farthest: its current crosses n row and m
+// column segments. The internal nodes are ordinary free nodes of the
+// compiled system, named "NAME.r[i][j]" and "NAME.c[i][j]".
+//
+// From and To are the periphery: the drivers and sense amplifiers of the
+// array. The drops that System.CrossbarDropsTo reports, and that a trainer
+// measures, are V(From[i]) - V(To[j]) whatever WireR is, as hardware
+// measures them at the periphery; System.CrossbarCellDropsTo gives the
+// drops across the devices themselves.
 type Crossbar struct {
 	Name     string
 	From, To []string
 	// G has len(From) rows and len(To) columns, in siemens.
 	G         *mat.Dense
 	Trainable bool
+	// WireR is the resistance in ohms of every wire segment, on the row
+	// and the column wires. Zero means ideal wires: no internal nodes.
+	// Compile decides from it whether the crossbar has internal nodes;
+	// a crossbar compiled with WireR > 0 reads WireR again at every
+	// evaluation, and it must stay positive.
+	WireR float64
+}
+
+// RowNode returns the name of the internal node of the row wire at cell
+// (i, j) of a crossbar with wire resistance: "NAME.r[i][j]".
+func (e *Crossbar) RowNode(i, j int) string { return fmt.Sprintf("%s.r[%d][%d]", e.Name, i, j) }
+
+// ColNode returns the name of the internal node of the column wire at cell
+// (i, j) of a crossbar with wire resistance: "NAME.c[i][j]".
+func (e *Crossbar) ColNode(i, j int) string { return fmt.Sprintf("%s.c[%d][%d]", e.Name, i, j) }
+
+// Wired reports whether the crossbar has wire resistance, and so internal
+// nodes.
+func (e *Crossbar) Wired() bool { return e.WireR != 0 }
+
+// InternalNodes returns the names of the internal nodes of a crossbar with
+// wire resistance: the row nodes RowNode(i, j) in row-major order, then the
+// column nodes ColNode(i, j) in row-major order. It returns nil for ideal
+// wires.
+func (e *Crossbar) InternalNodes() []string {
+	if !e.Wired() {
+		return nil
+	}
+	m, n := len(e.From), len(e.To)
+	out := make([]string, 0, 2*m*n)
+	for i := range m {
+		for j := range n {
+			out = append(out, e.RowNode(i, j))
+		}
+	}
+	for i := range m {
+		for j := range n {
+			out = append(out, e.ColNode(i, j))
+		}
+	}
+	return out
 }
 
 // Rectifier puts a diode pair on every node of a group: a diode from the
 // node (anode) to the High rail (cathode), which conducts when the node
 // rises above High, and a diode from the Low rail (anode) to the node
 // (cathode), which conducts when it falls below Low.
+//
+// Every diode has Model's parameters unless IS or N say otherwise: diode
+// k = 2i is node i's diode to High and k = 2i+1 its diode from Low, and
+// IS[k] and N[k], when IS or N is not nil, are its saturation current and
+// emission coefficient (device-to-device variation; see Vary). Compile
+// reads the diodes' parameters once, as it reads Model.
 type Rectifier struct {
 	Name      string
 	Nodes     []string
 	Model     DiodeModel
 	High, Low string
+	// IS, if not nil, holds the saturation current in amperes of each of
+	// the 2*len(Nodes) diodes, in place of Model.IS.
+	IS []float64
+	// N, if not nil, holds the emission coefficient of each diode, in
+	// place of Model.N.
+	N []float64
+	// Variation is how IS and N were drawn, kept so that a netlist can
+	// be written back as its recipe. The solvers read IS and N only.
+	Variation DiodeVariation
+}
+
+// Diode returns the model of diode k of the rectifier, 0 <= k <
+// 2*len(Nodes): Model with IS and N replaced by IS[k] and N[k] where those
+// are not nil. Diode 2i goes from node i to High, diode 2i+1 from Low to
+// node i.
+func (e *Rectifier) Diode(k int) DiodeModel {
+	m := e.Model
+	if e.IS != nil {
+		m.IS = e.IS[k]
+	}
+	if e.N != nil {
+		m.N = e.N[k]
+	}
+	return m
+}
+
+// Vary sets e.Variation to v and draws the parameters of the rectifier's
+// diodes from it with v.Draw: IS and N become nil where v's spread is zero.
+func (e *Rectifier) Vary(v DiodeVariation) {
+	e.Variation = v
+	e.IS, e.N = v.Draw(e.Model, 2*len(e.Nodes))
 }
 
 // Amplifier is a bidirectional amplifier between two groups of equal size:
@@ -217,10 +333,52 @@ type Rectifier struct {
 // and a backward CCCS draws the current that To[i] delivers, divided by
 // Gain, out of From[i]. The layer behind sees the next one through a
 // current mirror, as in Kendall et al. 2020.
+//
+// Gains and Offsets model the channels' gain errors and offsets: channel
+// i drives V(To[i]) = Gains[i]*V(From[i]) + Offsets[i] and its mirror
+// draws 1/Gains[i] of To[i]'s current out of From[i]. Gain stays the
+// nominal gain, the calibration constant that learning rules use. Compile
+// reads the gains and offsets once.
 type Amplifier struct {
 	Name     string
 	From, To []string
 	Gain     float64
+	// Gains, if not nil, holds the actual gain of each channel,
+	// dimensionless, in place of Gain.
+	Gains []float64
+	// Offsets, if not nil, holds each channel's output offset in volts;
+	// nil means none.
+	Offsets []float64
+	// Variation is how Gains and Offsets were drawn, kept so that a
+	// netlist can be written back as its recipe. The solvers read Gains
+	// and Offsets only.
+	Variation AmplifierVariation
+}
+
+// ChannelGain returns the gain of channel i: Gains[i], or Gain if Gains is
+// nil.
+func (e *Amplifier) ChannelGain(i int) float64 {
+	if e.Gains != nil {
+		return e.Gains[i]
+	}
+	return e.Gain
+}
+
+// Offset returns the output offset of channel i in volts: Offsets[i], or 0
+// if Offsets is nil.
+func (e *Amplifier) Offset(i int) float64 {
+	if e.Offsets != nil {
+		return e.Offsets[i]
+	}
+	return 0
+}
+
+// Vary sets e.Variation to v and draws the channels' gains and offsets
+// from it with v.Draw: Gains and Offsets become nil where v's spread is
+// zero.
+func (e *Amplifier) Vary(v AmplifierVariation) {
+	e.Variation = v
+	e.Gains, e.Offsets = v.Draw(e.Gain, len(e.From))
 }
 
 // Input is a bank of grounded voltage sources driven by data. With

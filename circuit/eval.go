@@ -165,6 +165,13 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 	}
 	for _, c := range s.cross {
 		data := c.x.G.RawMatrix()
+		if c.r != nil {
+			c.wires(cond)
+			for k := range c.r {
+				cond(c.r[k], c.c[k], data.Data[(k/len(c.to))*data.Stride+k%len(c.to)])
+			}
+			continue
+		}
 		for i, a := range c.from {
 			row := data.Data[i*data.Stride : i*data.Stride+len(c.to)]
 			va := v[a]
@@ -235,7 +242,7 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		if b.v != nil {
 			f[b.unk] = v[b.p] - v[b.n] - *b.v
 		} else {
-			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn])
+			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn]) - b.off
 		}
 		if jd != nil {
 			row := b.unk * stride
@@ -311,6 +318,17 @@ func (s *System) CoContent(x []float64) (e float64, ok bool) {
 	}
 	for _, c := range s.cross {
 		data := c.x.G.RawMatrix()
+		if c.r != nil {
+			c.wires(func(a, b int, g float64) {
+				d := v[a] - v[b]
+				e += g * d * d / 2
+			})
+			for k := range c.r {
+				d := v[c.r[k]] - v[c.c[k]]
+				e += data.Data[(k/len(c.to))*data.Stride+k%len(c.to)] * d * d / 2
+			}
+			continue
+		}
 		for i, a := range c.from {
 			row := data.Data[i*data.Stride : i*data.Stride+len(c.to)]
 			for j, b := range c.to {
@@ -396,20 +414,66 @@ func (s *System) Drop(name string, x []float64) float64 {
 
 // CrossbarDropsTo writes into dst, len(From)×len(To), the drop
 // V(From[i]) - V(To[j]) across every conductance of the named crossbar at x.
+// For a crossbar with wire resistance these are the drops between its
+// periphery nodes, as hardware measures them, not the drops across the
+// devices (see CrossbarCellDropsTo).
 func (s *System) CrossbarDropsTo(dst *mat.Dense, name string, x []float64) {
-	for _, c := range s.cross {
-		if c.x.Name != name {
-			continue
+	c := s.crossbar(name)
+	s.load(x)
+	for i, a := range c.from {
+		for j, b := range c.to {
+			dst.Set(i, j, s.v[a]-s.v[b])
 		}
-		s.load(x)
-		for i, a := range c.from {
-			for j, b := range c.to {
-				dst.Set(i, j, s.v[a]-s.v[b])
-			}
-		}
+	}
+}
+
+// CrossbarCellDropsTo writes into dst, len(From)×len(To), the drop across
+// the device of every cell of the named crossbar at x: V(RowNode(i, j)) -
+// V(ColNode(i, j)) for a crossbar with wire resistance, V(From[i]) -
+// V(To[j]) (as CrossbarDropsTo) for ideal wires.
+func (s *System) CrossbarCellDropsTo(dst *mat.Dense, name string, x []float64) {
+	c := s.crossbar(name)
+	if c.r == nil {
+		s.CrossbarDropsTo(dst, name, x)
 		return
 	}
+	s.load(x)
+	n := len(c.to)
+	for k := range c.r {
+		dst.Set(k/n, k%n, s.v[c.r[k]]-s.v[c.c[k]])
+	}
+}
+
+// crossbar returns the compiled crossbar of the given name, or panics.
+func (s *System) crossbar(name string) *cCross {
+	for k := range s.cross {
+		if s.cross[k].x.Name == name {
+			return &s.cross[k]
+		}
+	}
 	panic(fmt.Sprintf("circuit: no crossbar %q", name))
+}
+
+// wires calls seg(a, b, g) for every wire segment of a crossbar with wire
+// resistance: node indices a and b and the conductance g = 1/WireR in
+// siemens. Row wire i: From[i] to cell (i, 0), then cell (i, j) to cell
+// (i, j+1); column wire j: cell (i, j) to cell (i+1, j), then cell (m-1, j)
+// to To[j].
+func (c *cCross) wires(seg func(a, b int, g float64)) {
+	g := 1 / c.x.WireR
+	m, n := len(c.from), len(c.to)
+	for i := range m {
+		seg(c.from[i], c.r[i*n], g)
+		for j := 0; j+1 < n; j++ {
+			seg(c.r[i*n+j], c.r[i*n+j+1], g)
+		}
+	}
+	for j := range n {
+		for i := 0; i+1 < m; i++ {
+			seg(c.c[i*n+j], c.c[(i+1)*n+j], g)
+		}
+		seg(c.c[(m-1)*n+j], c.to[j], g)
+	}
 }
 
 // Element returns the named element, or nil.

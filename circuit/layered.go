@@ -18,8 +18,11 @@ import (
 //     nodes split into blocks (groups) such that no crossbar joins a block to
 //     itself and the blocks of each connected part form a chain;
 //   - amplifiers drive their To nodes from free nodes: V(To[i]) =
-//     Gain*V(From[i]). A driven node belongs to the block of the node that
-//     drives it (its owner) and may carry anything an undriven node may;
+//     Gains[i]*V(From[i]) + Offsets[i]. A driven node belongs to the block
+//     of the node that drives it (its owner) and may carry anything an
+//     undriven node may;
+//   - crossbars have ideal wires (no WireR): the internal nodes of a wired
+//     crossbar form a grid, not a chain of groups;
 //   - every other element on a free node joins it to a pinned node or
 //     ground: crossbars from inputs, resistors, diodes (rectifiers
 //     included) and current sources. Capacitors are open at DC and ignored.
@@ -42,10 +45,12 @@ type Layering struct {
 	// Chains[c][k-1] and Chains[c][k+1].
 	Chains [][]int
 	// Owner[u] is, for every free node u (an x index below NumFree), the
-	// undriven node whose voltage determines it, and Gain[u] the factor:
-	// V(u) = Gain[u]*V(Owner[u]). An undriven node owns itself with gain 1.
-	Owner []int
-	Gain  []float64
+	// undriven node whose voltage determines it, Gain[u] the factor and
+	// Offset[u] the offset in volts: V(u) = Gain[u]*V(Owner[u]) +
+	// Offset[u]. An undriven node owns itself with gain 1 and offset 0.
+	Owner  []int
+	Gain   []float64
+	Offset []float64
 	// Branch[u] is the x index of the amplifier branch current that drives
 	// node u, or -1 for an undriven node.
 	Branch []int
@@ -131,6 +136,7 @@ func (s *System) Layering() (*Layering, error) {
 		sys:     s,
 		Owner:   make([]int, nf),
 		Gain:    make([]float64, nf),
+		Offset:  make([]float64, nf),
 		Branch:  make([]int, nf),
 		BlockOf: make([]int, nf),
 		Pos:     make([]int, nf),
@@ -181,7 +187,8 @@ func (s *System) Layering() (*Layering, error) {
 			driver[from] = true
 			ut := s.unk[to]
 			l.Owner[ut] = s.unk[from]
-			l.Gain[ut] = a.Gain
+			l.Gain[ut] = a.ChannelGain(i)
+			l.Offset[ut] = a.Offset(i)
 			l.Branch[ut] = s.branchOf[fmt.Sprintf("%s[%d]", a.Name, i)]
 		}
 	}
@@ -211,7 +218,7 @@ func (s *System) Layering() (*Layering, error) {
 			}
 		case *Diode:
 			a, k := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-			j := newJunction(e.Model, s.temp)
+			j := s.junction(e.Model)
 			switch {
 			case free(a) && free(k):
 				return nil, notLayered(e.Name, names(a, k), "diode between free nodes")
@@ -225,15 +232,20 @@ func (s *System) Layering() (*Layering, error) {
 			if free(hi) || free(lo) {
 				return nil, notLayered(e.Name, names(hi, lo), "rectifier rail not held by a source")
 			}
-			j := newJunction(e.Model, s.temp)
+			j := s.junction(e.Model)
+			vary := e.IS != nil || e.N != nil
 			for i, nm := range e.Nodes {
 				n := s.index[nm]
 				if !free(n) {
 					continue
 				}
+				jh, jl := j, j
+				if vary {
+					jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
+				}
 				l.Junctions = append(l.Junctions,
-					Junction{Name: fmt.Sprintf("%s[%d].hi", e.Name, i), Node: s.unk[n], Anode: true, pin: hi, j: j},
-					Junction{Name: fmt.Sprintf("%s[%d].lo", e.Name, i), Node: s.unk[n], pin: lo, j: j})
+					Junction{Name: fmt.Sprintf("%s[%d].hi", e.Name, i), Node: s.unk[n], Anode: true, pin: hi, j: jh},
+					Junction{Name: fmt.Sprintf("%s[%d].lo", e.Name, i), Node: s.unk[n], pin: lo, j: jl})
 			}
 		case *ISource:
 			p, n := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
@@ -241,6 +253,9 @@ func (s *System) Layering() (*Layering, error) {
 				l.srcs = append(l.srcs, cISrc{p, n, &e.I})
 			}
 		case *Crossbar:
+			if e.Wired() {
+				return nil, notLayered(e.Name, nil, "crossbar with wire resistance (its cells are internal nodes on a grid of wire segments, which only the dense Newton solver takes)")
+			}
 			from, fpin, err := l.side(e.Name, "From", e.From)
 			if err != nil {
 				return nil, err

@@ -78,7 +78,9 @@ type phaseSystem struct {
 // NewNative returns a Physical for circuit c. It shares c's trainable
 // conductances (Program writes into c) and copies everything else. The
 // trainable blocks are c's trainable crossbars and resistors in element
-// order.
+// order. A circuit that is not a layered network (see circuit.Layering) is
+// relaxed by dense Newton; NewNative returns an error for one with more
+// than solver.DefaultMaxSize unknowns, which that would take too long.
 func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	n := &Native{base: c, cfg: cfg}
 	_, ok := c.Element(cfg.Input).(*circuit.Input)
@@ -174,6 +176,11 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 	p.c, p.sys = &c, sys
 	if l, err := solver.NewLayered(sys); err == nil {
 		p.layered = l
+	} else if size := sys.Size(); size > solver.DefaultMaxSize {
+		// Dense Newton would grind, or exhaust memory, on every
+		// relaxation.
+		return nil, fmt.Errorf("eqprop: the circuit has %d unknowns, too many for the dense Newton solver (at most %d), and the layered solver cannot take it: %w",
+			size, solver.DefaultMaxSize, err)
 	}
 	p.x = make([]float64, sys.Size())
 	p.v = make([]float64, len(sys.Nodes())+1)

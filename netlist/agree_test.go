@@ -420,9 +420,9 @@ func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
 		}
 		return op.nodes[s]
 	}
-	temp := c.Temperature()
+	temp, tnom := c.Temperature(), c.NominalTemperature()
 	junction := func(a, b string, m circuit.DiodeModel) {
-		d := spice3Excess(m, temp, volt(a)-volt(b))
+		d := spice3Excess(m.AtTemperature(temp, tnom), temp, volt(a)-volt(b))
 		if i := sys.Unknown(a); i >= 0 && i < sys.NumFree() {
 			f[i] += d
 		}
@@ -435,9 +435,9 @@ func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
 		case *circuit.Diode:
 			junction(e.Nodes[0], e.Nodes[1], e.Model)
 		case *circuit.Rectifier:
-			for _, nd := range e.Nodes {
-				junction(nd, e.High, e.Model)
-				junction(e.Low, nd, e.Model)
+			for i, nd := range e.Nodes {
+				junction(nd, e.High, e.Diode(2*i))
+				junction(e.Low, nd, e.Diode(2*i+1))
 			}
 		}
 	}
@@ -451,12 +451,19 @@ func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
 // a Newton correction far below 1e-6 V: then the deck is the same circuit
 // and ngspice solved it accurately. The correction without the
 // substitution is logged: it is the part of the eqsim-ngspice difference
-// due to the diode equation alone.
+// due to the diode equation alone. Circuits agreeCircuit and on are the
+// circuits with nonidealities of TestAgreeNgspiceNonideal (wired crossbars,
+// whose internal nodes ngspice solves too, varied diodes and amplifiers,
+// temperature scaling).
 func TestNgspiceSatisfiesKCL(t *testing.T) {
 	needNgspice(t)
 	var worst, worstPlain float64
-	for seed := range uint64(agreeCircuit) {
+	for seed := range uint64(agreeCircuit + 40) {
 		c, _ := randomCircuit(seed)
+		if seed >= agreeCircuit {
+			// The circuits with nonidealities of TestAgreeNgspiceNonideal.
+			c = nonidealCircuit(seed - agreeCircuit)
+		}
 		op, err := runNgspice(context.Background(), c)
 		if err != nil {
 			t.Fatalf("circuit %d: %v", seed, err)
@@ -722,5 +729,117 @@ func agreeCoverage(cover map[string]int, c *circuit.Circuit, v map[string]float6
 	}
 	for k := range has {
 		cover[k]++
+	}
+}
+
+// nonidealCircuit returns random circuit number seed with circuit
+// nonidealities: a layered block network (blocks) with, each drawn at
+// random, wire resistance on its crossbars, per-diode variation of its
+// rectifier, gain errors and offsets on its amplifier, and a temperature
+// other than the nominal one at which its diode parameters hold; every
+// fourth circuit is instead a circuit of element cards at 350 K with
+// parameters measured at 300.15 K.
+func nonidealCircuit(seed uint64) *circuit.Circuit {
+	rng := rand.New(rand.NewPCG(seed, 0x6e6f6e6964)) // "nonid"
+	if seed%4 == 3 {
+		c, _ := randomCircuit(seed)
+		c.Temp, c.TNom = 350, 300.15
+		return c
+	}
+	g := newCircuitGen(seed + 1000)
+	g.style = int(seed % 4)
+	c := g.blocks()
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Crossbar:
+			if rng.IntN(2) > 0 {
+				e.WireR = roundSig(math.Pow(10, 1+2*rng.Float64()), 3)
+			}
+		case *circuit.Rectifier:
+			if rng.IntN(4) > 0 {
+				e.Vary(circuit.DiodeVariation{ISSpread: rng.Float64(), NSpread: 0.1 * rng.Float64(), Seed: rng.Uint64N(100)})
+			}
+		case *circuit.Amplifier:
+			if rng.IntN(4) > 0 {
+				e.Vary(circuit.AmplifierVariation{GainError: 0.2 * rng.Float64(), Offset: 0.05 * rng.Float64(), Seed: rng.Uint64N(100)})
+			}
+		}
+	}
+	switch rng.IntN(3) {
+	case 0:
+		c.Temp, c.TNom = 350, 300.15
+	case 1:
+		c.Temp, c.TNom = roundSig(250+150*rng.Float64(), 4), roundSig(250+150*rng.Float64(), 4)
+	}
+	return c
+}
+
+// TestAgreeNgspiceNonideal compares eqsim with ngspice on circuits with
+// wire resistance, diode variation, amplifier gain errors and offsets and
+// temperature scaling: every node, the internal nodes of wired crossbars
+// included, within agreeAbs + agreeRel*|V|. Newton solves every circuit,
+// the layered solver those without wire resistance too.
+func TestAgreeNgspiceNonideal(t *testing.T) {
+	needNgspice(t)
+	worst := map[string]float64{}
+	cover := map[string]int{}
+	for seed := range uint64(40) {
+		c := nonidealCircuit(seed)
+		ng, err := RunNgspice(context.Background(), c)
+		if err != nil {
+			t.Fatalf("circuit %d: %v", seed, err)
+		}
+		for _, e := range c.Elements {
+			switch e := e.(type) {
+			case *circuit.Crossbar:
+				if e.Wired() {
+					cover["wire"]++
+				}
+			case *circuit.Rectifier:
+				if e.IS != nil {
+					cover["diode variation"]++
+				}
+			case *circuit.Amplifier:
+				if e.Offsets != nil {
+					cover["amplifier variation"]++
+				}
+			case *circuit.Diode:
+				if c.TNom != c.Temp {
+					cover["diode card at tnom"]++
+				}
+			}
+		}
+		if c.TNom != 0 && c.TNom != c.Temp {
+			cover["tnom"]++
+		}
+		sys, err := circuit.Compile(c)
+		if err != nil {
+			t.Fatalf("circuit %d: %v", seed, err)
+		}
+		solvers := map[string]func() (solver.Result, error){
+			"newton": func() (solver.Result, error) { return solver.Newton(sys, nil, nil) },
+		}
+		if l, err := solver.NewLayered(sys); err == nil {
+			solvers["layered"] = func() (solver.Result, error) { return l.Solve(nil) }
+			cover["layered"]++
+		}
+		for name, solve := range solvers {
+			r, err := solve()
+			if err != nil {
+				t.Errorf("circuit %d: %s: %v", seed, name, err)
+				continue
+			}
+			d := compareNodes(t, fmt.Sprintf("circuit %d, %s", seed, name), eqsimVoltages(sys, r.X), ng)
+			worst[name] = math.Max(worst[name], d)
+		}
+	}
+	for name, d := range worst {
+		t.Logf("%s: largest difference from ngspice %.3g V", name, d)
+	}
+	t.Logf("coverage: %v", cover)
+	for _, k := range []string{"wire", "diode variation", "amplifier variation", "tnom", "diode card at tnom", "layered"} {
+		if cover[k] < 5 {
+			t.Errorf("only %d circuits have a %s", cover[k], k)
+		}
 	}
 }

@@ -10,6 +10,7 @@
 //
 //	[options]                # optional
 //	temp = 300.15            # kelvin, default 300.15; sets the diodes' thermal voltage
+//	tnom = 300.15            # kelvin, default temp: the diode parameters hold at tnom
 //	node_capacitance = 1e-12 # farad, default 1e-12, on every free node (transient only)
 //
 //	[models.d1]
@@ -84,6 +85,7 @@
 //	# or, instead of matrix:
 //	# init = "uniform"       # with low, high (siemens) and seed (default 1)
 //	# init = "constant"      # with g (siemens)
+//	wire_r = 0               # ohms per wire segment, default 0 (ideal wires)
 //
 //	[[rectifier]]            # a diode pair on every node of a group
 //	name = "RH"
@@ -91,12 +93,18 @@
 //	model = "d1"
 //	high = "vhi"             # diode from each node (anode) to high (cathode)
 //	low = "vlo"              # diode from low (anode) to each node (cathode)
+//	is_spread = 0            # standard deviation of ln(IS) across the diodes, default 0
+//	n_spread = 0             # relative standard deviation of N, default 0, at most 0.3
+//	seed = 1                 # seed of the variation, default 1
 //
 //	[[amplifier]]            # bidirectional: forward VCVS, backward CCCS of gain 1/gain
 //	name = "A1"
 //	from = "h"
 //	to = "ha"                # both groups, of the same size
 //	gain = 4.0
+//	gain_error = 0           # relative standard deviation of each channel's gain, default 0, at most 0.3
+//	offset = 0               # standard deviation of each channel's output offset, volts, default 0
+//	seed = 1                 # seed of the variation, default 1
 //
 // A group named h of size n has the nodes "h[0]" to "h[n-1]", and cards
 // may use them: nodes = ["h[3]", "0"]. A node name with brackets must be
@@ -125,6 +133,43 @@
 // matrix has shape (len(from), len(to)) and input values shape (size,).
 // The netlist holds at most MaxNodes nodes in groups and inputs and
 // MaxWeights crossbar conductances in all.
+//
+// # Circuit nonidealities
+//
+// Temperature: with tnom different from temp every diode's saturation
+// current is scaled from tnom to temp as SPICE scales it with its default
+// EG = 1.11 eV and XTI = 3 (circuit.DiodeModel.SaturationCurrent); the
+// thermal voltage always follows temp. Without tnom nothing is scaled.
+//
+// Wire resistance: a crossbar with wire_r > 0 has resistive row and column
+// wires and its cells on internal nodes "NAME.r[i][j]" and "NAME.c[i][j]"
+// (see circuit.Crossbar for the geometry): row wire i is driven from
+// from[i] and passes the cells (i, 0), (i, 1), ...; column wire j passes
+// the cells (0, j), (1, j), ... and ends at to[j]; a segment of wire_r ohms
+// lies between neighbouring cells and between each wire's periphery node
+// and its nearest cell. The internal nodes are ordinary nodes: SPICE
+// export and eqsim verify include them. A netlist with a wired crossbar is
+// not a layered network, so the dense Newton solver solves it: keep wired
+// crossbars small (2*len(from)*len(to) internal nodes). Trainers measure
+// the drops at the periphery, V(from[i]) - V(to[j]), as hardware does.
+//
+// Diode variation: each diode k of a rectifier (two per node: the diode to
+// high, then the diode from low) draws IS_k = IS*exp(is_spread*z) and N_k =
+// N*(1 + n_spread*z'), z and z' standard normal truncated to [-3, 3], once,
+// from PCG streams seeded with seed (circuit.DiodeVariation).
+//
+// Amplifier variation: each channel i draws its gain gain*(1 +
+// gain_error*z) and its output offset offset*z' volts
+// (circuit.AmplifierVariation): V(to[i]) = gain_i*V(from[i]) + offset_i,
+// and the backward mirror returns 1/gain_i of the current. The nominal
+// gain stays the calibration that the trainer's scales use.
+//
+// Temperature, diode variation and amplifier variation keep a layered
+// network layered: the fast solver handles them.
+//
+// A netlist stores the recipes (keys and seeds), not the drawn values;
+// WriteFile writes the keys back, and refuses per-device values in a
+// circuit that its recipe does not draw.
 //
 // # Training
 //

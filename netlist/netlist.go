@@ -24,7 +24,8 @@ import (
 // memory. A 784-1024-10 network needs about 3,000 nodes and 800,000
 // conductances.
 const (
-	// MaxNodes is the largest total number of nodes in groups and inputs.
+	// MaxNodes is the largest total number of nodes in groups and inputs
+	// and internal nodes of crossbars with wire resistance.
 	MaxNodes = 1 << 20
 	// MaxWeights is the largest total number of crossbar conductances.
 	MaxWeights = 10_000_000
@@ -102,7 +103,7 @@ var kinds = []string{
 
 var keysOf = map[string][]string{
 	"":          append([]string{"title", "options", "models", "output", "training"}, kinds...),
-	"options":   {"temp", "node_capacitance"},
+	"options":   {"temp", "tnom", "node_capacitance"},
 	"model":     {"type", "is", "n", "rs"},
 	"resistor":  {"name", "nodes", "r", "g", "trainable"},
 	"diode":     {"name", "nodes", "model"},
@@ -113,9 +114,9 @@ var keysOf = map[string][]string{
 	"capacitor": {"name", "nodes", "c"},
 	"group":     {"name", "size"},
 	"input":     {"name", "size", "encoding", "amplitude", "values"},
-	"crossbar":  {"name", "from", "to", "trainable", "matrix", "init", "low", "high", "seed", "g"},
-	"rectifier": {"name", "group", "model", "high", "low"},
-	"amplifier": {"name", "from", "to", "gain"},
+	"crossbar":  {"name", "from", "to", "trainable", "matrix", "init", "low", "high", "seed", "g", "wire_r"},
+	"rectifier": {"name", "group", "model", "high", "low", "is_spread", "n_spread", "seed"},
+	"amplifier": {"name", "from", "to", "gain", "gain_error", "offset", "seed"},
 }
 
 type parser struct {
@@ -210,6 +211,9 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 		t.checkKeys(keysOf["options"])
 		if v, ok := t.positive("temp"); ok {
 			c.Temp = v
+		}
+		if v, ok := t.positive("tnom"); ok {
+			c.TNom = v
 		}
 		if v, ok := t.positive("node_capacitance"); ok {
 			c.NodeCapacitance = v
@@ -523,6 +527,11 @@ func (p *parser) parseElement(t *table) circuit.Element {
 		e := &circuit.Rectifier{Name: t.name, Nodes: append([]string(nil), g.nodes...), Model: t.model("model")}
 		e.High = t.railNode("high")
 		e.Low = t.railNode("low")
+		var v circuit.DiodeVariation
+		v.ISSpread = t.spread("is_spread", circuit.MaxISSpread)
+		v.NSpread = t.spread("n_spread", circuit.MaxRelativeSpread)
+		v.Seed = t.seed("seed", v != circuit.DiodeVariation{})
+		e.Vary(v)
 		return e
 	case "amplifier":
 		from, to := t.group("from"), t.group("to")
@@ -533,8 +542,14 @@ func (p *parser) parseElement(t *table) circuit.Element {
 		if gain == 0 {
 			t.fail("gain", "gain must not be zero")
 		}
-		return &circuit.Amplifier{Name: t.name, From: append([]string(nil), from.nodes...),
+		e := &circuit.Amplifier{Name: t.name, From: append([]string(nil), from.nodes...),
 			To: append([]string(nil), to.nodes...), Gain: gain}
+		var v circuit.AmplifierVariation
+		v.GainError = t.spread("gain_error", circuit.MaxRelativeSpread)
+		v.Offset = t.spread("offset", math.MaxFloat64)
+		v.Seed = t.seed("seed", v != circuit.AmplifierVariation{})
+		e.Vary(v)
+		return e
 	}
 	panic("netlist: unknown kind " + t.kind)
 }
@@ -543,11 +558,26 @@ func (p *parser) parseCrossbar(t *table) circuit.Element {
 	from, to := t.groupList("from"), t.groupList("to")
 	e := &circuit.Crossbar{Name: t.name, From: from, To: to}
 	e.Trainable, _ = t.boolean("trainable")
+	if v, ok := t.value("wire_r"); ok {
+		if v < 0 {
+			t.fail("wire_r", "wire_r must not be negative, got %v", v)
+		}
+		if v != 0 { // -0 is ideal wires too, and writes back as nothing
+			e.WireR = v
+		}
+	}
 	r, c := len(from), len(to)
 	if r > 0 && c > limits.weights/r || p.weights+r*c > limits.weights {
 		t.fail("", "too many crossbar conductances: %d x %d, at most %d in all crossbars", r, c, limits.weights)
 	}
 	p.weights += r * c
+	if e.WireR > 0 {
+		// The internal nodes of a wired crossbar count as nodes.
+		if int64(p.nodes)+2*int64(r)*int64(c) > int64(limits.nodes) {
+			t.fail("wire_r", "too many nodes: a crossbar with wire resistance has 2 x %d x %d internal nodes, at most %d nodes in all", r, c, limits.nodes)
+		}
+		p.nodes += 2 * r * c
+	}
 	_, hasM := t.m["matrix"]
 	init, hasI := t.str("init")
 	only := func(rule string, allowed ...string) {
@@ -787,6 +817,41 @@ func (t *table) positive(key string) (float64, bool) {
 		t.fail(key, "%s must be positive, got %v", key, v)
 	}
 	return v, ok
+}
+
+// spread reads an optional spread in [0, max]; absent is 0.
+func (t *table) spread(key string, max float64) float64 {
+	v, ok := t.value(key)
+	if !ok {
+		return 0
+	}
+	if v < 0 {
+		t.fail(key, "%s must not be negative, got %v", key, v)
+	}
+	if v > max {
+		t.fail(key, "%s = %v is above its bound %v", key, v, max)
+	}
+	if v == 0 {
+		return 0 // not -0, which would not write back
+	}
+	return v
+}
+
+// seed reads an optional non-negative integer seed of a variation:
+// absent is 1 if the variation is drawn (vary), 0 otherwise, so that a
+// netlist without variation keys has the zero variation.
+func (t *table) seed(key string, vary bool) uint64 {
+	s, ok := t.integer(key)
+	if !ok {
+		if vary {
+			return 1
+		}
+		return 0
+	}
+	if s < 0 {
+		t.fail(key, "%s must not be negative", key)
+	}
+	return uint64(s)
 }
 
 // pair reads an array of two node names.

@@ -50,14 +50,20 @@ const (
 // letter in front where they lack it (a resistor "load" becomes rload).
 //
 // Block elements are expanded into cards: a crossbar into one resistor per
-// nonzero conductance (R = 1/G), a rectifier into two diodes per node, an
-// amplifier into, per channel, a VCVS that drives an internal node, a 0 V
-// sense source from there to the To node and a CCCS of gain 1/Gain that
-// draws the sensed current out of the From node, and an input into one
+// nonzero conductance (R = 1/G) and, with wire resistance, one resistor
+// per wire segment between internal nodes named like the eqsim nodes
+// "W.r[i][j]" and "W.c[i][j]" (mapped as above: w_r_0__1_); a rectifier
+// into two diodes per node, each with a .model of its own if the diodes
+// vary; an amplifier into, per channel, a VCVS of the channel's gain that
+// drives an internal node, a sense source of minus the channel's offset (0
+// V without one) from there to the To node and a CCCS of gain 1/gain that
+// draws the sensed current out of the From node; and an input into one
 // grounded voltage source per node. A comment line before each block says
-// how its cards are named. Diode models become .model lines with IS and N;
-// the temperature is written as both temp and tnom, so that ngspice does
-// not scale IS with temperature, as eqsim does not.
+// how its cards are named. Diode models become .model lines with IS and N
+// (ngspice's defaults EG = 1.11 eV and XTI = 3 are eqsim's); the
+// temperature is written as temp and the nominal temperature as tnom, so
+// that ngspice scales IS with temperature exactly when eqsim does
+// (circuit.DiodeModel.SaturationCurrent).
 //
 // Values are written with the shortest decimal representation that reads
 // back as the same float64. WriteSpice returns an error, before writing
@@ -95,6 +101,9 @@ type deck struct {
 	stems   map[circuit.Element]string
 	models  []spiceModel
 	modelOf map[circuit.DiodeModel]string
+	// diodeModels names, for a rectifier with per-diode parameters, the
+	// model of each of its diodes.
+	diodeModels map[*circuit.Rectifier][]string
 }
 
 type spiceModel struct {
@@ -211,6 +220,8 @@ func newDeck(c *circuit.Circuit) (*deck, error) {
 		ampNodes:  map[*circuit.Amplifier][]string{},
 		stems:     map[circuit.Element]string{},
 		modelOf:   map[circuit.DiodeModel]string{},
+
+		diodeModels: map[*circuit.Rectifier][]string{},
 	}
 
 	// Nodes: names that may stay claim themselves first, in order of first
@@ -222,6 +233,13 @@ func newDeck(c *circuit.Circuit) (*deck, error) {
 				seen[t] = true
 				d.nodeList = append(d.nodeList, t)
 			}
+		}
+	}
+	// The internal nodes of wired crossbars, as circuit.Compile orders
+	// them.
+	for _, e := range c.Elements {
+		if x, ok := e.(*circuit.Crossbar); ok {
+			d.nodeList = append(d.nodeList, x.InternalNodes()...)
 		}
 	}
 	nodes := newSpiceNamer()
@@ -329,8 +347,28 @@ func newDeck(c *circuit.Circuit) (*deck, error) {
 		case *circuit.Diode:
 			addModel(e.Model)
 		case *circuit.Rectifier:
-			addModel(e.Model)
+			if e.IS == nil && e.N == nil {
+				addModel(e.Model)
+			}
 		}
+	}
+	// A rectifier with per-diode parameters gets a model per diode,
+	// named after its cards.
+	for _, e := range c.Elements {
+		r, ok := e.(*circuit.Rectifier)
+		if !ok || r.IS == nil && r.N == nil {
+			continue
+		}
+		names := make([]string, 2*len(r.Nodes))
+		for k := range names {
+			side := "hi"
+			if k%2 == 1 {
+				side = "lo"
+			}
+			names[k] = models.alloc(fmt.Sprintf("m%s_%d_%s", d.stems[r], k/2, side))
+			d.models = append(d.models, spiceModel{names[k], r.Diode(k)})
+		}
+		d.diodeModels[r] = names
 	}
 	return d, nil
 }
@@ -397,6 +435,11 @@ func checkSpiceValues(c *circuit.Circuit) error {
 			if err := model(e, e.Model); err != nil {
 				return err
 			}
+			for k := range 2 * len(e.Nodes) {
+				if err := model(e, e.Diode(k)); err != nil {
+					return err
+				}
+			}
 		case *circuit.VSource:
 			if !fin(e.V) {
 				return bad(e, "voltage", e.V)
@@ -417,7 +460,18 @@ func checkSpiceValues(c *circuit.Circuit) error {
 			if !fin(e.Gain) || !fin(1/e.Gain) {
 				return bad(e, "gain", e.Gain)
 			}
+			for i := range e.From {
+				if g := e.ChannelGain(i); !fin(g) || !fin(1/g) {
+					return bad(e, fmt.Sprintf("channel %d gain", i), g)
+				}
+				if o := e.Offset(i); !fin(o) {
+					return bad(e, fmt.Sprintf("channel %d offset", i), o)
+				}
+			}
 		case *circuit.Crossbar:
+			if !fin(e.WireR) || e.WireR != 0 && !fin(1/e.WireR) {
+				return bad(e, "wire resistance", e.WireR)
+			}
 			r, cols := e.G.Dims()
 			for i := 0; i < r; i++ {
 				for j := 0; j < cols; j++ {
@@ -475,8 +529,12 @@ func (d *deck) write(w *bufio.Writer) {
 	w.WriteString("* Exported by eqsim. Run: ngspice -b FILE\n")
 	w.WriteString("* Prints the DC operating point: every node voltage (V) and branch current (A),\n")
 	w.WriteString("* one \"name = value\" a line; exits with status 1 if there is none.\n")
-	t := c.Temperature()
-	fmt.Fprintf(w, "* Temperature %s K.\n", spiceNum(t))
+	t, tnom := c.Temperature(), c.NominalTemperature()
+	if tnom == t {
+		fmt.Fprintf(w, "* Temperature %s K.\n", spiceNum(t))
+	} else {
+		fmt.Fprintf(w, "* Temperature %s K; diode parameters measured at %s K.\n", spiceNum(t), spiceNum(tnom))
+	}
 
 	renamed := false
 	for _, n := range d.nodeList {
@@ -489,8 +547,7 @@ func (d *deck) write(w *bufio.Writer) {
 		}
 	}
 	w.WriteString("\n")
-	tc := spiceCelsius(t)
-	fmt.Fprintf(w, ".options temp=%s tnom=%s gmin=%s\n", tc, tc, spiceNum(circuit.Gmin))
+	fmt.Fprintf(w, ".options temp=%s tnom=%s gmin=%s\n", spiceCelsius(t), spiceCelsius(tnom), spiceNum(circuit.Gmin))
 	fmt.Fprintf(w, ".options reltol=%s vntol=%s abstol=%s itl1=%d itl2=%d\n",
 		spiceNum(spiceReltol), spiceNum(spiceVntol), spiceNum(spiceAbstol), spiceIterations, spiceIterations)
 	for _, m := range d.models {
@@ -536,6 +593,10 @@ func (d *deck) write(w *bufio.Writer) {
 		case *circuit.Crossbar:
 			s := d.stems[e]
 			r, cols := e.G.Dims()
+			if e.Wired() {
+				d.writeWired(w, e)
+				continue
+			}
 			fmt.Fprintf(w, "* crossbar %s: %dx%d conductances as resistors r%s_I_J from From[I] to To[J]\n",
 				strconv.QuoteToASCII(e.Name), r, cols, s)
 			raw := e.G.RawMatrix()
@@ -568,23 +629,40 @@ func (d *deck) write(w *bufio.Writer) {
 			hi, lo := node(e.High), node(e.Low)
 			fmt.Fprintf(w, "* rectifier %s: diodes d%s_I_hi from node I to %s, d%s_I_lo from %s to node I\n",
 				strconv.QuoteToASCII(e.Name), s, hi, s, lo)
+			mh, ml := m, m
+			per := d.diodeModels[e]
+			if per != nil {
+				fmt.Fprintf(w, "* each with its own model m%s_I_hi, m%s_I_lo (device-to-device variation)\n", s, s)
+			}
 			for i, n := range e.Nodes {
-				fmt.Fprintf(w, "d%s_%d_hi %s %s %s\n", s, i, node(n), hi, m)
-				fmt.Fprintf(w, "d%s_%d_lo %s %s %s\n", s, i, lo, node(n), m)
+				if per != nil {
+					mh, ml = per[2*i], per[2*i+1]
+				}
+				fmt.Fprintf(w, "d%s_%d_hi %s %s %s\n", s, i, node(n), hi, mh)
+				fmt.Fprintf(w, "d%s_%d_lo %s %s %s\n", s, i, lo, node(n), ml)
 			}
 		case *circuit.Amplifier:
 			s := d.stems[e]
 			fmt.Fprintf(w, "* amplifier %s, gain %s: per channel I a VCVS e%s_I drives To[I] through the\n",
 				strconv.QuoteToASCII(e.Name), spiceNum(e.Gain), s)
-			fmt.Fprintf(w, "* 0 V sense source v%s_I; the CCCS f%s_I draws 1/gain of its current out of From[I]\n", s, s)
-			inv := spiceNum(1 / e.Gain)
-			gain := spiceNum(e.Gain)
+			if e.Gains == nil && e.Offsets == nil {
+				fmt.Fprintf(w, "* 0 V sense source v%s_I; the CCCS f%s_I draws 1/gain of its current out of From[I]\n", s, s)
+			} else {
+				fmt.Fprintf(w, "* sense source v%s_I of minus the channel's offset; the CCCS f%s_I draws 1/gain of its\n", s, s)
+				fmt.Fprintf(w, "* current out of From[I]; each channel has its own gain\n")
+			}
 			for i := range e.From {
 				m := d.ampNodes[e][i]
 				from, to := node(e.From[i]), node(e.To[i])
-				fmt.Fprintf(w, "e%s_%d %s 0 %s 0 %s\n", s, i, m, from, gain)
-				fmt.Fprintf(w, "v%s_%d %s %s 0\n", s, i, m, to)
-				fmt.Fprintf(w, "f%s_%d %s 0 v%s_%d %s\n", s, i, from, s, i, inv)
+				g := e.ChannelGain(i)
+				off := "0"
+				if o := e.Offset(i); o != 0 {
+					// V(m) - V(To[i]) = -offset: V(To[i]) = gain*V(From[i]) + offset.
+					off = spiceNum(-o)
+				}
+				fmt.Fprintf(w, "e%s_%d %s 0 %s 0 %s\n", s, i, m, from, spiceNum(g))
+				fmt.Fprintf(w, "v%s_%d %s %s %s\n", s, i, m, to, off)
+				fmt.Fprintf(w, "f%s_%d %s 0 v%s_%d %s\n", s, i, from, s, i, spiceNum(1/g))
 			}
 		case *circuit.Input:
 			s := d.stems[e]
@@ -613,6 +691,49 @@ func (d *deck) write(w *bufio.Writer) {
 	}
 	w.WriteString("print all\n")
 	w.WriteString("quit 0\n.endc\n.end\n")
+}
+
+// writeWired writes a crossbar with wire resistance: its cells as
+// resistors r<stem>_I_J between the row and column nodes of cell (I, J),
+// and its wire segments as resistors r<stem>_r_I_J (the row wire's segment
+// that ends at cell (I, J), from From[I] or cell (I, J-1)) and
+// r<stem>_c_I_J (the column wire's segment that starts at cell (I, J), to
+// cell (I+1, J) or To[J]).
+func (d *deck) writeWired(w *bufio.Writer, e *circuit.Crossbar) {
+	s := d.stems[e]
+	m, n := e.G.Dims()
+	node := func(name string) string { return d.nodes[name] }
+	fmt.Fprintf(w, "* crossbar %s: %dx%d cells r%s_I_J between the wires' internal nodes, wire segments of %s ohms\n",
+		strconv.QuoteToASCII(e.Name), m, n, s, spiceNum(e.WireR))
+	fmt.Fprintf(w, "* r%s_r_I_J on row wire I into cell (I,J) from From[I] (J=0) or cell (I,J-1), and r%s_c_I_J\n", s, s)
+	fmt.Fprintf(w, "* on column wire J from cell (I,J) to cell (I+1,J) or To[J] (I=%d)\n", m-1)
+	wr := spiceNum(e.WireR)
+	for i := range m {
+		for j := range n {
+			a := node(e.From[i])
+			if j > 0 {
+				a = node(e.RowNode(i, j-1))
+			}
+			fmt.Fprintf(w, "r%s_r_%d_%d %s %s %s\n", s, i, j, a, node(e.RowNode(i, j)), wr)
+		}
+	}
+	for i := range m {
+		for j := range n {
+			b := node(e.To[j])
+			if i+1 < m {
+				b = node(e.ColNode(i+1, j))
+			}
+			fmt.Fprintf(w, "r%s_c_%d_%d %s %s %s\n", s, i, j, node(e.ColNode(i, j)), b, wr)
+		}
+	}
+	raw := e.G.RawMatrix()
+	for i := range m {
+		for j := range n {
+			if g := raw.Data[i*raw.Stride+j]; g != 0 {
+				fmt.Fprintf(w, "r%s_%d_%d %s %s %s\n", s, i, j, node(e.RowNode(i, j)), node(e.ColNode(i, j)), spiceNum(1/g))
+			}
+		}
+	}
 }
 
 // vectors returns the number of vectors ngspice's operating point has:

@@ -150,6 +150,20 @@ func writeAtomic(files []outFile) (err error) {
 	return nil
 }
 
+// sameFloats reports whether a and b hold the same float64s bit for bit,
+// nil and empty alike.
+func sameFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // sidecarName is the file name of the sidecar of element name.
 func sidecarName(base, name string) string {
 	var b strings.Builder
@@ -217,10 +231,13 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 	if c.Title != "" {
 		w.printf("title = %s\n", quote(c.Title))
 	}
-	if c.Temp != 0 || c.NodeCapacitance != 0 {
+	if c.Temp != 0 || c.TNom != 0 || c.NodeCapacitance != 0 {
 		w.printf("\n[options]\n")
 		if c.Temp != 0 {
 			w.printf("temp = %s\n", formatNumber(c.Temp))
+		}
+		if c.TNom != 0 {
+			w.printf("tnom = %s\n", formatNumber(c.TNom))
 		}
 		if c.NodeCapacitance != 0 {
 			w.printf("node_capacitance = %s\n", formatNumber(c.NodeCapacitance))
@@ -452,12 +469,32 @@ func (w *writer) element(e circuit.Element, base string) error {
 			w.printf("trainable = true\n")
 		}
 		w.printf("matrix = %s\n", quote(name))
+		if e.WireR != 0 {
+			w.printf("wire_r = %s\n", formatNumber(e.WireR))
+		}
 	case *circuit.Rectifier:
 		g, err := w.groupOf(e.Nodes)
 		if err != nil {
 			return err
 		}
 		w.printf("group = %s\nmodel = %s\nhigh = %s\nlow = %s\n", quote(g), quote(e.Model.Name), quote(e.High), quote(e.Low))
+		v := e.Variation
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		is, n := v.Draw(e.Model, 2*len(e.Nodes))
+		if !sameFloats(is, e.IS) || !sameFloats(n, e.N) {
+			return errors.New("its per-diode parameters are not those its variation draws, and only the variation has a netlist form")
+		}
+		if v != (circuit.DiodeVariation{}) {
+			if v.ISSpread != 0 {
+				w.printf("is_spread = %s\n", formatNumber(v.ISSpread))
+			}
+			if v.NSpread != 0 {
+				w.printf("n_spread = %s\n", formatNumber(v.NSpread))
+			}
+			w.printf("seed = %d\n", v.Seed)
+		}
 	case *circuit.Amplifier:
 		from, err := w.groupOf(e.From)
 		if err != nil {
@@ -468,6 +505,23 @@ func (w *writer) element(e circuit.Element, base string) error {
 			return fmt.Errorf("to: %w", err)
 		}
 		w.printf("from = %s\nto = %s\ngain = %s\n", quote(from), quote(to), formatNumber(e.Gain))
+		v := e.Variation
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		gains, offsets := v.Draw(e.Gain, len(e.From))
+		if !sameFloats(gains, e.Gains) || !sameFloats(offsets, e.Offsets) {
+			return errors.New("its channel gains and offsets are not those its variation draws, and only the variation has a netlist form")
+		}
+		if v != (circuit.AmplifierVariation{}) {
+			if v.GainError != 0 {
+				w.printf("gain_error = %s\n", formatNumber(v.GainError))
+			}
+			if v.Offset != 0 {
+				w.printf("offset = %s\n", formatNumber(v.Offset))
+			}
+			w.printf("seed = %d\n", v.Seed)
+		}
 	case *circuit.Input:
 		if g, err := w.groupOf(e.Nodes); err != nil || g != e.Name {
 			return fmt.Errorf("its nodes must be %s[0], %s[1], ...", e.Name, e.Name)

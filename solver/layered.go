@@ -18,7 +18,10 @@ import (
 //     solve, and a constant conductance, summed once until the
 //     conductances change.
 //   - A node driven by an amplifier is folded into the node that drives it:
-//     the unknowns are the voltages of the undriven free nodes only.
+//     the unknowns are the voltages of the undriven free nodes only. A
+//     channel's offset makes the driven voltage affine in the driver's;
+//     what the offsets alone drive through the circuit's linear elements
+//     is a constant current, summed once until the conductances change.
 //   - No crossbar joins a group to itself, so the Jacobian is block
 //     tridiagonal along each chain of groups with diagonal blocks on the
 //     diagonal. Each Newton step eliminates the groups one after the
@@ -50,11 +53,15 @@ type Layered struct {
 	sys *circuit.System
 	lay *circuit.Layering
 
-	nu       int       // number of folded unknowns (undriven free nodes)
-	fidx     []int     // free node (x index) -> folded index of its owner
-	xidx     []int     // folded index -> x index
-	gain     []float64 // per free node
-	gf       []float64 // folded linear conductance, S
+	nu       int            // number of folded unknowns (undriven free nodes)
+	fidx     []int          // free node (x index) -> folded index of its owner
+	xidx     []int          // folded index -> x index
+	gain     []float64      // per free node
+	off      []float64      // per free node: V(u) = gain*v(owner) + off, volts
+	hasOff   bool           // some offset is not zero
+	koff     []float64      // per free node: current the links carry at V = off, A
+	offBuf   [][4][]float64 // per link: work space of offsetCurrents
+	gf       []float64      // folded linear conductance, S
 	junc     []fjunc
 	chain    [][]cblock
 	blockPos [][2]int // block -> chain, position in it
@@ -76,7 +83,8 @@ type Layered struct {
 }
 
 // fjunc is a junction in folded form: the junction voltage is
-// sgn*(gain*v[fi] - vpin) and its current adds sgn*i/gain to f[fi].
+// sgn*(gain*v[fi] - vpin) and its current adds sgn*i/gain to f[fi]; vpin
+// is the pinned terminal's voltage minus the free node's offset.
 type fjunc struct {
 	fi             int
 	u              int
@@ -119,6 +127,7 @@ func NewLayered(sys *circuit.System) (*Layered, error) {
 		lay:  lay,
 		fidx: make([]int, nf),
 		gain: lay.Gain,
+		off:  lay.Offset,
 		cur0: make([]float64, nf),
 		vj:   make([]float64, len(lay.Junctions)),
 		raw:  make([]float64, nf),
@@ -161,6 +170,16 @@ func NewLayered(sys *circuit.System) (*Layered, error) {
 	}
 	for u := range nf {
 		s.fidx[u] = s.fidx[lay.Owner[u]]
+	}
+	for _, o := range s.off {
+		s.hasOff = s.hasOff || o != 0
+	}
+	if s.hasOff {
+		s.koff = make([]float64, nf)
+		for _, k := range lay.Links {
+			r, c := k.G.Dims()
+			s.offBuf = append(s.offBuf, [4][]float64{make([]float64, r), make([]float64, c), make([]float64, r), make([]float64, c)})
+		}
 	}
 	s.kf = make([]float64, s.nu)
 	s.gf = make([]float64, s.nu)
@@ -231,6 +250,9 @@ func (s *Layered) Refresh() {
 
 func (s *Layered) refresh() {
 	lay := s.lay
+	if s.hasOff {
+		s.offsetCurrents()
+	}
 	for _, blocks := range s.chain {
 		for k := range blocks {
 			clear(blocks[k].dn)
@@ -270,6 +292,30 @@ func (s *Layered) refresh() {
 	}
 }
 
+// offsetCurrents sets koff[u], for every free node u, to the current that
+// leaves u through the links when every free node is at its offset: minus
+// the sum over links of G times the far end's offset.
+func (s *Layered) offsetCurrents() {
+	clear(s.koff)
+	for l, k := range s.lay.Links {
+		vf, vt, cf, ct := s.offBuf[l][0], s.offBuf[l][1], s.offBuf[l][2], s.offBuf[l][3]
+		for i, u := range k.From {
+			vf[i] = s.off[u]
+		}
+		for j, u := range k.To {
+			vt[j] = s.off[u]
+		}
+		blas64.Gemv(blas.NoTrans, 1, k.G.RawMatrix(), vec(vt), 0, vec(cf))
+		blas64.Gemv(blas.Trans, 1, k.G.RawMatrix(), vec(vf), 0, vec(ct))
+		for i, u := range k.From {
+			s.koff[u] -= cf[i]
+		}
+		for j, u := range k.To {
+			s.koff[u] -= ct[j]
+		}
+	}
+}
+
 // Solve returns the equilibrium of the network, starting Newton's method
 // from x0 (in the system's unknown ordering, as Result.X; only the
 // voltages of undriven free nodes are read) or from 0 V if x0 is nil. A
@@ -297,13 +343,26 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 	clear(s.kf)
 	clear(s.gf)
 	cond := s.lay.Conductance()
-	for u, c := range s.cur0 {
-		g, fi := s.gain[u], s.fidx[u]
-		s.kf[fi] += c / g
-		s.gf[fi] += cond[u]
-	}
-	for k := range s.junc {
-		s.junc[k].vpin = s.vj[k]
+	if s.hasOff {
+		// V(u) = gain*v + off: the offset's share of the current through
+		// u's own conductance and its links is constant.
+		for u, c := range s.cur0 {
+			g, fi := s.gain[u], s.fidx[u]
+			s.kf[fi] += (c + cond[u]*s.off[u] + s.koff[u]) / g
+			s.gf[fi] += cond[u]
+		}
+		for k := range s.junc {
+			s.junc[k].vpin = s.vj[k] - s.off[s.junc[k].u]
+		}
+	} else {
+		for u, c := range s.cur0 {
+			g, fi := s.gain[u], s.fidx[u]
+			s.kf[fi] += c / g
+			s.gf[fi] += cond[u]
+		}
+		for k := range s.junc {
+			s.junc[k].vpin = s.vj[k]
+		}
 	}
 	if x0 != nil {
 		for i, u := range s.xidx {
@@ -542,7 +601,7 @@ func (s *Layered) fill(dst []float64) {
 	lay := s.lay
 	nf := len(s.fidx)
 	for u := range nf {
-		s.vraw[u] = s.gain[u] * s.v[s.fidx[u]]
+		s.vraw[u] = s.gain[u]*s.v[s.fidx[u]] + s.off[u]
 		dst[u] = s.vraw[u]
 	}
 	if nf == len(dst) {

@@ -21,7 +21,34 @@ const (
 	DefaultCurrentTol = 1e-15
 	// DefaultRelTol is the relative tolerance (SPICE's reltol is 1e-3).
 	DefaultRelTol = 1e-9
+	// DefaultMaxSize bounds the number of unknowns of the dense solvers,
+	// Newton and Transient. Their Jacobian is dense: at 4096 unknowns it
+	// takes 134 MB and an LU factorization some 3 s on one core of the
+	// development machine, and both grow as n^2 and n^3. Layered
+	// networks of any size go to Layered instead.
+	DefaultMaxSize = 4096
 )
+
+// SizeError is returned by Newton and Transient, before they allocate
+// anything, for a system with more unknowns than Settings.MaxSize.
+type SizeError struct {
+	// Size is the number of unknowns of the system, Max the bound.
+	Size, Max int
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("solver: %d unknowns are more than the dense solver's limit of %d (Settings.MaxSize): "+
+		"its Jacobian would take %.3g GB and every factorization time that grows as n^3; "+
+		"solve a layered network with Layered, or make the circuit smaller", e.Size, e.Max, 8*float64(e.Size)*float64(e.Size)/1e9)
+}
+
+// checkSize returns a *SizeError if sys has more unknowns than s allows.
+func checkSize(sys *circuit.System, s Settings) error {
+	if n := sys.Size(); s.MaxSize > 0 && n > s.MaxSize {
+		return &SizeError{Size: n, Max: s.MaxSize}
+	}
+	return nil
+}
 
 // Settings configures Newton. A nil *Settings means all defaults, and so
 // does the zero value of each field.
@@ -64,6 +91,11 @@ type Settings struct {
 	// DefaultRelTol.
 	RelTol float64
 
+	// MaxSize bounds the number of unknowns (sys.Size()): Newton and
+	// Transient return a *SizeError for a larger system. Zero means
+	// DefaultMaxSize, a negative value no bound.
+	MaxSize int
+
 	// NoDamping, NoGminStepping and NoSourceStepping turn off the
 	// fallbacks Newton tries when plain Newton fails.
 	NoDamping        bool
@@ -87,6 +119,9 @@ func (s *Settings) withDefaults() Settings {
 	}
 	if d.RelTol <= 0 {
 		d.RelTol = DefaultRelTol
+	}
+	if d.MaxSize == 0 {
+		d.MaxSize = DefaultMaxSize
 	}
 	return d
 }
@@ -121,9 +156,14 @@ func (s *Settings) withDefaults() Settings {
 //
 // If no method converges, Newton returns the finite iterate with the
 // smallest residual it has seen, a Status other than Converged, and a
-// *ConvergenceError naming the node with the largest KCL residual.
+// *ConvergenceError naming the node with the largest KCL residual. For a
+// system with more than Settings.MaxSize unknowns it returns a *SizeError
+// and does not solve.
 func Newton(sys *circuit.System, x0 []float64, set *Settings) (Result, error) {
 	s := set.withDefaults()
+	if err := checkSize(sys, s); err != nil {
+		return Result{}, err
+	}
 	n := sys.Size()
 	x := make([]float64, n)
 	if x0 != nil {
@@ -674,7 +714,7 @@ type (
 	}
 	sBranch struct {
 		p, n, cp, cn, k int
-		gain            float64
+		gain, off       float64  // V(p) - V(n) = gain*(V(cp) - V(cn)) + off
 		v               *float64 // nil for a VCVS
 	}
 	sCCCS struct {
@@ -684,6 +724,8 @@ type (
 	sCross struct {
 		from, to []int
 		g        *mat.Dense
+		x        *circuit.Crossbar
+		r, c     []int // cells' row and column nodes, row-major; nil for ideal wires
 	}
 )
 
@@ -713,25 +755,32 @@ func newScaler(sys *circuit.System, s Settings) *scaler {
 		branch[sys.UnknownName(k)] = k
 	}
 	vt := circuit.ThermalVoltage(sc.temp)
-	diode := func(m circuit.DiodeModel) {
+	tnom := sys.Circuit().NominalTemperature()
+	// diode returns m at the circuit temperature.
+	diode := func(m circuit.DiodeModel) circuit.DiodeModel {
 		if nvt := m.N * vt; sc.minNVt == 0 || nvt < sc.minNVt {
 			sc.minNVt = nvt
 		}
+		return m.AtTemperature(sc.temp, tnom)
 	}
 	for _, el := range sys.Circuit().Elements {
 		switch el := el.(type) {
 		case *circuit.Resistor:
 			sc.res = append(sc.res, sTwo{idx(el.Nodes[0]), idx(el.Nodes[1]), &el.G})
 		case *circuit.Diode:
-			sc.diodes = append(sc.diodes, sDiode{idx(el.Nodes[0]), idx(el.Nodes[1]), el.Model})
-			diode(el.Model)
+			sc.diodes = append(sc.diodes, sDiode{idx(el.Nodes[0]), idx(el.Nodes[1]), diode(el.Model)})
 		case *circuit.Rectifier:
 			hi, lo := idx(el.High), idx(el.Low)
-			for _, nm := range el.Nodes {
+			m := diode(el.Model)
+			vary := el.IS != nil || el.N != nil
+			for i, nm := range el.Nodes {
 				k := idx(nm)
-				sc.diodes = append(sc.diodes, sDiode{k, hi, el.Model}, sDiode{lo, k, el.Model})
+				mh, ml := m, m
+				if vary {
+					mh, ml = diode(el.Diode(2*i)), diode(el.Diode(2*i+1))
+				}
+				sc.diodes = append(sc.diodes, sDiode{k, hi, mh}, sDiode{lo, k, ml})
 			}
-			diode(el.Model)
 		case *circuit.ISource:
 			sc.isrc = append(sc.isrc, sTwo{idx(el.Nodes[0]), idx(el.Nodes[1]), &el.I})
 		case *circuit.VSource:
@@ -754,16 +803,27 @@ func newScaler(sys *circuit.System, s Settings) *scaler {
 					continue
 				}
 				from, to := idx(el.From[i]), idx(el.To[i])
-				sc.branches = append(sc.branches, sBranch{p: to, cp: from, k: k, gain: el.Gain})
-				sc.cccs = append(sc.cccs, sCCCS{p: from, k: k, gain: 1 / el.Gain})
+				g := el.ChannelGain(i)
+				sc.branches = append(sc.branches, sBranch{p: to, cp: from, k: k, gain: g, off: el.Offset(i)})
+				sc.cccs = append(sc.cccs, sCCCS{p: from, k: k, gain: 1 / g})
 			}
 		case *circuit.Crossbar:
-			cx := sCross{g: el.G, from: make([]int, len(el.From)), to: make([]int, len(el.To))}
+			cx := sCross{g: el.G, x: el, from: make([]int, len(el.From)), to: make([]int, len(el.To))}
 			for i, nm := range el.From {
 				cx.from[i] = idx(nm)
 			}
 			for j, nm := range el.To {
 				cx.to[j] = idx(nm)
+			}
+			if el.Wired() {
+				m, n := len(el.From), len(el.To)
+				cx.r, cx.c = make([]int, m*n), make([]int, m*n)
+				for i := range m {
+					for j := range n {
+						cx.r[i*n+j] = idx(el.RowNode(i, j))
+						cx.c[i*n+j] = idx(el.ColNode(i, j))
+					}
+				}
 			}
 			sc.cross = append(sc.cross, cx)
 		}
@@ -806,6 +866,10 @@ func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 	}
 	for _, c := range sc.cross {
 		raw := c.g.RawMatrix()
+		if c.r != nil {
+			c.segments(func(a, b int, g float64) { add(a, b, g*(v[a]-v[b])) })
+			continue
+		}
 		for i, a := range c.from {
 			row := raw.Data[i*raw.Stride : i*raw.Stride+len(c.to)]
 			va := v[a]
@@ -837,7 +901,7 @@ func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 		if b.v != nil {
 			vs += math.Abs(*b.v)
 		} else {
-			vs += math.Abs(b.gain) * (math.Abs(v[b.cp]) + math.Abs(v[b.cn]))
+			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off)
 		}
 		sc.ftol[b.k] = s.VoltTol + s.RelTol*vs
 		is := math.Abs(x[b.k])
@@ -862,6 +926,13 @@ func (sc *scaler) linearConductance() []float64 {
 	}
 	for _, c := range sc.cross {
 		raw := c.g.RawMatrix()
+		if c.r != nil {
+			c.segments(func(a, b int, v float64) {
+				g[a] += v
+				g[b] += v
+			})
+			continue
+		}
 		for i, a := range c.from {
 			for j, b := range c.to {
 				v := raw.Data[i*raw.Stride+j]
@@ -877,6 +948,31 @@ func (sc *scaler) linearConductance() []float64 {
 		}
 	}
 	return out
+}
+
+// segments calls seg(a, b, g) for every two-terminal conductance of a
+// crossbar with wire resistance: its wire segments of 1/WireR siemens and
+// its cells' conductances between the row and column nodes (node
+// indices a and b).
+func (c *sCross) segments(seg func(a, b int, g float64)) {
+	raw := c.g.RawMatrix()
+	m, n := len(c.from), len(c.to)
+	gw := 1 / c.x.WireR
+	for i := range m {
+		seg(c.from[i], c.r[i*n], gw)
+		for j := 0; j+1 < n; j++ {
+			seg(c.r[i*n+j], c.r[i*n+j+1], gw)
+		}
+	}
+	for j := range n {
+		for i := 0; i+1 < m; i++ {
+			seg(c.c[i*n+j], c.c[(i+1)*n+j], gw)
+		}
+		seg(c.c[(m-1)*n+j], c.to[j], gw)
+	}
+	for k := range c.r {
+		seg(c.r[k], c.c[k], raw.Data[(k/n)*raw.Stride+k%n])
+	}
 }
 
 // kclOK reports whether every residual meets its tolerance.

@@ -85,12 +85,25 @@ func checkKCL(t *testing.T, c *circuit.Circuit, sys *circuit.System, x []float64
 		}
 	}
 	temp := c.Temperature()
+	tnom := temp
+	if c.TNom != 0 {
+		tnom = c.TNom
+	}
+	// hot scales a model's IS from tnom to temp (SPICE's formula, EG =
+	// 1.11 eV, XTI = 3).
+	hot := func(m circuit.DiodeModel) circuit.DiodeModel {
+		if tnom != temp {
+			vt := 1.38064852e-23 * temp / 1.6021766208e-19
+			m.IS *= math.Exp((temp/tnom-1)*1.11/(m.N*vt)) * math.Pow(temp/tnom, 3/m.N)
+		}
+		return m
+	}
 	for _, el := range c.Elements {
 		switch el := el.(type) {
 		case *circuit.Resistor:
 			flow(el.Nodes[0], el.Nodes[1], el.G*(V(el.Nodes[0])-V(el.Nodes[1])))
 		case *circuit.Diode:
-			flow(el.Nodes[0], el.Nodes[1], shockley(el.Model, temp, V(el.Nodes[0])-V(el.Nodes[1])))
+			flow(el.Nodes[0], el.Nodes[1], shockley(hot(el.Model), temp, V(el.Nodes[0])-V(el.Nodes[1])))
 		case *circuit.ISource:
 			flow(el.Nodes[0], el.Nodes[1], el.I)
 		case *circuit.VSource:
@@ -107,23 +120,63 @@ func checkKCL(t *testing.T, c *circuit.Circuit, sys *circuit.System, x []float64
 		case *circuit.CCCS:
 			flow(el.Nodes[0], el.Nodes[1], el.Gain*branch(el.Control))
 		case *circuit.Crossbar:
-			for i, a := range el.From {
-				for j, b := range el.To {
-					flow(a, b, el.G.At(i, j)*(V(a)-V(b)))
+			if el.WireR == 0 {
+				for i, a := range el.From {
+					for j, b := range el.To {
+						flow(a, b, el.G.At(i, j)*(V(a)-V(b)))
+					}
+				}
+				continue
+			}
+			// Row wire i: From[i], r[i][0], ..., r[i][n-1]; column
+			// wire j: c[0][j], ..., c[m-1][j], To[j].
+			m, n := len(el.From), len(el.To)
+			rn := func(i, j int) string { return fmt.Sprintf("%s.r[%d][%d]", el.Name, i, j) }
+			cn := func(i, j int) string { return fmt.Sprintf("%s.c[%d][%d]", el.Name, i, j) }
+			wire := func(a, b string) { flow(a, b, (V(a)-V(b))/el.WireR) }
+			for i := range m {
+				prev := el.From[i]
+				for j := range n {
+					wire(prev, rn(i, j))
+					prev = rn(i, j)
+					flow(rn(i, j), cn(i, j), el.G.At(i, j)*(V(rn(i, j))-V(cn(i, j))))
+				}
+			}
+			for j := range n {
+				for i := range m {
+					next := el.To[j]
+					if i+1 < m {
+						next = cn(i+1, j)
+					}
+					wire(cn(i, j), next)
 				}
 			}
 		case *circuit.Rectifier:
-			for _, nm := range el.Nodes {
-				flow(nm, el.High, shockley(el.Model, temp, V(nm)-V(el.High)))
-				flow(el.Low, nm, shockley(el.Model, temp, V(el.Low)-V(nm)))
+			for i, nm := range el.Nodes {
+				hi, lo := el.Model, el.Model
+				if el.IS != nil {
+					hi.IS, lo.IS = el.IS[2*i], el.IS[2*i+1]
+				}
+				if el.N != nil {
+					hi.N, lo.N = el.N[2*i], el.N[2*i+1]
+				}
+				flow(nm, el.High, shockley(hot(hi), temp, V(nm)-V(el.High)))
+				flow(el.Low, nm, shockley(hot(lo), temp, V(el.Low)-V(nm)))
 			}
 		case *circuit.Amplifier:
 			for i := range el.From {
-				want := el.Gain * V(el.From[i])
-				constraint(el.Name, V(el.To[i]), want, math.Abs(want))
+				g, off := el.Gain, 0.0
+				if el.Gains != nil {
+					g = el.Gains[i]
+				}
+				if el.Offsets != nil {
+					off = el.Offsets[i]
+				}
+				want := g*V(el.From[i]) + off
+				constraint(el.Name, V(el.To[i]), want, math.Abs(g*V(el.From[i]))+math.Abs(off))
 				ib := branch(fmt.Sprintf("%s[%d]", el.Name, i))
 				flow(el.To[i], "0", ib)
-				flow(el.From[i], "0", -ib/el.Gain)
+				flow(el.From[i], "0", -ib/g)
 			}
 		case *circuit.Input:
 			for k, nm := range el.Nodes {

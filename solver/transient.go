@@ -154,9 +154,14 @@ func maxAbs(x []float64) float64 {
 // cannot be solved, or the state runs away (beyond 1e30 in any unknown:
 // an equilibrium that Newton may find can be unstable), Transient returns
 // the last state, a Status other than Converged and a *ConvergenceError
-// naming the node with the largest KCL residual.
+// naming the node with the largest KCL residual. For a system with more
+// than Settings.MaxSize unknowns it returns a *SizeError and does not
+// integrate.
 func Transient(sys *circuit.System, x0 []float64, set *TransientSettings) (Result, error) {
 	ts := set.withDefaults()
+	if err := checkSize(sys, ts.Settings); err != nil {
+		return Result{}, err
+	}
 	n, nf := sys.Size(), sys.NumFree()
 	x := make([]float64, n)
 	if x0 != nil {

@@ -1,0 +1,96 @@
+package eqprop
+
+import (
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/solver"
+)
+
+// TestNativeTooLargeForDense checks that a network the layered solver
+// cannot take (here: a crossbar with wire resistance) and that is too
+// large for dense Newton is refused when the Native is made, with both
+// reasons, rather than ground through at every relaxation; the same
+// network with ideal wires is layered and accepted.
+func TestNativeTooLargeForDense(t *testing.T) {
+	const n = 46 // 2*46*46 internal nodes: more than solver.DefaultMaxSize
+	x := circuit.Group{Name: "x", Size: n}
+	y := circuit.Group{Name: "y", Size: n}
+	g := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			g.Set(i, j, 1e-6)
+		}
+	}
+	w := &circuit.Crossbar{Name: "W", From: x.Nodes(), To: y.Nodes(), G: g, Trainable: true, WireR: 10}
+	c := &circuit.Circuit{Groups: []circuit.Group{x, y}}
+	c.Add(&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: make([]float64, n)}, w)
+	for _, nm := range y.Nodes() {
+		c.Add(&circuit.Resistor{Name: "R" + nm, Nodes: [2]string{nm, "0"}, G: 1e-5})
+	}
+	cfg := NativeConfig{Input: "in", Outputs: []string{"y[0]"}, Nudge: NudgeCurrent}
+	_, err := NewNative(c, cfg)
+	if err == nil || !strings.Contains(err.Error(), "too many for the dense Newton solver") || !strings.Contains(err.Error(), "wire resistance") {
+		t.Fatalf("NewNative: %v, want an error about size and wire resistance", err)
+	}
+	if 2*n*n <= solver.DefaultMaxSize {
+		t.Fatal("the network is not too large")
+	}
+	w.WireR = 0
+	if _, err := NewNative(c, cfg); err != nil {
+		t.Errorf("ideal wires: %v", err)
+	}
+}
+
+// TestNativeWiredMeasuresPeriphery checks that the trainer's measurements
+// of a crossbar with wire resistance are its periphery voltages, From and
+// To, as hardware measures them, and that its relaxation (dense Newton)
+// solves the wired circuit.
+func TestNativeWiredMeasuresPeriphery(t *testing.T) {
+	x := circuit.Group{Name: "x", Size: 3}
+	y := circuit.Group{Name: "y", Size: 2}
+	g := mat.NewDense(3, 2, []float64{1e-4, 2e-4, 3e-4, 1e-4, 2e-4, 3e-4})
+	c := &circuit.Circuit{Groups: []circuit.Group{x, y}}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: []float64{0.2, -0.5, 0.9}},
+		&circuit.Crossbar{Name: "W", From: x.Nodes(), To: y.Nodes(), G: g, Trainable: true, WireR: 300},
+		&circuit.Resistor{Name: "R0", Nodes: [2]string{"y[0]", "0"}, G: 1e-4},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"y[1]", "0"}, G: 1e-4},
+	)
+	n, err := NewNative(c, NativeConfig{Input: "in", Outputs: y.Nodes(), Nudge: NudgeCurrent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.SetInput([]float64{0.2, -0.5, 0.9})
+	if err := n.Relax(Phase{Kind: Free}); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMeasurement(n.Blocks(), n.Outputs())
+	n.Measure(m)
+	sys, xs := n.System()
+	ref, err := solver.Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := sys.VoltagesTo(nil, ref.X)
+	at := func(name string) float64 { i, _ := sys.NodeIndex(name); return v[i] }
+	for i, nm := range x.Nodes() {
+		if m.A[0][i] != at(nm) {
+			t.Errorf("A[%d] = %g V, want V(%s) = %g V", i, m.A[0][i], nm, at(nm))
+		}
+	}
+	for j, nm := range y.Nodes() {
+		if d := m.B[0][j] - at(nm); d > 1e-12 || d < -1e-12 {
+			t.Errorf("B[%d] = %g V, want V(%s) = %g V", j, m.B[0][j], nm, at(nm))
+		}
+	}
+	// The cells see less than the periphery says.
+	cell := mat.NewDense(3, 2, nil)
+	sys.CrossbarCellDropsTo(cell, "W", xs)
+	if d := cell.At(2, 0); !(d < m.A[0][2]-m.B[0][0]) {
+		t.Errorf("cell drop %g V not below the periphery's %g V", d, m.A[0][2]-m.B[0][0])
+	}
+}

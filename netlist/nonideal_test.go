@@ -1,0 +1,356 @@
+package netlist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/solver"
+)
+
+// nonidealNet is a small layered network with every circuit nonideality
+// the format has.
+const nonidealNet = `title = "nonidealities"
+
+[options]
+temp = 350
+tnom = 300.15
+
+[models.d1]
+type = "diode"
+is = "10f"
+
+[[input]]
+name = "x"
+size = 2
+encoding = "differential"
+values = [0.3, 0.9]
+
+[[group]]
+name = "h"
+size = 3
+
+[[group]]
+name = "ha"
+size = 3
+
+[[group]]
+name = "o"
+size = 2
+
+[[vsource]]
+name = "VHI"
+nodes = ["vhi", "0"]
+v = 0.2
+
+[[vsource]]
+name = "VLO"
+nodes = ["vlo", "0"]
+v = -0.2
+
+[[crossbar]]
+name = "W1"
+from = "x"
+to = "h"
+trainable = true
+init = "uniform"
+low = "10u"
+high = "100u"
+wire_r = "2.5k"
+
+[[rectifier]]
+name = "RH"
+group = "h"
+model = "d1"
+high = "vhi"
+low = "vlo"
+is_spread = 0.5
+n_spread = 0.05
+seed = 7
+
+[[amplifier]]
+name = "A"
+from = "h"
+to = "ha"
+gain = 4
+gain_error = "50m"
+offset = "10m"
+
+[[crossbar]]
+name = "W2"
+from = "ha"
+to = "o"
+init = "constant"
+g = "20u"
+
+[[resistor]]
+name = "RL0"
+nodes = ["o[0]", "0"]
+r = "10k"
+
+[[resistor]]
+name = "RL1"
+nodes = ["o[1]", "0"]
+r = "10k"
+`
+
+func TestParseNonideal(t *testing.T) {
+	nl, err := Parse([]byte(nonidealNet), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nl.Circuit
+	if c.Temp != 350 || c.TNom != 300.15 {
+		t.Errorf("temp %g K, tnom %g K", c.Temp, c.TNom)
+	}
+	w1 := c.Element("W1").(*circuit.Crossbar)
+	if w1.WireR != 2500 || c.Element("W2").(*circuit.Crossbar).WireR != 0 {
+		t.Errorf("wire resistances %g and %g ohms", w1.WireR, c.Element("W2").(*circuit.Crossbar).WireR)
+	}
+	rh := c.Element("RH").(*circuit.Rectifier)
+	wantD := circuit.DiodeVariation{ISSpread: 0.5, NSpread: 0.05, Seed: 7}
+	is, n := wantD.Draw(rh.Model, 6)
+	if rh.Variation != wantD || !reflect.DeepEqual(rh.IS, is) || !reflect.DeepEqual(rh.N, n) {
+		t.Errorf("rectifier %+v", rh)
+	}
+	a := c.Element("A").(*circuit.Amplifier)
+	wantA := circuit.AmplifierVariation{GainError: 0.05, Offset: 0.01, Seed: 1}
+	g, o := wantA.Draw(4, 3)
+	if a.Variation != wantA || !reflect.DeepEqual(a.Gains, g) || !reflect.DeepEqual(a.Offsets, o) || a.Gain != 4 {
+		t.Errorf("amplifier %+v", a)
+	}
+
+	// Without the keys nothing varies: no per-device slices at all.
+	plain := strings.NewReplacer("wire_r = \"2.5k\"\n", "", "is_spread = 0.5\n", "", "n_spread = 0.05\n", "", "seed = 7\n", "",
+		"gain_error = \"50m\"\n", "", "offset = \"10m\"\n", "", "tnom = 300.15\n", "").Replace(nonidealNet)
+	nl, err = Parse([]byte(plain), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = nl.Circuit
+	rh, a = c.Element("RH").(*circuit.Rectifier), c.Element("A").(*circuit.Amplifier)
+	if c.TNom != 0 || c.Element("W1").(*circuit.Crossbar).WireR != 0 || rh.IS != nil || rh.N != nil ||
+		rh.Variation != (circuit.DiodeVariation{}) || a.Gains != nil || a.Offsets != nil || a.Variation != (circuit.AmplifierVariation{}) {
+		t.Errorf("nominal netlist has nonidealities: %+v %+v", rh, a)
+	}
+}
+
+// nonidealErrors are bad netlists in the manner of errorCases.
+var nonidealErrors = []struct {
+	name, src string
+	want      []string
+}{
+	{"negative wire", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 1\nwire_r = -1 #!\n", []string{`crossbar "W"`, "wire_r must not be negative"}},
+	{"wire not a number", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 1\nwire_r = \"1kohm\" #!\n", []string{`crossbar "W"`, "wire_r"}},
+	{"tnom zero", "[options]\ntnom = 0 #!\n", []string{"options", "tnom must be positive"}},
+	{"is_spread negative", "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"d1\"\nhigh = \"a\"\nlow = \"0\"\nis_spread = -0.1 #!\n", []string{`rectifier "RH"`, "is_spread must not be negative"}},
+	{"n_spread too big", "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"d1\"\nhigh = \"a\"\nlow = \"0\"\nn_spread = 0.5 #!\n", []string{`rectifier "RH"`, "n_spread = 0.5 is above its bound 0.3"}},
+	{"seed negative", "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"d1\"\nhigh = \"a\"\nlow = \"0\"\nis_spread = 1\nseed = -2 #!\n", []string{`rectifier "RH"`, "seed must not be negative"}},
+	{"gain_error too big", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\ngain_error = 0.4 #!\n", []string{`amplifier "A"`, "gain_error = 0.4 is above its bound"}},
+	{"offset negative", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\noffset = \"-1m\" #!\n", []string{`amplifier "A"`, "offset must not be negative"}},
+	{"seed not integer", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\nseed = 1.5 #!\n", []string{`amplifier "A"`, "seed must be an integer"}},
+}
+
+func TestNonidealErrors(t *testing.T) {
+	for _, tc := range nonidealErrors {
+		t.Run(tc.name, func(t *testing.T) {
+			src := errorSource(tc.src)
+			_, err := Parse([]byte(src), "bad.toml")
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v, want an *Error", err)
+			}
+			msg := err.Error()
+			if want := fmt.Sprintf("bad.toml:%d: ", lineOf(src)); !strings.HasPrefix(msg, want) {
+				t.Errorf("error %q does not start with %q", msg, want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not contain %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// TestWiredNodeLimit checks that the internal nodes of wired crossbars
+// count towards the node limit: group h's 4 nodes and W's 2*4*4.
+func TestWiredNodeLimit(t *testing.T) {
+	defer func(n int) { limits.nodes = n }(limits.nodes)
+	src := okHead + "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"d1\"\nhigh = \"a\"\nlow = \"0\"\n" +
+		"[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 1\nwire_r = 1 #!\n"
+	limits.nodes = 35
+	_, err := Parse([]byte(src), "")
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", lineOf(src))) || !strings.Contains(err.Error(), "2 x 4 x 4 internal nodes") {
+		t.Errorf("error %v, want one about W's internal nodes", err)
+	}
+	limits.nodes = 36
+	if _, err := Parse([]byte(src), ""); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRoundTripNonideal writes netlists with random nonidealities back and
+// reads them again: the same circuit bit for bit, and the keys, not the
+// drawn values, in the file.
+func TestRoundTripNonideal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for k := range 30 {
+		src := nonidealNet
+		rep := func(key, val string) {
+			src = strings.Replace(src, key, val, 1)
+		}
+		rep("wire_r = \"2.5k\"", "wire_r = "+formatNumber(rng.ExpFloat64()*100))
+		rep("tnom = 300.15", []string{"tnom = 300.15", "", "tnom = " + formatNumber(250+100*rng.Float64())}[k%3])
+		rep("is_spread = 0.5", []string{"", "is_spread = " + formatNumber(rng.Float64())}[k%2])
+		rep("n_spread = 0.05", []string{"", "n_spread = " + formatNumber(0.3*rng.Float64())}[k/2%2])
+		rep("seed = 7", []string{"", "seed = 0", fmt.Sprintf("seed = %d", rng.IntN(1<<20))}[k%3])
+		rep("gain_error = \"50m\"", []string{"", "gain_error = " + formatNumber(0.3*rng.Float64())}[k/3%2])
+		rep("offset = \"10m\"", []string{"", "offset = " + formatNumber(0.1*rng.Float64())}[k/5%2])
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in.toml")
+		os.WriteFile(in, []byte(src), 0o644)
+		nl, err := ParseFile(in)
+		if err != nil {
+			t.Fatalf("netlist %d: %v\n%s", k, err, src)
+		}
+		out := filepath.Join(dir, "out.toml")
+		if err := WriteFile(out, nl); err != nil {
+			t.Fatalf("netlist %d: %v", k, err)
+		}
+		back, err := ParseFile(out)
+		if err != nil {
+			t.Fatalf("netlist %d: %v", k, err)
+		}
+		if d := Diff(nl.Circuit, back.Circuit); d != "" {
+			t.Fatalf("netlist %d: %s", k, d)
+		}
+		if !reflect.DeepEqual(nl.Circuit, back.Circuit) {
+			t.Fatalf("netlist %d: not reflect.DeepEqual", k)
+		}
+	}
+	// The keys as written.
+	nl, err := Parse([]byte(nonidealNet), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, err := render(nl, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"tnom = 300.15\n", "wire_r = 2500.0\n", "is_spread = 0.5\nn_spread = 0.05\nseed = 7\n", "gain_error = 0.05\noffset = 0.01\nseed = 1\n"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("written netlist lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestWriteRejectsUndrawn checks that per-device values that no variation
+// of the format draws are refused, not silently replaced.
+func TestWriteRejectsUndrawn(t *testing.T) {
+	nl, err := Parse([]byte(nonidealNet), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rh := nl.Circuit.Element("RH").(*circuit.Rectifier)
+	rh.IS[2] *= 2
+	out := filepath.Join(t.TempDir(), "w.toml")
+	if err := WriteFile(out, nl); err == nil || !strings.Contains(err.Error(), "per-diode parameters") {
+		t.Errorf("WriteFile: %v, want an error about per-diode parameters", err)
+	}
+	rh.Vary(rh.Variation)
+	a := nl.Circuit.Element("A").(*circuit.Amplifier)
+	a.Offsets = nil
+	if err := WriteFile(out, nl); err == nil || !strings.Contains(err.Error(), "channel gains and offsets") {
+		t.Errorf("WriteFile: %v, want an error about channel offsets", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused netlist was written: %v", err)
+	}
+}
+
+// TestSpiceNonideal checks the deck of a netlist with every nonideality:
+// the temperatures, a model per varied diode, the wire segments and the
+// channels' gains and offsets; and, with ngspice, that it is the circuit
+// eqsim solves, internal nodes included.
+func TestSpiceNonideal(t *testing.T) {
+	nl, err := Parse([]byte(nonidealNet), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nl.Circuit
+	var b strings.Builder
+	if err := WriteSpice(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	deck := b.String()
+	a := c.Element("A").(*circuit.Amplifier)
+	rh := c.Element("RH").(*circuit.Rectifier)
+	for _, want := range []string{
+		".options temp=76.85 tnom=27 ",
+		fmt.Sprintf(".model mrh_1_lo D(IS=%s N=%s)\n", spiceNum(rh.IS[3]), spiceNum(rh.N[3])),
+		"drh_1_lo vlo h_1_ mrh_1_lo\n",
+		"rw1_r_0_0 x_0_ w1_r_0__0_ 2500\n",
+		"rw1_r_3_2 w1_r_3__1_ w1_r_3__2_ 2500\n",
+		"rw1_c_3_1 w1_c_3__1_ h_1_ 2500\n",
+		"rw1_c_0_1 w1_c_0__1_ w1_c_1__1_ 2500\n",
+		fmt.Sprintf("ea_2 a_2_s 0 h_2_ 0 %s\n", spiceNum(a.Gains[2])),
+		fmt.Sprintf("va_2 a_2_s ha_2_ %s\n", spiceNum(-a.Offsets[2])),
+		fmt.Sprintf("fa_2 h_2_ 0 va_2 %s\n", spiceNum(1/a.Gains[2])),
+		"* node \"W1.c[3][2]\" = w1_c_3__2_\n",
+	} {
+		if !strings.Contains(deck, want) {
+			t.Errorf("deck lacks %q", want)
+		}
+	}
+	if n := strings.Count(deck, "\nrw1_"); n != 4*3*3 {
+		t.Errorf("%d resistor cards for W1, want 12 cells and 24 segments", n)
+	}
+	if n := strings.Count(deck, "\n.model "); n != 6 {
+		t.Errorf("%d models, want one per diode of RH", n)
+	}
+
+	needNgspice(t)
+	ng, err := RunNgspice(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := circuit.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := solver.Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ng["W1.r[0][0]"]; !ok {
+		t.Error("ngspice gave no internal node")
+	}
+	d := compareNodes(t, "nonideal netlist", eqsimVoltages(sys, res.X), ng)
+	t.Logf("%d nodes, largest difference from ngspice %.3g V", len(ng), d)
+	if math.IsNaN(d) {
+		t.Error("NaN difference")
+	}
+}
+
+// TestNegativeZeroKeys checks that keys written as -0 mean what 0 means
+// and write back.
+func TestNegativeZeroKeys(t *testing.T) {
+	src := strings.NewReplacer("wire_r = \"2.5k\"", "wire_r = -0.0", "is_spread = 0.5", "is_spread = -0.0",
+		"n_spread = 0.05", "", "gain_error = \"50m\"", "gain_error = -0.0", "offset = \"10m\"", "offset = -0.0").Replace(nonidealNet)
+	nl, err := Parse([]byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(t.TempDir(), "w.toml"), nl); err != nil {
+		t.Error(err)
+	}
+}

@@ -75,6 +75,19 @@ func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
 	for k, b := range n.blocks {
 		g := make([]float64, b.Rows*b.Cols)
 		a, bb := n.free.aIdx[k], n.free.bIdx[k]
+		if x := n.cross[k]; x != nil && x.WireR > 0 {
+			// The devices sit between the wires' internal nodes, not
+			// between the periphery nodes the trainer measures.
+			for i := range a {
+				for j := range bb {
+					ai, _ := sys.NodeIndex(x.RowNode(i, j))
+					bj, _ := sys.NodeIndex(x.ColNode(i, j))
+					g[i*b.Cols+j] = -(lam[ai] - lam[bj]) * (v[ai] - v[bj])
+				}
+			}
+			grad[k] = g
+			continue
+		}
 		for i, ai := range a {
 			for j, bj := range bb {
 				g[i*b.Cols+j] = -(lam[ai] - lam[bj]) * (v[ai] - v[bj])

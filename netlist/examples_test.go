@@ -3,6 +3,7 @@ package netlist
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -21,6 +22,23 @@ func TestExamples(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
+			if isSweep(f) {
+				// A sweep spec: it and every point's netlist must parse.
+				s, err := ParseSweepFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				base, err := os.ReadFile(s.Base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range s.Points() {
+					if _, err := s.LoadPoint(base, p, s.Seeds[0]); err != nil {
+						t.Error(err)
+					}
+				}
+				return
+			}
 			nl, err := ParseFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -56,3 +74,6 @@ func TestXORCardsExample(t *testing.T) {
 		t.Errorf("%d trainable resistors, %d diodes, %d sources; want 17, 8, 5", trainable, diodes, sources)
 	}
 }
+
+// isSweep reports whether an example file is a sweep spec, not a netlist.
+func isSweep(path string) bool { return strings.HasPrefix(filepath.Base(path), "sweep-") }

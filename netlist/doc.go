@@ -222,6 +222,30 @@
 //	stuck_fraction = 0.0        # fraction of devices that never move
 //	stuck_at = "gmin"           # gmin | gmax | random
 //	max_pulses = 0              # cap of pulses per update and device (0: enough to cross the range 10 times)
+//	on_off = 100                # on/off ratio g_max/g_min (> 1): g_min = g_max/on_off, g_max being
+//	                            # this table's or else [training]'s; not together with g_min
+//
+//	[training.sense]            # optional: read-out nonidealities of every measured voltage
+//	noise = "1m"                # volts: std of Gaussian read noise added to each reading [0: none]
+//	adc_bits = 10               # ADC resolution, 1 to 24 bits [absent: no ADC]
+//	adc_min = "-1"              # volts: the ADC's input range; needed with adc_bits, and only then
+//	adc_max = 1
+//
+// on_off is a shorthand for the bounds: it sets g_min = g_max/on_off. The
+// netlist is written back with the g_min and g_max it resolves to, not
+// with on_off (a trained netlist reads back to the same devices).
+//
+// [training.sense] models the read-out of the measured voltages
+// (eqprop.Sensing). Every voltage the trainer reads (the output voltages
+// and the voltages of both sides of every trainable block, in every phase,
+// and the outputs evaluation classifies and takes the loss of) is read as
+// Q(v + noise*z), z standard normal, drawn afresh for each reading. Q is
+// the identity without adc_bits; with it, a uniform quantiser with
+// 2^adc_bits levels adc_min + k*(adc_max-adc_min)/(2^adc_bits-1) (both ends
+// are levels), rounding to the nearest level and clamping values outside
+// the range. The noise streams depend only on the seed, the epoch, the
+// sample and the phase, so training with noise is still bit-identical for
+// any number of workers and across a resumed run.
 //
 // Without [training.device] the trained conductances are ideal and
 // clipped to [g_min, g_max]; an empty [training.device] is an ideal device,
@@ -239,6 +263,17 @@
 // set's features fit the input is checked when training starts. WriteFile
 // writes both sections back, with relative data file paths made relative
 // to the folder of the written netlist.
+//
+// # Sweep specs
+//
+// A sweep spec is a TOML file of its own that names a base netlist, values
+// to set on every point ([set]), axes ([[axis]]: a dotted path to a
+// netlist key, such as "training.device.levels" or "crossbar[W1].wire_r",
+// and its values, listed or as a linear or logarithmic grid) and seeds.
+// ParseSweepFile reads it (errors name the spec's file and line), Points
+// lists its points (every combination in mode "grid"; the base and then
+// one axis at a time in mode "each") and LoadPoint parses the base netlist
+// with a point's values, keeping the order of its elements. See Sweep.
 //
 // # Order and validation
 //

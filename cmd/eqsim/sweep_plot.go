@@ -105,6 +105,7 @@ func metricAxis(metric string) (label string, scale float64) {
 // two axes, a heatmap.
 func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 	ylabel, ys := metricAxis(plan.Metric)
+	var all []*plot.Plot
 	for k, a := range plan.Axes {
 		p, err := axisPlot(plan, pts, k, ylabel, ys)
 		if err != nil {
@@ -114,6 +115,16 @@ func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 			continue
 		}
 		if err := savePlot(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
+			return err
+		}
+		all = append(all, p)
+	}
+	if len(all) > 1 {
+		// Every axis on one page, two plots a row.
+		for _, p := range all {
+			p.Title.Text = ""
+		}
+		if err := saveTiles(dir, plan.Metric+"-axes", plan.Title, all); err != nil {
 			return err
 		}
 	}
@@ -223,7 +234,9 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 	if a.Log && sc.num {
 		p.X.Scale = plot.LogScale{}
 	}
-	p.Legend.Top = true
+	// Bottom right: the metric starts at 0 and the lines stay above the
+	// base, so the bottom of the plot is where they are not.
+	p.Legend.Top = false
 	for i, s := range ss {
 		c := seriesColors[i%len(seriesColors)]
 		l, glyphs, err := plotter.NewLinePoints(s.pts.XYs)
@@ -255,7 +268,7 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 		l.Color = color.Gray{Y: 0x60}
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("base netlist (%.3g ± %.2g)", ys*base.mean, ys*base.std), l)
+		p.Legend.Add(fmt.Sprintf("base point (%.3g ± %.2g)", ys*base.mean, ys*base.std), l)
 	}
 	return p, nil
 }
@@ -368,6 +381,57 @@ func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
 	}
 	svg := vgsvg.New(w, h)
 	p.Draw(draw.New(svg))
+	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
+		_, err := svg.WriteTo(wr)
+		return err
+	})
+}
+
+// saveTiles writes plots side by side, two a row, under a title, as
+// name.png and name.svg in dir.
+func saveTiles(dir, name, title string, plots []*plot.Plot) error {
+	const cols = 2
+	rows := (len(plots) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+		for j := range cols {
+			if k := i*cols + j; k < len(plots) {
+				grid[i][j] = plots[k]
+			}
+		}
+	}
+	w, h := 11*vg.Inch, vg.Length(rows)*3.6*vg.Inch+0.4*vg.Inch
+	paint := func(c vg.CanvasSizer) {
+		dc := draw.New(c)
+		if title != "" {
+			top := dc
+			top.Min.Y = dc.Max.Y - 0.4*vg.Inch
+			sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
+			sty.Font.Size = vg.Points(14)
+			top.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - 0.2*vg.Inch}, title)
+			dc.Max.Y -= 0.4 * vg.Inch
+		}
+		t := draw.Tiles{Rows: rows, Cols: cols, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadX: vg.Points(16), PadY: vg.Points(16), PadLeft: vg.Points(6), PadRight: vg.Points(6)}
+		cs := plot.Align(grid, t, dc)
+		for i := range grid {
+			for j, p := range grid[i] {
+				if p != nil {
+					p.Draw(cs[i][j])
+				}
+			}
+		}
+	}
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
+	paint(img)
+	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
+		return err
+	}); err != nil {
+		return err
+	}
+	svg := vgsvg.New(w, h)
+	paint(svg)
 	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
 		_, err := svg.WriteTo(wr)
 		return err

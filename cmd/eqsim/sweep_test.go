@@ -95,7 +95,7 @@ func TestSweepXOR(t *testing.T) {
 	if len(sum) != 1+6 || strings.Join(sum[0], ",") != "point,levels,write_noise,runs,failed,train_error_mean,train_error_std" {
 		t.Errorf("summary.csv:\n%v", sum)
 	}
-	for _, name := range []string{"train_error-levels", "train_error-write_noise", "train_error-heatmap"} {
+	for _, name := range []string{"train_error-levels", "train_error-write_noise", "train_error-heatmap", "train_error-axes"} {
 		for _, ext := range []string{".png", ".svg"} {
 			if fi, err := os.Stat(filepath.Join(out, name+ext)); err != nil || fi.Size() < 1000 {
 				t.Errorf("plot %s%s: %v", name, ext, err)

@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
@@ -65,14 +66,15 @@ type Layering struct {
 	// ground, rectifier diodes included.
 	Junctions []Junction
 
-	feeds []feed
-	loads []load
-	srcs  []cISrc
-	pinOf []int     // node index -> index in sys.pins, or -1
-	xcond []float64 // per free node, crossbar conductance (S), as of Refresh
-	cond  []float64 // per free node, total linear conductance (S)
-	ones  []float64
-	tmp   []float64
+	feeds    []feed
+	products int // matrix-vector products of feeds taken, for tests
+	loads    []load
+	srcs     []cISrc
+	pinOf    []int     // node index -> index in sys.pins, or -1
+	xcond    []float64 // per free node, crossbar conductance (S), as of Refresh
+	cond     []float64 // per free node, total linear conductance (S)
+	ones     []float64
+	tmp      []float64
 }
 
 // Link is a crossbar between free nodes: G.At(i, j) siemens between the
@@ -113,6 +115,25 @@ type feed struct {
 	free   []int // x indices of the free side
 	first  int   // if >= 0, the pinned side is nodes first, first+1, ...
 	v, c   []float64
+	// last holds the pinned voltages c was computed from; valid says
+	// that c is still the product of last with the present conductances.
+	// The phases of one sample share their inputs, so the product is
+	// taken once per sample rather than once per solve.
+	last  []float64
+	valid bool
+}
+
+// unchanged reports whether v is bit for bit f.last.
+func (f *feed) unchanged(v []float64) bool {
+	if !f.valid {
+		return false
+	}
+	for k, x := range v {
+		if math.Float64bits(x) != math.Float64bits(f.last[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // load is a resistor between a free node and a pinned node or ground.
@@ -308,7 +329,7 @@ func (l *Layering) side(elem, which string, nodes []string) (unk []int, pinned b
 func (l *Layering) newFeed(x *Crossbar, pinned []string, free []int, rows bool) feed {
 	s := l.sys
 	f := feed{g: x.G, rows: rows, free: free, pinned: make([]int, len(pinned)),
-		v: make([]float64, len(pinned)), c: make([]float64, len(free))}
+		v: make([]float64, len(pinned)), c: make([]float64, len(free)), last: make([]float64, len(pinned))}
 	for i, nm := range pinned {
 		f.pinned[i] = s.index[nm]
 	}
@@ -469,7 +490,9 @@ func (l *Layering) System() *System { return l.sys }
 // changing any crossbar entry.
 func (l *Layering) Refresh() {
 	clear(l.xcond)
-	for _, f := range l.feeds {
+	for i := range l.feeds {
+		f := &l.feeds[i]
+		f.valid = false
 		sumsTo(l, f.g, f.rows, f.free)
 	}
 	for _, k := range l.Links {
@@ -548,7 +571,10 @@ func (l *Layering) PinnedVoltage(node int) float64 {
 //
 // cur must have NumFree elements and vj len(Junctions). This is the one
 // place where the crossbars from the inputs are multiplied out: one
-// matrix-vector product per crossbar.
+// matrix-vector product per crossbar, skipped when neither the pinned
+// voltages it multiplies (compared bit for bit) nor the conductances
+// (since the last Refresh) changed. Conductances changed without a call
+// to Refresh are therefore not seen.
 func (l *Layering) PinnedTo(cur, vj []float64) {
 	if len(cur) != len(l.cond) || len(vj) != len(l.Junctions) {
 		panic("circuit: bad length for PinnedTo")
@@ -567,11 +593,16 @@ func (l *Layering) PinnedTo(cur, vj []float64) {
 				v[k] = s.v[node]
 			}
 		}
-		tr := blas.NoTrans
-		if f.rows {
-			tr = blas.Trans
+		if !f.unchanged(v) {
+			tr := blas.NoTrans
+			if f.rows {
+				tr = blas.Trans
+			}
+			blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
+			copy(f.last, v)
+			f.valid = true
+			l.products++
 		}
-		blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
 		for k, u := range f.free {
 			cur[u] -= f.c[k]
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -375,4 +376,57 @@ func TestPinnedVoltage(t *testing.T) {
 	}()
 	i, _ := s.NodeIndex("y[0]")
 	l.PinnedVoltage(i)
+}
+
+// TestPinnedToCachesInputs checks that the inputs are multiplied out once
+// while neither they nor the conductances change, and that the currents
+// follow a change of either exactly as a fresh layering computes them.
+func TestPinnedToCachesInputs(t *testing.T) {
+	c := KendallNetwork(6, 5, 3, 7)
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Layering()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := c.Element("in").(*Input)
+	w := c.Element("W1").(*Crossbar).G
+	cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
+	// fresh returns the currents of a layering made now.
+	fresh := func() []float64 {
+		s2, err := Compile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l2, err := s2.Layering()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2 := make([]float64, s2.NumFree())
+		l2.PinnedTo(c2, make([]float64, len(l2.Junctions)))
+		return c2
+	}
+	check := func(what string, products int) {
+		t.Helper()
+		l.PinnedTo(cur, vj)
+		if l.products != products {
+			t.Errorf("%s: %d products, want %d", what, l.products, products)
+		}
+		if want := fresh(); !slices.Equal(cur, want) {
+			t.Errorf("%s: currents %v, want %v", what, cur, want)
+		}
+	}
+	for k := range in.Values {
+		in.Values[k] = 0.1 * float64(k+1)
+	}
+	check("first", 1)
+	check("same inputs", 1)
+	in.Values[2] = -0.7
+	check("new input", 2)
+	w.Set(1, 2, 3*w.At(1, 2))
+	l.Refresh()
+	check("new conductance", 3)
+	check("same again", 3)
 }

@@ -456,23 +456,35 @@ func (s *System) crossbar(name string) *cCross {
 
 // wires calls seg(a, b, g) for every wire segment of a crossbar with wire
 // resistance: node indices a and b and the conductance g = 1/WireR in
-// siemens. Row wire i: From[i] to cell (i, 0), then cell (i, j) to cell
-// (i, j+1); column wire j: cell (i, j) to cell (i+1, j), then cell (m-1, j)
-// to To[j].
+// siemens.
 func (c *cCross) wires(seg func(a, b int, g float64)) {
 	g := 1 / c.x.WireR
-	m, n := len(c.from), len(c.to)
+	CrossbarWires(c.from, c.to, c.r, c.c, func(a, b int) { seg(a, b, g) })
+}
+
+// CrossbarWires calls seg(a, b) for every wire segment of a crossbar with
+// wire resistance, in the geometry Crossbar.WireR describes, given the
+// indices (in any numbering) of its periphery nodes from (len m) and to
+// (len n) and of its cells' row and column nodes r and c (len m*n,
+// row-major): row wire i runs from from[i] to cell (i, 0), then from cell
+// (i, j) to cell (i, j+1); column wire j from cell (i, j) to cell (i+1, j),
+// then from cell (m-1, j) to to[j]. It panics if the lengths disagree.
+func CrossbarWires(from, to, r, c []int, seg func(a, b int)) {
+	m, n := len(from), len(to)
+	if len(r) != m*n || len(c) != m*n {
+		panic(fmt.Sprintf("circuit: CrossbarWires: %d and %d cell nodes for a %dx%d crossbar", len(r), len(c), m, n))
+	}
 	for i := range m {
-		seg(c.from[i], c.r[i*n], g)
+		seg(from[i], r[i*n])
 		for j := 0; j+1 < n; j++ {
-			seg(c.r[i*n+j], c.r[i*n+j+1], g)
+			seg(r[i*n+j], r[i*n+j+1])
 		}
 	}
 	for j := range n {
 		for i := 0; i+1 < m; i++ {
-			seg(c.c[i*n+j], c.c[(i+1)*n+j], g)
+			seg(c[i*n+j], c[(i+1)*n+j])
 		}
-		seg(c.c[(m-1)*n+j], c.to[j], g)
+		seg(c[(m-1)*n+j], to[j])
 	}
 }
 

@@ -956,20 +956,9 @@ func (sc *scaler) linearConductance() []float64 {
 // indices a and b).
 func (c *sCross) segments(seg func(a, b int, g float64)) {
 	raw := c.g.RawMatrix()
-	m, n := len(c.from), len(c.to)
+	n := len(c.to)
 	gw := 1 / c.x.WireR
-	for i := range m {
-		seg(c.from[i], c.r[i*n], gw)
-		for j := 0; j+1 < n; j++ {
-			seg(c.r[i*n+j], c.r[i*n+j+1], gw)
-		}
-	}
-	for j := range n {
-		for i := 0; i+1 < m; i++ {
-			seg(c.c[i*n+j], c.c[(i+1)*n+j], gw)
-		}
-		seg(c.c[(m-1)*n+j], c.to[j], gw)
-	}
+	circuit.CrossbarWires(c.from, c.to, c.r, c.c, func(a, b int) { seg(a, b, gw) })
 	for k := range c.r {
 		seg(c.r[k], c.c[k], raw.Data[(k/n)*raw.Stride+k%n])
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -116,17 +117,23 @@ func writeCurves(dir, title string, rows []metricsRow) error {
 		plots[0].Draw(cs[0][0])
 		plots[1].Draw(cs[1][0])
 	}
+	return writeImages(dir, strings.TrimSuffix(curvesPNG, ".png"), w, h, draw2)
+}
+
+// writeImages draws an image of w by h with paint into name.png (at 100
+// dpi) and name.svg in dir.
+func writeImages(dir, name string, w, h vg.Length, paint func(vg.CanvasSizer)) error {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
-	draw2(img)
-	if err := writeAtomic(filepath.Join(dir, curvesPNG), func(wr io.Writer) error {
+	paint(img)
+	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
 		return err
 	}); err != nil {
 		return err
 	}
 	svg := vgsvg.New(w, h)
-	draw2(svg)
-	return writeAtomic(filepath.Join(dir, curvesSVG), func(wr io.Writer) error {
+	paint(svg)
+	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
 		_, err := svg.WriteTo(wr)
 		return err
 	})

@@ -4,10 +4,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,7 +95,7 @@ func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
 	}
 	plan := m.plan
 	var list []*runResult
-	for _, key := range sortedKeys(runs) {
+	for _, key := range slices.Sorted(maps.Keys(runs)) {
 		r := runs[key]
 		if r.Point < 0 || r.Point >= plan.Points || len(r.Params) != len(plan.Axes) {
 			return m, fmt.Errorf("%s: run %s does not belong to the sweep's %d points", from[key], key, plan.Points)

@@ -3,9 +3,7 @@ package main
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -13,8 +11,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/eqsim/eqsim/netlist"
 )
@@ -371,20 +367,7 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 
 // savePlot writes p as name.png and name.svg in dir.
 func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
-	p.Draw(draw.New(img))
-	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	}); err != nil {
-		return err
-	}
-	svg := vgsvg.New(w, h)
-	p.Draw(draw.New(svg))
-	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
-		_, err := svg.WriteTo(wr)
-		return err
-	})
+	return writeImages(dir, name, w, h, func(c vg.CanvasSizer) { p.Draw(draw.New(c)) })
 }
 
 // saveTiles writes plots side by side, two a row, under a title, as
@@ -422,18 +405,5 @@ func saveTiles(dir, name, title string, plots []*plot.Plot) error {
 			}
 		}
 	}
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
-	paint(img)
-	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	}); err != nil {
-		return err
-	}
-	svg := vgsvg.New(w, h)
-	paint(svg)
-	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
-		_, err := svg.WriteTo(wr)
-		return err
-	})
+	return writeImages(dir, name, w, h, paint)
 }

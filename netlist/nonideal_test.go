@@ -16,91 +16,15 @@ import (
 	"github.com/eqsim/eqsim/solver"
 )
 
-// nonidealNet is a small layered network with every circuit nonideality
-// the format has.
-const nonidealNet = `title = "nonidealities"
-
-[options]
-temp = 350
-tnom = 300.15
-
-[models.d1]
-type = "diode"
-is = "10f"
-
-[[input]]
-name = "x"
-size = 2
-encoding = "differential"
-values = [0.3, 0.9]
-
-[[group]]
-name = "h"
-size = 3
-
-[[group]]
-name = "ha"
-size = 3
-
-[[group]]
-name = "o"
-size = 2
-
-[[vsource]]
-name = "VHI"
-nodes = ["vhi", "0"]
-v = 0.2
-
-[[vsource]]
-name = "VLO"
-nodes = ["vlo", "0"]
-v = -0.2
-
-[[crossbar]]
-name = "W1"
-from = "x"
-to = "h"
-trainable = true
-init = "uniform"
-low = "10u"
-high = "100u"
-wire_r = "2.5k"
-
-[[rectifier]]
-name = "RH"
-group = "h"
-model = "d1"
-high = "vhi"
-low = "vlo"
-is_spread = 0.5
-n_spread = 0.05
-seed = 7
-
-[[amplifier]]
-name = "A"
-from = "h"
-to = "ha"
-gain = 4
-gain_error = "50m"
-offset = "10m"
-
-[[crossbar]]
-name = "W2"
-from = "ha"
-to = "o"
-init = "constant"
-g = "20u"
-
-[[resistor]]
-name = "RL0"
-nodes = ["o[0]", "0"]
-r = "10k"
-
-[[resistor]]
-name = "RL1"
-nodes = ["o[1]", "0"]
-r = "10k"
-`
+// nonidealNet is examples/nonideal.toml: a small layered network with
+// every circuit nonideality.
+var nonidealNet = func() string {
+	b, err := os.ReadFile("../examples/nonideal.toml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func TestParseNonideal(t *testing.T) {
 	nl, err := Parse([]byte(nonidealNet), "")

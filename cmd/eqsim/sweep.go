@@ -128,7 +128,8 @@ finishes. Rerunning the same command skips the finished runs, so a killed
 sweep resumes where it stopped. When DIR holds every run, sweep also
 writes results.csv, summary.csv and the plots (as "sweep merge" does).
 
-Runs go in parallel, --jobs at a time, each on one core. With --shard I/N
+Runs go in parallel, --jobs at a time, each on one core (or more, when
+there are fewer runs than cores). With --shard I/N
 only the runs whose number is I modulo N are done (I from 0); on a cluster
 the shard comes from the environment when --shard is not given: a SLURM
 job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, less
@@ -321,12 +322,16 @@ func runSweep(specPath, out string, shard, shards, jobs int, dataDir string, std
 	)
 	work := make(chan sweepTask)
 	var wg sync.WaitGroup
-	for range min(jobs, max(len(todo), 1)) {
+	// Fewer runs than jobs: the cores left over go to the runs' workers
+	// (a run gives the same result on any number of them).
+	par := min(jobs, max(len(todo), 1))
+	workers := max(1, runtime.GOMAXPROCS(0)/par)
+	for range par {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range work {
-				r, err := runPoint(ctx, sw, baseData, t, specPath, dataDir, cache)
+				r, err := runPoint(ctx, sw, baseData, t, specPath, dataDir, workers, cache)
 				mu.Lock()
 				switch {
 				case err != nil && ctx.Err() != nil:
@@ -445,7 +450,7 @@ func writeJSONFile(path string, v any) error {
 // runPoint trains one point with one seed. A run whose training fails
 // numerically is a result with status "failed"; err is only for an
 // interrupted run or a fault of the machine (a data set missing).
-func runPoint(ctx context.Context, sw *netlist.Sweep, baseData []byte, t sweepTask, specPath, dataDir string, cache *dataCache) (*runResult, error) {
+func runPoint(ctx context.Context, sw *netlist.Sweep, baseData []byte, t sweepTask, specPath, dataDir string, workers int, cache *dataCache) (*runResult, error) {
 	start := time.Now()
 	r := &runResult{Key: t.key, Point: t.point.Index, Seed: t.seed, Params: t.point.Values, Status: "ok"}
 	fail := func(err error) (*runResult, error) {
@@ -463,9 +468,7 @@ func runPoint(ctx context.Context, sw *netlist.Sweep, baseData []byte, t sweepTa
 	if err != nil {
 		return nil, err
 	}
-	// One core per run: runs go in parallel, and training gives the same
-	// result for any number of workers.
-	s.cfg.Workers = 1
+	s.cfg.Workers = workers
 	if err := s.loadWith(cache.load); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -424,7 +425,16 @@ func openSweepDir(out string, plan sweepPlan) error {
 	case old.Fingerprint != plan.Fingerprint:
 		return badInput("%s holds the results of another sweep (%s; the spec's axes, seeds, set values or base netlist differ): choose another --out", out, old.Spec)
 	}
-	return os.MkdirAll(filepath.Join(out, sweepPointDir), 0o755)
+	if err := os.MkdirAll(filepath.Join(out, sweepPointDir), 0o755); err != nil {
+		return err
+	}
+	a, _ := json.Marshal(old)
+	b, _ := json.Marshal(plan)
+	if !bytes.Equal(a, b) {
+		// The same runs, but the metric or title to report changed.
+		return writeJSONFile(filepath.Join(out, sweepPlanFile), plan)
+	}
+	return nil
 }
 
 func readPlan(dir string) (sweepPlan, error) {

@@ -102,6 +102,23 @@ func TestSweepXOR(t *testing.T) {
 			}
 		}
 	}
+	// Another metric for the same runs: nothing to train, other plots.
+	spec, err := os.ReadFile(sweepXOR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xor, _ := filepath.Abs("../../examples/xor.toml")
+	text := strings.Replace(strings.Replace(string(spec), `metric = "train_error"`, `metric = "test_loss"`, 1), `base = "xor.toml"`, `base = "`+xor+`"`, 1)
+	other := writeFile(t, t.TempDir(), "loss.toml", text)
+	if _, stderr := mustSweep(t, other, "--out", out); !strings.Contains(stderr, "12 finished before") {
+		t.Errorf("the same runs under another metric were run again:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "test_loss-levels.png")); err != nil {
+		t.Errorf("no plot of the new metric: %v", err)
+	}
+	if s := readCSV(t, filepath.Join(out, summaryCSV)); s[0][len(s[0])-1] != "test_loss_std" {
+		t.Errorf("summary.csv header %v", s[0])
+	}
 	// A second run has nothing to do and changes nothing.
 	before := readCSV(t, filepath.Join(out, resultsCSV))
 	_, stderr := mustSweep(t, sweepXOR, "--out", out)

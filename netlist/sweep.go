@@ -52,7 +52,8 @@ const (
 //
 // A path is a dotted list of TOML keys into the netlist. An array of
 // tables is indexed by element name: "crossbar[W1].wire_r" is key wire_r
-// of the [[crossbar]] named W1. Tables that do not exist are created, so
+// of the [[crossbar]] named W1, and "amplifier[*].offset" key offset of
+// every [[amplifier]]. Tables that do not exist are created, so
 // "training.device.levels" works on a netlist without [training.device].
 type Sweep struct {
 	// Path is the spec's file.
@@ -442,41 +443,47 @@ func setPath(root map[string]any, path string, v any) error {
 	if err != nil {
 		return err
 	}
-	m := root
-	for i, s := range segs[:len(segs)-1] {
-		where := strings.Join(strings.Split(path, ".")[:i+1], ".")
+	parts := strings.Split(path, ".")
+	var set func(m map[string]any, i int) error
+	set = func(m map[string]any, i int) error {
+		s := segs[i]
+		if i == len(segs)-1 {
+			m[s.key] = v
+			return nil
+		}
+		where := strings.Join(parts[:i+1], ".")
 		x, ok := m[s.key]
 		if s.elem != "" {
 			list, isList := x.([]map[string]any)
 			if !ok || !isList {
 				return fmt.Errorf("%s: the netlist has no [[%s]]", where, s.key)
 			}
-			var found map[string]any
+			found := false
 			for _, e := range list {
-				if e["name"] == s.elem {
-					found = e
+				if s.elem == "*" || e["name"] == s.elem {
+					found = true
+					if err := set(e, i+1); err != nil {
+						return err
+					}
 				}
 			}
-			if found == nil {
+			if !found {
 				return fmt.Errorf("%s: no [[%s]] is named %q", where, s.key, s.elem)
 			}
-			m = found
-			continue
+			return nil
 		}
 		if !ok {
 			sub := map[string]any{}
 			m[s.key] = sub
-			m = sub
-			continue
+			return set(sub, i+1)
 		}
 		sub, isTable := x.(map[string]any)
 		if !isTable {
 			return fmt.Errorf("%s is not a table", where)
 		}
-		m = sub
+		return set(sub, i+1)
 	}
-	m[segs[len(segs)-1].key] = v
-	return nil
+	return set(root, 0)
 }
 
 // Overridden returns the text of the netlist in data with the overrides

@@ -94,9 +94,13 @@ epochs = 3
 `
 	text, err := Overridden([]byte(doc), []Override{
 		{"crossbar[W2].g", 5.0}, {"training.device.levels", int64(16)}, {"training.epochs", int64(7)}, {"options.temp", "310"},
+		{"crossbar[*].wire_r", "2k"},
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := strings.Count(string(text), `wire_r = "2k"`); n != 2 {
+		t.Errorf("crossbar[*].wire_r set %d crossbars, want 2:\n%s", n, text)
 	}
 	for _, w := range []string{"g = 5.0", "levels = 16", "epochs = 7", "temp = \"310\"", "g = 1"} {
 		if !strings.Contains(string(text), w) {

@@ -413,3 +413,41 @@ func TestSweepRunIsTraining(t *testing.T) {
 			sum.TrainError, sum.TestError, sum.TestLoss, *r.TrainError, *r.TestError, *r.TestLoss)
 	}
 }
+
+// TestNonidealitiesOff: a netlist that names every nonideality with its
+// "off" value trains to the same conductances, bit for bit, as the plain
+// netlist.
+func TestNonidealitiesOff(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../examples/xor.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := writeFile(t, dir, "plain.toml", string(data))
+	text, err := netlist.Overridden(data, []netlist.Override{
+		{Path: "options.temp", Value: 300.15}, {Path: "options.tnom", Value: 300.15},
+		{Path: "crossbar[*].wire_r", Value: 0.0},
+		{Path: "rectifier[*].is_spread", Value: 0.0}, {Path: "rectifier[*].n_spread", Value: 0.0},
+		{Path: "amplifier[*].gain_error", Value: 0.0}, {Path: "amplifier[*].offset", Value: 0.0},
+		{Path: "training.device.kind", Value: "ideal"}, {Path: "training.device.levels", Value: int64(0)},
+		{Path: "training.device.dw_min_std", Value: 0.0}, {Path: "training.device.stuck_fraction", Value: 0.0},
+		{Path: "training.device.up_down", Value: 0.0},
+		{Path: "training.sense.noise", Value: 0.0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := writeFile(t, dir, "off.toml", string(text))
+	mustTrain(t, plain, "--epochs", "50", "--out", filepath.Join(dir, "a"))
+	mustTrain(t, off, "--epochs", "50", "--out", filepath.Join(dir, "b"))
+	for _, w := range []string{"W1", "W2"} {
+		a, errA := os.ReadFile(filepath.Join(dir, "a", "plain."+w+".npy"))
+		b, errB := os.ReadFile(filepath.Join(dir, "b", "off."+w+".npy"))
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs with every nonideality off", w)
+		}
+	}
+}

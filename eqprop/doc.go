@@ -36,4 +36,16 @@
 // the gradient is the block's Scale, a calibration constant of the hardware
 // (the product of the squared voltage gains between the block and the
 // outputs), not an equation of the circuit.
+//
+// # Nonidealities
+//
+// What the hardware does to learning enters in two places, both off by
+// default. Config.Device (package eqprop/device) programs every trained
+// conductance as a pulsed device would: steps, bounds, levels, write noise,
+// stuck devices. Config.Sense (Sensing) reads every measured voltage
+// through read noise and an ADC. Nonidealities of the circuit itself (wire
+// resistance, diode and amplifier variation, temperature) live in the
+// circuit the Physical relaxes; the trainer only sees their effect on the
+// measurements. The nominal amplifier gain stays the block Scale, so a
+// gain error is a calibration error, as on a chip.
 package eqprop

@@ -290,14 +290,44 @@ func (a *Array) pulses(d *Device, g float64, up bool, mag float64, rng *rand.Ran
 	if up {
 		scale = d.DwMin * (1 + d.UpDown)
 	}
+	if n > 0 && a.p.Kind == Constant && a.p.DwMinStd == 0 && surelyCrosses(g, scale, n, up, d.GMin, d.GMax) {
+		// The pulses would end at the bound, one at a time: a noisy
+		// gradient can ask for thousands of them per device and batch.
+		if up {
+			return d.GMax
+		}
+		return d.GMin
+	}
+	return a.pulseLoop(d, g, up, n, scale, rng)
+}
+
+// surelyCrosses reports whether n steps of s from g, added one at a time
+// in floating point, certainly pass the bound in the direction of travel:
+// the exact sum passes it by more than the rounding of n additions can
+// take back.
+func surelyCrosses(g, s float64, n int, up bool, lo, hi float64) bool {
+	reach := float64(n) * s
+	slack := 4 * float64(n+1) * 0x1p-52 * (math.Abs(g) + reach + math.Max(math.Abs(lo), math.Abs(hi)))
+	if up {
+		return g+reach > hi+slack
+	}
+	return g-reach < lo-slack
+}
+
+// pulseLoop applies n pulses of nominal step scale (S) one at a time.
+func (a *Array) pulseLoop(d *Device, g float64, up bool, n int, scale float64, rng *rand.Rand) float64 {
 	span := d.GMax - d.GMin
 	std := a.p.DwMinStd
+	constant := a.p.Kind == Constant
 	for range n {
-		x := 0.0
-		if span > 0 {
-			x = min(1, max(0, (g-d.GMin)/span))
+		s := scale // Shape is 1 for constant steps
+		if !constant {
+			x := 0.0
+			if span > 0 {
+				x = min(1, max(0, (g-d.GMin)/span))
+			}
+			s = scale * a.Shape(x, up)
 		}
-		s := scale * a.Shape(x, up)
 		if std > 0 {
 			s *= 1 + std*rng.NormFloat64()
 		}

@@ -369,3 +369,43 @@ func TestValidation(t *testing.T) {
 		t.Errorf("valid params rejected: %v", err)
 	}
 }
+
+// TestConstantShortcut checks that constant noiseless steps that run into
+// a bound end exactly where applying them one at a time ends, including
+// requests that just reach the bound or fall just short of it, and that
+// the shortcut is taken for long runs.
+func TestConstantShortcut(t *testing.T) {
+	a, err := New(Params{Kind: Constant, GMin: 1e-8, GMax: 1e-5, DwMin: 5e-9, UpDown: 0.1}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &a.dev[0]
+	rng := rand.New(rand.NewPCG(3, 4))
+	shortcuts := 0
+	for range 20000 {
+		g := d.GMin + rng.Float64()*(d.GMax-d.GMin)
+		up := rng.IntN(2) == 0
+		dist := d.GMax - g
+		s := d.DwMin * (1 + d.UpDown)
+		if !up {
+			dist, s = g-d.GMin, d.DwMin*(1-d.UpDown)
+		}
+		// Around the number of pulses that reaches the bound, or far past it.
+		n := int(dist/s) + rng.IntN(5) - 2
+		if rng.IntN(4) == 0 {
+			n = rng.IntN(a.p.MaxPulses)
+		}
+		n = max(0, min(n, a.p.MaxPulses))
+		want := a.pulseLoop(d, g, up, n, s, nil)
+		got := a.pulses(d, g, up, float64(n)*a.p.DwMin, nil)
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("g %g, %d pulses up=%v: %g, one at a time %g", g, n, up, got, want)
+		}
+		if n > 0 && surelyCrosses(g, s, n, up, d.GMin, d.GMax) {
+			shortcuts++
+		}
+	}
+	if shortcuts < 1000 {
+		t.Errorf("the shortcut was taken %d times of 20000", shortcuts)
+	}
+}

@@ -130,12 +130,12 @@ sweep resumes where it stopped. When DIR holds every run, sweep also
 writes results.csv, summary.csv and the plots (as "sweep merge" does).
 
 Runs go in parallel, --jobs at a time, each on one core (or more, when
-there are fewer runs than cores). With --shard I/N
-only the runs whose number is I modulo N are done (I from 0); on a cluster
-the shard comes from the environment when --shard is not given: a SLURM
-job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, less
-SLURM_ARRAY_TASK_MIN) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX,
-with N from --shard-count). Merge the shards' folders with
+there are fewer runs than cores). With --shard I/N only the runs whose
+number is I modulo N are done (I from 0); on a cluster the shard comes
+from the environment when --shard is not given: a SLURM job array
+(SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, less SLURM_ARRAY_TASK_MIN)
+or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with N from
+--shard-count). Merge the shards' folders with
 "eqsim sweep merge DIR... --out DIR".`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -78,21 +78,7 @@ func TestJacobianFiniteDifference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := s.Size()
-		x := randX(rng, s)
-		jac := mat.NewDense(n, n, nil)
-		f := make([]float64, n)
-		s.Eval(f, jac, x, nil)
-		num := mat.NewDense(n, n, nil)
-		fd.Jacobian(num, func(y, x []float64) { s.Eval(y, nil, x, nil) }, x, &fd.JacobianSettings{Formula: fd.Central})
-		for i := range n {
-			for j := range n {
-				a, b := jac.At(i, j), num.At(i, j)
-				if math.Abs(a-b) > 1e-6*math.Max(1e-6, math.Abs(a)) {
-					t.Fatalf("seed %d: J[%s][%s] = %g, finite differences %g", seed, s.UnknownName(i), s.UnknownName(j), a, b)
-				}
-			}
-		}
+		checkJacobian(t, s, randX(rng, s), seed)
 	}
 }
 
@@ -216,5 +202,24 @@ func TestJunctionLimit(t *testing.T) {
 	}
 	if i, _ := j.eval(1e3); math.IsInf(i, 0) || math.IsNaN(i) {
 		t.Errorf("eval(1000 V) = %g", i)
+	}
+}
+
+// checkJacobian compares the Jacobian of s at x with central finite
+// differences of its residual.
+func checkJacobian(t *testing.T, s *System, x []float64, seed uint64) {
+	t.Helper()
+	n := s.Size()
+	jac := mat.NewDense(n, n, nil)
+	s.Eval(make([]float64, n), jac, x, nil)
+	num := mat.NewDense(n, n, nil)
+	fd.Jacobian(num, func(y, x []float64) { s.Eval(y, nil, x, nil) }, x, &fd.JacobianSettings{Formula: fd.Central})
+	for i := range n {
+		for j := range n {
+			a, b := jac.At(i, j), num.At(i, j)
+			if math.Abs(a-b) > 1e-6*math.Max(1e-6, math.Abs(a)) {
+				t.Fatalf("seed %d: J[%s][%s] = %g, finite differences %g", seed, s.UnknownName(i), s.UnknownName(j), a, b)
+			}
+		}
 	}
 }

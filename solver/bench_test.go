@@ -53,35 +53,15 @@ func benchName(hidden int) string {
 // for a new input sample, warm-started from the previous sample's
 // equilibrium as in training. Every iteration sets the next of 16 samples
 // and solves to the full tolerances.
-func BenchmarkDC(b *testing.B) {
-	for _, h := range benchSizes {
-		b.Run(benchName(h), func(b *testing.B) {
-			sys, in, samples := benchNetwork(b, h)
-			l, err := NewLayered(sys)
-			if err != nil {
-				b.Fatal(err)
-			}
-			x := make([]float64, sys.Size())
-			if _, err := l.SolveTo(x, nil); err != nil {
-				b.Fatal(err)
-			}
-			iters, n := 0, 0
-			for b.Loop() {
-				copy(in.Values, samples[n%benchSamples])
-				r, err := l.SolveTo(x, x)
-				if err != nil {
-					b.Fatal(err)
-				}
-				iters += r.Iterations
-				n++
-			}
-			b.ReportMetric(float64(iters)/float64(n), "newton/op")
-		})
-	}
-}
+func BenchmarkDC(b *testing.B) { benchDC(b, true) }
 
 // BenchmarkDCCold is BenchmarkDC with every solve started from 0 V.
-func BenchmarkDCCold(b *testing.B) {
+func BenchmarkDCCold(b *testing.B) { benchDC(b, false) }
+
+// benchDC solves the benchmark networks for sample after sample, from the
+// previous equilibrium (warm) or from 0 V, and reports Newton iterations
+// per solve.
+func benchDC(b *testing.B, warm bool) {
 	for _, h := range benchSizes {
 		b.Run(benchName(h), func(b *testing.B) {
 			sys, in, samples := benchNetwork(b, h)
@@ -90,10 +70,17 @@ func BenchmarkDCCold(b *testing.B) {
 				b.Fatal(err)
 			}
 			x := make([]float64, sys.Size())
+			var x0 []float64
+			if warm {
+				if _, err := l.SolveTo(x, nil); err != nil {
+					b.Fatal(err)
+				}
+				x0 = x
+			}
 			iters, n := 0, 0
 			for b.Loop() {
 				copy(in.Values, samples[n%benchSamples])
-				r, err := l.SolveTo(x, nil)
+				r, err := l.SolveTo(x, x0)
 				if err != nil {
 					b.Fatal(err)
 				}

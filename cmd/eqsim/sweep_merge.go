@@ -192,12 +192,11 @@ func jsonValue(v any) any {
 
 // pointStats is a point's metric over its seeds.
 type pointStats struct {
-	point      int
-	params     []any // per axis, nil at the base value
-	n, failed  int
-	mean, std  float64 // of the plan's metric over the runs that finished
-	values     []float64
-	hasMetrics bool
+	point     int
+	params    []any   // per axis, nil at the base value
+	n, failed int     // runs with the metric, runs without
+	mean, std float64 // of the plan's metric over the runs that finished
+	values    []float64
 }
 
 func summarize(plan sweepPlan, runs []*runResult) []*pointStats {
@@ -220,7 +219,6 @@ func summarize(plan sweepPlan, runs []*runResult) []*pointStats {
 	for _, p := range pts {
 		p.n = len(p.values)
 		p.mean, p.std = meanStd(p.values)
-		p.hasMetrics = p.n > 0
 	}
 	return pts
 }
@@ -261,7 +259,7 @@ func writeSummary(path string, plan sweepPlan, pts []*pointStats) error {
 				row = append(row, netlist.FormatValue(jsonValue(v)))
 			}
 			mean, std := "", ""
-			if p.hasMetrics {
+			if p.n > 0 {
 				mean, std = strconv.FormatFloat(p.mean, 'g', 6, 64), strconv.FormatFloat(p.std, 'g', 6, 64)
 			}
 			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed), mean, std)

@@ -39,7 +39,7 @@ type axisScale struct {
 
 func scaleOf(a sweepAxis) axisScale {
 	s := axisScale{num: true}
-	for i, v := range a.Values {
+	for _, v := range a.Values {
 		v = jsonValue(v)
 		s.labels = append(s.labels, netlist.FormatValue(v))
 		f, ok := netlist.NumericValue(v)
@@ -47,7 +47,6 @@ func scaleOf(a sweepAxis) axisScale {
 			s.num = false
 		}
 		s.x = append(s.x, f)
-		_ = i
 	}
 	if !s.num {
 		for i := range s.x {
@@ -160,7 +159,7 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 	var base *pointStats
 	var all []*pointStats
 	for _, p := range pts {
-		if !p.hasMetrics {
+		if p.n == 0 {
 			continue
 		}
 		if plan.Mode == netlist.SweepEach && allNil(p.params) {
@@ -318,7 +317,7 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 	var labels plotter.XYLabels
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range pts {
-		if !p.hasMetrics {
+		if p.n == 0 {
 			continue
 		}
 		i, j := idx(ax, p.params[0]), idx(ay, p.params[1])

@@ -55,11 +55,7 @@ func withoutSeconds(t *testing.T, rows [][]string) string {
 
 func mustSweep(t *testing.T, args ...string) (stdout, stderr string) {
 	t.Helper()
-	code, stdout, stderr := eqsim(append([]string{"sweep"}, args...)...)
-	if code != 0 {
-		t.Fatalf("eqsim sweep %v: exit %d\n%s", args, code, stderr)
-	}
-	return stdout, stderr
+	return mustRun(t, "sweep", args...)
 }
 
 // TestSweepXOR runs the example sweep and checks its tables, its plots and

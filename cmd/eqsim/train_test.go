@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,9 +56,16 @@ const xorNet = "testdata/xor.toml"
 // with status 0.
 func mustTrain(t *testing.T, args ...string) (stdout, stderr string) {
 	t.Helper()
-	code, stdout, stderr := eqsim(append([]string{"train"}, args...)...)
+	return mustRun(t, "train", args...)
+}
+
+// mustRun runs eqsim with the command and args and fails the test unless
+// it exits with status 0.
+func mustRun(t *testing.T, command string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := eqsim(append([]string{command}, args...)...)
 	if code != 0 {
-		t.Fatalf("eqsim train %v: exit %d\n%s", args, code, stderr)
+		t.Fatalf("eqsim %s %v: exit %d\n%s", command, args, code, stderr)
 	}
 	return stdout, stderr
 }
@@ -75,16 +81,7 @@ func lastJSON(t *testing.T, stdout string, v any) {
 
 func readMetricsCSV(t *testing.T, dir string) [][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, metricsCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return readCSV(t, filepath.Join(dir, metricsCSV))
 }
 
 // deterministic returns the columns of metrics.csv that do not depend on

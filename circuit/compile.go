@@ -2,7 +2,6 @@ package circuit
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 )
@@ -80,6 +79,10 @@ type (
 		gain   float64
 		branch int // index of the controlling branch current in x
 	}
+	cAmp struct { // an amplifier channel, for GainWeights
+		from, to int
+		gain     float64 // the nominal gain
+	}
 	cCross struct {
 		from, to []int
 		x        *Crossbar
@@ -115,14 +118,19 @@ type System struct {
 	branch  []cBranch
 	cccs    []cCCCS
 	cross   []cCross
+	amps    []cAmp
 	caps    []cRes // capacitors: a, b, c
 	control bool   // the circuit has controlled sources
+	// srcScale multiplies every independent source and amplifier
+	// offset (see SetSourceScale).
+	srcScale float64
 
 	elemIndex map[string]Element
 
 	// workspace
-	v   []float64
-	cur []float64
+	v     []float64
+	cur   []float64
+	gross []float64 // ScalesTo's current scales per node
 }
 
 // Compile indexes the nodes of c, checks its topology and returns the
@@ -146,6 +154,7 @@ func Compile(c *Circuit) (*System, error) {
 		index:     map[string]int{Ground: 0, GroundAlias: 0},
 		branchOf:  map[string]int{},
 		elemIndex: map[string]Element{},
+		srcScale:  1,
 	}
 	node := func(name string) int {
 		if i, ok := s.index[name]; ok {
@@ -161,7 +170,7 @@ func Compile(c *Circuit) (*System, error) {
 			return nil, &Error{Element: e.Label(), Msg: "duplicate element name"}
 		}
 		s.elemIndex[e.Label()] = e
-		if err := checkShape(e); err != nil {
+		if err := e.check(); err != nil {
 			return nil, err
 		}
 		for _, t := range e.Terminals() {
@@ -171,16 +180,17 @@ func Compile(c *Circuit) (*System, error) {
 			node(t)
 		}
 	}
-	// The internal nodes of crossbars with wire resistance come after
-	// every terminal, so that no terminal can take one's name.
+	// The internal nodes of elements (a crossbar's with wire resistance)
+	// come after every terminal, so that no terminal can take one's
+	// name.
 	for _, e := range c.Elements {
-		x, ok := e.(*Crossbar)
-		if !ok || !x.Wired() {
+		x, ok := e.(interface{ InternalNodes() []string })
+		if !ok {
 			continue
 		}
 		for _, nm := range x.InternalNodes() {
 			if _, dup := s.index[nm]; dup {
-				return nil, &Error{Element: x.Name, Nodes: []string{nm}, Msg: "an internal node of the wired crossbar has the name of another node"}
+				return nil, &Error{Element: e.Label(), Nodes: []string{nm}, Msg: "an internal node of the wired " + e.Kind().Name + " has the name of another node"}
 			}
 			node(nm)
 		}
@@ -206,168 +216,43 @@ func Compile(c *Circuit) (*System, error) {
 	s.unk[0] = -1
 
 	// Branch unknowns come after the node voltages, in element order.
-	nf := len(s.free)
-	addBranch := func(name string) int {
-		k := nf + s.nBranch
-		s.nBranch++
-		s.branchOf[name] = k
-		s.branchEl = append(s.branchEl, name)
-		return k
+	for _, e := range c.Elements {
+		e.compile(s)
 	}
 	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *Resistor:
-			s.res = append(s.res, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.G})
-		case *Capacitor:
-			s.caps = append(s.caps, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.C})
-		case *Diode:
-			s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], s.junction(e.Model)})
-			s.dnames = append(s.dnames, e.Name)
-		case *Rectifier:
-			j := s.junction(e.Model)
-			hi, lo := s.index[e.High], s.index[e.Low]
-			for i, nm := range e.Nodes {
-				k := s.index[nm]
-				jh, jl := j, j
-				if e.IS != nil || e.N != nil {
-					jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
-				}
-				s.diodes = append(s.diodes, cDiode{k, hi, jh}, cDiode{lo, k, jl})
-				s.dnames = append(s.dnames, fmt.Sprintf("%s[%d].hi", e.Name, i), fmt.Sprintf("%s[%d].lo", e.Name, i))
+		if l, ok := e.(lateCompiler); ok {
+			if err := l.compileLate(s); err != nil {
+				return nil, err
 			}
-		case *ISource:
-			s.isrc = append(s.isrc, cISrc{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.I})
-		case *VSource:
-			if s.isPinningSource(e) {
-				continue
-			}
-			s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]], v: &e.V, unk: addBranch(e.Name)})
-		case *VCVS:
-			s.control = true
-			s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]],
-				cp: s.index[e.Control[0]], cn: s.index[e.Control[1]], gain: e.Gain, unk: addBranch(e.Name)})
-		case *Amplifier:
-			s.control = true
-			for i := range e.From {
-				from, to := s.index[e.From[i]], s.index[e.To[i]]
-				k := addBranch(fmt.Sprintf("%s[%d]", e.Name, i))
-				g := e.ChannelGain(i)
-				s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: g, off: e.Offset(i), unk: k})
-				// The backward mirror: the current delivered into To[i] is
-				// minus the branch current; 1/gain of it leaves From[i].
-				s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / g, branch: k})
-			}
-		case *Crossbar:
-			cx := cCross{x: e, from: make([]int, len(e.From)), to: make([]int, len(e.To))}
-			for i, nm := range e.From {
-				cx.from[i] = s.index[nm]
-			}
-			for j, nm := range e.To {
-				cx.to[j] = s.index[nm]
-			}
-			if e.Wired() {
-				m, n := len(e.From), len(e.To)
-				cx.r, cx.c = make([]int, m*n), make([]int, m*n)
-				for i := range m {
-					for j := range n {
-						cx.r[i*n+j] = s.index[e.RowNode(i, j)]
-						cx.c[i*n+j] = s.index[e.ColNode(i, j)]
-					}
-				}
-			}
-			s.cross = append(s.cross, cx)
 		}
-	}
-	for _, e := range c.Elements {
-		f, ok := e.(*CCCS)
-		if !ok {
-			continue
-		}
-		s.control = true
-		k, ok := s.branchOf[f.Control]
-		if !ok {
-			return nil, &Error{Element: f.Name, Msg: fmt.Sprintf("control %q is not a voltage source", f.Control)}
-		}
-		s.cccs = append(s.cccs, cCCCS{p: s.index[f.Nodes[0]], n: s.index[f.Nodes[1]], gain: f.Gain, branch: k})
 	}
 	if err := s.checkDCPaths(); err != nil {
 		return nil, err
 	}
 	s.v = make([]float64, n)
 	s.cur = make([]float64, n)
+	s.gross = make([]float64, n)
 	s.UpdatePins()
 	return s, nil
 }
 
-// checkShape panics on nothing; it returns errors for element data that
-// do not fit together.
-func checkShape(e Element) error {
-	switch e := e.(type) {
-	case *Crossbar:
-		if e.G == nil {
-			return &Error{Element: e.Name, Msg: "no conductance matrix"}
-		}
-		r, c := e.G.Dims()
-		if r != len(e.From) || c != len(e.To) {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("conductance matrix is %dx%d, want %dx%d", r, c, len(e.From), len(e.To))}
-		}
-		if !(e.WireR >= 0) || math.IsInf(e.WireR, 0) {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("wire resistance %v ohms, want a finite number >= 0", e.WireR)}
-		}
-	case *Rectifier:
-		for _, p := range []struct {
-			name string
-			v    []float64
-		}{{"IS", e.IS}, {"N", e.N}} {
-			if p.v == nil {
-				continue
-			}
-			if len(p.v) != 2*len(e.Nodes) {
-				return &Error{Element: e.Name, Msg: fmt.Sprintf("%d per-diode %s values for %d diodes", len(p.v), p.name, 2*len(e.Nodes))}
-			}
-			for k, v := range p.v {
-				if !(v > 0) || math.IsInf(v, 0) {
-					return &Error{Element: e.Name, Msg: fmt.Sprintf("diode %d: %s = %v, want a positive finite number", k, p.name, v)}
-				}
-			}
-		}
-	case *Amplifier:
-		if len(e.From) != len(e.To) {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("groups differ in size: %d and %d", len(e.From), len(e.To))}
-		}
-		if e.Gain == 0 {
-			return &Error{Element: e.Name, Msg: "gain is zero"}
-		}
-		if e.Gains != nil && len(e.Gains) != len(e.From) {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d channel gains for %d channels", len(e.Gains), len(e.From))}
-		}
-		if e.Offsets != nil && len(e.Offsets) != len(e.From) {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d channel offsets for %d channels", len(e.Offsets), len(e.From))}
-		}
-		for i, g := range e.Gains {
-			if g == 0 || math.IsNaN(g) || math.IsInf(g, 0) {
-				return &Error{Element: e.Name, Msg: fmt.Sprintf("channel %d: gain %v, want a nonzero finite number", i, g)}
-			}
-		}
-		for i, v := range e.Offsets {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return &Error{Element: e.Name, Msg: fmt.Sprintf("channel %d: offset %v V, want a finite number", i, v)}
-			}
-		}
-	case *Input:
-		want := len(e.Values)
-		if e.Differential {
-			want *= 2
-		}
-		if len(e.Nodes) != want {
-			return &Error{Element: e.Name, Msg: fmt.Sprintf("%d nodes for %d values", len(e.Nodes), len(e.Values))}
-		}
-	case *CCCS:
-		if e.Control == "" {
-			return &Error{Element: e.Name, Msg: "no controlling source"}
-		}
+// addBranch adds a branch current unknown for the named element (or
+// amplifier channel) and returns its index in x.
+func (s *System) addBranch(name string) int {
+	k := len(s.free) + s.nBranch
+	s.nBranch++
+	s.branchOf[name] = k
+	s.branchEl = append(s.branchEl, name)
+	return k
+}
+
+// nodeNames returns the names of the nodes with the given indices.
+func (s *System) nodeNames(nodes ...int) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = s.names[n]
 	}
-	return nil
+	return out
 }
 
 // isPinningSource reports whether a voltage source was used to pin a node.
@@ -400,27 +285,8 @@ func (s *System) pinNodes() error {
 		}
 	}
 	for _, e := range s.circuit.Elements {
-		switch e := e.(type) {
-		case *VSource:
-			// A source that controls a CCCS keeps its branch current as an
-			// unknown, so it is never eliminated.
-			edges = append(edges, edge{s.index[e.Nodes[0]], s.index[e.Nodes[1]], e.Name, &e.V, 1, !controls[e.Name]})
-		case *VCVS:
-			edges = append(edges, edge{a: s.index[e.Nodes[0]], b: s.index[e.Nodes[1]], name: e.Name})
-		case *Amplifier:
-			for i := range e.To {
-				edges = append(edges, edge{a: s.index[e.To[i]], b: 0, name: e.Name})
-			}
-		case *Input:
-			nv := len(e.Values)
-			for i, nm := range e.Nodes {
-				k := i
-				sign := 1.0
-				if i >= nv {
-					k, sign = i-nv, -1
-				}
-				edges = append(edges, edge{s.index[nm], 0, e.Name, &e.Values[k], sign * e.Amplitude, true})
-			}
+		if d, ok := e.(voltageDefiner); ok {
+			edges = append(edges, d.edges(s, controls)...)
 		}
 	}
 	// Union-find over voltage-defining branches: a branch whose ends are
@@ -528,7 +394,7 @@ func (s *System) junction(m DiodeModel) junction {
 // VSource's V or an Input's Values.
 func (s *System) UpdatePins() {
 	for _, p := range s.pins {
-		s.v[p.node] = s.v[p.from] + p.sign*p.scale**p.src
+		s.v[p.node] = s.v[p.from] + p.sign*p.scale*(*p.src*s.srcScale)
 	}
 }
 
@@ -538,6 +404,7 @@ func (s *System) Clone() *System {
 	t := *s
 	t.v = append([]float64(nil), s.v...)
 	t.cur = make([]float64, len(s.cur))
+	t.gross = make([]float64, len(s.gross))
 	return &t
 }
 

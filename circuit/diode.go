@@ -1,135 +1,61 @@
 package circuit
 
-import "math"
+import "iter"
 
-// Physical constants as ngspice uses them, so that thermal voltages agree
-// with ngspice to the last digit.
-const (
-	// Boltzmann is Boltzmann's constant in joules per kelvin.
-	Boltzmann = 1.38064852e-23
-	// Charge is the elementary charge in coulombs.
-	Charge = 1.6021766208e-19
-)
+// Diode is a junction with its anode at Nodes[0] and cathode at Nodes[1].
+type Diode struct {
+	Name  string
+	Nodes [2]string
+	Model DiodeModel
+}
 
-// ThermalVoltage returns kT/q in volts at temperature t in kelvin.
-func ThermalVoltage(t float64) float64 { return Boltzmann * t / Charge }
+// DiodeKind is the kind of Diode, the card [[diode]].
+var DiodeKind = &Kind{
+	Name: "diode",
+	Doc:  "A junction diode of a model from [models].",
+	Params: []Param{
+		{Key: "nodes", Type: ParamNodePair, Required: true, Doc: "Anode and cathode."},
+		{Key: "model", Type: ParamModel, Required: true, Doc: "The name of a diode model."},
+	},
+	Build: func(name string, a *Args) (Element, error) {
+		return &Diode{Name: name, Nodes: a.Pair("nodes"), Model: a.Model("model")}, nil
+	},
+}
 
-// maxExpArg bounds the exponent of the junction equation; beyond it the
-// current continues linearly so that no evaluation overflows. Equilibria of
-// sane circuits never reach it (it is a current of IS*e^80).
-const maxExpArg = 80
+func (e *Diode) Label() string       { return e.Name }
+func (e *Diode) Terminals() []string { return e.Nodes[:] }
+func (e *Diode) Kind() *Kind         { return DiodeKind }
+func (e *Diode) Pair() [2]string     { return e.Nodes }
 
-// Temperature parameters of SPICE's diode, which eqsim's diodes have.
-const (
-	// DiodeEG is the activation energy in electronvolts (SPICE's EG,
-	// default 1.11 eV, silicon).
-	DiodeEG = 1.11
-	// DiodeXTI is the saturation current's temperature exponent (SPICE's
-	// XTI, default 3).
-	DiodeXTI = 3.0
-)
+func (e *Diode) Fields() ([]Field, error) {
+	return []Field{{"nodes", e.Nodes}, {"model", e.Model}}, nil
+}
 
-// SaturationCurrent returns the saturation current in amperes at
-// temperature temp of a diode whose IS was measured at tnom (both in
-// kelvin), as SPICE3 and ngspice scale it (ngspice's DIOtemp, with EG =
-// DiodeEG and XTI = DiodeXTI):
-//
-//	IS(T) = IS * exp((T/Tnom - 1)*EG/(N*Vt) + XTI/N*ln(T/Tnom)),  Vt = k*T/q.
-//
-// It returns m.IS exactly when temp == tnom.
-func (m DiodeModel) SaturationCurrent(temp, tnom float64) float64 {
-	if temp == tnom {
-		return m.IS
+func (e *Diode) Parts() iter.Seq[Part] {
+	return single(Part{Type: 'D', Nodes: e.Nodes, Model: e.Model})
+}
+
+func (e *Diode) check() error { return nil }
+
+func (e *Diode) compile(s *System) {
+	s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], s.junction(e.Model)})
+	s.dnames = append(s.dnames, e.Name)
+}
+
+func (e *Diode) layer(l *Layering, pass int) error {
+	if pass != layerSort {
+		return nil
 	}
-	vte := m.N * ThermalVoltage(temp)
-	arg1 := (temp/tnom - 1) * DiodeEG / vte
-	arg2 := DiodeXTI / m.N * math.Log(temp/tnom)
-	return m.IS * math.Exp(arg1+arg2)
-}
-
-// AtTemperature returns m with IS scaled from tnom to temp kelvin (see
-// SaturationCurrent).
-func (m DiodeModel) AtTemperature(temp, tnom float64) DiodeModel {
-	m.IS = m.SaturationCurrent(temp, tnom)
-	return m
-}
-
-// junction holds a diode's parameters at the circuit temperature.
-type junction struct {
-	is    float64 // A
-	nvt   float64 // N*Vt, V
-	vcrit float64 // V, SPICE's critical voltage for limiting
-}
-
-// newJunction returns the junction of model m at temperature temp kelvin,
-// with m's parameters as given (scaled from the nominal temperature, if at
-// all, by the caller).
-func newJunction(m DiodeModel, temp float64) junction {
-	nvt := m.N * ThermalVoltage(temp)
-	return junction{is: m.IS, nvt: nvt, vcrit: nvt * math.Log(nvt/(math.Sqrt2*m.IS))}
-}
-
-// eval returns the junction current in amperes (anode to cathode, gmin
-// included) and its conductance in siemens at voltage v.
-func (j junction) eval(v float64) (i, g float64) {
-	a := v / j.nvt
-	if a > maxExpArg {
-		e := math.Exp(maxExpArg)
-		gd := j.is * e / j.nvt
-		return j.is*(e-1) + gd*(v-maxExpArg*j.nvt) + Gmin*v, gd + Gmin
+	s := l.sys
+	a, k := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
+	j := s.junction(e.Model)
+	switch {
+	case l.free(a) && l.free(k):
+		return notLayered(e.Name, s.nodeNames(a, k), "diode between free nodes")
+	case l.free(a):
+		l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[a], Anode: true, pin: k, j: j})
+	case l.free(k):
+		l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[k], pin: a, j: j})
 	}
-	if a < -3 {
-		// SPICE3's reverse-bias form, as ngspice's: it meets Shockley's
-		// with its slope at -3*N*Vt and differs from it by at most 0.4%
-		// of IS, but using it makes eqsim agree with ngspice exactly.
-		r := 3 / (a * math.E)
-		r = r * r * r
-		return -j.is*(1+r) + Gmin*v, 3*j.is*r/v + Gmin
-	}
-	e := math.Exp(a)
-	return j.is*(e-1) + Gmin*v, j.is*e/j.nvt + Gmin
-}
-
-// coContent returns the integral of the junction current from 0 to v, in watts.
-func (j junction) coContent(v float64) float64 {
-	a := v / j.nvt
-	if a > maxExpArg {
-		e := math.Exp(maxExpArg)
-		v0 := maxExpArg * j.nvt
-		gd := j.is * e / j.nvt
-		i0 := j.is * (e - 1)
-		return j.is*(j.nvt*(e-1)-v0) + i0*(v-v0) + gd*(v-v0)*(v-v0)/2 + Gmin*v*v/2
-	}
-	if a < -3 {
-		// Shockley's integral up to v0 = -3*N*Vt, then SPICE3's reverse
-		// current -IS*(1 + K/u^3), K = (3*N*Vt/e)^3, from v0 to v.
-		v0 := -3 * j.nvt
-		k := 3 * j.nvt / math.E
-		k = k * k * k
-		return j.is*(j.nvt*math.Expm1(-3)-v0) - j.is*(v-v0) + j.is*k/2*(1/(v*v)-1/(v0*v0)) + Gmin*v*v/2
-	}
-	return j.is*(j.nvt*math.Expm1(a)-v) + Gmin*v*v/2
-}
-
-// limit is SPICE's pnjlim: it keeps a Newton update of the junction voltage
-// from vold to vnew from jumping far up the exponential.
-func (j junction) limit(vnew, vold float64) float64 {
-	if vnew > j.vcrit && math.Abs(vnew-vold) > 2*j.nvt {
-		if vold > 0 {
-			arg := 1 + (vnew-vold)/j.nvt
-			if arg > 0 {
-				return vold + j.nvt*math.Log(arg)
-			}
-			return j.vcrit
-		}
-		return j.nvt * math.Log(vnew/j.nvt)
-	}
-	return vnew
-}
-
-// DiodeCurrent returns the current in amperes through a diode of model m at
-// temperature t kelvin with v volts across it, anode to cathode, Gmin included.
-func DiodeCurrent(m DiodeModel, t, v float64) float64 {
-	i, _ := newJunction(m, t).eval(v)
-	return i
+	return nil
 }

@@ -2,8 +2,8 @@ package circuit
 
 import (
 	"fmt"
-
-	"gonum.org/v1/gonum/mat"
+	"iter"
+	"math"
 )
 
 // Ground is the name of the reference node. GroundAlias names it too.
@@ -119,315 +119,118 @@ func (g Group) Nodes() []string {
 	return n
 }
 
-// Element is a circuit element. The concrete types of this package are the
-// only implementations; solvers and exporters switch on them.
+// Element is a circuit element. The types of this package are the only
+// implementations: each element kind lives in a file of its own with
+// everything about it (its parameters, its compiled form and stamps, its
+// place in a layered network, its SPICE parts). Faces and solvers ask the
+// element through these methods instead of switching on its type; see
+// docs/adding-an-element.md.
 type Element interface {
 	// Label returns the element's name, unique in its circuit.
 	Label() string
 	// Terminals returns the names of the nodes the element connects to,
 	// controlling nodes included.
 	Terminals() []string
+	// Kind returns the element's kind.
+	Kind() *Kind
+	// Fields returns the keys and values of the element's netlist card,
+	// in the order of Kind().Params, leaving out keys at their defaults;
+	// Kind().Build of them gives the element back, bit for bit. It
+	// returns an error if the element holds what its card cannot say.
+	Fields() ([]Field, error)
+	// Parts returns the element's primitive devices, as a SPICE deck
+	// writes them.
+	Parts() iter.Seq[Part]
+
+	// check returns an *Error for element data that do not fit
+	// together (sizes, non-finite values), before anything is compiled.
+	check() error
+	// compile adds the element's compiled records to s, whose nodes are
+	// indexed and pinned.
+	compile(s *System)
+	// layer sorts the element into the layered structure l, in the
+	// passes layerReject (elements that are never layered say so),
+	// layerDrive (amplifiers decide which free nodes they drive) and
+	// layerSort (everything else). It returns an *Error if the element
+	// does not fit a layered network.
+	layer(l *Layering, pass int) error
 }
 
-// DiodeModel is the Shockley junction
-//
-//	i = IS*(exp(v/(N*Vt)) - 1) + Gmin*v,
-//
-// with Vt = k*T/q the thermal voltage at the circuit temperature. Below
-// v = -3*N*Vt the current follows SPICE3's (and ngspice's) reverse-bias form
-// i = -IS*(1 + (3*N*Vt/(e*v))^3) + Gmin*v, which meets Shockley's with its
-// slope and differs from it by at most 0.4% of IS; it keeps eqsim within
-// rounding of ngspice for leaky diodes at high-impedance nodes. IS holds at
-// the circuit's nominal temperature and is scaled to its temperature as
-// SPICE does (see SaturationCurrent and Circuit.TNom).
-type DiodeModel struct {
-	// Name is the model's name in the netlist.
-	Name string
-	// IS is the saturation current in amperes (SPICE default 1e-14).
-	IS float64
-	// N is the emission coefficient, dimensionless (default 1).
-	N float64
+// TwoTerminal is an element with one voltage drop, V(Nodes[0]) -
+// V(Nodes[1]).
+type TwoTerminal interface {
+	Element
+	// Pair returns the element's two terminals.
+	Pair() [2]string
 }
 
-// Resistor is a linear conductance between two nodes.
-type Resistor struct {
-	Name  string
-	Nodes [2]string
-	// G is the conductance in siemens.
-	G float64
-	// Trainable marks a weight that learning may change.
-	Trainable bool
+// Trainable is an element of conductances that learning may program: a
+// Rows×Cols matrix whose entry (i, j) joins side A node i to side B node j
+// (a single resistor is 1×1).
+type Trainable interface {
+	Element
+	// IsTrainable reports whether learning may change the conductances.
+	IsTrainable() bool
+	// Sides returns the nodes of the two sides.
+	Sides() (a, b []string)
+	// ConductancesTo copies the conductances in siemens into dst,
+	// row-major, len Rows*Cols.
+	ConductancesTo(dst []float64)
+	// SetConductances sets the conductances in siemens from g, row-major.
+	SetConductances(g []float64)
+	// Conductance returns a pointer to conductance k, row-major, which
+	// the element reads at every evaluation (finite differences change
+	// it in place).
+	Conductance(k int) *float64
+	// CellNodes returns the nodes across the device of cell (i, j): side
+	// A node i and side B node j, unless the cells sit on internal nodes
+	// (a crossbar with wire resistance).
+	CellNodes(i, j int) (a, b string)
 }
 
-// Diode is a junction with its anode at Nodes[0] and cathode at Nodes[1].
-type Diode struct {
-	Name  string
-	Nodes [2]string
-	Model DiodeModel
+// Source is an element whose values a phase of learning drives: an
+// independent source or an input. Replicas of a circuit (Circuit.Replica)
+// copy their sources and share everything else.
+type Source interface {
+	Element
+	// replicate returns a copy with its own values.
+	replicate() Element
 }
 
-// VSource is an independent voltage source: V(Nodes[0]) - V(Nodes[1]) = V.
-// Its branch current flows from Nodes[0] through the source to Nodes[1].
-type VSource struct {
-	Name  string
-	Nodes [2]string
-	// V is the voltage in volts.
-	V float64
+// voltageDefiner is an element that defines voltages between its
+// terminals: voltage sources, inputs, VCVS and amplifiers. Compile reads
+// its edges to find loops of voltage sources and the nodes that sources
+// pin.
+type voltageDefiner interface {
+	edges(s *System, controls map[string]bool) []edge
 }
 
-// ISource is an independent current source: I amperes flow from Nodes[0]
-// through the source to Nodes[1], as in SPICE.
-type ISource struct {
-	Name  string
-	Nodes [2]string
-	I     float64
+// lateCompiler is an element compiled after all the others, because it
+// refers to the branch currents they define (a CCCS).
+type lateCompiler interface {
+	compileLate(s *System) error
 }
 
-// VCVS is a voltage-controlled voltage source:
-// V(Nodes[0]) - V(Nodes[1]) = Gain*(V(Control[0]) - V(Control[1])).
-type VCVS struct {
-	Name    string
-	Nodes   [2]string
-	Control [2]string
-	Gain    float64
-}
-
-// CCCS is a current-controlled current source: Gain times the branch current
-// of the voltage source named Control flows from Nodes[0] through the source
-// to Nodes[1].
-type CCCS struct {
-	Name    string
-	Nodes   [2]string
-	Control string
-	Gain    float64
-}
-
-// Capacitor is a linear capacitor. It is open at DC.
-type Capacitor struct {
-	Name  string
-	Nodes [2]string
-	// C is the capacitance in farads.
-	C float64
-}
-
-// Crossbar is a conductance from every node of From to every node of To:
-// G.At(i, j) siemens between From[i] and To[j].
-//
-// With WireR > 0 the wires of the array have resistance, and the cells sit
-// on internal nodes (IR drop). Row wire i runs from From[i] past the cells
-// (i, 0), (i, 1), ..., (i, n-1) and ends open; column wire j runs from the
-// cell (0, j) past the cells (1, j), ..., (m-1, j) to To[j], for m rows and
-// n columns. Every wire segment between adjacent cells, between From[i]
-// and the cell (i, 0), and between the cell (m-1, j) and To[j], is a
-// resistor of WireR ohms: a row wire has n segments and a column wire m.
-// The conductance G.At(i, j) joins the row wire's node RowNode(i, j) to the
-// column wire's node ColNode(i, j). So the cell (m-1, 0) is nearest both
-// ends and the cell (0, n-1) farthest: its current crosses n row and m
-// column segments. The internal nodes are ordinary free nodes of the
-// compiled system, named "NAME.r[i][j]" and "NAME.c[i][j]".
-//
-// From and To are the periphery: the drivers and sense amplifiers of the
-// array. The drops that System.CrossbarDropsTo reports, and that a trainer
-// measures, are V(From[i]) - V(To[j]) whatever WireR is, as hardware
-// measures them at the periphery; System.CrossbarCellDropsTo gives the
-// drops across the devices themselves.
-type Crossbar struct {
-	Name     string
-	From, To []string
-	// G has len(From) rows and len(To) columns, in siemens.
-	G         *mat.Dense
-	Trainable bool
-	// WireR is the resistance in ohms of every wire segment, on the row
-	// and the column wires. Zero means ideal wires: no internal nodes.
-	// Compile decides from it whether the crossbar has internal nodes;
-	// a crossbar compiled with WireR > 0 reads WireR again at every
-	// evaluation, and it must stay positive.
-	WireR float64
-}
-
-// RowNode returns the name of the internal node of the row wire at cell
-// (i, j) of a crossbar with wire resistance: "NAME.r[i][j]".
-func (e *Crossbar) RowNode(i, j int) string { return fmt.Sprintf("%s.r[%d][%d]", e.Name, i, j) }
-
-// ColNode returns the name of the internal node of the column wire at cell
-// (i, j) of a crossbar with wire resistance: "NAME.c[i][j]".
-func (e *Crossbar) ColNode(i, j int) string { return fmt.Sprintf("%s.c[%d][%d]", e.Name, i, j) }
-
-// Wired reports whether the crossbar has wire resistance, and so internal
-// nodes.
-func (e *Crossbar) Wired() bool { return e.WireR != 0 }
-
-// InternalNodes returns the names of the internal nodes of a crossbar with
-// wire resistance: the row nodes RowNode(i, j) in row-major order, then the
-// column nodes ColNode(i, j) in row-major order. It returns nil for ideal
-// wires.
-func (e *Crossbar) InternalNodes() []string {
-	if !e.Wired() {
-		return nil
-	}
-	m, n := len(e.From), len(e.To)
-	out := make([]string, 0, 2*m*n)
-	for i := range m {
-		for j := range n {
-			out = append(out, e.RowNode(i, j))
+// Replica returns a copy of c that shares every element but its sources
+// (Source): those are copies, so that a replica can drive its sources
+// without changing c's. Conductances stay shared.
+func (c *Circuit) Replica() *Circuit {
+	r := *c
+	r.Elements = make([]Element, len(c.Elements))
+	for i, e := range c.Elements {
+		if s, ok := e.(Source); ok {
+			e = s.replicate()
 		}
+		r.Elements[i] = e
 	}
-	for i := range m {
-		for j := range n {
-			out = append(out, e.ColNode(i, j))
-		}
-	}
-	return out
+	r.Groups = append([]Group(nil), c.Groups...)
+	return &r
 }
 
-// Rectifier puts a diode pair on every node of a group: a diode from the
-// node (anode) to the High rail (cathode), which conducts when the node
-// rises above High, and a diode from the Low rail (anode) to the node
-// (cathode), which conducts when it falls below Low.
-//
-// Every diode has Model's parameters unless IS or N say otherwise: diode
-// k = 2i is node i's diode to High and k = 2i+1 its diode from Low, and
-// IS[k] and N[k], when IS or N is not nil, are its saturation current and
-// emission coefficient (device-to-device variation; see Vary). Compile
-// reads the diodes' parameters once, as it reads Model.
-type Rectifier struct {
-	Name      string
-	Nodes     []string
-	Model     DiodeModel
-	High, Low string
-	// IS, if not nil, holds the saturation current in amperes of each of
-	// the 2*len(Nodes) diodes, in place of Model.IS.
-	IS []float64
-	// N, if not nil, holds the emission coefficient of each diode, in
-	// place of Model.N.
-	N []float64
-	// Variation is how IS and N were drawn, kept so that a netlist can
-	// be written back as its recipe. The solvers read IS and N only.
-	Variation DiodeVariation
+// single returns the Parts of an element that is one part.
+func single(p Part) iter.Seq[Part] {
+	return func(yield func(Part) bool) { yield(p) }
 }
 
-// Diode returns the model of diode k of the rectifier, 0 <= k <
-// 2*len(Nodes): Model with IS and N replaced by IS[k] and N[k] where those
-// are not nil. Diode 2i goes from node i to High, diode 2i+1 from Low to
-// node i.
-func (e *Rectifier) Diode(k int) DiodeModel {
-	m := e.Model
-	if e.IS != nil {
-		m.IS = e.IS[k]
-	}
-	if e.N != nil {
-		m.N = e.N[k]
-	}
-	return m
-}
-
-// Vary sets e.Variation to v and draws the parameters of the rectifier's
-// diodes from it with v.Draw: IS and N become nil where v's spread is zero.
-func (e *Rectifier) Vary(v DiodeVariation) {
-	e.Variation = v
-	e.IS, e.N = v.Draw(e.Model, 2*len(e.Nodes))
-}
-
-// Amplifier is a bidirectional amplifier between two groups of equal size:
-// for each i a forward VCVS drives To[i] to Gain*V(From[i]) against ground,
-// and a backward CCCS draws the current that To[i] delivers, divided by
-// Gain, out of From[i]. The layer behind sees the next one through a
-// current mirror, as in Kendall et al. 2020.
-//
-// Gains and Offsets model the channels' gain errors and offsets: channel
-// i drives V(To[i]) = Gains[i]*V(From[i]) + Offsets[i] and its mirror
-// draws 1/Gains[i] of To[i]'s current out of From[i]. Gain stays the
-// nominal gain, the calibration constant that learning rules use. Compile
-// reads the gains and offsets once.
-type Amplifier struct {
-	Name     string
-	From, To []string
-	Gain     float64
-	// Gains, if not nil, holds the actual gain of each channel,
-	// dimensionless, in place of Gain.
-	Gains []float64
-	// Offsets, if not nil, holds each channel's output offset in volts;
-	// nil means none.
-	Offsets []float64
-	// Variation is how Gains and Offsets were drawn, kept so that a
-	// netlist can be written back as its recipe. The solvers read Gains
-	// and Offsets only.
-	Variation AmplifierVariation
-}
-
-// ChannelGain returns the gain of channel i: Gains[i], or Gain if Gains is
-// nil.
-func (e *Amplifier) ChannelGain(i int) float64 {
-	if e.Gains != nil {
-		return e.Gains[i]
-	}
-	return e.Gain
-}
-
-// Offset returns the output offset of channel i in volts: Offsets[i], or 0
-// if Offsets is nil.
-func (e *Amplifier) Offset(i int) float64 {
-	if e.Offsets != nil {
-		return e.Offsets[i]
-	}
-	return 0
-}
-
-// Vary sets e.Variation to v and draws the channels' gains and offsets
-// from it with v.Draw: Gains and Offsets become nil where v's spread is
-// zero.
-func (e *Amplifier) Vary(v AmplifierVariation) {
-	e.Variation = v
-	e.Gains, e.Offsets = v.Draw(e.Gain, len(e.From))
-}
-
-// Input is a bank of grounded voltage sources driven by data. With
-// Differential false, node i is held at Amplitude*Values[i]; with it true,
-// Nodes holds 2*len(Values) nodes and node i is held at +Amplitude*Values[i],
-// node len(Values)+i at -Amplitude*Values[i].
-type Input struct {
-	Name         string
-	Nodes        []string
-	Differential bool
-	// Amplitude is in volts per unit of feature value.
-	Amplitude float64
-	// Values are the feature values, dimensionless.
-	Values []float64
-}
-
-// Voltage returns the voltage in volts that the input holds on node k.
-func (in *Input) Voltage(k int) float64 {
-	n := len(in.Values)
-	if k < n {
-		return in.Amplitude * in.Values[k]
-	}
-	return -in.Amplitude * in.Values[k-n]
-}
-
-func (e *Resistor) Label() string  { return e.Name }
-func (e *Diode) Label() string     { return e.Name }
-func (e *VSource) Label() string   { return e.Name }
-func (e *ISource) Label() string   { return e.Name }
-func (e *VCVS) Label() string      { return e.Name }
-func (e *CCCS) Label() string      { return e.Name }
-func (e *Capacitor) Label() string { return e.Name }
-func (e *Crossbar) Label() string  { return e.Name }
-func (e *Rectifier) Label() string { return e.Name }
-func (e *Amplifier) Label() string { return e.Name }
-func (e *Input) Label() string     { return e.Name }
-
-func (e *Resistor) Terminals() []string { return e.Nodes[:] }
-func (e *Diode) Terminals() []string    { return e.Nodes[:] }
-func (e *VSource) Terminals() []string  { return e.Nodes[:] }
-func (e *ISource) Terminals() []string  { return e.Nodes[:] }
-func (e *VCVS) Terminals() []string {
-	return []string{e.Nodes[0], e.Nodes[1], e.Control[0], e.Control[1]}
-}
-func (e *CCCS) Terminals() []string      { return e.Nodes[:] }
-func (e *Capacitor) Terminals() []string { return e.Nodes[:] }
-func (e *Crossbar) Terminals() []string  { return append(append([]string(nil), e.From...), e.To...) }
-func (e *Rectifier) Terminals() []string {
-	return append(append([]string(nil), e.Nodes...), e.High, e.Low)
-}
-func (e *Amplifier) Terminals() []string { return append(append([]string(nil), e.From...), e.To...) }
-func (e *Input) Terminals() []string     { return e.Nodes }
+// finite reports whether v is neither infinite nor NaN.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

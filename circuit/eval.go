@@ -232,17 +232,18 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		lim.init, lim.initJct = true, false
 	}
 	for _, src := range s.isrc {
-		cur[src.p] += *src.i
-		cur[src.n] -= *src.i
+		i := *src.i * s.srcScale
+		cur[src.p] += i
+		cur[src.n] -= i
 	}
 	for _, b := range s.branch {
 		ib := x[b.unk]
 		cur[b.p] += ib
 		cur[b.n] -= ib
 		if b.v != nil {
-			f[b.unk] = v[b.p] - v[b.n] - *b.v
+			f[b.unk] = v[b.p] - v[b.n] - *b.v*s.srcScale
 		} else {
-			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn]) - b.off
+			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn]) - b.off*s.srcScale
 		}
 		if jd != nil {
 			row := b.unk * stride
@@ -389,25 +390,11 @@ func (s *System) Drop(name string, x []float64) float64 {
 	if !ok {
 		panic(fmt.Sprintf("circuit: no element %q", name))
 	}
-	var nodes [2]string
-	switch e := e.(type) {
-	case *Resistor:
-		nodes = e.Nodes
-	case *Diode:
-		nodes = e.Nodes
-	case *VSource:
-		nodes = e.Nodes
-	case *ISource:
-		nodes = e.Nodes
-	case *VCVS:
-		nodes = e.Nodes
-	case *CCCS:
-		nodes = e.Nodes
-	case *Capacitor:
-		nodes = e.Nodes
-	default:
+	t, ok := e.(TwoTerminal)
+	if !ok {
 		panic(fmt.Sprintf("circuit: element %q has no single drop", name))
 	}
+	nodes := t.Pair()
 	s.load(x)
 	return s.v[s.index[nodes[0]]] - s.v[s.index[nodes[1]]]
 }

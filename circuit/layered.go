@@ -70,9 +70,10 @@ type Layering struct {
 	products int // matrix-vector products of feeds taken, for tests
 	loads    []load
 	srcs     []cISrc
-	pinOf    []int     // node index -> index in sys.pins, or -1
-	xcond    []float64 // per free node, crossbar conductance (S), as of Refresh
-	cond     []float64 // per free node, total linear conductance (S)
+	pinOf    []int        // node index -> index in sys.pins, or -1
+	driver   map[int]bool // while layering: nodes that drive an amplifier
+	xcond    []float64    // per free node, crossbar conductance (S), as of Refresh
+	cond     []float64    // per free node, total linear conductance (S)
 	ones     []float64
 	tmp      []float64
 }
@@ -174,134 +175,42 @@ func (s *System) Layering() (*Layering, error) {
 	for u := range nf {
 		l.Owner[u], l.Gain[u], l.Branch[u] = u, 1, -1
 	}
-	free := func(node int) bool { return s.kind[node] == kindFree }
-	names := func(nodes ...int) []string {
-		out := make([]string, len(nodes))
-		for i, n := range nodes {
-			out[i] = s.names[n]
-		}
-		return out
-	}
-
-	// Controlled sources first: a voltage source that controls a CCCS has
-	// a branch current too, and the CCCS is the reason.
-	for _, e := range s.circuit.Elements {
-		switch e := e.(type) {
-		case *VCVS:
-			return nil, notLayered(e.Name, nil, "voltage-controlled voltage source")
-		case *CCCS:
-			return nil, notLayered(e.Name, nil, "current-controlled current source")
-		}
-	}
-	// Amplifiers next: they decide which free nodes are driven.
-	driver := map[int]bool{}
-	for _, e := range s.circuit.Elements {
-		a, ok := e.(*Amplifier)
-		if !ok {
-			continue
-		}
-		for i := range a.From {
-			from, to := s.index[a.From[i]], s.index[a.To[i]]
-			if !free(from) {
-				return nil, notLayered(a.Name, names(from), "amplifier input is pinned")
-			}
-			driver[from] = true
-			ut := s.unk[to]
-			l.Owner[ut] = s.unk[from]
-			l.Gain[ut] = a.ChannelGain(i)
-			l.Offset[ut] = a.Offset(i)
-			l.Branch[ut] = s.branchOf[fmt.Sprintf("%s[%d]", a.Name, i)]
-		}
-	}
-	for u := range nf {
-		if l.Owner[u] != u && driver[s.free[u]] {
-			return nil, notLayered("", names(s.free[u]), "amplifier input driven by another amplifier")
-		}
-	}
-
-	// Sort every other element into feeds, links, loads, junctions and
-	// current sources.
-	for _, e := range s.circuit.Elements {
-		switch e := e.(type) {
-		case *VSource:
-			if !s.isPinningSource(e) {
-				return nil, notLayered(e.Name, nil, "floating voltage source")
-			}
-		case *Resistor:
-			a, b := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-			switch {
-			case free(a) && free(b):
-				return nil, notLayered(e.Name, names(a, b), "resistor between free nodes outside a crossbar")
-			case free(a):
-				l.loads = append(l.loads, load{s.unk[a], b, &e.G})
-			case free(b):
-				l.loads = append(l.loads, load{s.unk[b], a, &e.G})
-			}
-		case *Diode:
-			a, k := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-			j := s.junction(e.Model)
-			switch {
-			case free(a) && free(k):
-				return nil, notLayered(e.Name, names(a, k), "diode between free nodes")
-			case free(a):
-				l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[a], Anode: true, pin: k, j: j})
-			case free(k):
-				l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[k], pin: a, j: j})
-			}
-		case *Rectifier:
-			hi, lo := s.index[e.High], s.index[e.Low]
-			if free(hi) || free(lo) {
-				return nil, notLayered(e.Name, names(hi, lo), "rectifier rail not held by a source")
-			}
-			j := s.junction(e.Model)
-			vary := e.IS != nil || e.N != nil
-			for i, nm := range e.Nodes {
-				n := s.index[nm]
-				if !free(n) {
-					continue
-				}
-				jh, jl := j, j
-				if vary {
-					jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
-				}
-				l.Junctions = append(l.Junctions,
-					Junction{Name: fmt.Sprintf("%s[%d].hi", e.Name, i), Node: s.unk[n], Anode: true, pin: hi, j: jh},
-					Junction{Name: fmt.Sprintf("%s[%d].lo", e.Name, i), Node: s.unk[n], pin: lo, j: jl})
-			}
-		case *ISource:
-			p, n := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-			if free(p) || free(n) {
-				l.srcs = append(l.srcs, cISrc{p, n, &e.I})
-			}
-		case *Crossbar:
-			if e.Wired() {
-				return nil, notLayered(e.Name, nil, "crossbar with wire resistance (its cells are internal nodes on a grid of wire segments, which only the dense Newton solver takes)")
-			}
-			from, fpin, err := l.side(e.Name, "From", e.From)
-			if err != nil {
+	l.driver = map[int]bool{}
+	// Controlled sources first (a voltage source that controls a CCCS
+	// has a branch current too, and the CCCS is the reason), then the
+	// amplifiers, which decide which free nodes are driven, then the
+	// rest: feeds, links, loads, junctions and current sources.
+	for _, pass := range []int{layerReject, layerDrive, layerSort} {
+		for _, e := range s.circuit.Elements {
+			if err := e.layer(l, pass); err != nil {
 				return nil, err
 			}
-			to, tpin, err := l.side(e.Name, "To", e.To)
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case fpin && tpin:
-			case fpin:
-				l.feeds = append(l.feeds, l.newFeed(e, e.From, to, true))
-			case tpin:
-				l.feeds = append(l.feeds, l.newFeed(e, e.To, from, false))
-			default:
-				l.Links = append(l.Links, Link{Name: e.Name, G: e.G, From: from, To: to})
+		}
+		if pass == layerDrive {
+			for u := range nf {
+				if l.Owner[u] != u && l.driver[s.free[u]] {
+					return nil, notLayered("", s.nodeNames(s.free[u]), "amplifier input driven by another amplifier")
+				}
 			}
 		}
 	}
+	l.driver = nil
 	if err := l.chain(); err != nil {
 		return nil, err
 	}
 	l.Refresh()
 	return l, nil
 }
+
+// Passes of Element.layer.
+const (
+	layerReject = iota // elements that are never layered say so
+	layerDrive         // amplifiers decide which free nodes they drive
+	layerSort          // the rest are sorted into feeds, links, loads, junctions, sources
+)
+
+// free reports whether node (an index) is a free node.
+func (l *Layering) free(node int) bool { return l.sys.kind[node] == kindFree }
 
 // side returns the x indices of a crossbar side, or pinned true if every
 // node of it is pinned (or ground).
@@ -463,15 +372,6 @@ func (l *Layering) chain() error {
 		}
 	}
 	return nil
-}
-
-func contains(s []int, v int) bool {
-	for _, w := range s {
-		if w == v {
-			return true
-		}
-	}
-	return false
 }
 
 // blockNames returns the names of the nodes of block b.

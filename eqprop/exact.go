@@ -75,21 +75,14 @@ func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
 	for k, b := range n.blocks {
 		g := make([]float64, b.Rows*b.Cols)
 		a, bb := n.free.aIdx[k], n.free.bIdx[k]
-		if x := n.cross[k]; x != nil && x.WireR > 0 {
-			// The devices sit between the wires' internal nodes, not
-			// between the periphery nodes the trainer measures.
-			for i := range a {
-				for j := range bb {
-					ai, _ := sys.NodeIndex(x.RowNode(i, j))
-					bj, _ := sys.NodeIndex(x.ColNode(i, j))
-					g[i*b.Cols+j] = -(lam[ai] - lam[bj]) * (v[ai] - v[bj])
-				}
-			}
-			grad[k] = g
-			continue
-		}
-		for i, ai := range a {
-			for j, bj := range bb {
+		// The devices may sit on internal nodes (a crossbar's wires),
+		// not between the periphery nodes the trainer measures.
+		t := n.train[k]
+		for i := range a {
+			for j := range bb {
+				an, bn := t.CellNodes(i, j)
+				ai, _ := sys.NodeIndex(an)
+				bj, _ := sys.NodeIndex(bn)
 				g[i*b.Cols+j] = -(lam[ai] - lam[bj]) * (v[ai] - v[bj])
 			}
 		}
@@ -205,11 +198,7 @@ func (n *Native) conductance(p Param) *float64 {
 	if p.Index < 0 || p.Index >= b.Rows*b.Cols {
 		panic(fmt.Sprintf("eqprop: index %d out of range [0, %d) of block %q", p.Index, b.Rows*b.Cols, b.Name))
 	}
-	if x := n.cross[p.Block]; x != nil {
-		raw := x.G.RawMatrix()
-		return &raw.Data[(p.Index/b.Cols)*raw.Stride+p.Index%b.Cols]
-	}
-	return &n.res[p.Block].G
+	return n.train[p.Block].Conductance(p.Index)
 }
 
 // refreshAll tells every replica's solvers that conductances changed.

@@ -3,7 +3,7 @@ package eqprop
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/mat"
+	"math"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/solver"
@@ -35,9 +35,8 @@ type Native struct {
 	base   *circuit.Circuit // the user's circuit, shared conductances
 	cfg    NativeConfig
 	blocks []Block
-	// Per block: the crossbar or resistor.
-	cross []*circuit.Crossbar
-	res   []*circuit.Resistor
+	// train holds, per block, its trainable element.
+	train []circuit.Trainable
 
 	free  *phaseSystem // free and nudged phases
 	clamp *phaseSystem // clamped and coupled phases, built on first use
@@ -55,19 +54,19 @@ type Native struct {
 
 // phaseSystem is one compiled copy of the circuit with its solver.
 type phaseSystem struct {
-	c       *circuit.Circuit
-	sys     *circuit.System
-	layered *solver.Layered // nil: use Newton
-	x       []float64       // last solution
-	v       []float64       // node voltages at x
-	input   *circuit.Input
-	isrc    []*circuit.ISource
-	gres    []*circuit.Resistor
-	ysrc    []*circuit.VSource
-	clamps  []*circuit.VSource
-	outIdx  []int   // node index of every output
-	aIdx    [][]int // per block: node indices of side A
-	bIdx    [][]int // per block: node indices of side B
+	c      *circuit.Circuit
+	sys    *circuit.System
+	dc     *solver.DC
+	x      []float64 // last solution
+	v      []float64 // node voltages at x
+	input  *circuit.Input
+	isrc   []*circuit.ISource
+	gres   []*circuit.Resistor
+	ysrc   []*circuit.VSource
+	clamps []*circuit.VSource
+	outIdx []int   // node index of every output
+	aIdx   [][]int // per block: node indices of side A
+	bIdx   [][]int // per block: node indices of side B
 	// fromFree maps, for the clamped system, each unknown to the free
 	// system's unknown of the same name, or -1 (a clamped output), so that
 	// clamped phases start from the free equilibrium.
@@ -91,20 +90,10 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 		return nil, fmt.Errorf("eqprop: no output nodes")
 	}
 	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.Crossbar:
-			if e.Trainable {
-				r, cc := e.G.Dims()
-				n.blocks = append(n.blocks, Block{Name: e.Name, Rows: r, Cols: cc, Scale: 1})
-				n.cross = append(n.cross, e)
-				n.res = append(n.res, nil)
-			}
-		case *circuit.Resistor:
-			if e.Trainable {
-				n.blocks = append(n.blocks, Block{Name: e.Name, Rows: 1, Cols: 1, Scale: 1})
-				n.cross = append(n.cross, nil)
-				n.res = append(n.res, e)
-			}
+		if t, ok := e.(circuit.Trainable); ok && t.IsTrainable() {
+			a, b := t.Sides()
+			n.blocks = append(n.blocks, Block{Name: e.Label(), Rows: len(a), Cols: len(b), Scale: 1})
+			n.train = append(n.train, t)
 		}
 	}
 	if len(n.blocks) == 0 {
@@ -127,29 +116,11 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 // on the outputs.
 func (n *Native) build(clamp bool) (*phaseSystem, error) {
 	p := &phaseSystem{}
-	c := *n.base
-	c.Elements = make([]circuit.Element, 0, len(n.base.Elements)+3*len(n.cfg.Outputs))
-	for _, e := range n.base.Elements {
-		// Sources get copies so that replicas can drive them independently;
-		// conductances stay shared.
-		switch e := e.(type) {
-		case *circuit.Input:
-			cp := *e
-			cp.Values = append([]float64(nil), e.Values...)
-			if e.Name == n.cfg.Input {
-				p.input = &cp
-			}
-			c.Elements = append(c.Elements, &cp)
-		case *circuit.VSource:
-			cp := *e
-			c.Elements = append(c.Elements, &cp)
-		case *circuit.ISource:
-			cp := *e
-			c.Elements = append(c.Elements, &cp)
-		default:
-			c.Elements = append(c.Elements, e)
-		}
-	}
+	// Sources get copies so that replicas can drive them independently;
+	// conductances stay shared.
+	c := n.base.Replica()
+	c.Elements = append(make([]circuit.Element, 0, len(c.Elements)+3*len(n.cfg.Outputs)), c.Elements...)
+	p.input, _ = c.Element(n.cfg.Input).(*circuit.Input)
 	for k, out := range n.cfg.Outputs {
 		switch {
 		case clamp:
@@ -169,18 +140,16 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 			c.Elements = append(c.Elements, r, v)
 		}
 	}
-	sys, err := circuit.Compile(&c)
+	sys, err := circuit.Compile(c)
 	if err != nil {
 		return nil, err
 	}
-	p.c, p.sys = &c, sys
-	if l, err := solver.NewLayered(sys); err == nil {
-		p.layered = l
-	} else if size := sys.Size(); size > solver.DefaultMaxSize {
-		// Dense Newton would grind, or exhaust memory, on every
+	p.c, p.sys = c, sys
+	p.dc = solver.NewDC(sys, &solver.Settings{NoSourceStepping: true})
+	if err := p.dc.CheckSize(); err != nil {
+		// The general solver would grind, or exhaust memory, on every
 		// relaxation.
-		return nil, fmt.Errorf("eqprop: the circuit has %d unknowns, too many for the dense Newton solver (at most %d), and the layered solver cannot take it: %w",
-			size, solver.DefaultMaxSize, err)
+		return nil, fmt.Errorf("eqprop: %w", err)
 	}
 	p.x = make([]float64, sys.Size())
 	p.v = make([]float64, len(sys.Nodes())+1)
@@ -198,87 +167,24 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 		}
 		return r
 	}
-	for k := range n.blocks {
-		if x := n.cross[k]; x != nil {
-			p.aIdx = append(p.aIdx, idx(x.From))
-			p.bIdx = append(p.bIdx, idx(x.To))
-		} else {
-			r := n.res[k]
-			p.aIdx = append(p.aIdx, idx(r.Nodes[:1]))
-			p.bIdx = append(p.bIdx, idx(r.Nodes[1:]))
-		}
+	for _, t := range n.train {
+		a, b := t.Sides()
+		p.aIdx = append(p.aIdx, idx(a))
+		p.bIdx = append(p.bIdx, idx(b))
 	}
 	return p, nil
 }
 
 // scales sets each block's Scale from the amplifiers between it and the
-// outputs: every node gets an energy weight, 1 at the outputs, equal
-// across a conductance between free nodes and multiplied by Gain^2 from an
-// amplifier's To side to its From side; a block's Scale is the weight of
-// its free side.
+// outputs (circuit.System.EnergyWeights): a block's Scale is the largest
+// weight of its sides' nodes, 1 if none has a weight.
 func (n *Native) scales() {
-	sys := n.free.sys
-	w := map[int]float64{}
-	for _, i := range n.free.outIdx {
-		w[i] = 1
-	}
-	free := func(i int) bool { return i != 0 && !sys.IsPinned(i) }
-	for changed := true; changed; {
-		changed = false
-		set := func(i int, v float64) {
-			if _, ok := w[i]; !ok && free(i) {
-				w[i] = v
-				changed = true
-			}
-		}
-		for _, e := range n.base.Elements {
-			switch e := e.(type) {
-			case *circuit.Crossbar:
-				var known float64
-				found := false
-				for _, side := range [][]string{e.From, e.To} {
-					for _, nm := range side {
-						i, _ := sys.NodeIndex(nm)
-						if v, ok := w[i]; ok && !found {
-							known, found = v, true
-						}
-					}
-				}
-				if found {
-					for _, side := range [][]string{e.From, e.To} {
-						for _, nm := range side {
-							i, _ := sys.NodeIndex(nm)
-							set(i, known)
-						}
-					}
-				}
-			case *circuit.Resistor:
-				a, _ := sys.NodeIndex(e.Nodes[0])
-				b, _ := sys.NodeIndex(e.Nodes[1])
-				if v, ok := w[a]; ok {
-					set(b, v)
-				}
-				if v, ok := w[b]; ok {
-					set(a, v)
-				}
-			case *circuit.Amplifier:
-				for k := range e.From {
-					from, _ := sys.NodeIndex(e.From[k])
-					to, _ := sys.NodeIndex(e.To[k])
-					if v, ok := w[to]; ok {
-						set(from, v*e.Gain*e.Gain)
-					}
-				}
-			}
-		}
-	}
+	w := n.free.sys.EnergyWeights(n.free.outIdx)
 	for k := range n.blocks {
 		s := 0.0
 		for _, side := range [][]int{n.free.aIdx[k], n.free.bIdx[k]} {
 			for _, i := range side {
-				if v, ok := w[i]; ok && v > s {
-					s = v
-				}
+				s = math.Max(s, w[i])
 			}
 		}
 		if s == 0 {
@@ -403,17 +309,7 @@ func (n *Native) setNudge(beta float64, y []float64) {
 }
 
 func (p *phaseSystem) solve(x0 []float64) error {
-	var err error
-	if p.layered != nil {
-		_, err = p.layered.SolveTo(p.x, x0)
-	}
-	if p.layered == nil || err != nil {
-		p.sys.UpdatePins()
-		var res solver.Result
-		res, err = solver.Newton(p.sys, x0, &solver.Settings{NoSourceStepping: true})
-		copy(p.x, res.X)
-	}
-	if err != nil {
+	if _, err := p.dc.SolveTo(p.x, x0); err != nil {
 		return err
 	}
 	p.sys.VoltagesTo(p.v, p.x)
@@ -440,24 +336,12 @@ func (n *Native) Measure(m *Measurement) {
 }
 
 // ConductancesTo copies block k's conductances into dst.
-func (n *Native) ConductancesTo(dst []float64, k int) {
-	if x := n.cross[k]; x != nil {
-		r, c := x.G.Dims()
-		mat.NewDense(r, c, dst).Copy(x.G)
-		return
-	}
-	dst[0] = n.res[k].G
-}
+func (n *Native) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesTo(dst) }
 
 // Program writes block k's conductances. Every replica sees them; none
 // may be relaxing meanwhile.
 func (n *Native) Program(k int, g []float64) {
-	if x := n.cross[k]; x != nil {
-		r, c := x.G.Dims()
-		x.G.Copy(mat.NewDense(r, c, g))
-	} else {
-		n.res[k].G = g[0]
-	}
+	n.train[k].SetConductances(g)
 	for _, r := range *n.replicas {
 		r.refresh()
 	}
@@ -466,15 +350,15 @@ func (n *Native) Program(k int, g []float64) {
 // refresh tells the solvers that conductances changed.
 func (n *Native) refresh() {
 	for _, p := range []*phaseSystem{n.free, n.clamp} {
-		if p != nil && p.layered != nil {
-			p.layered.Refresh()
+		if p != nil {
+			p.dc.Refresh()
 		}
 	}
 }
 
 // Clone returns a replica sharing the conductances.
 func (n *Native) Clone() (Physical, error) {
-	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, cross: n.cross, res: n.res, replicas: n.replicas}
+	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas}
 	var err error
 	if m.free, err = m.build(false); err != nil {
 		return nil, err

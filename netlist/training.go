@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/eqprop/dataset"
 	"github.com/eqsim/eqsim/eqprop/device"
+	"github.com/eqsim/eqsim/internal/bitdiff"
 )
 
 // Output is the [output] section: which nodes are the network's outputs and
@@ -629,7 +629,7 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 // An empty map of learning rates is the same as none, and an empty Input
 // in a is the same as the one Parse picks.
 func diffSections(a, b *Netlist) string {
-	if d := diffValue("output", reflect.ValueOf(a.Output), reflect.ValueOf(b.Output)); d != "" {
+	if d := bitdiff.Values("output", a.Output, b.Output); d != "" {
 		return d
 	}
 	norm := func(t *Training, ref *Training) *Training {
@@ -646,5 +646,5 @@ func diffSections(a, b *Netlist) string {
 		return &c
 	}
 	ta, tb := norm(a.Training, b.Training), norm(b.Training, nil)
-	return diffValue("training", reflect.ValueOf(ta), reflect.ValueOf(tb))
+	return bitdiff.Values("training", ta, tb)
 }

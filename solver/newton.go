@@ -148,11 +148,9 @@ func (s *Settings) withDefaults() Settings {
 // counts the Newton iterations of all of them. Settings says when an
 // iterate is accepted.
 //
-// Source stepping scales the values of the VSource, ISource and Input
-// elements of sys.Circuit() in place and restores them, bit for bit, before
-// Newton returns (also on a panic). While it runs, no other System compiled
-// from or cloned from the same Circuit may be used; set NoSourceStepping to
-// share a Circuit between goroutines.
+// Source stepping scales the sources through sys.SetSourceScale and sets
+// the scale back to 1 before Newton returns (also on a panic); it changes
+// nothing in sys.Circuit().
 //
 // If no method converges, Newton returns the finite iterate with the
 // smallest residual it has seen, a Status other than Converged, and a
@@ -206,19 +204,6 @@ func Newton(sys *circuit.System, x0 []float64, set *Settings) (Result, error) {
 	}
 	r := e.result(e.best, "newton", first)
 	return r, &ConvergenceError{Status: first, Method: "newton", Residual: r.Residual, WorstNode: r.WorstNode}
-}
-
-// Solve finds the equilibrium of sys with the named method, "newton" or
-// "transient", and default settings. It returns an error for any other
-// method.
-func Solve(sys *circuit.System, x0 []float64, method string) (Result, error) {
-	switch method {
-	case "newton":
-		return Newton(sys, x0, nil)
-	case "transient":
-		return Transient(sys, x0, nil)
-	}
-	return Result{}, fmt.Errorf("solver: unknown method %q (want newton or transient)", method)
 }
 
 // Limits of the continuation methods.
@@ -608,14 +593,13 @@ func (e *engine) gminStepping(x0 []float64, cold bool) ([]float64, bool) {
 // sourceStepping solves with every independent source scaled by s, s
 // stepped from 0 (where x = 0 solves the circuit) to 1.
 func (e *engine) sourceStepping() ([]float64, bool) {
-	ss := newSourceScale(e.sys)
-	defer ss.restore()
+	defer e.sys.SetSourceScale(1)
 	x := make([]float64, e.n)
 	xt := make([]float64, e.n)
 	s, ds := 0.0, srcStart
 	for stage := 0; stage < maxStages; stage++ {
 		st := math.Min(s+ds, 1)
-		ss.set(st)
+		e.sys.SetSourceScale(st)
 		copy(xt, x)
 		if e.run(xt, runOpts{limit: true}) == Converged {
 			copy(x, xt)
@@ -630,288 +614,66 @@ func (e *engine) sourceStepping() ([]float64, bool) {
 			break
 		}
 	}
-	ss.restore()
+	e.sys.SetSourceScale(1)
 	e.consider(x)
 	return nil, false
 }
 
-// sourceScale scales the independent sources of a circuit in place.
-type sourceScale struct {
-	sys  *circuit.System
-	ptr  []*float64
-	orig []float64
-	done bool
-}
-
-func newSourceScale(sys *circuit.System) *sourceScale {
-	ss := &sourceScale{sys: sys}
-	for _, el := range sys.Circuit().Elements {
-		switch el := el.(type) {
-		case *circuit.VSource:
-			ss.ptr = append(ss.ptr, &el.V)
-		case *circuit.ISource:
-			ss.ptr = append(ss.ptr, &el.I)
-		case *circuit.Input:
-			for i := range el.Values {
-				ss.ptr = append(ss.ptr, &el.Values[i])
-			}
-		}
-	}
-	ss.orig = make([]float64, len(ss.ptr))
-	for i, p := range ss.ptr {
-		ss.orig[i] = *p
-	}
-	return ss
-}
-
-func (ss *sourceScale) set(s float64) {
-	for i, p := range ss.ptr {
-		*p = s * ss.orig[i]
-	}
-	ss.sys.UpdatePins()
-}
-
-// restore puts the original values back. It is idempotent.
-func (ss *sourceScale) restore() {
-	if ss.done {
-		return
-	}
-	ss.done = true
-	for i, p := range ss.ptr {
-		*p = ss.orig[i]
-	}
-	ss.sys.UpdatePins()
-}
-
-// scaler computes, for the tolerance tests, the sum of the magnitudes of
-// the element currents at every node, from the circuit's elements.
+// scaler keeps the tolerances of the acceptance tests, made from the
+// rounding-error scales the system reports (circuit.System.ScalesTo).
 type scaler struct {
 	sys    *circuit.System
 	set    Settings
-	temp   float64
 	minNVt float64 // smallest N*Vt of the diodes, V; 0 without diodes
-	row    []int   // node index -> row of x, -1 for ground and pinned nodes
 
-	res      []sTwo
-	diodes   []sDiode
-	isrc     []sTwo
-	branches []sBranch
-	cccs     []sCCCS
-	cross    []sCross
-
-	v, gross   []float64 // per node index
-	ftol, xtol []float64 // per row of x
+	fs, us, extra []float64 // scales of the residual rows and unknowns
+	ftol, xtol    []float64 // per row of x
 }
-
-type (
-	sTwo struct {
-		a, b int
-		p    *float64
-	}
-	sDiode struct {
-		a, b int
-		m    circuit.DiodeModel
-	}
-	sBranch struct {
-		p, n, cp, cn, k int
-		gain, off       float64  // V(p) - V(n) = gain*(V(cp) - V(cn)) + off
-		v               *float64 // nil for a VCVS
-	}
-	sCCCS struct {
-		p, n, k int
-		gain    float64
-	}
-	sCross struct {
-		from, to []int
-		g        *mat.Dense
-		x        *circuit.Crossbar
-		r, c     []int // cells' row and column nodes, row-major; nil for ideal wires
-	}
-)
 
 func newScaler(sys *circuit.System, s Settings) *scaler {
-	nodes := sys.Nodes()
 	n := sys.Size()
-	sc := &scaler{
-		sys:   sys,
-		set:   s,
-		temp:  sys.Temperature(),
-		row:   make([]int, len(nodes)+1),
-		v:     make([]float64, len(nodes)+1),
-		gross: make([]float64, len(nodes)+1),
-		ftol:  make([]float64, n),
-		xtol:  make([]float64, n),
+	return &scaler{
+		sys:    sys,
+		set:    s,
+		minNVt: sys.MinNVt(),
+		fs:     make([]float64, n),
+		us:     make([]float64, n),
+		extra:  make([]float64, sys.NumFree()),
+		ftol:   make([]float64, n),
+		xtol:   make([]float64, n),
 	}
-	sc.row[0] = -1
-	for i, nm := range nodes {
-		sc.row[i+1] = sys.Unknown(nm)
-	}
-	idx := func(name string) int {
-		i, _ := sys.NodeIndex(name)
-		return i
-	}
-	branch := map[string]int{}
-	for k := sys.NumFree(); k < n; k++ {
-		branch[sys.UnknownName(k)] = k
-	}
-	vt := circuit.ThermalVoltage(sc.temp)
-	tnom := sys.Circuit().NominalTemperature()
-	// diode returns m at the circuit temperature.
-	diode := func(m circuit.DiodeModel) circuit.DiodeModel {
-		if nvt := m.N * vt; sc.minNVt == 0 || nvt < sc.minNVt {
-			sc.minNVt = nvt
-		}
-		return m.AtTemperature(sc.temp, tnom)
-	}
-	for _, el := range sys.Circuit().Elements {
-		switch el := el.(type) {
-		case *circuit.Resistor:
-			sc.res = append(sc.res, sTwo{idx(el.Nodes[0]), idx(el.Nodes[1]), &el.G})
-		case *circuit.Diode:
-			sc.diodes = append(sc.diodes, sDiode{idx(el.Nodes[0]), idx(el.Nodes[1]), diode(el.Model)})
-		case *circuit.Rectifier:
-			hi, lo := idx(el.High), idx(el.Low)
-			m := diode(el.Model)
-			vary := el.IS != nil || el.N != nil
-			for i, nm := range el.Nodes {
-				k := idx(nm)
-				mh, ml := m, m
-				if vary {
-					mh, ml = diode(el.Diode(2*i)), diode(el.Diode(2*i+1))
-				}
-				sc.diodes = append(sc.diodes, sDiode{k, hi, mh}, sDiode{lo, k, ml})
-			}
-		case *circuit.ISource:
-			sc.isrc = append(sc.isrc, sTwo{idx(el.Nodes[0]), idx(el.Nodes[1]), &el.I})
-		case *circuit.VSource:
-			if k, ok := branch[el.Name]; ok {
-				sc.branches = append(sc.branches, sBranch{p: idx(el.Nodes[0]), n: idx(el.Nodes[1]), k: k, v: &el.V})
-			}
-		case *circuit.VCVS:
-			if k, ok := branch[el.Name]; ok {
-				sc.branches = append(sc.branches, sBranch{p: idx(el.Nodes[0]), n: idx(el.Nodes[1]),
-					cp: idx(el.Control[0]), cn: idx(el.Control[1]), k: k, gain: el.Gain})
-			}
-		case *circuit.CCCS:
-			if k, ok := branch[el.Control]; ok {
-				sc.cccs = append(sc.cccs, sCCCS{idx(el.Nodes[0]), idx(el.Nodes[1]), k, el.Gain})
-			}
-		case *circuit.Amplifier:
-			for i := range el.From {
-				k, ok := branch[fmt.Sprintf("%s[%d]", el.Name, i)]
-				if !ok {
-					continue
-				}
-				from, to := idx(el.From[i]), idx(el.To[i])
-				g := el.ChannelGain(i)
-				sc.branches = append(sc.branches, sBranch{p: to, cp: from, k: k, gain: g, off: el.Offset(i)})
-				sc.cccs = append(sc.cccs, sCCCS{p: from, k: k, gain: 1 / g})
-			}
-		case *circuit.Crossbar:
-			cx := sCross{g: el.G, x: el, from: make([]int, len(el.From)), to: make([]int, len(el.To))}
-			for i, nm := range el.From {
-				cx.from[i] = idx(nm)
-			}
-			for j, nm := range el.To {
-				cx.to[j] = idx(nm)
-			}
-			if el.Wired() {
-				m, n := len(el.From), len(el.To)
-				cx.r, cx.c = make([]int, m*n), make([]int, m*n)
-				for i := range m {
-					for j := range n {
-						cx.r[i*n+j] = idx(el.RowNode(i, j))
-						cx.c[i*n+j] = idx(el.ColNode(i, j))
-					}
-				}
-			}
-			sc.cross = append(sc.cross, cx)
-		}
-	}
-	return sc
 }
 
-// update computes the element-current scale at x and the tolerances of
-// every row: ftol for the residual, xtol for the update. gmin adds the
-// current of a shunt conductance, capTerm (nil for DC) the scale of the
-// capacitive currents of a time step, and capV (nil for DC) the largest
-// voltage a capacitor couples into each node row.
+// update computes the tolerances of every row at x: ftol for the
+// residual, xtol for the update. gmin adds the current of a shunt
+// conductance, capTerm (nil for DC) the scale of the capacitive currents
+// of a time step, and capV (nil for DC) the largest voltage a capacitor
+// couples into each node row.
 func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 	if len(x) == 0 {
 		return
 	}
-	v, gross := sc.sys.VoltagesTo(sc.v, x), sc.gross
-	for i := range gross {
-		gross[i] = 0
-	}
-	add := func(a, b int, i float64) {
-		i = math.Abs(i)
-		gross[a] += i
-		gross[b] += i
-	}
-	for _, r := range sc.res {
-		add(r.a, r.b, *r.p*(v[r.a]-v[r.b]))
-	}
-	for _, d := range sc.diodes {
-		add(d.a, d.b, circuit.DiodeCurrent(d.m, sc.temp, v[d.a]-v[d.b]))
-	}
-	for _, s := range sc.isrc {
-		add(s.a, s.b, *s.p)
-	}
-	for _, b := range sc.branches {
-		add(b.p, b.n, x[b.k])
-	}
-	for _, c := range sc.cccs {
-		add(c.p, c.n, c.gain*x[c.k])
-	}
-	for _, c := range sc.cross {
-		raw := c.g.RawMatrix()
-		if c.r != nil {
-			c.segments(func(a, b int, g float64) { add(a, b, g*(v[a]-v[b])) })
-			continue
-		}
-		for i, a := range c.from {
-			row := raw.Data[i*raw.Stride : i*raw.Stride+len(c.to)]
-			va := v[a]
-			var sum float64
-			for j, b := range c.to {
-				it := math.Abs(row[j] * (va - v[b]))
-				sum += it
-				gross[b] += it
-			}
-			gross[a] += sum
-		}
-	}
-	s := sc.set
-	for i, r := range sc.row {
-		if r < 0 {
-			continue
-		}
-		gross[i] += gmin * math.Abs(x[r])
-		vs := math.Abs(x[r])
+	nf := len(sc.extra)
+	for k := range nf {
+		sc.extra[k] = gmin * math.Abs(x[k])
 		if capTerm != nil {
-			gross[i] += capTerm[r]
-			vs += capV[r]
+			sc.extra[k] += capTerm[k]
 		}
-		sc.ftol[r] = s.CurrentTol + s.RelTol*gross[i]
-		sc.xtol[r] = s.VoltTol + s.RelTol*vs
 	}
-	for _, b := range sc.branches {
-		vs := math.Abs(v[b.p]) + math.Abs(v[b.n])
-		if b.v != nil {
-			vs += math.Abs(*b.v)
-		} else {
-			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off)
+	sc.sys.ScalesTo(sc.fs, sc.us, x, sc.extra)
+	s := sc.set
+	for k := range sc.fs {
+		if k < nf {
+			vs := sc.us[k]
+			if capTerm != nil {
+				vs += capV[k]
+			}
+			sc.ftol[k] = s.CurrentTol + s.RelTol*sc.fs[k]
+			sc.xtol[k] = s.VoltTol + s.RelTol*vs
+			continue
 		}
-		sc.ftol[b.k] = s.VoltTol + s.RelTol*vs
-		is := math.Abs(x[b.k])
-		if b.p != 0 {
-			is = math.Max(is, gross[b.p])
-		}
-		if b.n != 0 {
-			is = math.Max(is, gross[b.n])
-		}
-		sc.xtol[b.k] = s.CurrentTol + s.RelTol*is
+		sc.ftol[k] = s.VoltTol + s.RelTol*sc.fs[k]
+		sc.xtol[k] = s.CurrentTol + s.RelTol*sc.us[k]
 	}
 }
 
@@ -919,49 +681,9 @@ func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 // conductances of the resistors and crossbar entries at the node, in
 // siemens.
 func (sc *scaler) linearConductance() []float64 {
-	g := make([]float64, len(sc.gross))
-	for _, r := range sc.res {
-		g[r.a] += *r.p
-		g[r.b] += *r.p
-	}
-	for _, c := range sc.cross {
-		raw := c.g.RawMatrix()
-		if c.r != nil {
-			c.segments(func(a, b int, v float64) {
-				g[a] += v
-				g[b] += v
-			})
-			continue
-		}
-		for i, a := range c.from {
-			for j, b := range c.to {
-				v := raw.Data[i*raw.Stride+j]
-				g[a] += v
-				g[b] += v
-			}
-		}
-	}
-	out := make([]float64, sc.sys.NumFree())
-	for i, r := range sc.row {
-		if r >= 0 {
-			out[r] = g[i]
-		}
-	}
-	return out
-}
-
-// segments calls seg(a, b, g) for every two-terminal conductance of a
-// crossbar with wire resistance: its wire segments of 1/WireR siemens and
-// its cells' conductances between the row and column nodes (node
-// indices a and b).
-func (c *sCross) segments(seg func(a, b int, g float64)) {
-	raw := c.g.RawMatrix()
-	n := len(c.to)
-	gw := 1 / c.x.WireR
-	circuit.CrossbarWires(c.from, c.to, c.r, c.c, func(a, b int) { seg(a, b, gw) })
-	for k := range c.r {
-		seg(c.r[k], c.c[k], raw.Data[(k/n)*raw.Stride+k%n])
-	}
+	g := make([]float64, sc.sys.NumFree())
+	sc.sys.LinearConductanceTo(g)
+	return g
 }
 
 // kclOK reports whether every residual meets its tolerance.

@@ -136,16 +136,9 @@ func selectNodes(sys *circuit.System, groups, nodes []string) ([]string, error) 
 	return out, nil
 }
 
-// equilibrium solves sys by the named method. Newton uses the layered fast
-// path where the network allows it and falls back to the general solver.
+// equilibrium solves sys by the named method: "newton" by solver.Auto,
+// the layered fast path where the network allows it, else the general
+// solver.
 func equilibrium(sys *circuit.System, method string) (solver.Result, error) {
-	if method == "transient" {
-		return solver.Transient(sys, nil, nil)
-	}
-	if l, err := solver.NewLayered(sys); err == nil {
-		if res, err := l.Solve(nil); err == nil {
-			return res, nil
-		}
-	}
-	return solver.Newton(sys, nil, nil)
+	return solver.Solve(sys, nil, method)
 }

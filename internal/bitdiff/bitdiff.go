@@ -1,4 +1,7 @@
-package netlist
+// Package bitdiff compares Go values bit for bit: floats by their bits,
+// matrices by their entries, nil and empty slices alike. eqsim uses it to
+// check that what it writes reads back as exactly what it wrote.
+package bitdiff
 
 import (
 	"fmt"
@@ -6,18 +9,16 @@ import (
 	"reflect"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/eqsim/eqsim/circuit"
 )
 
-// Diff returns "" if a and b are the same circuit bit for bit: the same
-// title and options, the same groups and the same elements in the same
-// order with the same values, float64s compared by their bits (so 0 and
-// -0 differ and a NaN equals itself). Otherwise it describes the first
-// difference. Nil and empty slices are the same. Conductance matrices are
-// compared by their dimensions and entries, not their strides.
-func Diff(a, b *circuit.Circuit) string {
-	return diffValue("circuit", reflect.ValueOf(a), reflect.ValueOf(b))
+// Values returns "" if a and b are the same bit for bit: the same types,
+// the same fields, elements and map entries, float64s compared by their
+// bits (so 0 and -0 differ and a NaN equals itself), nil and empty slices
+// alike, and *mat.Dense compared by dimensions and entries, not strides.
+// Otherwise it describes the first difference, naming it by a path that
+// starts with path.
+func Values(path string, a, b any) string {
+	return diffValue(path, reflect.ValueOf(a), reflect.ValueOf(b))
 }
 
 var denseType = reflect.TypeOf((*mat.Dense)(nil))

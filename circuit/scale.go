@@ -1,0 +1,165 @@
+package circuit
+
+import "math"
+
+// ScalesTo writes the scales of the rounding errors of the residual and
+// the unknowns at x, from which solvers make their tolerances (absolute
+// tolerance + relative tolerance * scale):
+//
+//   - f[k] for each row k of the residual: for a node row the sum of the
+//     magnitudes of the currents of the elements at the node, in amperes,
+//     plus extra[k] if extra is not nil; for a branch row the sum of the
+//     magnitudes of the voltages in the branch equation, in volts.
+//   - u[k] for each unknown: for a node voltage |x[k]| in volts; for a
+//     branch current the largest of |x[k]| and the current scales of the
+//     branch's terminals other than ground (extra included), in amperes.
+//
+// f, u and x have Size elements, extra NumFree or none. Every element
+// kind compiles to records whose currents this sums, so the scale of a
+// new kind comes with its compiled form.
+func (s *System) ScalesTo(f, u, x, extra []float64) {
+	n := s.Size()
+	if len(f) != n || len(u) != n || len(x) != n || extra != nil && len(extra) != len(s.free) {
+		panic("circuit: bad length for ScalesTo")
+	}
+	s.load(x)
+	v, gross := s.v, s.gross
+	for i := range gross {
+		gross[i] = 0
+	}
+	add := func(a, b int, i float64) {
+		i = math.Abs(i)
+		gross[a] += i
+		gross[b] += i
+	}
+	for _, r := range s.res {
+		add(r.a, r.b, *r.g*(v[r.a]-v[r.b]))
+	}
+	for _, d := range s.diodes {
+		i, _ := d.j.eval(v[d.a] - v[d.k])
+		add(d.a, d.k, i)
+	}
+	for _, c := range s.isrc {
+		add(c.p, c.n, *c.i*s.srcScale)
+	}
+	for _, b := range s.branch {
+		add(b.p, b.n, x[b.unk])
+	}
+	for _, c := range s.cccs {
+		add(c.p, c.n, c.gain*x[c.branch])
+	}
+	for k := range s.cross {
+		c := &s.cross[k]
+		if c.r != nil {
+			c.conductances(func(a, b int, g float64) { add(a, b, g*(v[a]-v[b])) })
+			continue
+		}
+		raw := c.x.G.RawMatrix()
+		for i, a := range c.from {
+			row := raw.Data[i*raw.Stride : i*raw.Stride+len(c.to)]
+			va := v[a]
+			var sum float64
+			for j, b := range c.to {
+				it := math.Abs(row[j] * (va - v[b]))
+				sum += it
+				gross[b] += it
+			}
+			gross[a] += sum
+		}
+	}
+	for k, i := range s.free {
+		if extra != nil {
+			gross[i] += extra[k]
+		}
+		f[k] = gross[i]
+		u[k] = math.Abs(x[k])
+	}
+	for _, b := range s.branch {
+		vs := math.Abs(v[b.p]) + math.Abs(v[b.n])
+		if b.v != nil {
+			vs += math.Abs(*b.v * s.srcScale)
+		} else {
+			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off*s.srcScale)
+		}
+		f[b.unk] = vs
+		is := math.Abs(x[b.unk])
+		if b.p != 0 {
+			is = math.Max(is, gross[b.p])
+		}
+		if b.n != 0 {
+			is = math.Max(is, gross[b.n])
+		}
+		u[b.unk] = is
+	}
+}
+
+// LinearConductanceTo writes into dst, len NumFree, the sum of the
+// conductances in siemens of the resistors, crossbar cells and wire
+// segments at every free node.
+func (s *System) LinearConductanceTo(dst []float64) {
+	if len(dst) != len(s.free) {
+		panic("circuit: bad length for LinearConductanceTo")
+	}
+	g := make([]float64, len(s.names))
+	for _, r := range s.res {
+		g[r.a] += *r.g
+		g[r.b] += *r.g
+	}
+	for k := range s.cross {
+		c := &s.cross[k]
+		if c.r != nil {
+			c.conductances(func(a, b int, v float64) {
+				g[a] += v
+				g[b] += v
+			})
+			continue
+		}
+		raw := c.x.G.RawMatrix()
+		for i, a := range c.from {
+			for j, b := range c.to {
+				v := raw.Data[i*raw.Stride+j]
+				g[a] += v
+				g[b] += v
+			}
+		}
+	}
+	for k, i := range s.free {
+		dst[k] = g[i]
+	}
+}
+
+// MinNVt returns the smallest N*Vt in volts of the circuit's diodes at its
+// temperature, or 0 if it has none: the voltage scale on which junction
+// conductances change.
+func (s *System) MinNVt() float64 {
+	var m float64
+	for _, d := range s.diodes {
+		if m == 0 || d.j.nvt < m {
+			m = d.j.nvt
+		}
+	}
+	return m
+}
+
+// SetSourceScale multiplies the values of every independent source (voltage
+// and current sources, inputs) and every amplifier offset by f in all that
+// s computes from now on, and updates the pinned voltages. The circuit's
+// elements are not changed. Newton's source stepping scales f from 0 to 1;
+// a new System has f = 1, and f = 1 gives exactly the unscaled values.
+func (s *System) SetSourceScale(f float64) {
+	s.srcScale = f
+	s.UpdatePins()
+}
+
+// conductances calls seg(a, b, g) for every two-terminal conductance of a
+// crossbar with wire resistance: its wire segments of 1/WireR siemens and
+// its cells' conductances between the row and column nodes (node indices
+// a and b).
+func (c *cCross) conductances(seg func(a, b int, g float64)) {
+	raw := c.x.G.RawMatrix()
+	n := len(c.to)
+	c.wires(seg)
+	for k := range c.r {
+		seg(c.r[k], c.c[k], raw.Data[(k/n)*raw.Stride+k%n])
+	}
+}

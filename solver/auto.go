@@ -1,0 +1,125 @@
+package solver
+
+import (
+	"fmt"
+
+	"github.com/eqsim/eqsim/circuit"
+)
+
+// DC is the one place where a DC solver is chosen for a system: the
+// layered fast path (Layered) when the system is a layered network, the
+// general solver (Newton) otherwise, and the general solver as well when
+// the layered one fails to converge on a layered network. Keep a DC for
+// repeated solves of one system: it keeps the layered solver's
+// factorizations and warm starts.
+//
+// A DC is not safe for concurrent use.
+type DC struct {
+	sys *circuit.System
+	set Settings
+	lay *Layered // nil: not layered
+	why error    // why the system is not layered
+}
+
+// NewDC returns a DC solver for sys with the given settings (nil means
+// the defaults). Newton's continuation methods are as set says;
+// set.MaxSize bounds the general solver as for Newton.
+func NewDC(sys *circuit.System, set *Settings) *DC {
+	d := &DC{sys: sys}
+	if set != nil {
+		d.set = *set
+	}
+	lay, err := NewLayered(sys)
+	if err != nil {
+		d.why = err
+		return d
+	}
+	lay.Settings = d.set
+	d.lay = lay
+	return d
+}
+
+// Layered returns the layered solver, or nil and the reason why the
+// system is not a layered network.
+func (d *DC) Layered() (*Layered, error) { return d.lay, d.why }
+
+// CheckSize returns nil if the system can be solved: it is layered, or
+// it has at most Settings.MaxSize unknowns for the general solver. The
+// error then says both why it is not layered and how large it is.
+func (d *DC) CheckSize() error {
+	if d.lay != nil {
+		return nil
+	}
+	set := d.set.withDefaults()
+	if n := d.sys.Size(); set.MaxSize > 0 && n > set.MaxSize {
+		return &notSolvableError{size: &SizeError{Size: n, Max: set.MaxSize}, why: d.why}
+	}
+	return nil
+}
+
+// Solve finds the equilibrium from x0 (nil means a cold start from 0 V;
+// x0 is not modified) and returns it.
+func (d *DC) Solve(x0 []float64) (Result, error) {
+	return d.SolveTo(make([]float64, d.sys.Size()), x0)
+}
+
+// SolveTo is Solve writing the solution into dst, len sys.Size(), which
+// becomes the Result's X. On a layered network it allocates nothing unless
+// the layered solver fails and the general one takes over.
+func (d *DC) SolveTo(dst, x0 []float64) (Result, error) {
+	if d.lay != nil {
+		res, err := d.lay.SolveTo(dst, x0)
+		if err == nil {
+			return res, nil
+		}
+	}
+	d.sys.UpdatePins()
+	res, err := Newton(d.sys, x0, &d.set)
+	if len(res.X) == len(dst) {
+		copy(dst, res.X)
+		res.X = dst
+	}
+	return res, err
+}
+
+// Refresh tells the solver that conductances of the system's crossbars
+// changed (see Layered.Refresh).
+func (d *DC) Refresh() {
+	if d.lay != nil {
+		d.lay.Refresh()
+	}
+}
+
+// Auto finds the DC equilibrium of sys from x0 with the solver NewDC
+// chooses and default settings: the layered fast path where sys is
+// layered, Newton otherwise.
+func Auto(sys *circuit.System, x0 []float64) (Result, error) {
+	return NewDC(sys, nil).Solve(x0)
+}
+
+// Solve finds the equilibrium of sys with the named method, "newton" (the
+// DC operating point, by Auto) or "transient" (Transient with default
+// settings). It returns an error for any other method.
+func Solve(sys *circuit.System, x0 []float64, method string) (Result, error) {
+	switch method {
+	case "newton":
+		return Auto(sys, x0)
+	case "transient":
+		return Transient(sys, x0, nil)
+	}
+	return Result{}, fmt.Errorf("solver: unknown method %q (want newton or transient)", method)
+}
+
+// notSolvableError says that a system is too large for the general solver
+// and why the layered one cannot take it.
+type notSolvableError struct {
+	size *SizeError
+	why  error
+}
+
+func (e *notSolvableError) Error() string {
+	return fmt.Sprintf("the circuit has %d unknowns, too many for the dense Newton solver (at most %d), and the layered solver cannot take it: %v",
+		e.size.Size, e.size.Max, e.why)
+}
+
+func (e *notSolvableError) Unwrap() []error { return []error{e.size, e.why} }

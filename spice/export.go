@@ -92,8 +92,8 @@ func WriteSpice(w io.Writer, c *circuit.Circuit) error {
 	return bw.Flush()
 }
 
-// noOpMessage is what a deck prints when ngspice finds no operating point.
-const noOpMessage = "eqsim: no DC operating point"
+// deckNoOpMessage is what a deck prints when ngspice finds no operating point.
+const deckNoOpMessage = "eqsim: no DC operating point"
 
 // write writes the deck; errors are left to the bufio.Writer's Flush.
 func (d *deck) write(w *bufio.Writer) {
@@ -144,7 +144,7 @@ func (d *deck) write(w *bufio.Writer) {
 	w.WriteString("optran 1 1 1 0 0 0\n")
 	fmt.Fprintf(w, "set numdgt=%d\n", deckDigits)
 	w.WriteString("op\n")
-	fmt.Fprintf(w, "if $sim_status > 0\n  echo %s\n  quit 1\nend\n", noOpMessage)
+	fmt.Fprintf(w, "if $sim_status > 0\n  echo %s\n  quit 1\nend\n", deckNoOpMessage)
 	if d.vectors() == 1 {
 		// print all names a lone vector "all"; a second one keeps the
 		// node's name in the output.

@@ -125,7 +125,7 @@ func ngExec(ctx context.Context, bin, dir string, args ...string) (stdout, stder
 			return nil, nil, ctx.Err()
 		}
 		msg := err.Error()
-		if bytes.Contains(out.Bytes(), []byte(noOpMessage)) {
+		if bytes.Contains(out.Bytes(), []byte(deckNoOpMessage)) {
 			msg = "no DC operating point (" + msg + ")"
 		}
 		return nil, nil, &NgspiceError{Msg: msg, Stderr: ngLastLines(errb.Bytes(), 25, 4000)}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -213,13 +214,18 @@ func (e *Crossbar) Parts() iter.Seq[Part] {
 	return func(yield func(Part) bool) {
 		m, n := e.G.Dims()
 		raw := e.G.RawMatrix()
+		// The names of a row's parts are cut from one string: a crossbar
+		// has a part per cell, and a string each would cost an
+		// allocation each.
+		var names cellNames
 		part := func(name string, a, b string, g float64) bool {
 			return yield(Part{Type: 'R', Name: name, Nodes: [2]string{a, b}, Value: g})
 		}
 		if !e.Wired() {
 			for i := range m {
+				names.row("", i, n)
 				for j, g := range raw.Data[i*raw.Stride : i*raw.Stride+n] {
-					if g != 0 && !part(fmt.Sprintf("%d_%d", i, j), e.From[i], e.To[j], g) {
+					if g != 0 && !part(names.name(j), e.From[i], e.To[j], g) {
 						return
 					}
 				}
@@ -228,35 +234,77 @@ func (e *Crossbar) Parts() iter.Seq[Part] {
 		}
 		gw := 1 / e.WireR
 		for i := range m {
+			names.row("r_", i, n)
 			for j := range n {
 				a := e.From[i]
 				if j > 0 {
 					a = e.RowNode(i, j-1)
 				}
-				if !part(fmt.Sprintf("r_%d_%d", i, j), a, e.RowNode(i, j), gw) {
+				if !part(names.name(j), a, e.RowNode(i, j), gw) {
 					return
 				}
 			}
 		}
 		for i := range m {
+			names.row("c_", i, n)
 			for j := range n {
 				b := e.To[j]
 				if i+1 < m {
 					b = e.ColNode(i+1, j)
 				}
-				if !part(fmt.Sprintf("c_%d_%d", i, j), e.ColNode(i, j), b, gw) {
+				if !part(names.name(j), e.ColNode(i, j), b, gw) {
 					return
 				}
 			}
 		}
 		for i := range m {
+			names.row("", i, n)
 			for j := range n {
-				if g := raw.Data[i*raw.Stride+j]; g != 0 && !part(fmt.Sprintf("%d_%d", i, j), e.RowNode(i, j), e.ColNode(i, j), g) {
+				if g := raw.Data[i*raw.Stride+j]; g != 0 && !part(names.name(j), e.RowNode(i, j), e.ColNode(i, j), g) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// cellNames makes the part names of a crossbar's rows.
+type cellNames struct {
+	cols []string // "_0", "_1", ...
+	buf  []byte
+	ends []int
+	s    string
+}
+
+// row makes the names prefix+"I_J" of row i's n cells; name returns them.
+func (c *cellNames) row(prefix string, i, n int) {
+	if len(c.cols) != n {
+		c.cols = make([]string, n)
+		for j := range c.cols {
+			c.cols[j] = "_" + strconv.Itoa(j)
+		}
+	}
+	buf, ends := c.buf[:0], c.ends[:0]
+	buf = append(buf, prefix...)
+	buf = strconv.AppendInt(buf, int64(i), 10)
+	head := len(buf)
+	for j, col := range c.cols {
+		if j > 0 {
+			buf = append(buf, buf[:head]...)
+		}
+		buf = append(buf, col...)
+		ends = append(ends, len(buf))
+	}
+	c.buf, c.ends, c.s = buf, ends, string(buf)
+}
+
+// name returns the name of cell j of the last row made.
+func (c *cellNames) name(j int) string {
+	start := 0
+	if j > 0 {
+		start = c.ends[j-1]
+	}
+	return c.s[start:c.ends[j]]
 }
 
 // IsTrainable reports whether learning may change the conductances.

@@ -1,5 +1,5 @@
-// Package netlist reads and writes circuits as TOML netlists, and exports
-// them as SPICE decks.
+// Package netlist reads and writes circuits as TOML netlists. Package
+// spice writes them as SPICE decks.
 //
 // # Element cards
 //
@@ -148,10 +148,11 @@
 // the cells (0, j), (1, j), ... and ends at to[j]; a segment of wire_r ohms
 // lies between neighbouring cells and between each wire's periphery node
 // and its nearest cell. The internal nodes are ordinary nodes: SPICE
-// export and eqsim verify include them. A netlist with a wired crossbar is
-// not a layered network, so the dense Newton solver solves it: keep wired
-// crossbars small (2*len(from)*len(to) internal nodes). Trainers measure
-// the drops at the periphery, V(from[i]) - V(to[j]), as hardware does.
+// export (package spice) and eqsim verify include them. A netlist with a
+// wired crossbar is not a layered network, so the dense Newton solver
+// solves it: keep wired crossbars small (2*len(from)*len(to) internal
+// nodes). Trainers measure the drops at the periphery, V(from[i]) -
+// V(to[j]), as hardware does.
 //
 // Diode variation: each diode k of a rectifier (two per node: the diode to
 // high, then the diode from low) draws IS_k = IS*exp(is_spread*z) and N_k =

@@ -1,10 +1,8 @@
 package netlist
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
-	"github.com/eqsim/eqsim/solver"
 )
 
 // nonidealNet is examples/nonideal.toml: a small layered network with
@@ -198,70 +195,6 @@ func TestWriteRejectsUndrawn(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a refused netlist was written: %v", err)
-	}
-}
-
-// TestSpiceNonideal checks the deck of a netlist with every nonideality:
-// the temperatures, a model per varied diode, the wire segments and the
-// channels' gains and offsets; and, with ngspice, that it is the circuit
-// eqsim solves, internal nodes included.
-func TestSpiceNonideal(t *testing.T) {
-	nl, err := Parse([]byte(nonidealNet), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := nl.Circuit
-	var b strings.Builder
-	if err := WriteSpice(&b, c); err != nil {
-		t.Fatal(err)
-	}
-	deck := b.String()
-	a := c.Element("A").(*circuit.Amplifier)
-	rh := c.Element("RH").(*circuit.Rectifier)
-	for _, want := range []string{
-		".options temp=76.85 tnom=27 ",
-		fmt.Sprintf(".model mrh_1_lo D(IS=%s N=%s)\n", spiceNum(rh.IS[3]), spiceNum(rh.N[3])),
-		"drh_1_lo vlo h_1_ mrh_1_lo\n",
-		"rw1_r_0_0 x_0_ w1_r_0__0_ 2500\n",
-		"rw1_r_3_2 w1_r_3__1_ w1_r_3__2_ 2500\n",
-		"rw1_c_3_1 w1_c_3__1_ h_1_ 2500\n",
-		"rw1_c_0_1 w1_c_0__1_ w1_c_1__1_ 2500\n",
-		fmt.Sprintf("ea_2 a_2_s 0 h_2_ 0 %s\n", spiceNum(a.Gains[2])),
-		fmt.Sprintf("va_2 a_2_s ha_2_ %s\n", spiceNum(-a.Offsets[2])),
-		fmt.Sprintf("fa_2 h_2_ 0 va_2 %s\n", spiceNum(1/a.Gains[2])),
-		"* node \"W1.c[3][2]\" = w1_c_3__2_\n",
-	} {
-		if !strings.Contains(deck, want) {
-			t.Errorf("deck lacks %q", want)
-		}
-	}
-	if n := strings.Count(deck, "\nrw1_"); n != 4*3*3 {
-		t.Errorf("%d resistor cards for W1, want 12 cells and 24 segments", n)
-	}
-	if n := strings.Count(deck, "\n.model "); n != 6 {
-		t.Errorf("%d models, want one per diode of RH", n)
-	}
-
-	needNgspice(t)
-	ng, err := RunNgspice(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys, err := circuit.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := ng["W1.r[0][0]"]; !ok {
-		t.Error("ngspice gave no internal node")
-	}
-	d := compareNodes(t, "nonideal netlist", eqsimVoltages(sys, res.X), ng)
-	t.Logf("%d nodes, largest difference from ngspice %.3g V", len(ng), d)
-	if math.IsNaN(d) {
-		t.Error("NaN difference")
 	}
 }
 

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/spice"
 )
 
 // VerifyTolerance is the largest deviation in volts between eqsim and
@@ -25,7 +24,7 @@ func newExport(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Export a netlist to another format",
 	}
 	var out string
-	spice := &cobra.Command{
+	spiceCmd := &cobra.Command{
 		Use:   "spice NETLIST",
 		Short: "Write an ngspice deck of the same circuit",
 		Long: `Export spice writes an ngspice deck of the netlist's circuit, with block
@@ -40,16 +39,16 @@ comments in the deck. Without -o the deck goes to stdout.`,
 				return err
 			}
 			if out == "" || out == "-" {
-				return netlist.WriteSpice(stdout, nl.Circuit)
+				return spice.WriteSpice(stdout, nl.Circuit)
 			}
 			if abs(out) == abs(args[0]) {
 				return badInput("-o %s would overwrite the netlist", out)
 			}
-			return writeAtomic(out, func(w io.Writer) error { return netlist.WriteSpice(w, nl.Circuit) })
+			return writeAtomic(out, func(w io.Writer) error { return spice.WriteSpice(w, nl.Circuit) })
 		},
 	}
-	spice.Flags().StringVarP(&out, "output", "o", "", "write the deck to this file")
-	export.AddCommand(spice)
+	spiceCmd.Flags().StringVarP(&out, "output", "o", "", "write the deck to this file")
+	export.AddCommand(spiceCmd)
 	return export
 }
 
@@ -78,8 +77,8 @@ installed.`, VerifyTolerance),
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			ref, err := netlist.RunNgspice(ctx, nl.Circuit)
-			if errors.Is(err, netlist.ErrNoNgspice) {
+			ref, err := spice.RunNgspice(ctx, nl.Circuit)
+			if errors.Is(err, spice.ErrNoNgspice) {
 				return fmt.Errorf("cannot verify: %w", err)
 			}
 			if err != nil {
@@ -89,17 +88,11 @@ installed.`, VerifyTolerance),
 			if err != nil {
 				return err
 			}
-			v := sys.VoltagesTo(nil, res.X)
-			worst, worstNode := 0.0, ""
-			for i, name := range sys.Nodes() {
-				r, ok := ref[name]
-				if !ok {
-					return fmt.Errorf("ngspice printed no voltage for node %q", name)
-				}
-				if d := math.Abs(v[i+1] - r); d > worst || worstNode == "" {
-					worst, worstNode = d, name
-				}
+			dev, err := spice.Compare(sys.Nodes(), sys.VoltagesTo(nil, res.X)[1:], ref)
+			if err != nil {
+				return err
 			}
+			worst, worstNode := dev.Volts, dev.Node
 			ok := worst <= VerifyTolerance
 			if jsonOut {
 				fmt.Fprintf(stdout, `{"nodes": %d, "max_deviation": %g, "worst_node": %q, "tolerance": %g, "ok": %t}`+"\n",

@@ -1,4 +1,4 @@
-package netlist
+package spice
 
 import (
 	"bufio"
@@ -45,24 +45,24 @@ func (e *NgspiceError) Error() string {
 // error of WriteSpice for a circuit that has no deck, and an *NgspiceError
 // holding the tail of ngspice's stderr when ngspice fails.
 func RunNgspice(ctx context.Context, c *circuit.Circuit) (map[string]float64, error) {
-	op, err := runNgspice(ctx, c)
+	op, err := ngRun(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	return op.nodes, nil
 }
 
-// operatingPoint is ngspice's answer in eqsim's names.
-type operatingPoint struct {
+// ngOperatingPoint is ngspice's answer in eqsim's names.
+type ngOperatingPoint struct {
 	// nodes maps every node but ground to its voltage in volts.
 	nodes map[string]float64
-	// branches maps eqsim's branch unknowns (circuit.System.UnknownName:
-	// floating voltage sources, VCVS, amplifier channels "A[i]") to their
-	// currents in amperes, in eqsim's direction, where ngspice has one.
+	// branches maps eqsim's branch unknowns (circuit.Part.Branch:
+	// voltage sources, VCVS, amplifier channels "A[i]") to their currents
+	// in amperes, in eqsim's direction, where ngspice has one.
 	branches map[string]float64
 }
 
-func runNgspice(ctx context.Context, c *circuit.Circuit) (*operatingPoint, error) {
+func ngRun(ctx context.Context, c *circuit.Circuit) (*ngOperatingPoint, error) {
 	bin, err := exec.LookPath("ngspice")
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoNgspice, err)
@@ -90,40 +90,31 @@ func runNgspice(ctx context.Context, c *circuit.Circuit) (*operatingPoint, error
 		return nil, err
 	}
 
-	stdout, stderr, err := execNgspice(ctx, bin, dir, "-n", "-b", "deck.cir")
+	stdout, stderr, err := ngExec(ctx, bin, dir, "-n", "-b", "deck.cir")
 	if err != nil {
 		return nil, err
 	}
-	vals := parsePrint(stdout)
-	op := &operatingPoint{nodes: make(map[string]float64, len(d.nodeList)), branches: map[string]float64{}}
+	vals := ngParsePrint(stdout)
+	op := &ngOperatingPoint{nodes: make(map[string]float64, len(d.nodeList)), branches: map[string]float64{}}
 	for _, n := range d.nodeList {
 		v, ok := vals[strings.ToLower(d.nodes[n])]
 		if !ok {
 			return nil, &NgspiceError{Msg: fmt.Sprintf("printed no voltage for node %q (%s)", n, d.nodes[n]),
-				Stderr: lastLines(stderr, 25, 4000)}
+				Stderr: ngLastLines(stderr, 25, 4000)}
 		}
 		op.nodes[n] = v
 	}
-	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.VSource, *circuit.VCVS:
-			if v, ok := vals[strings.ToLower(d.elems[e])+"#branch"]; ok {
-				op.branches[e.Label()] = v
-			}
-		case *circuit.Amplifier:
-			for i := range e.From {
-				if v, ok := vals[fmt.Sprintf("e%s_%d#branch", d.stems[e], i)]; ok {
-					op.branches[fmt.Sprintf("%s[%d]", e.Name, i)] = v
-				}
-			}
+	for _, b := range d.branches {
+		if v, ok := vals[strings.ToLower(b.card)+"#branch"]; ok {
+			op.branches[b.unknown] = v
 		}
 	}
 	return op, nil
 }
 
-// execNgspice runs ngspice with args in dir and returns its stdout and
+// ngExec runs ngspice with args in dir and returns its stdout and
 // stderr, or an *NgspiceError if it does not exit with status 0.
-func execNgspice(ctx context.Context, bin, dir string, args ...string) (stdout, stderr []byte, err error) {
+func ngExec(ctx context.Context, bin, dir string, args ...string) (stdout, stderr []byte, err error) {
 	var out, errb bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
@@ -134,17 +125,17 @@ func execNgspice(ctx context.Context, bin, dir string, args ...string) (stdout, 
 			return nil, nil, ctx.Err()
 		}
 		msg := err.Error()
-		if bytes.Contains(out.Bytes(), []byte(noOpMessage)) {
+		if bytes.Contains(out.Bytes(), []byte(deckNoOpMessage)) {
 			msg = "no DC operating point (" + msg + ")"
 		}
-		return nil, nil, &NgspiceError{Msg: msg, Stderr: lastLines(errb.Bytes(), 25, 4000)}
+		return nil, nil, &NgspiceError{Msg: msg, Stderr: ngLastLines(errb.Bytes(), 25, 4000)}
 	}
 	return out.Bytes(), errb.Bytes(), nil
 }
 
-// parsePrint reads the "name = value" lines of ngspice's print command;
+// ngParsePrint reads the "name = value" lines of ngspice's print command;
 // names are lower case, as ngspice prints them.
-func parsePrint(out []byte) map[string]float64 {
+func ngParsePrint(out []byte) map[string]float64 {
 	vals := map[string]float64{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
@@ -162,8 +153,8 @@ func parsePrint(out []byte) map[string]float64 {
 	return vals
 }
 
-// lastLines returns at most the last n lines and max bytes of b.
-func lastLines(b []byte, n, max int) string {
+// ngLastLines returns at most the last n lines and max bytes of b.
+func ngLastLines(b []byte, n, max int) string {
 	b = bytes.TrimRight(b, "\n \t")
 	if len(b) > max {
 		b = b[len(b)-max:]

@@ -1,4 +1,4 @@
-package netlist
+package spice_test
 
 import (
 	"context"
@@ -14,7 +14,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/solver"
+	"github.com/eqsim/eqsim/spice"
 )
 
 // Agreement with ngspice: random well-posed circuits solved by eqsim and by
@@ -342,16 +344,16 @@ func (g *circuitGen) blocks() *circuit.Circuit {
 }
 
 // ngspiceX assembles eqsim's unknowns from ngspice's operating point.
-func ngspiceX(t *testing.T, sys *circuit.System, op *operatingPoint) []float64 {
+func ngspiceX(t *testing.T, sys *circuit.System, op *spice.OperatingPoint) []float64 {
 	t.Helper()
 	x := make([]float64, sys.Size())
 	for k := range x {
 		name := sys.UnknownName(k)
 		var ok bool
 		if k < sys.NumFree() {
-			x[k], ok = op.nodes[name]
+			x[k], ok = op.Nodes[name]
 		} else {
-			x[k], ok = op.branches[name]
+			x[k], ok = op.Branches[name]
 		}
 		if !ok {
 			t.Fatalf("ngspice gave no value for unknown %q", name)
@@ -389,7 +391,7 @@ type kclCheck struct {
 	node          string  // where
 }
 
-func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
+func checkKCL(t *testing.T, c *circuit.Circuit, op *spice.OperatingPoint) *kclCheck {
 	t.Helper()
 	sys, err := circuit.Compile(c)
 	if err != nil {
@@ -418,7 +420,7 @@ func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
 		if circuit.IsGround(s) {
 			return 0
 		}
-		return op.nodes[s]
+		return op.Nodes[s]
 	}
 	temp, tnom := c.Temperature(), c.NominalTemperature()
 	junction := func(a, b string, m circuit.DiodeModel) {
@@ -431,13 +433,9 @@ func checkKCL(t *testing.T, c *circuit.Circuit, op *operatingPoint) *kclCheck {
 		}
 	}
 	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.Diode:
-			junction(e.Nodes[0], e.Nodes[1], e.Model)
-		case *circuit.Rectifier:
-			for i, nd := range e.Nodes {
-				junction(nd, e.High, e.Diode(2*i))
-				junction(e.Low, nd, e.Diode(2*i+1))
+		for p := range e.Parts() {
+			if p.Type == 'D' {
+				junction(p.Nodes[0], p.Nodes[1], p.Model)
 			}
 		}
 	}
@@ -464,7 +462,7 @@ func TestNgspiceSatisfiesKCL(t *testing.T) {
 			// The circuits with nonidealities of TestAgreeNgspiceNonideal.
 			c = nonidealCircuit(seed - agreeCircuit)
 		}
-		op, err := runNgspice(context.Background(), c)
+		op, err := spice.RunOP(context.Background(), c)
 		if err != nil {
 			t.Fatalf("circuit %d: %v", seed, err)
 		}
@@ -488,42 +486,45 @@ func cardsTOML(c *circuit.Circuit, rng *rand.Rand) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "title = %q\n", c.Title)
 	if c.Temp != 0 {
-		fmt.Fprintf(&b, "[options]\ntemp = %s\n", spiceNum(c.Temp))
+		fmt.Fprintf(&b, "[options]\ntemp = %s\n", spice.Num(c.Temp))
 	}
 	models := map[string]circuit.DiodeModel{}
 	for _, e := range c.Elements {
-		if d, ok := e.(*circuit.Diode); ok {
-			models[d.Model.Name] = d.Model
+		for p := range e.Parts() {
+			if p.Type == 'D' {
+				models[p.Model.Name] = p.Model
+			}
 		}
 	}
 	for _, m := range agreeModels {
 		if _, ok := models[m.Name]; ok {
-			fmt.Fprintf(&b, "[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", m.Name, suffixedValue(m.IS, rng), spiceNum(m.N))
+			fmt.Fprintf(&b, "[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", m.Name, suffixedValue(m.IS, rng), spice.Num(m.N))
 		}
 	}
-	nodes := func(n [2]string) string { return fmt.Sprintf("[%q, %q]", n[0], n[1]) }
 	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.Resistor:
-			if rng.IntN(4) == 0 {
-				fmt.Fprintf(&b, "[[resistor]]\nname = %q\nnodes = %s\ng = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.G, rng))
-			} else {
-				fmt.Fprintf(&b, "[[resistor]]\nname = %q\nnodes = %s\nr = %s\n", e.Name, nodes(e.Nodes), suffixedValue(1/e.G, rng))
+		fields, err := e.Fields()
+		if err != nil {
+			panic(fmt.Sprintf("cardsTOML: %s: %v", e.Label(), err))
+		}
+		fmt.Fprintf(&b, "[[%s]]\nname = %q\n", e.Kind().Name, e.Label())
+		for _, f := range fields {
+			switch v := f.Value.(type) {
+			case [2]string:
+				fmt.Fprintf(&b, "%s = [%q, %q]\n", f.Key, v[0], v[1])
+			case string:
+				fmt.Fprintf(&b, "%s = %q\n", f.Key, v)
+			case circuit.DiodeModel:
+				fmt.Fprintf(&b, "%s = %q\n", f.Key, v.Name)
+			case float64:
+				if f.Key == "g" && rng.IntN(4) > 0 {
+					// A resistor's conductance as its resistance.
+					fmt.Fprintf(&b, "r = %s\n", suffixedValue(1/v, rng))
+				} else {
+					fmt.Fprintf(&b, "%s = %s\n", f.Key, suffixedValue(v, rng))
+				}
+			default:
+				panic(fmt.Sprintf("cardsTOML: %s has key %s of %T", e.Label(), f.Key, v))
 			}
-		case *circuit.Diode:
-			fmt.Fprintf(&b, "[[diode]]\nname = %q\nnodes = %s\nmodel = %q\n", e.Name, nodes(e.Nodes), e.Model.Name)
-		case *circuit.VSource:
-			fmt.Fprintf(&b, "[[vsource]]\nname = %q\nnodes = %s\nv = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.V, rng))
-		case *circuit.ISource:
-			fmt.Fprintf(&b, "[[isource]]\nname = %q\nnodes = %s\ni = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.I, rng))
-		case *circuit.VCVS:
-			fmt.Fprintf(&b, "[[vcvs]]\nname = %q\nnodes = %s\ncontrol = %s\ngain = %s\n", e.Name, nodes(e.Nodes), nodes(e.Control), suffixedValue(e.Gain, rng))
-		case *circuit.CCCS:
-			fmt.Fprintf(&b, "[[cccs]]\nname = %q\nnodes = %s\ncontrol = %q\ngain = %s\n", e.Name, nodes(e.Nodes), e.Control, suffixedValue(e.Gain, rng))
-		case *circuit.Capacitor:
-			fmt.Fprintf(&b, "[[capacitor]]\nname = %q\nnodes = %s\nc = %s\n", e.Name, nodes(e.Nodes), suffixedValue(e.C, rng))
-		default:
-			panic(fmt.Sprintf("cardsTOML: %T has no card", e))
 		}
 	}
 	return b.String()
@@ -533,7 +534,7 @@ func cardsTOML(c *circuit.Circuit, rng *rand.Rand) string {
 // with the SPICE suffix that gives it a mantissa in [1, 1000).
 func suffixedValue(v float64, rng *rand.Rand) string {
 	if v == 0 || rng.IntN(2) == 0 {
-		return spiceNum(v)
+		return spice.Num(v)
 	}
 	suffixes := []struct {
 		s string
@@ -543,10 +544,10 @@ func suffixedValue(v float64, rng *rand.Rand) string {
 	for _, s := range suffixes {
 		if s.e == e {
 			m := roundSig(v/math.Pow(10, float64(e)), 15)
-			return strconv.Quote(spiceNum(m) + s.s)
+			return strconv.Quote(spice.Num(m) + s.s)
 		}
 	}
-	return spiceNum(v)
+	return spice.Num(v)
 }
 
 // agreeCircuitFor returns random circuit seed as eqsim sees it: a circuit
@@ -558,7 +559,7 @@ func agreeCircuitFor(t *testing.T, seed uint64) (c *circuit.Circuit, fromTOML bo
 		return c, false
 	}
 	src := cardsTOML(c, rand.New(rand.NewPCG(seed, 7)))
-	nl, err := Parse([]byte(src), "")
+	nl, err := netlist.Parse([]byte(src), "")
 	if err != nil {
 		t.Fatalf("circuit %d: %v\n%s", seed, err, src)
 	}
@@ -617,7 +618,7 @@ func TestAgreeNgspice(t *testing.T) {
 	cover := map[string]int{}
 	for seed := range uint64(agreeCircuit) {
 		c, fromTOML := agreeCircuitFor(t, seed)
-		ng, err := RunNgspice(context.Background(), c)
+		ng, err := spice.RunNgspice(context.Background(), c)
 		if err != nil {
 			t.Fatalf("circuit %d: %v", seed, err)
 		}
@@ -719,10 +720,10 @@ func agreeCoverage(cover map[string]int, c *circuit.Circuit, v map[string]float6
 	if c.Temp != 0 && c.Temp != circuit.DefaultTemp {
 		has["temperature"] = true
 	}
-	d, err := newDeck(c)
+	d, err := spice.NamesOf(c)
 	if err == nil {
-		for _, n := range d.nodeList {
-			if d.nodes[n] != n {
+		for _, n := range d.NodeList {
+			if d.Nodes[n] != n {
 				has["renamed node"] = true
 			}
 		}
@@ -785,7 +786,7 @@ func TestAgreeNgspiceNonideal(t *testing.T) {
 	cover := map[string]int{}
 	for seed := range uint64(40) {
 		c := nonidealCircuit(seed)
-		ng, err := RunNgspice(context.Background(), c)
+		ng, err := spice.RunNgspice(context.Background(), c)
 		if err != nil {
 			t.Fatalf("circuit %d: %v", seed, err)
 		}

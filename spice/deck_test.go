@@ -1,4 +1,4 @@
-package netlist
+package spice_test
 
 import (
 	"bytes"
@@ -17,10 +17,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/solver"
+	"github.com/eqsim/eqsim/spice"
 )
 
-var updateSpice = flag.Bool("update-spice", false, "rewrite the golden decks in testdata/spice")
+var updateExport = flag.Bool("update-export", false, "rewrite the golden decks in testdata/export")
 
 // spiceChain returns a circuit whose nodes are named, in order, by names: a
 // voltage source on the first, resistors along the chain and to ground.
@@ -54,17 +56,17 @@ func TestSpiceNodeNames(t *testing.T) {
 		{[]string{"GND", "Gnd", "value", "TABLE", "ac"}, []string{"gnd_2", "gnd_3", "value_2", "table_2", "ac_2"}},
 		{[]string{"µ", "ü"}, []string{"n__", "n___2"}},
 	} {
-		d, err := newDeck(spiceChain(tc.nodes...))
+		d, err := spice.NamesOf(spiceChain(tc.nodes...))
 		if err != nil {
 			t.Fatalf("%q: %v", tc.nodes, err)
 		}
 		for i, n := range tc.nodes {
-			if got := d.nodes[n]; got != tc.want[i] {
+			if got := d.Nodes[n]; got != tc.want[i] {
 				t.Errorf("%q: node %q is %q, want %q", tc.nodes, n, got, tc.want[i])
 			}
 		}
-		if d.nodes["0"] != "0" || d.nodes["gnd"] != "0" {
-			t.Errorf("ground maps to %q and %q", d.nodes["0"], d.nodes["gnd"])
+		if d.Nodes["0"] != "0" || d.Nodes["gnd"] != "0" {
+			t.Errorf("ground maps to %q and %q", d.Nodes["0"], d.Nodes["gnd"])
 		}
 	}
 }
@@ -90,7 +92,7 @@ func TestSpiceElementNames(t *testing.T) {
 		&circuit.Crossbar{Name: "W1", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(1, 1, []float64{1})},
 		&circuit.Crossbar{Name: "w-1", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(1, 1, []float64{1})},
 	)
-	d, err := newDeck(c)
+	d, err := spice.NamesOf(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,16 +100,43 @@ func TestSpiceElementNames(t *testing.T) {
 		"Vin": "Vin", "R1": "R1", "r1": "rr1", "load": "rload", "w[0]": "rw_0_",
 		"D1": "D1", "Rx": "drx", "src": "isrc", "E1": "E1", "mirror": "fmirror", "rw1_0_0": "rw1_0_0",
 	}
-	for _, e := range c.Elements {
-		if w, ok := want[e.Label()]; ok && d.elems[e] != w {
-			t.Errorf("element %q is %q, want %q", e.Label(), d.elems[e], w)
+	for i, e := range c.Elements {
+		if w, ok := want[e.Label()]; ok && d.Cards[i] != w {
+			t.Errorf("element %q is %q, want %q", e.Label(), d.Cards[i], w)
 		}
 	}
-	if s := d.stems[c.Elements[12]]; s != "w1x2" {
+	if s := d.Stems[12]; s != "w1x2" {
 		t.Errorf("stem of W1 is %q, want w1x2", s)
 	}
-	if s := d.stems[c.Elements[13]]; s != "w1x3" {
+	if s := d.Stems[13]; s != "w1x3" {
 		t.Errorf("stem of w-1 is %q, want w1x3", s)
+	}
+}
+
+// TestSpiceOwnModels checks the models of diodes whose model is their
+// own (an unnamed model): one each, named after the card, and a named
+// model shared.
+func TestSpiceOwnModels(t *testing.T) {
+	named := circuit.DiodeModel{Name: "D1", IS: 1e-14, N: 1}
+	c := spiceChain("a", "b")
+	c.Add(
+		&circuit.Diode{Name: "Dx", Nodes: [2]string{"a", "0"}, Model: circuit.DiodeModel{IS: 2e-14, N: 1.5}},
+		&circuit.Diode{Name: "y", Nodes: [2]string{"b", "0"}, Model: circuit.DiodeModel{IS: 2e-14, N: 1.5}},
+		&circuit.Diode{Name: "D2", Nodes: [2]string{"a", "b"}, Model: named},
+		&circuit.Diode{Name: "D3", Nodes: [2]string{"b", "a"}, Model: named},
+	)
+	var b strings.Builder
+	if err := spice.WriteSpice(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	deck := b.String()
+	for _, want := range []string{
+		".model d1 D(IS=1e-14 N=1)\n.model mx D(IS=2e-14 N=1.5)\n.model my D(IS=2e-14 N=1.5)\n",
+		"Dx a 0 mx\n", "dy b 0 my\n", "D2 a b d1\n", "D3 b a d1\n",
+	} {
+		if !strings.Contains(deck, want) {
+			t.Errorf("deck lacks %q:\n%s", want, deck)
+		}
 	}
 }
 
@@ -144,15 +173,16 @@ func spiceBlockCircuit() *circuit.Circuit {
 	return c
 }
 
-// TestWriteSpiceGolden pins the deck format: run with -update-spice to rewrite
-// testdata/spice/blocks.cir after a deliberate change, and read the diff.
+// TestWriteSpiceGolden pins the deck format: run with -update-export to
+// rewrite testdata/export/blocks.cir after a deliberate change, and read the
+// diff.
 func TestWriteSpiceGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteSpice(&b, spiceBlockCircuit()); err != nil {
+	if err := spice.WriteSpice(&b, spiceBlockCircuit()); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "spice", "blocks.cir")
-	if *updateSpice {
+	golden := filepath.Join("testdata", "export", "blocks.cir")
+	if *updateExport {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +195,7 @@ func TestWriteSpiceGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("deck differs from %s (go test -run Golden -update-spice rewrites it):\n%s", golden, b.String())
+		t.Errorf("deck differs from %s (go test -run Golden -update-export rewrites it):\n%s", golden, b.String())
 	}
 }
 
@@ -189,17 +219,17 @@ func TestBlockCircuitNgspice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareNodes(t, "blocks", eqsimVoltages(sys, r.X), op.nodes)
+	compareNodes(t, "blocks", eqsimVoltages(sys, r.X), op.Nodes)
 }
 
 func TestWriteSpiceDeterministic(t *testing.T) {
 	for seed := range uint64(20) {
 		c, _ := randomCircuit(seed)
 		var a, b bytes.Buffer
-		if err := WriteSpice(&a, c); err != nil {
+		if err := spice.WriteSpice(&a, c); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteSpice(&b, c); err != nil {
+		if err := spice.WriteSpice(&b, c); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -207,16 +237,16 @@ func TestWriteSpiceDeterministic(t *testing.T) {
 		}
 		// Every node is in the deck under its mapped name, and no two
 		// nodes share one.
-		d, _ := newDeck(c)
+		d, _ := spice.NamesOf(c)
 		seen := map[string]string{}
-		for _, n := range d.nodeList {
-			s := strings.ToLower(d.nodes[n])
+		for _, n := range d.NodeList {
+			s := strings.ToLower(d.Nodes[n])
 			if o, dup := seen[s]; dup {
 				t.Errorf("circuit %d: nodes %q and %q are both %s", seed, o, n, s)
 			}
 			seen[s] = n
-			if !isSpiceName(s) || !strings.Contains(a.String(), " "+d.nodes[n]+" ") {
-				t.Errorf("circuit %d: node %q as %q is not in the deck", seed, n, d.nodes[n])
+			if !spice.IsSpiceName(s) || !strings.Contains(a.String(), " "+d.Nodes[n]+" ") {
+				t.Errorf("circuit %d: node %q as %q is not in the deck", seed, n, d.Nodes[n])
 			}
 		}
 	}
@@ -239,6 +269,18 @@ func TestWriteSpiceErrors(t *testing.T) {
 			c.Add(&circuit.Diode{Name: "D", Nodes: [2]string{"a", "b"}, Model: circuit.DiodeModel{IS: 0, N: 1}})
 		}, "saturation"},
 		{"bad temperature", func(c *circuit.Circuit) { c.Temp = -1 }, "temperature"},
+		// A conductance whose resistance overflows has no card either.
+		{"subnormal conductance", func(c *circuit.Circuit) { c.Elements[1].(*circuit.Resistor).G = 5e-324 }, "conductance 5e-324"},
+		{"crossbar conductance", func(c *circuit.Circuit) {
+			c.Add(&circuit.Crossbar{Name: "W", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(1, 1, []float64{math.NaN()})})
+		}, "part 0_0: conductance NaN"},
+		{"wire resistance", func(c *circuit.Circuit) {
+			c.Add(&circuit.Crossbar{Name: "W", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(1, 1, []float64{1}), WireR: 1e-320})
+		}, "part r_0_0: conductance +Inf"},
+		{"amplifier mirror gain", func(c *circuit.Circuit) {
+			c.Add(&circuit.Amplifier{Name: "A", From: []string{"b"}, To: []string{"o"}, Gain: 1e-320},
+				&circuit.Resistor{Name: "Ro", Nodes: [2]string{"o", "0"}, G: 1})
+		}, "part 0: gain +Inf"},
 		{"floating node", func(c *circuit.Circuit) {
 			c.Add(&circuit.ISource{Name: "I", Nodes: [2]string{"0", "z"}, I: 1})
 		}, "no DC path"},
@@ -246,7 +288,7 @@ func TestWriteSpiceErrors(t *testing.T) {
 		c := good()
 		tc.mutate(c)
 		var b bytes.Buffer
-		err := WriteSpice(&b, c)
+		err := spice.WriteSpice(&b, c)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
@@ -257,10 +299,10 @@ func TestWriteSpiceErrors(t *testing.T) {
 }
 
 // ngspiceOrSkip runs ngspice on c, skipping the test if it is not installed.
-func ngspiceOrSkip(t *testing.T, c *circuit.Circuit) *operatingPoint {
+func ngspiceOrSkip(t *testing.T, c *circuit.Circuit) *spice.OperatingPoint {
 	t.Helper()
 	needNgspice(t)
-	op, err := runNgspice(context.Background(), c)
+	op, err := spice.RunOP(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,6 +351,15 @@ func TestNgspiceClosedForm(t *testing.T) {
 			&circuit.Resistor{Name: "R2", Nodes: [2]string{"mid", "gnd"}, G: 0.5e-3},
 		}},
 		want: map[string]float64{"in": 1.5, "mid": 1},
+	}, {
+		// One node and no voltage source: ngspice has a single vector,
+		// which print all would call "all".
+		name: "lone vector",
+		c: &circuit.Circuit{Elements: []circuit.Element{
+			&circuit.ISource{Name: "I1", Nodes: [2]string{"0", "a"}, I: 2e-3},
+			&circuit.Resistor{Name: "R1", Nodes: [2]string{"a", "0"}, G: 1e-3},
+		}},
+		want: map[string]float64{"a": 2},
 	}, {
 		// 1 mA into a diode at 350 K: V solves IS*(exp(V/(N*Vt))-1) + gmin*V = I.
 		name: "diode at 350 K",
@@ -384,11 +435,11 @@ func TestNgspiceClosedForm(t *testing.T) {
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			op := ngspiceOrSkip(t, tc.c)
-			if len(op.nodes) != len(tc.want) {
-				t.Errorf("ngspice gave %d nodes, want %d: %v", len(op.nodes), len(tc.want), op.nodes)
+			if len(op.Nodes) != len(tc.want) {
+				t.Errorf("ngspice gave %d nodes, want %d: %v", len(op.Nodes), len(tc.want), op.Nodes)
 			}
 			for n, w := range tc.want {
-				if got, ok := op.nodes[n]; !ok || math.Abs(got-w) > 1e-10+1e-10*math.Abs(w) {
+				if got, ok := op.Nodes[n]; !ok || math.Abs(got-w) > 1e-10+1e-10*math.Abs(w) {
 					t.Errorf("V(%s) = %.17g, want %.17g", n, got, w)
 				}
 			}
@@ -411,7 +462,7 @@ func TestNgspicePrecision(t *testing.T) {
 	for i, v := range vals {
 		n := string(rune('a' + i))
 		// ngspice's number parser is not correctly rounded: allow 4 ulp.
-		if got := op.nodes[n]; math.Abs(got-v) > 4*math.Abs(v)*0x1p-52 {
+		if got := op.Nodes[n]; math.Abs(got-v) > 4*math.Abs(v)*0x1p-52 {
 			t.Errorf("V(%s) = %.17g, want %.17g", n, got, v)
 		}
 	}
@@ -423,7 +474,7 @@ func TestRunNgspiceErrors(t *testing.T) {
 	c := spiceChain("a", "b")
 	dir := t.TempDir()
 	t.Setenv("PATH", dir)
-	if _, err := RunNgspice(context.Background(), c); !errors.Is(err, ErrNoNgspice) {
+	if _, err := spice.RunNgspice(context.Background(), c); !errors.Is(err, spice.ErrNoNgspice) {
 		t.Errorf("without ngspice: error %v, want ErrNoNgspice", err)
 	} else if !strings.Contains(err.Error(), "apt-get install ngspice") {
 		t.Errorf("error %q does not say how to install ngspice", err)
@@ -434,8 +485,8 @@ func TestRunNgspiceErrors(t *testing.T) {
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err := RunNgspice(context.Background(), c)
-	var ne *NgspiceError
+	_, err := spice.RunNgspice(context.Background(), c)
+	var ne *spice.NgspiceError
 	if !errors.As(err, &ne) || !strings.Contains(ne.Stderr, "something broke\non line 7") || !strings.Contains(err.Error(), "exit status 3") {
 		t.Errorf("failing ngspice: error %v, want an *NgspiceError with its stderr and exit status", err)
 	}
@@ -443,7 +494,7 @@ func TestRunNgspiceErrors(t *testing.T) {
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 'a = 1'\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := RunNgspice(context.Background(), c); !errors.As(err, &ne) || !strings.Contains(err.Error(), `node "b"`) {
+	if _, err := spice.RunNgspice(context.Background(), c); !errors.As(err, &ne) || !strings.Contains(err.Error(), `node "b"`) {
 		t.Errorf("silent ngspice: error %v, want one naming node b", err)
 	}
 }
@@ -456,8 +507,8 @@ func TestRunNgspiceNoOperatingPoint(t *testing.T) {
 		&circuit.VCVS{Name: "E1", Nodes: [2]string{"a", "0"}, Control: [2]string{"a", "0"}, Gain: 1},
 		&circuit.Resistor{Name: "R1", Nodes: [2]string{"a", "0"}, G: 1e-3},
 	}}
-	_, err := RunNgspice(context.Background(), c)
-	var ne *NgspiceError
+	_, err := spice.RunNgspice(context.Background(), c)
+	var ne *spice.NgspiceError
 	if !errors.As(err, &ne) || !strings.Contains(ne.Msg, "no DC operating point") || ne.Stderr == "" {
 		t.Errorf("error %v, want an *NgspiceError saying there is no operating point, with stderr", err)
 	}
@@ -467,7 +518,7 @@ func TestRunNgspiceCancel(t *testing.T) {
 	needNgspice(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := RunNgspice(ctx, spiceChain("a", "b")); !errors.Is(err, context.Canceled) {
+	if _, err := spice.RunNgspice(ctx, spiceChain("a", "b")); !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }
@@ -485,21 +536,21 @@ func TestExamplesNgspice(t *testing.T) {
 		t.Fatal("no examples")
 	}
 	for _, f := range files {
-		if isSweep(f) {
+		if strings.HasPrefix(filepath.Base(f), "sweep-") {
 			continue
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			nl, err := ParseFile(f)
+			nl, err := netlist.ParseFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := nl.Circuit
-			if testing.Short() && crossbarWeights(c) > 10000 {
+			if testing.Short() && countParts(c) > 10000 {
 				t.Skip("large network in -short mode")
 			}
 			dir := t.TempDir()
 			var b bytes.Buffer
-			if err := WriteSpice(&b, c); err != nil {
+			if err := spice.WriteSpice(&b, c); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(dir, "deck.cir"), b.Bytes(), 0o644); err != nil {
@@ -510,13 +561,16 @@ func TestExamplesNgspice(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {
-				t.Fatalf("ngspice -b: %v\n%s", err, lastLines(stderr.Bytes(), 20, 2000))
+				t.Fatalf("ngspice -b: %v\n%s", err, spice.LastLines(stderr.Bytes(), 20, 2000))
 			}
-			vals := parsePrint(stdout.Bytes())
-			d, _ := newDeck(c)
+			vals := spice.ParsePrint(stdout.Bytes())
+			if n := spice.Vectors(c); len(vals) != n {
+				t.Errorf("ngspice printed %d vectors, the deck counts %d", len(vals), n)
+			}
+			d, _ := spice.NamesOf(c)
 			ng := map[string]float64{}
-			for _, n := range d.nodeList {
-				v, ok := vals[strings.ToLower(d.nodes[n])]
+			for _, n := range d.NodeList {
+				v, ok := vals[strings.ToLower(d.Nodes[n])]
 				if !ok {
 					t.Fatalf("ngspice printed no voltage for node %q", n)
 				}
@@ -543,13 +597,12 @@ func TestExamplesNgspice(t *testing.T) {
 	}
 }
 
-// crossbarWeights counts the crossbar conductances of c.
-func crossbarWeights(c *circuit.Circuit) int {
+// countParts counts the parts of c's elements: the cards of its deck.
+func countParts(c *circuit.Circuit) int {
 	n := 0
 	for _, e := range c.Elements {
-		if x, ok := e.(*circuit.Crossbar); ok {
-			r, k := x.G.Dims()
-			n += r * k
+		for range e.Parts() {
+			n++
 		}
 	}
 	return n
@@ -560,7 +613,7 @@ func crossbarWeights(c *circuit.Circuit) int {
 func TestKendallNgspice(t *testing.T) {
 	needNgspice(t)
 	c := circuit.KendallNetwork(64, 16, 4, 3)
-	ng, err := RunNgspice(context.Background(), c)
+	ng, err := spice.RunNgspice(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,6 +628,70 @@ func TestKendallNgspice(t *testing.T) {
 	t.Logf("largest difference %.3g V", compareNodes(t, "Kendall 64x16x4", eqsimVoltages(sys, r.X), ng))
 }
 
+// TestSpiceNonideal checks the deck of examples/nonideal.toml, a netlist
+// with every nonideality: the temperatures, a model per varied diode, the
+// wire segments and the channels' gains and offsets; and, with ngspice,
+// that it is the circuit eqsim solves, internal nodes included.
+func TestSpiceNonideal(t *testing.T) {
+	nl, err := netlist.ParseFile(filepath.Join("..", "examples", "nonideal.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nl.Circuit
+	var b strings.Builder
+	if err := spice.WriteSpice(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	deck := b.String()
+	a := c.Element("A").(*circuit.Amplifier)
+	rh := c.Element("RH").(*circuit.Rectifier)
+	for _, want := range []string{
+		".options temp=76.85 tnom=27 ",
+		fmt.Sprintf(".model mrh_1_lo D(IS=%s N=%s)\n", spice.Num(rh.IS[3]), spice.Num(rh.N[3])),
+		"drh_1_lo vlo h_1_ mrh_1_lo\n",
+		"rw1_r_0_0 x_0_ w1_r_0__0_ 2500\n",
+		"rw1_r_3_2 w1_r_3__1_ w1_r_3__2_ 2500\n",
+		"rw1_c_3_1 w1_c_3__1_ h_1_ 2500\n",
+		"rw1_c_0_1 w1_c_0__1_ w1_c_1__1_ 2500\n",
+		fmt.Sprintf("ea_2 a_2_s 0 h_2_ 0 %s\n", spice.Num(a.Gains[2])),
+		fmt.Sprintf("va_2 a_2_s ha_2_ %s\n", spice.Num(-a.Offsets[2])),
+		fmt.Sprintf("fa_2 h_2_ 0 va_2 %s\n", spice.Num(1/a.Gains[2])),
+		"* node \"W1.c[3][2]\" = w1_c_3__2_\n",
+	} {
+		if !strings.Contains(deck, want) {
+			t.Errorf("deck lacks %q", want)
+		}
+	}
+	if n := strings.Count(deck, "\nrw1_"); n != 4*3*3 {
+		t.Errorf("%d resistor cards for W1, want 12 cells and 24 segments", n)
+	}
+	if n := strings.Count(deck, "\n.model "); n != 6 {
+		t.Errorf("%d models, want one per diode of RH", n)
+	}
+
+	needNgspice(t)
+	ng, err := spice.RunNgspice(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := circuit.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := solver.Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ng["W1.r[0][0]"]; !ok {
+		t.Error("ngspice gave no internal node")
+	}
+	d := compareNodes(t, "nonideal netlist", eqsimVoltages(sys, res.X), ng)
+	t.Logf("%d nodes, largest difference from ngspice %.3g V", len(ng), d)
+	if math.IsNaN(d) {
+		t.Error("NaN difference")
+	}
+}
+
 var spiceBenchSizes = []int{100, 500}
 
 // BenchmarkWriteSpice measures exporting a Kendall-style network.
@@ -583,7 +700,7 @@ func BenchmarkWriteSpice(b *testing.B) {
 		c := circuit.KendallNetwork(784, h, 10, 1)
 		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
 			for b.Loop() {
-				if err := WriteSpice(io.Discard, c); err != nil {
+				if err := spice.WriteSpice(io.Discard, c); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -601,7 +718,7 @@ func BenchmarkNgspice(b *testing.B) {
 		c := circuit.KendallNetwork(784, h, 10, 1)
 		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := RunNgspice(context.Background(), c); err != nil {
+				if _, err := spice.RunNgspice(context.Background(), c); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,0 +1,47 @@
+package spice
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/eqsim/eqsim/circuit"
+)
+
+// deckValueNames name each part type's value in errors.
+var deckValueNames = map[byte]string{
+	'R': "conductance", 'C': "capacitance", 'V': "voltage", 'I': "current", 'E': "gain", 'F': "gain",
+}
+
+// deckCheckPart rejects a part of e that has no SPICE card: a value that
+// is not finite, a conductance whose resistance is not (a card holds
+// ohms), a diode model with IS or N not positive and finite, or a type
+// the deck does not know.
+func deckCheckPart(e circuit.Element, p *circuit.Part) error {
+	switch p.Type {
+	case 'D':
+		if m := p.Model; !deckFinite(m.IS) || m.IS <= 0 {
+			return deckBadPart(e, p, "diode saturation current", m.IS)
+		} else if !deckFinite(m.N) || m.N <= 0 {
+			return deckBadPart(e, p, "diode emission coefficient", m.N)
+		}
+	case 'R', 'C', 'V', 'I', 'E', 'F':
+		v := p.Value
+		if !deckFinite(v) || p.Type == 'R' && v != 0 && !deckFinite(1/v) {
+			return deckBadPart(e, p, deckValueNames[p.Type], v)
+		}
+	default:
+		return &circuit.Error{Element: e.Label(), Msg: fmt.Sprintf("part %q of type %q has no SPICE card", p.Name, p.Type)}
+	}
+	return nil
+}
+
+// deckBadPart is the error for value v of part p of e, named what.
+func deckBadPart(e circuit.Element, p *circuit.Part, what string, v float64) error {
+	if p.Name != "" {
+		what = fmt.Sprintf("part %s: %s", p.Name, what)
+	}
+	return &circuit.Error{Element: e.Label(), Msg: fmt.Sprintf("%s %v has no SPICE form", what, v)}
+}
+
+// deckFinite reports whether v is neither infinite nor NaN.
+func deckFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

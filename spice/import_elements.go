@@ -36,7 +36,6 @@ type elementCard struct {
 	im   *importer
 	f    *importFrame
 	card *importCard
-	raw  string // the element name as written
 	name string // its circuit name
 	// pos are the positional fields after the name, params the
 	// name=value pairs.
@@ -101,11 +100,11 @@ func (im *importer) element(f *importFrame, card *importCard) error {
 	if why, ok := unsupportedElements[letter]; ok {
 		return im.cardError(card, f.where(), "eqsim cannot represent "+why)
 	}
-	e := &elementCard{im: im, f: f, card: card, raw: first.s}
+	e := &elementCard{im: im, f: f, card: card}
 	switch letter {
 	case 'r', 'c', 'd', 'v', 'i', 'e', 'f':
 	default:
-		return e.errorf("unknown element type %q", first.s[:1])
+		return e.errorf("unknown element type %q", []rune(first.s)[0])
 	}
 	if e.name, err = im.elementName(f, first.s); err != nil {
 		return e.wrap(err)

@@ -49,6 +49,9 @@ type importer struct {
 	// instances counts the subcircuit instances flattened, and
 	// paramDepth the parameters being evaluated, one needing the next.
 	instances, paramDepth int
+	// paths holds the lower-case path of every instance, and the line
+	// of its X card.
+	paths map[string]int
 }
 
 type noteKey struct {
@@ -95,6 +98,7 @@ func newImporter(file string, lines *deckLines) *importer {
 		modelByName: map[string]circuit.DiodeModel{},
 		notes:       lines.notes,
 		noted:       map[noteKey]bool{},
+		paths:       map[string]int{},
 	}
 	if lines.eqsim {
 		im.c.Title = strings.TrimPrefix(lines.title, "eqsim: ")

@@ -321,6 +321,7 @@ func TestImportErrors(t *testing.T) {
 		{"t\nV1 a 0 1\nR1 a 0 1\nC1 a b 1p\n", 4, "no DC path"},
 		{"t\nV1 a 0 1\nV2 a 0 2\n", 3, "loop"},
 		{"t\n.subckt s p\nR1 p mid 1\nR2 mid 0 1\n.ends\nV1 x1.mid 0 1\nX1 n s\n", 3, "has the name of node x1.mid"},
+		{"t\n.subckt in a\nR1 a m 1\nR2 m 0 1\n.ends\n.subckt out a\nX2 a in\n.ends\nV1 n 0 1\nX1 n out\nX1.X2 n in\n", 11, "instance X1.X2 has the path of the instance at line 7"},
 		{"t\n.options temp=-300\nR1 a 0 1\n", 2, "not above absolute zero"},
 		{"t\n.options rshunt=1e9\n", 2, "rshunt"},
 		{"t\n.temp 1 2\n", 2, ".temp takes one"},

@@ -330,6 +330,13 @@ func (im *importer) instance(f *importFrame, card *importCard, toks []deckToken)
 		return fail("the deck flattens to more than %d elements and instances", limits.elements)
 	}
 	name := toks[0].s
+	// An instance named like a path ("X1.X2") must not share the names of
+	// a nested instance.
+	path := strings.ToLower(f.prefix + name)
+	if first, dup := im.paths[path]; dup {
+		return fail("instance %s has the path of the instance at line %d", f.prefix+name, first)
+	}
+	im.paths[path] = card.line
 	child := &importFrame{
 		def:    def,
 		parent: f,

@@ -23,8 +23,8 @@ const (
 	MaxImportDepth = 100
 )
 
-// limits are the limits in force; the fuzz test lowers them.
-var limits = struct{ elements, lineBytes, depth int }{MaxImportElements, MaxImportLine, MaxImportDepth}
+// importLimits are the limits in force; the fuzz test lowers them.
+var importLimits = struct{ elements, lineBytes, depth int }{MaxImportElements, MaxImportLine, MaxImportDepth}
 
 // Deck is a SPICE deck read by Import.
 type Deck struct {

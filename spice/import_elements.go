@@ -2,6 +2,7 @@ package spice
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -168,7 +169,7 @@ func (e *elementCard) twoTerminal(what string, keys ...string) (v, m, factor flo
 			return 0, 0, 0, err
 		}
 		switch {
-		case contains(keys, p.key):
+		case slices.Contains(keys, p.key):
 			if have {
 				return 0, 0, 0, e.errorf("the %s is given twice", what)
 			}
@@ -194,15 +195,6 @@ func (e *elementCard) twoTerminal(what string, keys ...string) (v, m, factor flo
 		return 0, 0, 0, e.errorf("missing %s", what)
 	}
 	return v, m, e.tempFactor(tc1, tc2), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resistor reads `Rname n1 n2 value` (or r=value), with m, tc1, tc2. The

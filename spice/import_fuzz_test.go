@@ -33,9 +33,9 @@ func FuzzImport(f *testing.F) {
 	f.Add("t\n.param a={b} b='1k*2'\nV1 x 0 {a/1k}\nR1 x 0 1meg\n")
 	f.Add("t\n* node \"h[0]\" = h_0_\nV1 h_0_ 0 1\nR1 h_0_ 0 1k ; eqsim g=1e-3\n")
 
-	saved := limits
-	f.Cleanup(func() { limits = saved })
-	limits.elements, limits.depth, limits.lineBytes = 2000, 20, 1<<12
+	saved := importLimits
+	f.Cleanup(func() { importLimits = saved })
+	importLimits.elements, importLimits.depth, importLimits.lineBytes = 2000, 20, 1<<12
 
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := Import(strings.NewReader(src), "fuzz.cir")

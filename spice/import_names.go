@@ -183,8 +183,8 @@ func (im *importer) elementName(f *importFrame, raw string) (string, error) {
 
 // addElement adds el, named by elementName, to the circuit.
 func (im *importer) addElement(f *importFrame, card *importCard, raw string, el circuit.Element) error {
-	if len(im.c.Elements) >= limits.elements {
-		return fmt.Errorf("the deck flattens to more than %d elements", limits.elements)
+	if len(im.c.Elements) >= importLimits.elements {
+		return fmt.Errorf("the deck flattens to more than %d elements", importLimits.elements)
 	}
 	info := &elemInfo{name: el.Label(), card: card, where: f.where(), el: el}
 	im.elems[strings.ToLower(f.prefix+raw)] = info

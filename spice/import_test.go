@@ -371,12 +371,12 @@ func TestImportErrorFormat(t *testing.T) {
 	}
 }
 
-// TestImportLimits checks that a deck that would flatten beyond the limits
+// TestImportLimits checks that a deck that would flatten beyond the importLimits
 // is an error, not an exhausted machine.
 func TestImportLimits(t *testing.T) {
-	saved := limits
-	defer func() { limits = saved }()
-	limits.elements, limits.depth, limits.lineBytes = 1000, 50, 100
+	saved := importLimits
+	defer func() { importLimits = saved }()
+	importLimits.elements, importLimits.depth, importLimits.lineBytes = 1000, 50, 100
 
 	// Ten levels of subcircuits, each instantiating the next twice: 2^10
 	// resistors.
@@ -395,7 +395,7 @@ func TestImportLimits(t *testing.T) {
 		fmt.Fprintf(&b, ".subckt s%d a\nX1 a s%d\n.ends\n", i, i-1)
 	}
 	b.WriteString("V1 n 0 1\nX1 n s10\n")
-	limits.depth = 5
+	importLimits.depth = 5
 	if _, err := importText(b.String()); err == nil || !strings.Contains(err.Error(), "nest deeper than 5") {
 		t.Errorf("depth 10: error %v", err)
 	}
@@ -405,7 +405,7 @@ func TestImportLimits(t *testing.T) {
 		fmt.Fprintf(&b, ".subckt s%d a\nX1 a s%d\nX2 a s%d\n.ends\n", i, i-1, i-1)
 	}
 	b.WriteString("V1 n 0 1\nX1 n s40\n")
-	limits.depth = 50
+	importLimits.depth = 50
 	if _, err := importText(b.String()); err == nil || !strings.Contains(err.Error(), "more than 1000 elements and instances") {
 		t.Errorf("2^40 empty instances: error %v", err)
 	}

@@ -52,7 +52,7 @@ const eqsimExportMark = "* Exported by eqsim."
 func readDeckLines(r io.Reader, file string) (*deckLines, error) {
 	d := &deckLines{nodeNames: map[string]string{}, elemNames: map[string]string{}, nameLines: map[string]int{}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, min(64<<10, limits.lineBytes)), limits.lineBytes)
+	sc.Buffer(make([]byte, 0, min(64<<10, importLimits.lineBytes)), importLimits.lineBytes)
 	fail := func(line int, format string, args ...any) error {
 		return &ImportError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -117,8 +117,8 @@ func readDeckLines(r io.Reader, file string) (*deckLines, error) {
 				return nil, fail(n, "continuation line (starting with +) without a card before it")
 			}
 			if more := strings.TrimSpace(body[1:]); more != "" {
-				if text.Len()+1+len(more) > limits.lineBytes {
-					return nil, fail(cur.line, "card longer than %d bytes", limits.lineBytes)
+				if text.Len()+1+len(more) > importLimits.lineBytes {
+					return nil, fail(cur.line, "card longer than %d bytes", importLimits.lineBytes)
 				}
 				text.WriteByte(' ')
 				text.WriteString(more)
@@ -149,7 +149,7 @@ func readDeckLines(r io.Reader, file string) (*deckLines, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fail(n+1, "line longer than %d bytes", limits.lineBytes)
+			return nil, fail(n+1, "line longer than %d bytes", importLimits.lineBytes)
 		}
 		return nil, &ImportError{File: file, Line: n, Msg: "reading: " + err.Error()}
 	}

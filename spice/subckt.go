@@ -321,13 +321,13 @@ func (im *importer) instance(f *importFrame, card *importCard, toks []deckToken)
 			return fail("subcircuit %s contains an instance of itself", def.name)
 		}
 	}
-	if f.depth >= limits.depth {
-		return fail("subcircuit instances nest deeper than %d", limits.depth)
+	if f.depth >= importLimits.depth {
+		return fail("subcircuit instances nest deeper than %d", importLimits.depth)
 	}
 	// Instances count towards the limit on elements: empty ones nested
 	// twice at each level would otherwise take forever.
-	if im.instances++; len(im.c.Elements)+im.instances > limits.elements {
-		return fail("the deck flattens to more than %d elements and instances", limits.elements)
+	if im.instances++; len(im.c.Elements)+im.instances > importLimits.elements {
+		return fail("the deck flattens to more than %d elements and instances", importLimits.elements)
 	}
 	name := toks[0].s
 	// An instance named like a path ("X1.X2") must not share the names of

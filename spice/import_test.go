@@ -371,7 +371,7 @@ func TestImportErrorFormat(t *testing.T) {
 	}
 }
 
-// TestImportLimits checks that a deck that would flatten beyond the importLimits
+// TestImportLimits checks that a deck that would flatten beyond the limits
 // is an error, not an exhausted machine.
 func TestImportLimits(t *testing.T) {
 	saved := importLimits

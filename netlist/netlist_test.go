@@ -527,7 +527,7 @@ var errorCases = []struct {
 	{"values bad entry", "[[input]]\nname = \"x\"\nsize = 2\nvalues = [1, \"2q\"] #!\n", []string{"values[1]", `unknown suffix "q"`}},
 	{"values bad type", "[[input]]\nname = \"x\"\nsize = 2\nvalues = 5 #!\n", []string{"values must be"}},
 	{"values sidecar missing", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"nope.npy\" #!\n", []string{`input "x"`, "nope.npy not found"}},
-	{"values sidecar shape", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"v3.npy\" #!\n", []string{`input "x"`, "v3.npy has shape [3], want (2,)"}},
+	{"values sidecar shape", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"v3.npy\" #!\n", []string{`input "x"`, "v3.npy has 3 numbers, want size = 2"}},
 	{"values sidecar inf", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"vinf.npy\" #!\n", []string{"vinf.npy: value 1 is +Inf"}},
 	{"values sidecar junk", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"junk.npy\" #!\n", []string{"junk.npy", "not an .npy file"}},
 	{"values sidecar directory", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"adir.npy\" #!\n", []string{"adir.npy", "not a regular file"}},
@@ -549,7 +549,7 @@ var errorCases = []struct {
 	{"constant zero", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 0 #!\n", []string{"g must be positive"}},
 	{"matrix with low", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w4x2.npy\"\nlow = 1 #!\n", []string{"low is not allowed with matrix"}},
 	{"matrix shape", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w2x4.npy\" #!\n",
-		[]string{`crossbar "W"`, "w2x4.npy has shape [2 4], want [4, 2]"}},
+		[]string{`crossbar "W"`, "w2x4.npy has shape [2, 4], want [4, 2]"}},
 	{"matrix negative", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"wneg.npy\" #!\n",
 		[]string{"wneg.npy: conductance [2, 1] is -1"}},
 	{"matrix nan", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"wnan.npy\" #!\n",
@@ -653,7 +653,7 @@ func TestErrorFormat(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	allowed := keysOf["resistor"]
+	allowed := circuit.ResistorKind.Keys()
 	for key, want := range map[string]string{
 		"trainabel": "trainable", "nodse": "nodes", "Name": "name", "node": "nodes", "x": "", "resistance": "",
 	} {

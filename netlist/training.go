@@ -189,8 +189,9 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 
 	var inputs []string
 	for _, e := range elems {
-		if in, ok := e.(*circuit.Input); ok {
-			inputs = append(inputs, in.Name)
+		// The features drive an input: eqprop drives nothing else.
+		if e.Kind() == circuit.InputKind {
+			inputs = append(inputs, e.Label())
 		}
 	}
 	if s, ok := t.str("input"); ok {
@@ -303,15 +304,12 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 	var blocks []string
 	trainable := map[string]bool{}
 	for _, e := range elems {
-		switch e := e.(type) {
-		case *circuit.Crossbar:
-			trainable[e.Name] = e.Trainable
-		case *circuit.Resistor:
-			trainable[e.Name] = e.Trainable
-		default:
+		b, ok := e.(circuit.Trainable)
+		if !ok {
 			continue
 		}
-		if trainable[e.Label()] {
+		trainable[e.Label()] = b.IsTrainable()
+		if b.IsTrainable() {
 			blocks = append(blocks, e.Label())
 		}
 	}
@@ -324,7 +322,7 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 		tr, ok := trainable[name]
 		switch {
 		case !ok:
-			sub.fail(name, "learning rate for %q: no crossbar or resistor of that name (trainable blocks: %s)%s", name, listOrNone(blocks), suggestName(name, blocks))
+			sub.fail(name, "learning rate for %q: no block of that name that learning may change (trainable blocks: %s)%s", name, listOrNone(blocks), suggestName(name, blocks))
 		case !tr:
 			sub.fail(name, "learning rate for %q: it is not trainable (add trainable = true to it)", name)
 		}

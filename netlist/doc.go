@@ -3,8 +3,9 @@
 //
 // # Element cards
 //
-// A netlist is a TOML file. Version 1 of the format has these cards,
-// exactly as in DESIGN.md:
+// A netlist is a TOML file. Version 1 of the format has these cards, as
+// the "Netlist format" section of the repository's README documents them
+// (a test checks that it documents every key of every element kind):
 //
 //	title = "XOR on a 2-4-1 diode network"   # optional
 //

@@ -187,13 +187,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	tr.Subset = t.count("subset", 0)
 	tr.TestSubset = t.count("test_subset", 0)
 
-	var inputs []string
-	for _, e := range elems {
-		// The features drive an input: eqprop drives nothing else.
-		if e.Kind() == circuit.InputKind {
-			inputs = append(inputs, e.Label())
-		}
-	}
+	inputs := inputNames(elems)
 	if s, ok := t.str("input"); ok {
 		if !contains(inputs, s) {
 			t.fail("input", "no [[input]] named %q (inputs: %s)%s", s, listOrNone(inputs), suggestName(s, inputs))
@@ -274,6 +268,19 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 		t.fail("", "%v", err)
 	}
 	return tr
+}
+
+// inputNames returns the names of the inputs among elems, the elements
+// whose values the features of a data set may drive: eqprop drives
+// inputs only.
+func inputNames(elems []circuit.Element) []string {
+	var names []string
+	for _, e := range elems {
+		if e.Kind() == circuit.InputKind {
+			names = append(names, e.Label())
+		}
+	}
+	return names
 }
 
 // count reads an optional integer of at least least; 0 if it is absent.

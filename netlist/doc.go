@@ -135,6 +135,11 @@
 // The netlist holds at most MaxNodes nodes in groups and inputs and
 // MaxWeights crossbar conductances in all.
 //
+// Every element card is read and written from its kind's descriptor,
+// circuit.Kind: its keys, their types and Build, and the element's
+// Fields. A new element kind needs no change in this package; see
+// docs/adding-an-element.md in the repository.
+//
 // # Circuit nonidealities
 //
 // Temperature: with tnom different from temp every diode's saturation

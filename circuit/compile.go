@@ -131,6 +131,7 @@ type System struct {
 	v     []float64
 	cur   []float64
 	gross []float64 // ScalesTo's current scales per node
+	floor []float64 // ScalesTo's rounding floors per node
 }
 
 // Compile indexes the nodes of c, checks its topology and returns the
@@ -232,6 +233,7 @@ func Compile(c *Circuit) (*System, error) {
 	s.v = make([]float64, n)
 	s.cur = make([]float64, n)
 	s.gross = make([]float64, n)
+	s.floor = make([]float64, n)
 	s.UpdatePins()
 	return s, nil
 }
@@ -405,6 +407,7 @@ func (s *System) Clone() *System {
 	t.v = append([]float64(nil), s.v...)
 	t.cur = make([]float64, len(s.cur))
 	t.gross = make([]float64, len(s.gross))
+	t.floor = make([]float64, len(s.floor))
 	return &t
 }
 

@@ -17,27 +17,41 @@ import "math"
 // f, u and x have Size elements, extra NumFree or none. Every element
 // kind compiles to records whose currents this sums, so the scale of a
 // new kind comes with its compiled form.
-func (s *System) ScalesTo(f, u, x, extra []float64) {
+func (s *System) ScalesTo(f, u, r, x, extra []float64) {
 	n := s.Size()
-	if len(f) != n || len(u) != n || len(x) != n || extra != nil && len(extra) != len(s.free) {
+	if len(f) != n || len(u) != n || len(x) != n || r != nil && len(r) != n || extra != nil && len(extra) != len(s.free) {
 		panic("circuit: bad length for ScalesTo")
 	}
 	s.load(x)
-	v, gross := s.v, s.gross
+	v, gross, floor := s.v, s.gross, s.floor
 	for i := range gross {
-		gross[i] = 0
+		gross[i], floor[i] = 0, 0
 	}
 	add := func(a, b int, i float64) {
 		i = math.Abs(i)
 		gross[a] += i
 		gross[b] += i
 	}
-	for _, r := range s.res {
-		add(r.a, r.b, *r.g*(v[r.a]-v[r.b]))
+	// cond adds a conductance g between nodes a and b.
+	cond := func(a, b int, g float64) {
+		add(a, b, g*(v[a]-v[b]))
+		if r != nil {
+			fl := math.Abs(g) * (math.Abs(v[a]) + math.Abs(v[b]))
+			floor[a] += fl
+			floor[b] += fl
+		}
+	}
+	for _, c := range s.res {
+		cond(c.a, c.b, *c.g)
 	}
 	for _, d := range s.diodes {
-		i, _ := d.j.eval(v[d.a] - v[d.k])
+		i, g := d.j.eval(v[d.a] - v[d.k])
 		add(d.a, d.k, i)
+		if r != nil {
+			fl := g * (math.Abs(v[d.a]) + math.Abs(v[d.k]))
+			floor[d.a] += fl
+			floor[d.k] += fl
+		}
 	}
 	for _, c := range s.isrc {
 		add(c.p, c.n, *c.i*s.srcScale)
@@ -51,7 +65,7 @@ func (s *System) ScalesTo(f, u, x, extra []float64) {
 	for k := range s.cross {
 		c := &s.cross[k]
 		if c.r != nil {
-			c.conductances(func(a, b int, g float64) { add(a, b, g*(v[a]-v[b])) })
+			c.conductances(cond)
 			continue
 		}
 		raw := c.x.G.RawMatrix()
@@ -65,6 +79,16 @@ func (s *System) ScalesTo(f, u, x, extra []float64) {
 				gross[b] += it
 			}
 			gross[a] += sum
+			if r != nil {
+				aa := math.Abs(va)
+				var fa float64
+				for j, b := range c.to {
+					fl := row[j] * (aa + math.Abs(v[b]))
+					fa += fl
+					floor[b] += fl
+				}
+				floor[a] += fa
+			}
 		}
 	}
 	for k, i := range s.free {
@@ -73,6 +97,9 @@ func (s *System) ScalesTo(f, u, x, extra []float64) {
 		}
 		f[k] = gross[i]
 		u[k] = math.Abs(x[k])
+		if r != nil {
+			r[k] = floor[i]
+		}
 	}
 	for _, b := range s.branch {
 		vs := math.Abs(v[b.p]) + math.Abs(v[b.n])
@@ -82,6 +109,9 @@ func (s *System) ScalesTo(f, u, x, extra []float64) {
 			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off*s.srcScale)
 		}
 		f[b.unk] = vs
+		if r != nil {
+			r[b.unk] = 0
+		}
 		is := math.Abs(x[b.unk])
 		if b.p != 0 {
 			is = math.Max(is, gross[b.p])

@@ -626,8 +626,8 @@ type scaler struct {
 	set    Settings
 	minNVt float64 // smallest N*Vt of the diodes, V; 0 without diodes
 
-	fs, us, extra []float64 // scales of the residual rows and unknowns
-	ftol, xtol    []float64 // per row of x
+	fs, us, rs, extra []float64 // scales of the residual rows and unknowns
+	ftol, xtol        []float64 // per row of x
 }
 
 func newScaler(sys *circuit.System, s Settings) *scaler {
@@ -638,11 +638,21 @@ func newScaler(sys *circuit.System, s Settings) *scaler {
 		minNVt: sys.MinNVt(),
 		fs:     make([]float64, n),
 		us:     make([]float64, n),
+		rs:     make([]float64, n),
 		extra:  make([]float64, sys.NumFree()),
 		ftol:   make([]float64, n),
 		xtol:   make([]float64, n),
 	}
 }
+
+// floorUlps is how many ulps of the rounding floor of a node's residual
+// (circuit.System.ScalesTo's r) its KCL tolerance allows at least: node
+// voltages are only known to an ulp, so a conductance G across volts
+// carries a current known to G*ulp(V) at best, however small the current.
+const floorUlps = 8
+
+// eps is the float64 machine epsilon, 2^-52.
+const eps = 0x1p-52
 
 // update computes the tolerances of every row at x: ftol for the
 // residual, xtol for the update. gmin adds the current of a shunt
@@ -660,7 +670,7 @@ func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 			sc.extra[k] += capTerm[k]
 		}
 	}
-	sc.sys.ScalesTo(sc.fs, sc.us, x, sc.extra)
+	sc.sys.ScalesTo(sc.fs, sc.us, sc.rs, x, sc.extra)
 	s := sc.set
 	for k := range sc.fs {
 		if k < nf {
@@ -668,7 +678,7 @@ func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
 			if capTerm != nil {
 				vs += capV[k]
 			}
-			sc.ftol[k] = s.CurrentTol + s.RelTol*sc.fs[k]
+			sc.ftol[k] = s.CurrentTol + s.RelTol*sc.fs[k] + floorUlps*eps*sc.rs[k]
 			sc.xtol[k] = s.VoltTol + s.RelTol*vs
 			continue
 		}

@@ -44,7 +44,7 @@ var CCCSKind = &Kind{
 	Doc:  "A current-controlled current source: gain times the current of the vsource control flows from nodes[0] through it to nodes[1].",
 	Params: []Param{
 		{Key: "nodes", Type: ParamNodePair, Required: true, Doc: "The terminals the current leaves and enters the source by."},
-		{Key: "control", Type: ParamElement, Required: true, Doc: "The name of the vsource whose current controls it."},
+		{Key: "control", Type: ParamElement, Values: []string{"vsource"}, Required: true, Doc: "The name of the vsource whose current controls it."},
 		{Key: "gain", Type: ParamNumber, Required: true, Doc: "The current gain."},
 	},
 	Build: func(name string, a *Args) (Element, error) {

@@ -79,12 +79,14 @@ func buildCrossbar(name string, a *Args) (Element, error) {
 	if r == 0 || c == 0 {
 		return nil, paramErr("", "crossbar between empty groups")
 	}
-	nodes := int64(0)
-	if e.WireR > 0 {
-		nodes = 2 * int64(r) * int64(c)
-	}
-	if err := a.reserve(nodes, int64(r)*int64(c)); err != nil {
+	if err := a.reserve("", 0, int64(r)*int64(c)); err != nil {
 		return nil, err
+	}
+	if e.WireR > 0 {
+		// The internal nodes: wire_r asks for them.
+		if err := a.reserve("wire_r", 2*int64(r)*int64(c), 0); err != nil {
+			return nil, err
+		}
 	}
 	hasM, hasI := a.Has("matrix"), a.Has("init")
 	rule := a.String("init")

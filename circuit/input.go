@@ -41,7 +41,7 @@ var InputKind = &Kind{
 		if in.Differential {
 			per = 2
 		}
-		if err := a.reserve(size*per, 0); err != nil {
+		if err := a.reserve("size", size*per, 0); err != nil {
 			return nil, err
 		}
 		if a.Has("amplitude") {

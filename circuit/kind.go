@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -70,7 +71,8 @@ type Param struct {
 	Required bool
 	// Max bounds a Spread (inclusive).
 	Max float64
-	// Values are the choices of an Enum.
+	// Values are the choices of an Enum, or the kinds of element an
+	// ElementName may name (any kind if empty).
 	Values []string
 	// Doc says in one sentence what the value means.
 	Doc string
@@ -141,8 +143,11 @@ type Args struct {
 	vals map[string]any
 	// Reserve, if not nil, is called by Build before it allocates room
 	// for nodes or conductances that the parameters ask for (a crossbar's
-	// matrix and internal nodes), so that a face can refuse sizes beyond
-	// its limits before memory is spent. Its error is returned by Build.
+	// matrix and internal nodes, an input's nodes), so that a face can
+	// refuse sizes beyond its limits before memory is spent. Build
+	// returns its error as a *ParamError whose Key names the parameter
+	// that asks for the room ("" for the card as a whole), unless it is
+	// a *ParamError already.
 	Reserve func(nodes, weights int64) error
 }
 
@@ -200,12 +205,20 @@ func (a *Args) Vector(key string) []float64 { return argOf[[]float64](a, key) }
 // Matrix returns a Matrix parameter.
 func (a *Args) Matrix(key string) *mat.Dense { return argOf[*mat.Dense](a, key) }
 
-// reserve calls a.Reserve if it is set.
-func (a *Args) reserve(nodes, weights int64) error {
+// reserve calls a.Reserve if it is set, and blames key for its error.
+func (a *Args) reserve(key string, nodes, weights int64) error {
 	if a.Reserve == nil {
 		return nil
 	}
-	return a.Reserve(nodes, weights)
+	err := a.Reserve(nodes, weights)
+	if err == nil {
+		return nil
+	}
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &ParamError{Key: key, Msg: err.Error()}
 }
 
 // ParamError is a problem with the parameters of an element card: Key

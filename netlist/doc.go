@@ -3,8 +3,9 @@
 //
 // # Element cards
 //
-// A netlist is a TOML file. Version 1 of the format has these cards,
-// exactly as in DESIGN.md:
+// A netlist is a TOML file. Version 1 of the format has these cards, as
+// the "Netlist format" section of the repository's README documents them
+// (a test checks that it documents every key of every element kind):
 //
 //	title = "XOR on a 2-4-1 diode network"   # optional
 //
@@ -133,6 +134,11 @@
 // matrix has shape (len(from), len(to)) and input values shape (size,).
 // The netlist holds at most MaxNodes nodes in groups and inputs and
 // MaxWeights crossbar conductances in all.
+//
+// Every element card is read and written from its kind's descriptor,
+// circuit.Kind: its keys, their types and Build, and the element's
+// Fields. A new element kind needs no change in this package; see
+// docs/adding-an-element.md in the repository.
 //
 // # Circuit nonidealities
 //

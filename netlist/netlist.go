@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
 )
@@ -94,29 +92,13 @@ func readSidecar(name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// kinds lists the element cards and blocks; their order breaks ties of
-// line numbers, which happen only for inline arrays of tables.
-var kinds = []string{
-	"resistor", "diode", "vsource", "isource", "vcvs", "cccs", "capacitor",
-	"group", "input", "crossbar", "rectifier", "amplifier",
-}
-
+// keysOf are the keys of the tables other than element cards, whose keys
+// their circuit.Kind gives.
 var keysOf = map[string][]string{
-	"":          append([]string{"title", "options", "models", "output", "training"}, kinds...),
-	"options":   {"temp", "tnom", "node_capacitance"},
-	"model":     {"type", "is", "n", "rs"},
-	"resistor":  {"name", "nodes", "r", "g", "trainable"},
-	"diode":     {"name", "nodes", "model"},
-	"vsource":   {"name", "nodes", "v"},
-	"isource":   {"name", "nodes", "i"},
-	"vcvs":      {"name", "nodes", "control", "gain"},
-	"cccs":      {"name", "nodes", "control", "gain"},
-	"capacitor": {"name", "nodes", "c"},
-	"group":     {"name", "size"},
-	"input":     {"name", "size", "encoding", "amplitude", "values"},
-	"crossbar":  {"name", "from", "to", "trainable", "matrix", "init", "low", "high", "seed", "g", "wire_r"},
-	"rectifier": {"name", "group", "model", "high", "low", "is_spread", "n_spread", "seed"},
-	"amplifier": {"name", "from", "to", "gain", "gain_error", "offset", "seed"},
+	"":        append([]string{"title", "options", "models", "output", "training"}, cards...),
+	"options": {"temp", "tnom", "node_capacitance"},
+	"model":   {"type", "is", "n", "rs"},
+	"group":   {"name", "size"},
 }
 
 type parser struct {
@@ -148,6 +130,7 @@ type elemMeta struct {
 // item is one table of an element card or block.
 type item struct {
 	kind string
+	k    *circuit.Kind // nil for a [[group]]
 	idx  int
 	line int
 	t    *table
@@ -225,23 +208,27 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 	}
 
 	items := p.collect(top, root)
-	// Groups and inputs first: the other blocks and the cards refer to
-	// their nodes.
+	// Groups, and the elements that define groups (inputs), first: the
+	// other cards refer to their nodes. So a card that defines a group
+	// sees only the groups defined before it.
 	for _, it := range items {
-		switch it.kind {
-		case "group":
+		switch {
+		case it.k == nil:
 			p.parseGroup(it.t)
-		case "input":
-			it.el = p.parseInput(it.t)
+		case it.k.DefinesGroup:
+			p.checkGroupName(it.t)
+			cd := newCard(it.t, it.k)
+			it.el = p.readCard(cd)
+			p.defineGroup(cd, it.el)
 		}
 	}
 	for _, it := range items {
-		switch it.kind {
-		case "group", "input":
+		switch {
+		case it.k == nil || it.k.DefinesGroup:
 			g := p.groups[it.t.name]
 			c.Groups = append(c.Groups, g.Group)
 		default:
-			it.el = p.parseElement(it.t)
+			it.el = p.readCard(newCard(it.t, it.k))
 		}
 		if it.el == nil {
 			continue
@@ -253,17 +240,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 		p.meta[name] = elemMeta{kind: it.kind, name: name, line: it.line}
 		c.Elements = append(c.Elements, it.el)
 	}
-	for _, it := range items {
-		if f, ok := it.el.(*circuit.CCCS); ok {
-			m, ok := p.meta[f.Control]
-			switch {
-			case !ok:
-				it.t.fail("control", "control %q is not an element of the netlist", f.Control)
-			case m.kind != "vsource":
-				it.t.fail("control", "control %q is a %s, not a vsource", f.Control, m.kind)
-			}
-		}
-	}
+	p.checkRefs(items)
 	if len(c.Elements) == 0 {
 		return nil, &Error{File: path, Msg: "the netlist has no elements"}
 	}
@@ -284,7 +261,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 func (p *parser) collect(top *table, root map[string]any) []*item {
 	var items []*item
 	rank := map[string]int{}
-	for r, kind := range kinds {
+	for r, kind := range cards {
 		rank[kind] = r
 		v, ok := root[kind]
 		if !ok {
@@ -308,7 +285,7 @@ func (p *parser) collect(top *table, root map[string]any) []*item {
 		for i, m := range list {
 			path := []string{kind, indexSeg(i)}
 			line := p.loc.line(path...)
-			items = append(items, &item{kind: kind, idx: i, line: line,
+			items = append(items, &item{kind: kind, k: circuit.KindNamed(kind), idx: i, line: line,
 				t: &table{p: p, m: m, path: path, kind: kind, line: line}})
 		}
 	}
@@ -397,263 +374,28 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 	return out
 }
 
-func (p *parser) addGroup(t *table, size int64, nodesPer int64) *groupInfo {
+// checkGroupName fails unless the name of the table t can name a new
+// group.
+func (p *parser) checkGroupName(t *table) {
 	if g, dup := p.groups[t.name]; dup {
 		t.fail("name", "duplicate group name (first used by the %s at line %d)", g.kind, g.line)
 	}
 	if strings.ContainsAny(t.name, "[]") || circuit.IsGround(t.name) {
 		t.fail("name", "a group name must not contain [ or ] nor be a ground name")
 	}
-	n := size * nodesPer
-	if size > int64(limits.nodes) || int64(p.nodes)+n > int64(limits.nodes) {
-		t.fail("size", "too many nodes in groups and inputs: at most %d", limits.nodes)
-	}
-	p.nodes += int(n)
-	g := &groupInfo{Group: circuit.Group{Name: t.name, Size: int(n)}, kind: t.kind, line: t.line}
-	g.nodes = g.Nodes()
-	p.groups[t.name] = g
-	return g
 }
 
 func (p *parser) parseGroup(t *table) {
 	t.checkKeys(keysOf["group"])
 	size := t.size("size")
-	p.addGroup(t, size, 1)
-}
-
-func (p *parser) parseInput(t *table) circuit.Element {
-	t.checkKeys(keysOf["input"])
-	size := t.size("size")
-	in := &circuit.Input{Name: t.name, Amplitude: 1}
-	per := int64(1)
-	if enc, ok := t.str("encoding"); ok {
-		switch enc {
-		case "single":
-		case "differential":
-			in.Differential = true
-			per = 2
-		default:
-			t.fail("encoding", "unknown encoding %q (want \"single\" or \"differential\")", enc)
-		}
+	p.checkGroupName(t)
+	if size > int64(limits.nodes-p.nodes) {
+		t.fail("size", "too many nodes in groups and inputs: at most %d", limits.nodes)
 	}
-	g := p.addGroup(t, size, per)
-	if v, ok := t.value("amplitude"); ok {
-		in.Amplitude = v
-	}
-	in.Nodes = append([]string(nil), g.nodes...)
-	in.Values = make([]float64, size)
-	switch v := t.m["values"].(type) {
-	case nil:
-	case string:
-		a := t.sidecar("values", v)
-		if len(a.shape) != 1 || a.shape[0] != int(size) {
-			t.fail("values", "%s has shape %v, want (%d,)", v, a.shape, size)
-		}
-		for i, x := range a.data {
-			if math.IsInf(x, 0) || math.IsNaN(x) {
-				t.fail("values", "%s: value %d is %v", v, i, x)
-			}
-		}
-		copy(in.Values, a.data)
-	case []any:
-		if len(v) != int(size) {
-			t.fail("values", "values has %d numbers, want size = %d", len(v), size)
-		}
-		for i, x := range v {
-			in.Values[i] = t.number(x, fmt.Sprintf("values[%d]", i), "values")
-		}
-	default:
-		t.fail("values", "values must be an .npy file name or an array of numbers")
-	}
-	for i, v := range in.Values {
-		if math.IsInf(in.Amplitude*v, 0) {
-			t.fail("values", "amplitude*values[%d] = %g*%g overflows", i, in.Amplitude, v)
-		}
-	}
-	return in
-}
-
-func (p *parser) parseElement(t *table) circuit.Element {
-	t.checkKeys(keysOf[t.kind])
-	switch t.kind {
-	case "resistor":
-		e := &circuit.Resistor{Name: t.name, Nodes: t.pair("nodes")}
-		r, hasR := t.positive("r")
-		g, hasG := t.positive("g")
-		switch {
-		case hasR && hasG:
-			t.fail("", "both r and g given: give exactly one")
-		case hasR:
-			e.G = 1 / r
-			if e.G == 0 || math.IsInf(e.G, 0) {
-				t.fail("r", "r = %g is out of range", r)
-			}
-		case hasG:
-			e.G = g
-		default:
-			t.fail("", "neither r nor g given: give exactly one")
-		}
-		e.Trainable, _ = t.boolean("trainable")
-		return e
-	case "diode":
-		return &circuit.Diode{Name: t.name, Nodes: t.pair("nodes"), Model: t.model("model")}
-	case "vsource":
-		return &circuit.VSource{Name: t.name, Nodes: t.pair("nodes"), V: t.required("v")}
-	case "isource":
-		return &circuit.ISource{Name: t.name, Nodes: t.pair("nodes"), I: t.required("i")}
-	case "vcvs":
-		return &circuit.VCVS{Name: t.name, Nodes: t.pair("nodes"), Control: t.pair("control"), Gain: t.required("gain")}
-	case "cccs":
-		e := &circuit.CCCS{Name: t.name, Nodes: t.pair("nodes"), Gain: t.required("gain")}
-		c, ok := t.str("control")
-		if !ok {
-			t.fail("", "missing control: the name of the vsource whose current controls it")
-		}
-		if c == "" {
-			t.fail("control", "control is empty: give the name of a vsource")
-		}
-		e.Control = c
-		return e
-	case "capacitor":
-		c, ok := t.positive("c")
-		if !ok {
-			t.fail("", "missing c")
-		}
-		return &circuit.Capacitor{Name: t.name, Nodes: t.pair("nodes"), C: c}
-	case "crossbar":
-		return p.parseCrossbar(t)
-	case "rectifier":
-		g := t.group("group")
-		e := &circuit.Rectifier{Name: t.name, Nodes: append([]string(nil), g.nodes...), Model: t.model("model")}
-		e.High = t.railNode("high")
-		e.Low = t.railNode("low")
-		var v circuit.DiodeVariation
-		v.ISSpread = t.spread("is_spread", circuit.MaxISSpread)
-		v.NSpread = t.spread("n_spread", circuit.MaxRelativeSpread)
-		v.Seed = t.seed("seed", v != circuit.DiodeVariation{})
-		e.Vary(v)
-		return e
-	case "amplifier":
-		from, to := t.group("from"), t.group("to")
-		if from.Size != to.Size {
-			t.fail("", "groups differ in size: from %q has %d nodes, to %q has %d", from.Name, from.Size, to.Name, to.Size)
-		}
-		gain := t.required("gain")
-		if gain == 0 {
-			t.fail("gain", "gain must not be zero")
-		}
-		e := &circuit.Amplifier{Name: t.name, From: append([]string(nil), from.nodes...),
-			To: append([]string(nil), to.nodes...), Gain: gain}
-		var v circuit.AmplifierVariation
-		v.GainError = t.spread("gain_error", circuit.MaxRelativeSpread)
-		v.Offset = t.spread("offset", math.MaxFloat64)
-		v.Seed = t.seed("seed", v != circuit.AmplifierVariation{})
-		e.Vary(v)
-		return e
-	}
-	panic("netlist: unknown kind " + t.kind)
-}
-
-func (p *parser) parseCrossbar(t *table) circuit.Element {
-	from, to := t.groupList("from"), t.groupList("to")
-	e := &circuit.Crossbar{Name: t.name, From: from, To: to}
-	e.Trainable, _ = t.boolean("trainable")
-	if v, ok := t.value("wire_r"); ok {
-		if v < 0 {
-			t.fail("wire_r", "wire_r must not be negative, got %v", v)
-		}
-		if v != 0 { // -0 is ideal wires too, and writes back as nothing
-			e.WireR = v
-		}
-	}
-	r, c := len(from), len(to)
-	if r > 0 && c > limits.weights/r || p.weights+r*c > limits.weights {
-		t.fail("", "too many crossbar conductances: %d x %d, at most %d in all crossbars", r, c, limits.weights)
-	}
-	p.weights += r * c
-	if e.WireR > 0 {
-		// The internal nodes of a wired crossbar count as nodes.
-		if int64(p.nodes)+2*int64(r)*int64(c) > int64(limits.nodes) {
-			t.fail("wire_r", "too many nodes: a crossbar with wire resistance has 2 x %d x %d internal nodes, at most %d nodes in all", r, c, limits.nodes)
-		}
-		p.nodes += 2 * r * c
-	}
-	_, hasM := t.m["matrix"]
-	init, hasI := t.str("init")
-	only := func(rule string, allowed ...string) {
-		for _, k := range []string{"low", "high", "seed", "g"} {
-			if _, ok := t.m[k]; ok && !contains(allowed, k) {
-				if rule == "" {
-					t.fail(k, "%s is not allowed with matrix (it belongs to an init rule)", k)
-				}
-				t.fail(k, "%s is not allowed with init = %q", k, rule)
-			}
-		}
-	}
-	data := make([]float64, r*c)
-	switch {
-	case hasM && hasI:
-		t.fail("", "both matrix and init given: give exactly one")
-	case hasM:
-		only("")
-		name, ok := t.str("matrix")
-		if !ok {
-			t.fail("matrix", "matrix must be the name of an .npy file")
-		}
-		a := t.sidecar("matrix", name)
-		if len(a.shape) != 2 || a.shape[0] != r || a.shape[1] != c {
-			t.fail("matrix", "%s has shape %v, want [%d, %d] (len(from), len(to))", name, a.shape, r, c)
-		}
-		for k, g := range a.data {
-			if !(g > 0) || math.IsInf(g, 0) {
-				t.fail("matrix", "%s: conductance [%d, %d] is %v, want a positive finite number of siemens", name, k/c, k%c, g)
-			}
-		}
-		copy(data, a.data)
-	case hasI:
-		switch init {
-		case "uniform":
-			only(init, "low", "high", "seed")
-			low, okL := t.positive("low")
-			high, okH := t.positive("high")
-			if !okL || !okH {
-				t.fail("", "init = \"uniform\" needs low and high (siemens)")
-			}
-			if low > high {
-				t.fail("low", "low = %g is above high = %g", low, high)
-			}
-			seed := int64(1)
-			if s, ok := t.integer("seed"); ok {
-				if s < 0 {
-					t.fail("seed", "seed must not be negative")
-				}
-				seed = s
-			}
-			rng := rand.New(rand.NewPCG(uint64(seed), 0))
-			for k := range data {
-				data[k] = low + (high-low)*rng.Float64()
-			}
-		case "constant":
-			only(init, "g")
-			g, ok := t.positive("g")
-			if !ok {
-				t.fail("", "init = \"constant\" needs g (siemens)")
-			}
-			for k := range data {
-				data[k] = g
-			}
-		default:
-			t.fail("init", "unknown init %q (want \"uniform\" or \"constant\")", init)
-		}
-	default:
-		t.fail("", "neither matrix nor init given: give exactly one")
-	}
-	if r > 0 && c > 0 {
-		e.G = mat.NewDense(r, c, data)
-	} else {
-		t.fail("", "crossbar between empty groups")
-	}
-	return e
+	p.nodes += int(size)
+	g := &groupInfo{Group: circuit.Group{Name: t.name, Size: int(size)}, kind: t.kind, line: t.line}
+	g.nodes = g.Nodes()
+	p.groups[t.name] = g
 }
 
 func contains(list []string, s string) bool {
@@ -803,55 +545,12 @@ func (t *table) value(key string) (float64, bool) {
 	return t.number(v, key, key), true
 }
 
-func (t *table) required(key string) float64 {
-	v, ok := t.value(key)
-	if !ok {
-		t.fail("", "missing %s", key)
-	}
-	return v
-}
-
 func (t *table) positive(key string) (float64, bool) {
 	v, ok := t.value(key)
 	if ok && !(v > 0) {
 		t.fail(key, "%s must be positive, got %v", key, v)
 	}
 	return v, ok
-}
-
-// spread reads an optional spread in [0, max]; absent is 0.
-func (t *table) spread(key string, max float64) float64 {
-	v, ok := t.value(key)
-	if !ok {
-		return 0
-	}
-	if v < 0 {
-		t.fail(key, "%s must not be negative, got %v", key, v)
-	}
-	if v > max {
-		t.fail(key, "%s = %v is above its bound %v", key, v, max)
-	}
-	if v == 0 {
-		return 0 // not -0, which would not write back
-	}
-	return v
-}
-
-// seed reads an optional non-negative integer seed of a variation:
-// absent is 1 if the variation is drawn (vary), 0 otherwise, so that a
-// netlist without variation keys has the zero variation.
-func (t *table) seed(key string, vary bool) uint64 {
-	s, ok := t.integer(key)
-	if !ok {
-		if vary {
-			return 1
-		}
-		return 0
-	}
-	if s < 0 {
-		t.fail(key, "%s must not be negative", key)
-	}
-	return uint64(s)
 }
 
 // pair reads an array of two node names.
@@ -934,20 +633,20 @@ func (t *table) group(key string) *groupInfo {
 }
 
 // groupList reads a required group or input name, or a non-empty array of
-// them, and returns their nodes concatenated in order.
-func (t *table) groupList(key string) []string {
+// them, and returns their nodes concatenated in order and their names.
+func (t *table) groupList(key string) (nodes, names []string) {
 	v, ok := t.m[key]
 	if !ok {
 		t.fail("", "missing %s (a group or input name, or an array of them)", key)
 	}
 	if _, ok := v.(string); ok {
-		return append([]string(nil), t.group(key).nodes...)
+		g := t.group(key)
+		return append([]string(nil), g.nodes...), []string{g.Name}
 	}
 	a, ok := v.([]any)
 	if !ok || len(a) == 0 {
 		t.fail(key, "%s must be a group or input name, or a non-empty array of them", key)
 	}
-	var nodes []string
 	seen := map[string]bool{}
 	for i, x := range a {
 		s, ok := x.(string)
@@ -962,12 +661,13 @@ func (t *table) groupList(key string) []string {
 			t.fail(key, "%s lists %q twice", key, s)
 		}
 		seen[s] = true
+		names = append(names, s)
 		if len(nodes)+g.Size > limits.nodes {
 			t.fail(key, "too many nodes: at most %d", limits.nodes)
 		}
 		nodes = append(nodes, g.nodes...)
 	}
-	return nodes
+	return nodes, names
 }
 
 // model reads a required reference to a diode model.

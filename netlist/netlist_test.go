@@ -527,11 +527,13 @@ var errorCases = []struct {
 	{"values bad entry", "[[input]]\nname = \"x\"\nsize = 2\nvalues = [1, \"2q\"] #!\n", []string{"values[1]", `unknown suffix "q"`}},
 	{"values bad type", "[[input]]\nname = \"x\"\nsize = 2\nvalues = 5 #!\n", []string{"values must be"}},
 	{"values sidecar missing", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"nope.npy\" #!\n", []string{`input "x"`, "nope.npy not found"}},
-	{"values sidecar shape", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"v3.npy\" #!\n", []string{`input "x"`, "v3.npy has shape [3], want (2,)"}},
+	{"values sidecar shape", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"v3.npy\" #!\n", []string{`input "x"`, "v3.npy has 3 numbers, want size = 2"}},
 	{"values sidecar inf", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"vinf.npy\" #!\n", []string{"vinf.npy: value 1 is +Inf"}},
 	{"values sidecar junk", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"junk.npy\" #!\n", []string{"junk.npy", "not an .npy file"}},
 	{"values sidecar directory", "[[input]]\nname = \"x\"\nsize = 3\nvalues = \"adir.npy\" #!\n", []string{"adir.npy", "not a regular file"}},
 	{"amplitude inf", "[[input]]\nname = \"x\"\nsize = 2\namplitude = inf #!\n", []string{"amplitude must be finite"}},
+	{"values sidecar 2-D", "[[input]]\nname = \"x\"\nsize = 2\nvalues = \"w4x2.npy\" #!\n", []string{`input "x"`, "w4x2.npy has shape [4 2], want a 1-D array"}},
+	{"input size overflows", "[[input]]\nname = \"x\"\nsize = 4611686018427387904 #!\nencoding = \"differential\"\n", []string{`input "x"`, "too many nodes"}},
 
 	// Crossbars.
 	{"crossbar unknown from", "[[crossbar]]\nname = \"W\"\nfrom = \"x\" #!\nto = \"h\"\ninit = \"constant\"\ng = 1\n", []string{`crossbar "W"`, `no group or input named "x"`}},
@@ -549,13 +551,15 @@ var errorCases = []struct {
 	{"constant zero", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 0 #!\n", []string{"g must be positive"}},
 	{"matrix with low", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w4x2.npy\"\nlow = 1 #!\n", []string{"low is not allowed with matrix"}},
 	{"matrix shape", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w2x4.npy\" #!\n",
-		[]string{`crossbar "W"`, "w2x4.npy has shape [2 4], want [4, 2]"}},
+		[]string{`crossbar "W"`, "w2x4.npy has shape [2, 4], want [4, 2]"}},
 	{"matrix negative", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"wneg.npy\" #!\n",
 		[]string{"wneg.npy: conductance [2, 1] is -1"}},
 	{"matrix nan", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"wnan.npy\" #!\n",
 		[]string{"wnan.npy: conductance [1, 1] is NaN"}},
 	{"matrix missing", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\nmatrix = \"W1.npy\" #!\n", []string{`crossbar "W"`, "W1.npy not found"}},
 	{"matrix empty name", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\nmatrix = \"\" #!\n", []string{"matrix must name an .npy file"}},
+	{"matrix 1-D", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\nmatrix = \"v3.npy\" #!\n", []string{"v3.npy has shape [3], want a non-empty 2-D array"}},
+	{"matrix empty", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\nmatrix = \"w0x2.npy\" #!\n", []string{"w0x2.npy has shape [0 2], want a non-empty 2-D array"}},
 	{"too many weights", "[[group]]\nname = \"big\"\nsize = 4000\n[[crossbar]] #!\nname = \"W\"\nfrom = \"big\"\nto = \"big\"\ninit = \"constant\"\ng = 1\n",
 		[]string{`crossbar "W"`, "too many crossbar conductances"}},
 
@@ -597,6 +601,7 @@ func TestErrors(t *testing.T) {
 	writeNpyio(t, filepath.Join(dir, "vinf.npy"), []float64{1, math.Inf(1)})
 	os.WriteFile(filepath.Join(dir, "junk.npy"), []byte("not numpy at all"), 0o644)
 	os.Mkdir(filepath.Join(dir, "adir.npy"), 0o755)
+	os.WriteFile(filepath.Join(dir, "w0x2.npy"), encodeNpy([]int{0, 2}, nil), 0o644)
 
 	for _, tc := range errorCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -653,7 +658,7 @@ func TestErrorFormat(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	allowed := keysOf["resistor"]
+	allowed := circuit.ResistorKind.Keys()
 	for key, want := range map[string]string{
 		"trainabel": "trainable", "nodse": "nodes", "Name": "name", "node": "nodes", "x": "", "resistance": "",
 	} {

@@ -110,7 +110,7 @@ func TestWiredNodeLimit(t *testing.T) {
 		"[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 1\nwire_r = 1 #!\n"
 	limits.nodes = 35
 	_, err := Parse([]byte(src), "")
-	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", lineOf(src))) || !strings.Contains(err.Error(), "2 x 4 x 4 internal nodes") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: ", lineOf(src))) || !strings.Contains(err.Error(), "the crossbar has 32 internal nodes") {
 		t.Errorf("error %v, want one about W's internal nodes", err)
 	}
 	limits.nodes = 36

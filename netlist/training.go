@@ -187,12 +187,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	tr.Subset = t.count("subset", 0)
 	tr.TestSubset = t.count("test_subset", 0)
 
-	var inputs []string
-	for _, e := range elems {
-		if in, ok := e.(*circuit.Input); ok {
-			inputs = append(inputs, in.Name)
-		}
-	}
+	inputs := inputNames(elems)
 	if s, ok := t.str("input"); ok {
 		if !contains(inputs, s) {
 			t.fail("input", "no [[input]] named %q (inputs: %s)%s", s, listOrNone(inputs), suggestName(s, inputs))
@@ -275,6 +270,19 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	return tr
 }
 
+// inputNames returns the names of the inputs among elems, the elements
+// whose values the features of a data set may drive: eqprop drives
+// inputs only.
+func inputNames(elems []circuit.Element) []string {
+	var names []string
+	for _, e := range elems {
+		if e.Kind() == circuit.InputKind {
+			names = append(names, e.Label())
+		}
+	}
+	return names
+}
+
 // count reads an optional integer of at least least; 0 if it is absent.
 func (t *table) count(key string, least int64) int {
 	n, ok := t.integer(key)
@@ -303,15 +311,12 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 	var blocks []string
 	trainable := map[string]bool{}
 	for _, e := range elems {
-		switch e := e.(type) {
-		case *circuit.Crossbar:
-			trainable[e.Name] = e.Trainable
-		case *circuit.Resistor:
-			trainable[e.Name] = e.Trainable
-		default:
+		b, ok := e.(circuit.Trainable)
+		if !ok {
 			continue
 		}
-		if trainable[e.Label()] {
+		trainable[e.Label()] = b.IsTrainable()
+		if b.IsTrainable() {
 			blocks = append(blocks, e.Label())
 		}
 	}
@@ -324,7 +329,7 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 		tr, ok := trainable[name]
 		switch {
 		case !ok:
-			sub.fail(name, "learning rate for %q: no crossbar or resistor of that name (trainable blocks: %s)%s", name, listOrNone(blocks), suggestName(name, blocks))
+			sub.fail(name, "learning rate for %q: no block of that name that learning may change (trainable blocks: %s)%s", name, listOrNone(blocks), suggestName(name, blocks))
 		case !tr:
 			sub.fail(name, "learning rate for %q: it is not trainable (add trainable = true to it)", name)
 		}

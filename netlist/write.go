@@ -1,16 +1,17 @@
 package netlist
 
 import (
-	"github.com/eqsim/eqsim/internal/atomicfile"
-
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/internal/atomicfile"
 )
 
 // WriteFile writes nl as a TOML netlist at path, with the conductance
@@ -150,20 +151,6 @@ func writeAtomic(files []outFile) (err error) {
 	return nil
 }
 
-// sameFloats reports whether a and b hold the same float64s bit for bit,
-// nil and empty alike.
-func sameFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // sidecarName is the file name of the sidecar of element name.
 func sidecarName(base, name string) string {
 	var b strings.Builder
@@ -261,20 +248,31 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 			return nil, nil, err
 		}
 	}
-	inputs := map[string]*circuit.Input{}
-	for _, e := range c.Elements {
-		var err error
-		switch e := e.(type) {
-		case *circuit.Diode:
-			err = addModel(e.Model, fmt.Sprintf("diode %q", e.Name))
-		case *circuit.Rectifier:
-			err = addModel(e.Model, fmt.Sprintf("rectifier %q", e.Name))
-		case *circuit.Input:
-			inputs[e.Name] = e
-			w.groups[e.Name] = circuit.Group{Name: e.Name, Size: len(e.Nodes)}
-		}
+	// The elements' cards, the models they use and the groups they define.
+	fields := make([][]circuit.Field, len(c.Elements))
+	definers := map[string]circuit.Element{}
+	for i, e := range c.Elements {
+		k := e.Kind()
+		f, err := e.Fields()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%s %q: %w", k.Name, e.Label(), err)
+		}
+		fields[i] = f
+		for _, fl := range f {
+			if p, _ := k.Param(fl.Key); p.Type != circuit.ParamModel {
+				continue
+			}
+			m, ok := fl.Value.(circuit.DiodeModel)
+			if !ok {
+				return nil, nil, fmt.Errorf("%s %q: %s holds %T, not a diode model", k.Name, e.Label(), fl.Key, fl.Value)
+			}
+			if err := addModel(m, fmt.Sprintf("%s %q", k.Name, e.Label())); err != nil {
+				return nil, nil, err
+			}
+		}
+		if k.DefinesGroup {
+			definers[e.Label()] = e
+			w.groups[e.Label()] = circuit.Group{Name: e.Label(), Size: len(e.Terminals())}
 		}
 	}
 	for _, name := range sortedKeys(models) {
@@ -283,36 +281,41 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 	}
 
 	for _, g := range c.Groups {
-		if old, ok := w.groups[g.Name]; ok && (inputs[g.Name] == nil || old != g) {
-			return nil, nil, fmt.Errorf("group %q: declared twice, or not matching the input of that name", g.Name)
+		old, ok := w.groups[g.Name]
+		switch d := definers[g.Name]; {
+		case ok && d == nil:
+			return nil, nil, fmt.Errorf("group %q: declared twice", g.Name)
+		case ok && old != g:
+			return nil, nil, fmt.Errorf("group %q: not matching the %s of that name", g.Name, d.Kind().Name)
 		}
 		w.groups[g.Name] = g
 	}
-	// Groups and inputs go out in the order of c.Groups, so that Groups
-	// reads back the same: the plain groups before the first input at the
-	// top, and the plain groups that follow an input right after it.
+	// Groups, and the elements that define groups (inputs), go out in the
+	// order of c.Groups, so that Groups reads back the same: the plain
+	// groups before the first input at the top, and the plain groups that
+	// follow an input right after it.
 	next := 0
 	group := func(g circuit.Group) {
 		w.printf("\n[[group]]\nname = %s\nsize = %d\n", quote(g.Name), g.Size)
 	}
 	plain := func() {
-		for ; next < len(c.Groups) && inputs[c.Groups[next].Name] == nil; next++ {
+		for ; next < len(c.Groups) && definers[c.Groups[next].Name] == nil; next++ {
 			group(c.Groups[next])
 		}
 	}
 	plain()
-	for _, e := range c.Elements {
-		if err := w.element(e, base); err != nil {
-			return nil, nil, fmt.Errorf("%s %q: %w", kindOf(e), e.Label(), err)
+	for i, e := range c.Elements {
+		if err := w.element(e, fields[i], base); err != nil {
+			return nil, nil, fmt.Errorf("%s %q: %w", e.Kind().Name, e.Label(), err)
 		}
-		if in, ok := e.(*circuit.Input); ok && next < len(c.Groups) && c.Groups[next].Name == in.Name {
+		if definers[e.Label()] == e && next < len(c.Groups) && c.Groups[next].Name == e.Label() {
 			next++
 			plain()
 		}
 	}
 	// Only if the inputs are out of the order of their groups.
 	for ; next < len(c.Groups); next++ {
-		if inputs[c.Groups[next].Name] == nil {
+		if definers[c.Groups[next].Name] == nil {
 			group(c.Groups[next])
 		}
 	}
@@ -320,34 +323,6 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 		return nil, nil, err
 	}
 	return []byte(w.b.String()), w.side, nil
-}
-
-func kindOf(e circuit.Element) string {
-	switch e.(type) {
-	case *circuit.Resistor:
-		return "resistor"
-	case *circuit.Diode:
-		return "diode"
-	case *circuit.VSource:
-		return "vsource"
-	case *circuit.ISource:
-		return "isource"
-	case *circuit.VCVS:
-		return "vcvs"
-	case *circuit.CCCS:
-		return "cccs"
-	case *circuit.Capacitor:
-		return "capacitor"
-	case *circuit.Crossbar:
-		return "crossbar"
-	case *circuit.Rectifier:
-		return "rectifier"
-	case *circuit.Amplifier:
-		return "amplifier"
-	case *circuit.Input:
-		return "input"
-	}
-	return fmt.Sprintf("%T", e)
 }
 
 type writer struct {
@@ -419,132 +394,108 @@ func (w *writer) groupsOf(nodes []string) (string, error) {
 	return "[" + strings.Join(q, ", ") + "]", nil
 }
 
-func (w *writer) element(e circuit.Element, base string) error {
-	kind := kindOf(e)
-	w.printf("\n[[%s]]\nname = %s\n", kind, quote(e.Label()))
-	switch e := e.(type) {
-	case *circuit.Resistor:
-		w.printf("nodes = %s\ng = %s\n", w.pair(e.Nodes), formatNumber(e.G))
-		if e.Trainable {
-			w.printf("trainable = true\n")
+// element writes the card of e, whose fields are f: each value as its
+// parameter's type says, vectors and matrices in sidecar files.
+func (w *writer) element(e circuit.Element, f []circuit.Field, base string) error {
+	k := e.Kind()
+	if k.DefinesGroup {
+		if g, err := w.groupOf(e.Terminals()); err != nil || g != e.Label() {
+			return fmt.Errorf("its nodes must be %s[0], %s[1], ...", e.Label(), e.Label())
 		}
-	case *circuit.Diode:
-		w.printf("nodes = %s\nmodel = %s\n", w.pair(e.Nodes), quote(e.Model.Name))
-	case *circuit.VSource:
-		w.printf("nodes = %s\nv = %s\n", w.pair(e.Nodes), formatNumber(e.V))
-	case *circuit.ISource:
-		w.printf("nodes = %s\ni = %s\n", w.pair(e.Nodes), formatNumber(e.I))
-	case *circuit.VCVS:
-		w.printf("nodes = %s\ncontrol = %s\ngain = %s\n", w.pair(e.Nodes), w.pair(e.Control), formatNumber(e.Gain))
-	case *circuit.CCCS:
-		w.printf("nodes = %s\ncontrol = %s\ngain = %s\n", w.pair(e.Nodes), quote(e.Control), formatNumber(e.Gain))
-	case *circuit.Capacitor:
-		w.printf("nodes = %s\nc = %s\n", w.pair(e.Nodes), formatNumber(e.C))
-	case *circuit.Crossbar:
-		from, err := w.groupsOf(e.From)
+	}
+	w.printf("\n[[%s]]\nname = %s\n", k.Name, quote(e.Label()))
+	sidecars := 0
+	for _, fl := range f {
+		p, ok := k.Param(fl.Key)
+		if !ok {
+			return fmt.Errorf("field %q is not a key of its card", fl.Key)
+		}
+		var v string
+		var err error
+		switch p.Type {
+		case circuit.ParamVector, circuit.ParamMatrix:
+			name := sidecarName(base, e.Label())
+			if sidecars > 0 {
+				name = sidecarName(base, e.Label()+"."+fl.Key)
+			}
+			sidecars++
+			v, err = w.sidecar(name, fl.Value)
+		default:
+			v, err = w.value(p, fl.Value)
+		}
 		if err != nil {
-			return fmt.Errorf("from: %w", err)
+			return fmt.Errorf("%s: %w", fl.Key, err)
 		}
-		to, err := w.groupsOf(e.To)
-		if err != nil {
-			return fmt.Errorf("to: %w", err)
-		}
-		if e.G == nil {
-			return errors.New("no conductance matrix")
-		}
-		r, c := e.G.Dims()
-		if r != len(e.From) || c != len(e.To) {
-			return fmt.Errorf("conductance matrix is %dx%d, want %dx%d", r, c, len(e.From), len(e.To))
-		}
-		data := make([]float64, 0, r*c)
-		for i := range r {
-			for j := range c {
-				data = append(data, e.G.At(i, j))
-			}
-		}
-		name := sidecarName(base, e.Name)
-		w.side = append(w.side, sidecarFile{name, encodeNpy([]int{r, c}, data)})
-		w.printf("from = %s\nto = %s\n", from, to)
-		if e.Trainable {
-			w.printf("trainable = true\n")
-		}
-		w.printf("matrix = %s\n", quote(name))
-		if e.WireR != 0 {
-			w.printf("wire_r = %s\n", formatNumber(e.WireR))
-		}
-	case *circuit.Rectifier:
-		g, err := w.groupOf(e.Nodes)
-		if err != nil {
-			return err
-		}
-		w.printf("group = %s\nmodel = %s\nhigh = %s\nlow = %s\n", quote(g), quote(e.Model.Name), quote(e.High), quote(e.Low))
-		v := e.Variation
-		if err := v.Validate(); err != nil {
-			return err
-		}
-		is, n := v.Draw(e.Model, 2*len(e.Nodes))
-		if !sameFloats(is, e.IS) || !sameFloats(n, e.N) {
-			return errors.New("its per-diode parameters are not those its variation draws, and only the variation has a netlist form")
-		}
-		if v != (circuit.DiodeVariation{}) {
-			if v.ISSpread != 0 {
-				w.printf("is_spread = %s\n", formatNumber(v.ISSpread))
-			}
-			if v.NSpread != 0 {
-				w.printf("n_spread = %s\n", formatNumber(v.NSpread))
-			}
-			w.printf("seed = %d\n", v.Seed)
-		}
-	case *circuit.Amplifier:
-		from, err := w.groupOf(e.From)
-		if err != nil {
-			return fmt.Errorf("from: %w", err)
-		}
-		to, err := w.groupOf(e.To)
-		if err != nil {
-			return fmt.Errorf("to: %w", err)
-		}
-		w.printf("from = %s\nto = %s\ngain = %s\n", quote(from), quote(to), formatNumber(e.Gain))
-		v := e.Variation
-		if err := v.Validate(); err != nil {
-			return err
-		}
-		gains, offsets := v.Draw(e.Gain, len(e.From))
-		if !sameFloats(gains, e.Gains) || !sameFloats(offsets, e.Offsets) {
-			return errors.New("its channel gains and offsets are not those its variation draws, and only the variation has a netlist form")
-		}
-		if v != (circuit.AmplifierVariation{}) {
-			if v.GainError != 0 {
-				w.printf("gain_error = %s\n", formatNumber(v.GainError))
-			}
-			if v.Offset != 0 {
-				w.printf("offset = %s\n", formatNumber(v.Offset))
-			}
-			w.printf("seed = %d\n", v.Seed)
-		}
-	case *circuit.Input:
-		if g, err := w.groupOf(e.Nodes); err != nil || g != e.Name {
-			return fmt.Errorf("its nodes must be %s[0], %s[1], ...", e.Name, e.Name)
-		}
-		enc := "single"
-		if e.Differential {
-			enc = "differential"
-		}
-		w.printf("size = %d\nencoding = %q\namplitude = %s\n", len(e.Values), enc, formatNumber(e.Amplitude))
-		zero := true
-		for _, v := range e.Values {
-			if math.Float64bits(v) != 0 {
-				zero = false
-				break
-			}
-		}
-		if !zero {
-			name := sidecarName(base, e.Name)
-			w.side = append(w.side, sidecarFile{name, encodeNpy([]int{len(e.Values)}, e.Values)})
-			w.printf("values = %s\n", quote(name))
-		}
-	default:
-		return fmt.Errorf("cannot write element of type %T", e)
+		w.printf("%s = %s\n", tomlKey(fl.Key), v)
 	}
 	return nil
+}
+
+// value formats x, a value of parameter p, as TOML.
+func (w *writer) value(p circuit.Param, x any) (string, error) {
+	bad := fmt.Errorf("holds %T, not a %v", x, p.Type)
+	switch p.Type {
+	case circuit.ParamNumber, circuit.ParamNonZero, circuit.ParamPositive, circuit.ParamNonNegative, circuit.ParamSpread:
+		if v, ok := x.(float64); ok {
+			return formatNumber(v), nil
+		}
+	case circuit.ParamSize, circuit.ParamSeed:
+		if v, ok := x.(int64); ok {
+			return strconv.FormatInt(v, 10), nil
+		}
+	case circuit.ParamBool:
+		if v, ok := x.(bool); ok {
+			return strconv.FormatBool(v), nil
+		}
+	case circuit.ParamEnum, circuit.ParamElement, circuit.ParamNode:
+		if v, ok := x.(string); ok {
+			return quote(v), nil
+		}
+	case circuit.ParamNodePair:
+		if v, ok := x.([2]string); ok {
+			return w.pair(v), nil
+		}
+	case circuit.ParamGroup:
+		if v, ok := x.([]string); ok {
+			g, err := w.groupOf(v)
+			return quote(g), err
+		}
+	case circuit.ParamGroupList:
+		if v, ok := x.([]string); ok {
+			return w.groupsOf(v)
+		}
+	case circuit.ParamModel:
+		if v, ok := x.(circuit.DiodeModel); ok {
+			return quote(v.Name), nil
+		}
+	}
+	return "", bad
+}
+
+// sidecar adds the .npy file name holding x, a vector or a matrix, and
+// returns the value that names it.
+func (w *writer) sidecar(name string, x any) (string, error) {
+	var data []byte
+	switch x := x.(type) {
+	case []float64:
+		data = encodeNpy([]int{len(x)}, x)
+	case *mat.Dense:
+		r, c := x.Dims()
+		v := make([]float64, 0, r*c)
+		for i := range r {
+			for j := range c {
+				v = append(v, x.At(i, j))
+			}
+		}
+		data = encodeNpy([]int{r, c}, v)
+	default:
+		return "", fmt.Errorf("holds %T, not a vector or matrix", x)
+	}
+	for _, s := range w.side {
+		if s.name == name {
+			return "", fmt.Errorf("its sidecar file %s is another's", name)
+		}
+	}
+	w.side = append(w.side, sidecarFile{name, data})
+	return quote(name), nil
 }

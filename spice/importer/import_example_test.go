@@ -1,4 +1,4 @@
-package spice_test
+package importer_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/solver"
-	"github.com/eqsim/eqsim/spice"
+	"github.com/eqsim/eqsim/spice/importer"
 )
 
 func ExampleImport() {
@@ -18,7 +18,7 @@ R2 OUT 0 '3*r' ; three times R1
 .op
 .end
 `
-	d, err := spice.Import(strings.NewReader(deck), "divider.cir")
+	d, err := importer.Import(strings.NewReader(deck), "divider.cir")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -57,7 +57,7 @@ V1 in 0 1
 X1 in out cell
 X2 out 0 cell r=2k
 `
-	d, err := spice.Import(strings.NewReader(deck), "cells.cir")
+	d, err := importer.Import(strings.NewReader(deck), "cells.cir")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -75,7 +75,7 @@ X2 out 0 cell r=2k
 
 func ExampleImport_error() {
 	deck := "Amplifier\nV1 in 0 1\nR1 in b 10k\nQ1 c b 0 npn1\n"
-	_, err := spice.Import(strings.NewReader(deck), "amp.cir")
+	_, err := importer.Import(strings.NewReader(deck), "amp.cir")
 	fmt.Println(err)
 	// Output:
 	// amp.cir:4: card "Q1 c b 0 npn1": eqsim cannot represent BJTs (Q)

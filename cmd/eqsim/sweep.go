@@ -21,8 +21,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/eqprop/dataset"
 	"github.com/eqsim/eqsim/netlist"
 )
 
@@ -220,11 +220,11 @@ type dataCache struct {
 
 type dataEntry struct {
 	once        sync.Once
-	train, test *dataset.Set
+	train, test *eqprop.Set
 	err         error
 }
 
-func (c *dataCache) load(spec dataset.Spec) (*dataset.Set, *dataset.Set, error) {
+func (c *dataCache) load(spec dataset.Spec) (*eqprop.Set, *eqprop.Set, error) {
 	c.mu.Lock()
 	if c.sets == nil {
 		c.sets = map[dataset.Spec]*dataEntry{}

@@ -19,8 +19,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/eqprop/dataset"
 	"github.com/eqsim/eqsim/netlist"
 )
 
@@ -70,7 +70,7 @@ type session struct {
 	net      *eqprop.Native
 	spec     dataset.Spec
 	// train and test are nil until load.
-	train, test *dataset.Set
+	train, test *eqprop.Set
 }
 
 // newSession reads the netlist and applies the flags (those of fs that were
@@ -195,7 +195,7 @@ func (s *session) load() error { return s.loadWith(dataset.Load) }
 
 // loadWith is load with another loader of data sets, one that caches them
 // say.
-func (s *session) loadWith(load func(dataset.Spec) (*dataset.Set, *dataset.Set, error)) error {
+func (s *session) loadWith(load func(dataset.Spec) (*eqprop.Set, *eqprop.Set, error)) error {
 	train, test, err := load(s.spec)
 	if errors.Is(err, fs.ErrNotExist) {
 		return err

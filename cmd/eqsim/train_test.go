@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eqsim/eqsim/eqprop/dataset"
+	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/netlist"
 )
 

@@ -16,10 +16,8 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/npy"
 )
 
 // checkpointVersion is the version of the checkpoint format; a checkpoint
@@ -184,8 +182,7 @@ func writeCheckpoint(dir string, ck *checkpoint, s eqprop.State, blocks []eqprop
 	keep := map[string]bool{checkpointFile: true}
 	for k, b := range blocks {
 		name := fmt.Sprintf("g%d.%d.npy", k, ck.Seq)
-		m := mat.NewDense(b.Rows, b.Cols, s.Conductances[k])
-		if err := writeAtomic(filepath.Join(dir, name), func(w io.Writer) error { return npyio.Write(w, m) }); err != nil {
+		if err := npy.WriteFile(filepath.Join(dir, name), []int{b.Rows, b.Cols}, s.Conductances[k]); err != nil {
 			return err
 		}
 		ck.Blocks = append(ck.Blocks, checkpointBlock{Name: b.Name, Rows: b.Rows, Cols: b.Cols, File: name})
@@ -239,24 +236,20 @@ func readCheckpoint(dir string) (*checkpoint, eqprop.State, error) {
 	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen}
 	for _, blk := range ck.Blocks {
 		p := filepath.Join(dir, filepath.Base(blk.File))
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, s, fmt.Errorf("checkpoint %s: %w", path, err)
+		if blk.Rows < 1 || blk.Cols < 1 {
+			return nil, s, fmt.Errorf("checkpoint %s: block %q of %dx%d conductances", path, blk.Name, blk.Rows, blk.Cols)
 		}
-		var m mat.Dense
-		err = npyio.Read(f, &m)
-		f.Close()
-		if err != nil {
+		a, err := npy.ReadFile(p, blk.Rows*blk.Cols)
+		var ne *npy.Error
+		switch {
+		case errors.As(err, &ne):
 			return nil, s, fmt.Errorf("checkpoint %s: %w", p, err)
+		case err != nil:
+			return nil, s, fmt.Errorf("checkpoint %s: %w", path, err)
+		case len(a.Shape) != 2 || a.Shape[0] != blk.Rows || a.Shape[1] != blk.Cols:
+			return nil, s, fmt.Errorf("checkpoint %s: conductances of shape %v, want %dx%d", p, a.Shape, blk.Rows, blk.Cols)
 		}
-		if r, c := m.Dims(); r != blk.Rows || c != blk.Cols {
-			return nil, s, fmt.Errorf("checkpoint %s: %dx%d conductances, want %dx%d", p, r, c, blk.Rows, blk.Cols)
-		}
-		g := make([]float64, 0, blk.Rows*blk.Cols)
-		for i := range blk.Rows {
-			g = append(g, m.RawRowView(i)...)
-		}
-		s.Conductances = append(s.Conductances, g)
+		s.Conductances = append(s.Conductances, a.Data)
 	}
 	return ck, s, nil
 }

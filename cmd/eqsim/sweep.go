@@ -19,11 +19,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/progress"
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/run"
 )
 
 // Files of a sweep's output folder.
@@ -273,7 +274,6 @@ func runSweep(specPath, out string, shard, shards, jobs int, dataDir string, std
 			mine = append(mine, t)
 		}
 	}
-	empty := pflag.NewFlagSet("sweep", pflag.ContinueOnError)
 	checked := map[int]bool{}
 	for _, t := range mine {
 		if checked[t.point.Index] {
@@ -284,7 +284,7 @@ func runSweep(specPath, out string, shard, shards, jobs int, dataDir string, std
 		if err != nil {
 			return inputError{err}
 		}
-		if _, err := sessionFor(nl, specPath, empty, &dataFlags{data: dataDir}, nil); err != nil {
+		if _, err := run.NewSession(nl, specPath, run.Overrides{Data: dataDir}); err != nil {
 			return fmt.Errorf("%s: point %d (%s): %w", specPath, t.point.Index, sw.Describe(t.point), err)
 		}
 	}
@@ -305,15 +305,14 @@ func runSweep(specPath, out string, shard, shards, jobs int, dataDir string, std
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	prog := newProgress(stderr, isTerminal(stderr))
-	prog.unit = "runs"
+	prog := progress.New(stderr, progress.IsTerminal(stderr), "runs")
 	name := fmt.Sprintf("shard %d/%d: ", shard, shards)
 	if shards == 1 {
 		name = ""
 	}
-	prog.printf("sweep %s: %s%d points x %d seeds = %d runs, %d of them here, %d finished before; %d at a time -> %s\n",
+	prog.Printf("sweep %s: %s%d points x %d seeds = %d runs, %d of them here, %d finished before; %d at a time -> %s\n",
 		specPath, name, plan.Points, len(sw.Seeds), len(tasks), len(mine), len(mine)-len(todo), jobs, out)
-	prog.start("sweep", len(mine), len(mine)-len(todo))
+	prog.Start("sweep", len(mine), len(mine)-len(todo))
 
 	cache := &dataCache{}
 	var (
@@ -348,8 +347,8 @@ func runSweep(specPath, out string, shard, shards, jobs int, dataDir string, std
 						cancel()
 					} else {
 						done++
-						prog.set(len(mine)-len(todo)+done, len(mine)-len(todo))
-						prog.printf("%s %s seed %d: %s (%.1f s)\n", t.key, sw.Describe(t.point), t.seed, r.summary(sw.Metric), r.Seconds)
+						prog.Set(len(mine)-len(todo)+done, len(mine)-len(todo))
+						prog.Printf("%s %s seed %d: %s (%.1f s)\n", t.key, sw.Describe(t.point), t.seed, r.summary(sw.Metric), r.Seconds)
 						if sweepHook != nil && sweepHook(done) {
 							cancel()
 						}
@@ -369,7 +368,7 @@ feed:
 	}
 	close(work)
 	wg.Wait()
-	prog.finish()
+	prog.Finish()
 	if runErr != nil {
 		return runErr
 	}
@@ -474,32 +473,25 @@ func runPoint(ctx context.Context, sw *netlist.Sweep, baseData []byte, t sweepTa
 	if err != nil {
 		return nil, err
 	}
-	s, err := sessionFor(nl, specPath, pflag.NewFlagSet("sweep", pflag.ContinueOnError), &dataFlags{data: dataDir}, nil)
+	s, err := run.NewSession(nl, specPath, run.Overrides{Data: dataDir, Workers: &workers})
 	if err != nil {
 		return nil, err
 	}
-	s.cfg.Workers = workers
-	if err := s.loadWith(cache.load); err != nil {
+	if err := s.LoadWith(cache.load); err != nil {
 		return nil, err
 	}
-	tr, err := eqprop.NewTrainer(s.net, s.cfg)
+	sum, err := run.Train(ctx, s, run.Options{})
+	var f *run.Failed
+	if errors.As(err, &f) {
+		r.Epochs = f.Finished()
+		return fail(f.Err)
+	}
 	if err != nil {
 		return fail(err)
 	}
-	var es eqprop.EpochStats
-	for range s.cfg.Epochs {
-		es, err = tr.Epoch(ctx, s.train, nil)
-		if err != nil {
-			return fail(err)
-		}
-		r.Epochs++
-	}
-	loss, rate, err := tr.Evaluate(ctx, s.test)
-	if err != nil {
-		return fail(err)
-	}
-	r.TestError, r.TestLoss = &rate, &loss
-	r.TrainError, r.TrainLoss = &es.TrainError, &es.TrainLoss
+	r.Epochs = sum.Epochs
+	r.TestError, r.TestLoss = &sum.TestError, &sum.TestLoss
+	r.TrainError, r.TrainLoss = &sum.TrainError, &sum.TrainLoss
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

@@ -12,17 +12,12 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/eqsim/eqsim/internal/plotio"
 	"github.com/eqsim/eqsim/netlist"
 )
 
 // seriesColors are the colours of a plot's lines, in order.
-var seriesColors = []color.Color{
-	trainColor, testColor,
-	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
-	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-}
+var seriesColors = plotio.Colors
 
 // maxSeries (the number of seriesColors) is the most lines a plot of one axis draws, one per
 // combination of the other axes' values; beyond it the plot shows the mean
@@ -366,7 +361,7 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 
 // savePlot writes p as name.png and name.svg in dir.
 func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
-	return writeImages(dir, name, w, h, func(c vg.CanvasSizer) { p.Draw(draw.New(c)) })
+	return plotio.WriteImages(dir, name, w, h, func(c vg.CanvasSizer) { p.Draw(draw.New(c)) })
 }
 
 // saveTiles writes plots side by side, two a row, under a title, as
@@ -404,5 +399,5 @@ func saveTiles(dir, name, title string, plots []*plot.Plot) error {
 			}
 		}
 	}
-	return writeImages(dir, name, w, h, paint)
+	return plotio.WriteImages(dir, name, w, h, paint)
 }

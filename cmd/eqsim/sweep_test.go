@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/run"
 )
 
 const sweepXOR = "../../examples/sweep-xor.toml"
@@ -402,7 +403,7 @@ func TestSweepRunIsTraining(t *testing.T) {
 	}
 	nl := writeFile(t, dir, "point.toml", string(text))
 	stdout, _ := mustTrain(t, nl, "--out", filepath.Join(dir, "train"), "--json")
-	var sum trainSummary
+	var sum run.Summary
 	lastJSON(t, stdout, &sum)
 	if sum.TrainError != *r.TrainError || sum.TestError != *r.TestError || math.Abs(sum.TestLoss-*r.TestLoss) > 1e-9*sum.TestLoss {
 		t.Errorf("eqsim train: train error %v test error %v loss %v; the sweep's run: %v %v %v",

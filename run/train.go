@@ -22,13 +22,13 @@ type Progress interface {
 	Printf(format string, args ...any)
 }
 
-// quiet is the Progress of a run that shows none.
-type quiet struct{}
+// Silent is a Progress that shows nothing.
+type Silent struct{}
 
-func (quiet) Start(string, int, int) {}
-func (quiet) Set(int, int)           {}
-func (quiet) Finish()                {}
-func (quiet) Printf(string, ...any)  {}
+func (Silent) Start(string, int, int) {}
+func (Silent) Set(int, int)           {}
+func (Silent) Finish()                {}
+func (Silent) Printf(string, ...any)  {}
 
 // Options say where a run writes and how it shows its progress.
 type Options struct {
@@ -78,7 +78,7 @@ type Summary struct {
 func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
 	show := o.Progress != nil || o.AfterBatch != nil
 	if o.Progress == nil {
-		o.Progress = quiet{}
+		o.Progress = Silent{}
 	}
 	if o.SaveEvery == 0 {
 		o.SaveEvery = 30 * time.Second

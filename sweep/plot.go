@@ -1,4 +1,4 @@
-package main
+package sweep
 
 import (
 	"fmt"
@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/eqsim/eqsim/internal/plotio"
-	"github.com/eqsim/eqsim/netlist"
 )
 
 // seriesColors are the colours of a plot's lines, in order.
@@ -32,12 +31,12 @@ type axisScale struct {
 	num    bool
 }
 
-func scaleOf(a sweepAxis) axisScale {
+func scaleOf(a PlanAxis) axisScale {
 	s := axisScale{num: true}
 	for _, v := range a.Values {
 		v = jsonValue(v)
-		s.labels = append(s.labels, netlist.FormatValue(v))
-		f, ok := netlist.NumericValue(v)
+		s.labels = append(s.labels, FormatValue(v))
+		f, ok := NumericValue(v)
 		if !ok {
 			s.num = false
 		}
@@ -53,7 +52,7 @@ func scaleOf(a sweepAxis) axisScale {
 
 // pos returns the plot position of an axis value, or false.
 func (s axisScale) pos(v any) (float64, bool) {
-	lab := netlist.FormatValue(jsonValue(v))
+	lab := FormatValue(jsonValue(v))
 	for i, l := range s.labels {
 		if l == lab {
 			return s.x[i], true
@@ -91,9 +90,9 @@ func metricAxis(metric string) (label string, scale float64) {
 	return strings.ReplaceAll(metric, "_", " ") + " (V^2)", 1
 }
 
-// writeSweepPlots draws the metric against each axis and, for a grid of
-// two axes, a heatmap.
-func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
+// writePlots draws the metric against each axis and, for a grid of two
+// axes, a heatmap.
+func writePlots(dir string, plan Plan, pts []*pointStats) error {
 	ylabel, ys := metricAxis(plan.Metric)
 	var all []*plot.Plot
 	for k, a := range plan.Axes {
@@ -104,7 +103,7 @@ func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 		if p == nil {
 			continue
 		}
-		if err := savePlot(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
+		if err := plotio.Save(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
 			return err
 		}
 		all = append(all, p)
@@ -118,13 +117,13 @@ func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 			return err
 		}
 	}
-	if plan.Mode == netlist.SweepGrid && len(plan.Axes) == 2 {
+	if plan.Mode == Grid && len(plan.Axes) == 2 {
 		p, err := heatmap(plan, pts, ylabel, ys)
 		if err != nil {
 			return err
 		}
 		if p != nil {
-			return savePlot(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
+			return plotio.Save(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
 		}
 	}
 	return nil
@@ -142,7 +141,7 @@ func fileSafe(s string) string {
 // axisPlot draws the metric against axis k: mean over seeds, error bars
 // one standard deviation. In mode "each" the base point is a dashed line;
 // in a grid each combination of the other axes is a line of its own.
-func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
+func axisPlot(plan Plan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
 	a := plan.Axes[k]
 	sc := scaleOf(a)
 	type series struct {
@@ -157,7 +156,7 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 		if p.n == 0 {
 			continue
 		}
-		if plan.Mode == netlist.SweepEach && allNil(p.params) {
+		if plan.Mode == Each && allNil(p.params) {
 			base = p
 			continue
 		}
@@ -180,7 +179,7 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 		var parts []string
 		for j, v := range p.params {
 			if j != k && v != nil {
-				parts = append(parts, plan.Axes[j].Name+"="+netlist.FormatValue(jsonValue(v)))
+				parts = append(parts, plan.Axes[j].Name+"="+FormatValue(jsonValue(v)))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -286,7 +285,7 @@ func (g grid) Y(r int) float64    { return g.y[r] }
 
 // heatmap draws the mean metric over the two axes of a grid, each cell
 // labelled with its value.
-func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plot.Plot, error) {
+func heatmap(plan Plan, pts []*pointStats, zlabel string, zs float64) (*plot.Plot, error) {
 	ax, ay := plan.Axes[0], plan.Axes[1]
 	nx, ny := len(ax.Values), len(ay.Values)
 	g := grid{z: make([][]float64, nx), x: make([]float64, nx), y: make([]float64, ny)}
@@ -300,10 +299,10 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 	for j := range g.y {
 		g.y[j] = float64(j)
 	}
-	idx := func(a sweepAxis, v any) int {
-		lab := netlist.FormatValue(jsonValue(v))
+	idx := func(a PlanAxis, v any) int {
+		lab := FormatValue(jsonValue(v))
 		for i, w := range a.Values {
-			if netlist.FormatValue(jsonValue(w)) == lab {
+			if FormatValue(jsonValue(w)) == lab {
 				return i
 			}
 		}
@@ -357,11 +356,6 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 	}
 	p.Add(l)
 	return p, nil
-}
-
-// savePlot writes p as name.png and name.svg in dir.
-func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
-	return plotio.WriteImages(dir, name, w, h, func(c vg.CanvasSizer) { p.Draw(draw.New(c)) })
 }
 
 // saveTiles writes plots side by side, two a row, under a title, as

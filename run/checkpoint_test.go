@@ -1,12 +1,16 @@
 package run
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/eqprop"
 )
@@ -91,5 +95,39 @@ func TestMeanRate(t *testing.T) {
 	}
 	if got := meanRate(nil, 10); got != 0 {
 		t.Errorf("meanRate of nothing = %v", got)
+	}
+}
+
+// TestCheckpointOfNpyio reads a checkpoint whose conductances were written
+// by npyio, as eqsim wrote them before it had one .npy codec.
+func TestCheckpointOfNpyio(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "checkpoint")
+	blocks := []eqprop.Block{{Name: "W1", Rows: 2, Cols: 3}}
+	g := []float64{1e-6, 2e-6 / 3, math.Nextafter(1e-7, 1), 4e-6, 5e-6, 6e-6}
+	st := eqprop.State{Epoch: 1, Conductances: [][]float64{g}}
+	ck := &Checkpoint{Settings: Settings{Dataset: "xor"}}
+	if err := writeCheckpoint(dir, ck, st, blocks); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := npyio.Write(&b, mat.NewDense(2, 3, g)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ck.Blocks[0].File), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, back, err := ReadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, st) {
+		t.Errorf("read back %+v, want %+v", back, st)
+	}
+	// A file of other dimensions is refused.
+	b.Reset()
+	npyio.Write(&b, mat.NewDense(3, 2, g))
+	os.WriteFile(filepath.Join(dir, ck.Blocks[0].File), b.Bytes(), 0o644)
+	if _, _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "want 2x3") {
+		t.Errorf("3x2 conductances for a 2x3 block: %v", err)
 	}
 }

@@ -161,7 +161,7 @@ func (r *runner) open() (*eqprop.State, error) {
 	}
 	old, st, err := ReadCheckpoint(r.ckDir)
 	if errors.Is(err, ErrNoCheckpoint) {
-		return nil, &ResumeError{r.o.Out, inputf("no checkpoint there (%v)", err)}
+		return nil, &ResumeError{r.o.Out, inputf("no checkpoint there (%w)", err)}
 	}
 	if err != nil {
 		return nil, err

@@ -138,19 +138,19 @@ func fileSafe(s string) string {
 	}, s)
 }
 
-// axisPlot draws the metric against axis k: mean over seeds, error bars
-// one standard deviation. In mode "each" the base point is a dashed line;
-// in a grid each combination of the other axes is a line of its own.
-func axisPlot(plan Plan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
-	a := plan.Axes[k]
-	sc := scaleOf(a)
-	type series struct {
-		name string
-		pts  errPoints
-	}
-	var ss []*series
+// series is one line of a plot against an axis: its legend and its points
+// with their error bars.
+type series struct {
+	name string
+	pts  errPoints
+}
+
+// axisSeries returns the lines of the metric against axis k of sc, scaled
+// by ys, and the base point of mode "each" (nil in a grid). Each
+// combination of the other axes' values is a line, unless there are more
+// than maxSeries of them.
+func axisSeries(plan Plan, pts []*pointStats, k int, sc axisScale, ys float64) (ss []*series, base *pointStats) {
 	byName := map[string]*series{}
-	var base *pointStats
 	var all []*pointStats
 	for _, p := range pts {
 		if p.n == 0 {
@@ -193,23 +193,33 @@ func axisPlot(plan Plan, pts []*pointStats, k int, ylabel string, ys float64) (*
 			x, _ := sc.pos(p.params[k])
 			add(others(p), x, p.mean, p.std)
 		}
-	} else {
-		// Too many lines: the mean over the other axes, with the spread of
-		// all their runs.
-		vals := map[float64][]float64{}
-		var xs []float64
-		for _, p := range all {
-			x, _ := sc.pos(p.params[k])
-			if _, ok := vals[x]; !ok {
-				xs = append(xs, x)
-			}
-			vals[x] = append(vals[x], p.values...)
-		}
-		for _, x := range xs {
-			m, s := meanStd(vals[x])
-			add("mean over the other axes", x, m, s)
-		}
+		return ss, base
 	}
+	// Too many lines: the mean over the other axes, with the spread of all
+	// their runs.
+	vals := map[float64][]float64{}
+	var xs []float64
+	for _, p := range all {
+		x, _ := sc.pos(p.params[k])
+		if _, ok := vals[x]; !ok {
+			xs = append(xs, x)
+		}
+		vals[x] = append(vals[x], p.values...)
+	}
+	for _, x := range xs {
+		m, s := meanStd(vals[x])
+		add("mean over the other axes", x, m, s)
+	}
+	return ss, base
+}
+
+// axisPlot draws the metric against axis k: mean over seeds, error bars
+// one standard deviation. In mode "each" the base point is a dashed line;
+// in a grid each combination of the other axes is a line of its own.
+func axisPlot(plan Plan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
+	a := plan.Axes[k]
+	sc := scaleOf(a)
+	ss, base := axisSeries(plan, pts, k, sc, ys)
 	if len(ss) == 0 {
 		return nil, nil
 	}

@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/eqsim/eqsim/eqprop/dataset"
 )
 
 // randomSet returns n samples of features features, uniform in [0, 1]
 // scaled by a per-sample brightness in [0.3, 1], with labels in
 // [0, classes).
-func randomSet(n, features, classes int, seed uint64) *dataset.Set {
+func randomSet(n, features, classes int, seed uint64) *Set {
 	rng := rand.New(rand.NewPCG(seed, 5))
-	s := &dataset.Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
+	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
 	for i := range n {
 		b := 0.3 + 0.7*rng.Float64()
 		for j := range features {

@@ -37,6 +37,12 @@
 // (the product of the squared voltage gains between the block and the
 // outputs), not an equation of the circuit.
 //
+// # Data
+//
+// The trainer takes its samples from a Set: features in one row-major slice
+// and integer labels. eqprop reads no files; package dataset builds Sets
+// from MNIST, Fashion-MNIST and CSV files.
+//
 // # Nonidealities
 //
 // What the hardware does to learning enters in two places, both off by

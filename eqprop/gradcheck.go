@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-
-	"github.com/eqsim/eqsim/eqprop/dataset"
 )
 
 // EstimatorReport compares one estimator with the exact gradient.
@@ -55,7 +53,7 @@ type GradCheckReport struct {
 //
 // GradCheck returns an error if a relaxation or solve fails, or if set's
 // features or classes do not fit n.
-func GradCheck(n *Native, set *dataset.Set, samples, maxFD int, cfg Config) (GradCheckReport, error) {
+func GradCheck(n *Native, set *Set, samples, maxFD int, cfg Config) (GradCheckReport, error) {
 	var rep GradCheckReport
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {

@@ -4,19 +4,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/eqsim/eqsim/eqprop/dataset"
 )
 
 func TestGradCheck(t *testing.T) {
-	xor, _, err := dataset.Load(dataset.Spec{Name: "xor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	xor := xorSet()
 	for _, tc := range []struct {
 		name            string
 		n               *Native
-		set             *dataset.Set
+		set             *Set
 		samples, maxFD  int
 		cfg             Config
 		wantSamples, fd int

@@ -153,3 +153,9 @@ func dividerNet(g1, g2 float64) (*circuit.Circuit, NativeConfig) {
 	)
 	return c, NativeConfig{Input: "in", Outputs: []string{"y"}}
 }
+
+// xorSet returns the four XOR patterns, as dataset.Load gives them for
+// "xor" (package dataset imports eqprop, so its tests cannot use it).
+func xorSet() *Set {
+	return &Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
+}

@@ -7,8 +7,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"github.com/eqsim/eqsim/eqprop/dataset"
 )
 
 func TestSensingQuantize(t *testing.T) {
@@ -363,10 +361,7 @@ func TestEvaluateSenseNoise(t *testing.T) {
 // estimate's agreement with the exact gradient, the more the larger the
 // noise, and that a fine ADC alone hardly does.
 func TestGradCheckSense(t *testing.T) {
-	xor, _, err := dataset.Load(dataset.Spec{Name: "xor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	xor := xorSet()
 	c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
 	n := mustNative(t, c, nc)
 	cosine := func(s Sensing) float64 {

@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
-	"github.com/eqsim/eqsim/eqprop/dataset"
 	"github.com/eqsim/eqsim/eqprop/device"
 )
 
@@ -167,7 +166,7 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 func (t *Trainer) Config() Config { return t.cfg }
 
 // check returns an error if set does not fit the network and readout.
-func (t *Trainer) check(set *dataset.Set) error {
+func (t *Trainer) check(set *Set) error {
 	if set.Features != t.reps[0].Features() {
 		return fmt.Errorf("eqprop: data set %q has %d features, the network %d inputs", set.Name, set.Features, t.reps[0].Features())
 	}
@@ -193,7 +192,7 @@ func (t *Trainer) permutation(e, n int) []int {
 // Trainer given it by Restore continues to the identical result. A failed
 // relaxation stops the epoch before the batch's update, with an error
 // naming the sample.
-func (t *Trainer) Epoch(ctx context.Context, train *dataset.Set, progress func(done, total int)) (EpochStats, error) {
+func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, total int)) (EpochStats, error) {
 	start := time.Now()
 	if err := t.check(train); err != nil {
 		return EpochStats{}, err
@@ -430,7 +429,7 @@ func mix(seed, x uint64) uint64 {
 // depends on the conductances and set only, not on the epoch or the
 // workers. It returns ctx.Err() if ctx is cancelled, and an error naming
 // the sample if a relaxation fails.
-func (t *Trainer) Evaluate(ctx context.Context, set *dataset.Set) (lossMean, errorRate float64, err error) {
+func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate float64, err error) {
 	if err := t.check(set); err != nil {
 		return 0, 0, err
 	}

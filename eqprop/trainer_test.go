@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
-
-	"github.com/eqsim/eqsim/eqprop/dataset"
 )
 
 // smallKendall is a Kendall network small enough for quick training tests
@@ -18,7 +16,7 @@ func smallKendall(t testing.TB) (*Native, Config) {
 	return mustNative(t, c, nc), Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3}
 }
 
-func train(t *testing.T, n Physical, cfg Config, set *dataset.Set, epochs int) (*Trainer, []EpochStats) {
+func train(t *testing.T, n Physical, cfg Config, set *Set, epochs int) (*Trainer, []EpochStats) {
 	t.Helper()
 	tr, err := NewTrainer(n, cfg)
 	if err != nil {
@@ -193,10 +191,7 @@ func TestTrainerResume(t *testing.T) {
 // a bias pair, 8 hidden nodes with rectifiers, amplifiers of gain 4, one
 // output per class) to no error.
 func TestTrainerXOR(t *testing.T) {
-	train, test, err := dataset.Load(dataset.Spec{Name: "xor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	train, test := xorSet(), xorSet()
 	for seed := uint64(1); seed <= 4; seed++ {
 		c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, seed)
 		nc.Nudge = NudgeKind(seed % 2) // both nudges
@@ -316,7 +311,7 @@ func TestTrainerErrors(t *testing.T) {
 func TestTrainerNewton(t *testing.T) {
 	c, nc := resistorNet()
 	n := mustNative(t, c, nc)
-	set := &dataset.Set{Name: "and", Features: 2, Classes: 1, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 0, 0, 0}}
+	set := &Set{Name: "and", Features: 2, Classes: 1, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 0, 0, 0}}
 	// One output, one class: the target is always High; the loss must fall.
 	tr, err := NewTrainer(n, Config{BatchSize: 2, LearningRate: 1e-9, Readout: Readout{High: 0.3, Low: 0}})
 	if err != nil {

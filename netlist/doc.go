@@ -271,16 +271,12 @@
 // writes both sections back, with relative data file paths made relative
 // to the folder of the written netlist.
 //
-// # Sweep specs
+// # Overrides
 //
-// A sweep spec is a TOML file of its own that names a base netlist, values
-// to set on every point ([set]), axes ([[axis]]: a dotted path to a
-// netlist key, such as "training.device.levels" or "crossbar[W1].wire_r",
-// and its values, listed or as a linear or logarithmic grid) and seeds.
-// ParseSweepFile reads it (errors name the spec's file and line), Points
-// lists its points (every combination in mode "grid"; the base and then
-// one axis at a time in mode "each") and LoadPoint parses the base netlist
-// with a point's values, keeping the order of its elements. See Sweep.
+// Override sets a key of a netlist by a dotted path, such as
+// "training.device.levels" or "crossbar[W1].wire_r"; ParseOverridden parses
+// a netlist with overrides applied, keeping the order of its elements.
+// Sweeps (package sweep) vary netlists this way.
 //
 // # Order and validation
 //

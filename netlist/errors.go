@@ -167,3 +167,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(k)
 	return k
 }
+
+// Suggest returns ` (did you mean "x"?)` for the word of allowed closest to
+// word, or "" if none is close: the hint of eqsim's messages about unknown
+// keys and names.
+func Suggest(word string, allowed []string) string { return suggest(word, allowed) }

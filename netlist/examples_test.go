@@ -23,21 +23,7 @@ func TestExamples(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			if isSweep(f) {
-				// A sweep spec: it and every point's netlist must parse.
-				s, err := ParseSweepFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				base, err := os.ReadFile(s.Base)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, p := range s.Points() {
-					if _, err := s.LoadPoint(base, p, s.Seeds[0]); err != nil {
-						t.Error(err)
-					}
-				}
-				return
+				t.Skip("a sweep spec: package sweep tests it")
 			}
 			nl, err := ParseFile(f)
 			if err != nil {

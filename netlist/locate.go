@@ -389,3 +389,24 @@ func (s *scanner) literalString() string {
 	}
 	return t
 }
+
+// Locator finds the lines of the tables and keys of a TOML document, which
+// the TOML decoder does not give. Other TOML files of eqsim (sweep specs)
+// use it to locate their errors as netlists do.
+type Locator struct{ l *locator }
+
+// Locate scans the TOML text src, which the decoder has accepted.
+func Locate(src []byte) *Locator { return &Locator{locate(src)} }
+
+// Line returns the 1-based line where the table or key at path first
+// appears, else that of the longest prefix of path that has one, else 0.
+// Path holds keys, with the k-th table of an array of tables written as
+// ArrayIndex(k): Line("axis", ArrayIndex(1), "values").
+func (l *Locator) Line(path ...string) int { return l.l.line(path...) }
+
+// Exact is Line without the prefixes: 0 when path itself has no line.
+func (l *Locator) Exact(path ...string) int { return l.l.exact(path...) }
+
+// ArrayIndex returns the path segment of the k-th table (from 0) of an
+// array of tables.
+func ArrayIndex(k int) string { return indexSeg(k) }

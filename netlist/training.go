@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/eqprop/dataset"
 	"github.com/eqsim/eqsim/eqprop/device"
 	"github.com/eqsim/eqsim/internal/bitdiff"
 )

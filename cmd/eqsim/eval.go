@@ -43,27 +43,27 @@ dataset.`,
 			if workers < 0 {
 				return badInput("--workers must not be negative")
 			}
-			s, err := newSession(args[0], cmd.Flags(), &d, nil)
+			s, err := openSession(args[0], cmd.Flags(), &d, nil)
 			if err != nil {
 				return err
 			}
-			if err := s.load(); err != nil {
+			if err := s.Load(); err != nil {
 				return err
 			}
-			cfg := s.cfg
+			cfg := s.Config
 			cfg.Workers = workers
-			tr, err := eqprop.NewTrainer(s.net, cfg.WithDefaults())
+			tr, err := eqprop.NewTrainer(s.Net, cfg.WithDefaults())
 			if err != nil {
 				return badInput("%s: %v", args[0], err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			loss, rate, err := tr.Evaluate(ctx, s.test)
+			loss, rate, err := tr.Evaluate(ctx, s.Test)
 			if err != nil {
 				return err
 			}
-			n := s.test.Len()
-			res := evalResult{TestError: rate, TestLoss: loss, Samples: n, Errors: int(math.Round(rate * float64(n))), Dataset: s.test.Name}
+			n := s.Test.Len()
+			res := evalResult{TestError: rate, TestLoss: loss, Samples: n, Errors: int(math.Round(rate * float64(n))), Dataset: s.Test.Name}
 			if jsonOut {
 				return json.NewEncoder(stdout).Encode(res)
 			}

@@ -41,21 +41,21 @@ differences. The nudge kind, eta and readout are those of the netlist;
 			if maxFD < 1 {
 				return badInput("--max-fd must be positive")
 			}
-			s, err := newSession(args[0], cmd.Flags(), &d, nil)
+			s, err := openSession(args[0], cmd.Flags(), &d, nil)
 			if err != nil {
 				return err
 			}
-			if err := s.load(); err != nil {
+			if err := s.Load(); err != nil {
 				return err
 			}
-			rep, err := eqprop.GradCheck(s.net, s.train, samples, maxFD, s.cfg)
+			rep, err := eqprop.GradCheck(s.Net, s.Train, samples, maxFD, s.Config)
 			if err != nil {
 				return err
 			}
 			if jsonOut {
 				return json.NewEncoder(stdout).Encode(rep)
 			}
-			fmt.Fprintf(stdout, "%d samples of %s, beta %g S, nudge %s\n", rep.Samples, s.train.Name, rep.Beta, s.cfg.Nudge)
+			fmt.Fprintf(stdout, "%d samples of %s, beta %g S, nudge %s\n", rep.Samples, s.Train.Name, rep.Beta, s.Config.Nudge)
 			fmt.Fprintf(stdout, "exact vs finite differences: rel_error %.3g on %d conductances\n", rep.ExactVsFD.RelError, rep.ExactVsFD.Params)
 			fmt.Fprintf(stdout, "%-10s  %-10s  %s\n", "estimator", "cosine", "rel_error")
 			for _, e := range rep.Estimators {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/run"
 )
 
 // Exit statuses.
@@ -29,11 +30,11 @@ func (e inputError) Unwrap() error { return e.err }
 func badInput(format string, a ...any) error { return inputError{fmt.Errorf(format, a...)} }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line args and returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+// execute runs the command line args and returns the exit status.
+func execute(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -50,10 +51,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func exitStatus(err error) int {
 	var ie inputError
+	var re *run.InputError
 	var ne *netlist.Error
 	var ce *circuit.Error
 	switch {
-	case errors.As(err, &ie), errors.As(err, &ne), errors.As(err, &ce):
+	case errors.As(err, &ie), errors.As(err, &re), errors.As(err, &ne), errors.As(err, &ce):
 		return exitUsage
 	}
 	return exitFailed

@@ -15,7 +15,7 @@ import (
 // stdout and stderr.
 func eqsim(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := execute(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/run"
+	"github.com/eqsim/eqsim/sweep"
 )
 
 const sweepXOR = "../../examples/sweep-xor.toml"
@@ -64,7 +67,7 @@ func mustSweep(t *testing.T, args ...string) (stdout, stderr string) {
 func TestSweepXOR(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sw")
 	mustSweep(t, sweepXOR, "--out", out, "--jobs", "2")
-	rows := readCSV(t, filepath.Join(out, resultsCSV))
+	rows := readCSV(t, filepath.Join(out, sweep.ResultsCSV))
 	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,epochs,seconds,error"
 	if h := strings.Join(rows[0], ","); h != wantHead {
 		t.Fatalf("results.csv header\n%s\nwant\n%s", h, wantHead)
@@ -87,7 +90,7 @@ func TestSweepXOR(t *testing.T) {
 			}
 		}
 	}
-	sum := readCSV(t, filepath.Join(out, summaryCSV))
+	sum := readCSV(t, filepath.Join(out, sweep.SummaryCSV))
 	if len(sum) != 1+6 || strings.Join(sum[0], ",") != "point,levels,write_noise,runs,failed,train_error_mean,train_error_std" {
 		t.Errorf("summary.csv:\n%v", sum)
 	}
@@ -112,16 +115,16 @@ func TestSweepXOR(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "test_loss-levels.png")); err != nil {
 		t.Errorf("no plot of the new metric: %v", err)
 	}
-	if s := readCSV(t, filepath.Join(out, summaryCSV)); s[0][len(s[0])-1] != "test_loss_std" {
+	if s := readCSV(t, filepath.Join(out, sweep.SummaryCSV)); s[0][len(s[0])-1] != "test_loss_std" {
 		t.Errorf("summary.csv header %v", s[0])
 	}
 	// A second run has nothing to do and changes nothing.
-	before := readCSV(t, filepath.Join(out, resultsCSV))
+	before := readCSV(t, filepath.Join(out, sweep.ResultsCSV))
 	_, stderr := mustSweep(t, sweepXOR, "--out", out)
 	if !strings.Contains(stderr, "12 finished before") {
 		t.Errorf("rerun log:\n%s", stderr)
 	}
-	if a, b := withoutSeconds(t, before), withoutSeconds(t, readCSV(t, filepath.Join(out, resultsCSV))); a != b {
+	if a, b := withoutSeconds(t, before), withoutSeconds(t, readCSV(t, filepath.Join(out, sweep.ResultsCSV))); a != b {
 		t.Errorf("rerun changed results.csv")
 	}
 }
@@ -132,7 +135,7 @@ func TestSweepShards(t *testing.T) {
 	dir := t.TempDir()
 	one := filepath.Join(dir, "one")
 	mustSweep(t, sweepXOR, "--out", one)
-	want := withoutSeconds(t, readCSV(t, filepath.Join(one, resultsCSV)))
+	want := withoutSeconds(t, readCSV(t, filepath.Join(one, sweep.ResultsCSV)))
 
 	s0, s1, s2 := filepath.Join(dir, "s0"), filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
 	stdout, _ := mustSweep(t, sweepXOR, "--out", s0, "--shard", "0/3")
@@ -147,14 +150,14 @@ func TestSweepShards(t *testing.T) {
 	t.Setenv("JOB_COMPLETION_INDEX", "2")
 	mustSweep(t, sweepXOR, "--out", s2, "--shard-count", "3")
 	for k, d := range []string{s0, s1, s2} {
-		runs, err := readRuns(d)
+		runs, err := sweep.ReadRuns(d)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(runs) != 4 {
 			t.Errorf("shard %d holds %d runs, want 4 of 12", k, len(runs))
 		}
-		if _, err := os.Stat(filepath.Join(d, resultsCSV)); err != nil {
+		if _, err := os.Stat(filepath.Join(d, sweep.ResultsCSV)); err != nil {
 			t.Errorf("shard %d: %v", k, err)
 		}
 	}
@@ -163,7 +166,7 @@ func TestSweepShards(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "12 of 12 runs") {
 		t.Fatalf("merge: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if got := withoutSeconds(t, readCSV(t, filepath.Join(merged, resultsCSV))); got != want {
+	if got := withoutSeconds(t, readCSV(t, filepath.Join(merged, sweep.ResultsCSV))); got != want {
 		t.Errorf("merged shards:\n%s\none run:\n%s", got, want)
 	}
 	// Two shards of three: the tables of what there is and a warning.
@@ -196,14 +199,14 @@ func TestShardOf(t *testing.T) {
 		{count: 3, countSet: true, err: "JOB_COMPLETION_INDEX"},
 		{count: 0, countSet: true, err: "positive"},
 	} {
-		i, n, err := shardOf(tc.flag, tc.count, tc.countSet, func(k string) string { return tc.env[k] })
+		s, err := shardOf(tc.flag, tc.count, tc.countSet, func(k string) string { return tc.env[k] })
 		switch {
 		case tc.err != "":
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%+v: error %v, want one containing %q", tc, err, tc.err)
 			}
-		case err != nil || i != tc.i || n != tc.n:
-			t.Errorf("%+v: %d/%d %v, want %d/%d", tc, i, n, err, tc.i, tc.n)
+		case err != nil || s.String() != fmt.Sprintf("%d/%d", tc.i, tc.n):
+			t.Errorf("%+v: %v %v, want %d/%d", tc, s, err, tc.i, tc.n)
 		}
 	}
 }
@@ -225,10 +228,10 @@ func TestSweepKilled(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted after") || !strings.Contains(stderr.String(), "eqsim sweep "+sweepXOR+" --out "+out) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(out, resultsCSV)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, sweep.ResultsCSV)); err == nil {
 		t.Errorf("an interrupted sweep wrote results.csv")
 	}
-	first, err := readRuns(out)
+	first, err := sweep.ReadRuns(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +240,7 @@ func TestSweepKilled(t *testing.T) {
 	}
 	files := map[string][]byte{}
 	for key := range first {
-		b, err := os.ReadFile(filepath.Join(out, sweepPointDir, key+".json"))
+		b, err := os.ReadFile(filepath.Join(out, sweep.PointDir, key+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +252,7 @@ func TestSweepKilled(t *testing.T) {
 	}
 	for key, b := range files {
 		// The wall time in each file would differ had the run been redone.
-		now, _ := os.ReadFile(filepath.Join(out, sweepPointDir, key+".json"))
+		now, _ := os.ReadFile(filepath.Join(out, sweep.PointDir, key+".json"))
 		if !bytes.Equal(now, b) {
 			t.Errorf("run %s was redone", key)
 		}
@@ -257,13 +260,13 @@ func TestSweepKilled(t *testing.T) {
 			t.Errorf("run %s was redone:\n%s", key, log)
 		}
 	}
-	all, err := readRuns(out)
+	all, err := sweep.ReadRuns(out)
 	if err != nil || len(all) != 12 {
 		t.Fatalf("after the rerun: %d runs, %v", len(all), err)
 	}
 	ref := filepath.Join(dir, "ref")
 	mustSweep(t, sweepXOR, "--out", ref)
-	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(ref, resultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(out, resultsCSV))); a != b {
+	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(ref, sweep.ResultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(out, sweep.ResultsCSV))); a != b {
 		t.Errorf("resumed sweep:\n%s\none run:\n%s", b, a)
 	}
 }
@@ -352,7 +355,7 @@ func TestClusterExamples(t *testing.T) {
 	}
 	one := filepath.Join(dir, "one")
 	mustSweep(t, sweepXOR, "--out", one)
-	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(one, resultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(merged, resultsCSV))); a != b {
+	if a, b := withoutSeconds(t, readCSV(t, filepath.Join(one, sweep.ResultsCSV))), withoutSeconds(t, readCSV(t, filepath.Join(merged, sweep.ResultsCSV))); a != b {
 		t.Errorf("SLURM shards merged:\n%s\none run:\n%s", b, a)
 	}
 
@@ -380,11 +383,11 @@ func TestSweepRunIsTraining(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sw")
 	mustSweep(t, sweepXOR, "--out", out)
-	runs, err := readRuns(out)
+	runs, err := sweep.ReadRuns(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := runs[taskKey(5, 2)] // levels 256, write noise 2, seed 2
+	r := runs[sweep.Key(5, 2)] // levels 256, write noise 2, seed 2
 	if r == nil || r.Status != "ok" {
 		t.Fatalf("run p0005-s2: %+v", r)
 	}
@@ -402,7 +405,7 @@ func TestSweepRunIsTraining(t *testing.T) {
 	}
 	nl := writeFile(t, dir, "point.toml", string(text))
 	stdout, _ := mustTrain(t, nl, "--out", filepath.Join(dir, "train"), "--json")
-	var sum trainSummary
+	var sum run.Summary
 	lastJSON(t, stdout, &sum)
 	if sum.TrainError != *r.TrainError || sum.TestError != *r.TestError || math.Abs(sum.TestLoss-*r.TestLoss) > 1e-9*sum.TestLoss {
 		t.Errorf("eqsim train: train error %v test error %v loss %v; the sweep's run: %v %v %v",

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eqsim/eqsim/eqprop/dataset"
+	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/run"
 )
 
 // TestMain lets the tests run the command line in a child process: with
@@ -45,7 +46,7 @@ func TestMain(m *testing.M) {
 				return false
 			}
 		}
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -81,7 +82,7 @@ func lastJSON(t *testing.T, stdout string, v any) {
 
 func readMetricsCSV(t *testing.T, dir string) [][]string {
 	t.Helper()
-	return readCSV(t, filepath.Join(dir, metricsCSV))
+	return readCSV(t, filepath.Join(dir, run.MetricsCSV))
 }
 
 // deterministic returns the columns of metrics.csv that do not depend on
@@ -134,7 +135,7 @@ func TestTrainOutputs(t *testing.T) {
 		t.Errorf("a progress bar on a stderr that is not a terminal:\n%q", stderr)
 	}
 
-	for _, f := range []string{"xor.toml", "xor.W1.npy", "xor.W2.npy", metricsCSV, metricsJSONL, curvesPNG, curvesSVG, "checkpoint/state.json"} {
+	for _, f := range []string{"xor.toml", "xor.W1.npy", "xor.W2.npy", run.MetricsCSV, run.MetricsJSONL, run.CurvesPNG, run.CurvesSVG, "checkpoint/state.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
@@ -143,7 +144,7 @@ func TestTrainOutputs(t *testing.T) {
 	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
 		t.Fatalf("metrics.csv: %v", rows)
 	}
-	jl, _ := os.ReadFile(filepath.Join(out, metricsJSONL))
+	jl, _ := os.ReadFile(filepath.Join(out, run.MetricsJSONL))
 	lines := strings.Split(strings.TrimSpace(string(jl)), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("metrics.jsonl has %d lines", len(lines))
@@ -253,7 +254,7 @@ func TestTrainResume(t *testing.T) {
 				t.Errorf("training again into an unfinished run: exit %d\n%s", code, stderr)
 			}
 			stdout, _ := mustTrain(t, append(args, "--resume", out, "--workers", "1", "--json")...)
-			var sum trainSummary
+			var sum run.Summary
 			lastJSON(t, stdout, &sum)
 			if sum.Epochs != 3 {
 				t.Errorf("resumed run reports %d epochs", sum.Epochs)
@@ -342,7 +343,7 @@ func TestTrainSIGINT(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "--resume "+out) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
-	ck, st, err := readCheckpoint(filepath.Join(out, checkpointDir))
+	ck, st, err := run.ReadCheckpoint(filepath.Join(out, run.CheckpointDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +543,7 @@ func TestTrainMNISTResume(t *testing.T) {
 	net := writeFile(t, dir, "m.toml", tinyMNIST(8))
 	ref, out := filepath.Join(dir, "ref"), filepath.Join(dir, "run")
 	stdout, _ := mustTrain(t, net, "--out", ref, "--json")
-	var sum trainSummary
+	var sum run.Summary
 	lastJSON(t, stdout, &sum)
 	if sum.Epochs != 2 || sum.TestError < 0 || sum.TestError > 1 {
 		t.Errorf("summary %+v", sum)
@@ -573,7 +574,7 @@ func TestTrainCSV(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "data"), "test.csv", rows)
 	out := filepath.Join(t.TempDir(), "elsewhere")
 	stdout, _ := mustTrain(t, net, "--epochs", "2", "--out", out, "--json")
-	var sum trainSummary
+	var sum run.Summary
 	lastJSON(t, stdout, &sum)
 	code, evOut, stderr := eqsim("eval", "--json", filepath.Join(out, "xorcsv.toml"))
 	if code != 0 {
@@ -583,5 +584,18 @@ func TestTrainCSV(t *testing.T) {
 	lastJSON(t, evOut, &ev)
 	if ev.Samples != 6 || ev.TestError != sum.TestError || ev.TestLoss != sum.TestLoss {
 		t.Errorf("eval %+v, training ended with %+v", ev, sum)
+	}
+}
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"examples/xor.toml": "examples/xor.toml",
+		"a b":               "'a b'",
+		"it's":              `'it'\''s'`,
+		"":                  "''",
+		"1e-12":             "1e-12",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

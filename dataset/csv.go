@@ -9,11 +9,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // loadCSV reads the training and test sets of a "csv" data set. With test
 // empty, every fifth sample of train is held out (see Spec).
-func loadCSV(trainPath, testPath string) (train, test *Set, err error) {
+func loadCSV(trainPath, testPath string) (train, test *eqprop.Set, err error) {
 	if trainPath == "" {
 		return nil, nil, errors.New("dataset csv: no training file given")
 	}
@@ -42,9 +44,9 @@ func loadCSV(trainPath, testPath string) (train, test *Set, err error) {
 
 // holdOut splits s into the samples whose 1-based index is not a multiple
 // of k and those whose index is.
-func holdOut(s *Set, k int) (rest, held *Set) {
-	rest = &Set{Name: s.Name, Source: s.Source, Features: s.Features, Classes: s.Classes}
-	held = &Set{Name: s.Name, Source: s.Source, Features: s.Features, Classes: s.Classes}
+func holdOut(s *eqprop.Set, k int) (rest, held *eqprop.Set) {
+	rest = &eqprop.Set{Name: s.Name, Source: s.Source, Features: s.Features, Classes: s.Classes}
+	held = &eqprop.Set{Name: s.Name, Source: s.Source, Features: s.Features, Classes: s.Classes}
 	for i := range s.Len() {
 		dst := rest
 		if (i+1)%k == 0 {
@@ -57,7 +59,7 @@ func holdOut(s *Set, k int) (rest, held *Set) {
 }
 
 // readCSVFile reads a CSV file of features then label per row.
-func readCSVFile(path string) (*Set, error) {
+func readCSVFile(path string) (*eqprop.Set, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset csv: %w", err)
@@ -71,14 +73,14 @@ func readCSVFile(path string) (*Set, error) {
 }
 
 // readCSV parses CSV rows of features then label; name labels the errors.
-func readCSV(r io.Reader, name string) (*Set, error) {
+func readCSV(r io.Reader, name string) (*eqprop.Set, error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1 // checked here, with a better message
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
 
-	s := &Set{Name: "csv", Source: name}
+	s := &eqprop.Set{Name: "csv", Source: name}
 	firstLine := 0 // line of the first data row
 	for row := 0; ; row++ {
 		rec, err := cr.Read()

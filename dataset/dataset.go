@@ -3,51 +3,9 @@ package dataset
 import (
 	"fmt"
 	"strings"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
-
-// Set is a labelled data set: Len() samples of Features features each.
-type Set struct {
-	// Name is the data set's name, as in Spec.Name ("mnist", "xor", ...).
-	Name string
-	// Source is where the samples were read from (the images or CSV file),
-	// or "" for built-in sets.
-	Source string
-	// Features is the number of features of each sample.
-	Features int
-	// Classes is the number of classes; every label is in [0, Classes).
-	Classes int
-	// X holds the features, row-major: sample i is
-	// X[i*Features : (i+1)*Features].
-	X []float64
-	// Labels holds the label of each sample.
-	Labels []int
-}
-
-// Len returns the number of samples in s.
-func (s *Set) Len() int { return len(s.Labels) }
-
-// Sample returns the features of sample i. The result is a view of s.X:
-// writing to it changes s. Sample panics if i is out of range.
-func (s *Set) Sample(i int) []float64 {
-	if i < 0 || i >= s.Len() {
-		panic(fmt.Sprintf("dataset: sample %d out of range [0, %d)", i, s.Len()))
-	}
-	lo, hi := i*s.Features, (i+1)*s.Features
-	return s.X[lo:hi:hi]
-}
-
-// Subset returns a Set of the first n samples of s, or all of them when
-// n <= 0 or n > s.Len(). The result shares its memory with s; appending to
-// its slices never writes into s.
-func (s *Set) Subset(n int) *Set {
-	if n <= 0 || n > s.Len() {
-		n = s.Len()
-	}
-	t := *s
-	t.X = s.X[: n*s.Features : n*s.Features]
-	t.Labels = s.Labels[:n:n]
-	return &t
-}
 
 // Spec says which data set to load and where from.
 type Spec struct {
@@ -91,7 +49,7 @@ func Names() []string { return []string{"mnist", "fashion-mnist", "xor", "csv"} 
 // Load reads the training and test sets that spec describes. Its errors
 // name the file at fault; when files are missing, errors.Is(err,
 // fs.ErrNotExist) holds and the message says how to get them.
-func Load(spec Spec) (train, test *Set, err error) {
+func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if spec.TrainSubset < 0 || spec.TestSubset < 0 {
 		return nil, nil, fmt.Errorf("dataset: negative subset size (train %d, test %d)", spec.TrainSubset, spec.TestSubset)
 	}
@@ -118,8 +76,8 @@ func Load(spec Spec) (train, test *Set, err error) {
 }
 
 // xor returns the four XOR patterns.
-func xor() *Set {
-	return &Set{
+func xor() *eqprop.Set {
+	return &eqprop.Set{
 		Name:     "xor",
 		Features: 2,
 		Classes:  2,

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 func TestXOR(t *testing.T) {
@@ -13,7 +15,7 @@ func TestXOR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []*Set{train, test} {
+	for _, s := range []*eqprop.Set{train, test} {
 		if s.Len() != 4 || s.Features != 2 || s.Classes != 2 {
 			t.Fatalf("got %d samples of %d features, %d classes", s.Len(), s.Features, s.Classes)
 		}
@@ -29,42 +31,6 @@ func TestXOR(t *testing.T) {
 	train.X[0] = 7
 	if test.X[0] == 7 {
 		t.Error("train and test share memory")
-	}
-}
-
-func TestSubset(t *testing.T) {
-	s := &Set{Features: 2, Classes: 3, X: []float64{0, 1, 2, 3, 4, 5}, Labels: []int{0, 1, 2}}
-	for _, tc := range []struct{ n, want int }{{-1, 3}, {0, 3}, {1, 1}, {2, 2}, {3, 3}, {4, 3}} {
-		sub := s.Subset(tc.n)
-		if sub.Len() != tc.want || !slices.Equal(sub.X, s.X[:2*tc.want]) || !slices.Equal(sub.Labels, s.Labels[:tc.want]) || sub.Classes != 3 {
-			t.Errorf("Subset(%d): got X %v labels %v classes %d", tc.n, sub.X, sub.Labels, sub.Classes)
-		}
-	}
-	// Appending to a subset must not write into the set.
-	sub := s.Subset(1)
-	sub.X = append(sub.X, 9, 9)
-	sub.Labels = append(sub.Labels, 9)
-	if s.X[2] != 2 || s.Labels[1] != 1 {
-		t.Errorf("append to a subset changed the set: %v %v", s.X, s.Labels)
-	}
-	// Sample is a view that cannot grow into the next sample.
-	x := s.Sample(1)
-	if !slices.Equal(x, []float64{2, 3}) || cap(x) != 2 {
-		t.Errorf("Sample(1) = %v with capacity %d", x, cap(x))
-	}
-}
-
-func TestSamplePanics(t *testing.T) {
-	s := &Set{Features: 1, X: []float64{1}, Labels: []int{0}}
-	for _, i := range []int{-1, 1} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Sample(%d) did not panic", i)
-				}
-			}()
-			s.Sample(i)
-		}()
 	}
 }
 
@@ -89,7 +55,7 @@ func TestLoadSpecErrors(t *testing.T) {
 
 // loadReal loads a real data set from its default place, skipping the test
 // when its files are absent.
-func loadReal(t *testing.T, name string) (train, test *Set) {
+func loadReal(t *testing.T, name string) (train, test *eqprop.Set) {
 	t.Helper()
 	t.Setenv(EnvData, "")
 	train, test, err := Load(Spec{Name: name})
@@ -113,7 +79,7 @@ func TestRealSets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			train, test := loadReal(t, tc.name)
 			for _, c := range []struct {
-				s        *Set
+				s        *eqprop.Set
 				n, first int
 			}{{train, 60000, tc.trainFirst}, {test, 10000, tc.testFirst}} {
 				s := c.s

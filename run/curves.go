@@ -1,10 +1,8 @@
-package main
+package run
 
 import (
 	"image/color"
-	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,25 +10,14 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
-)
 
-// Names of the plots of a run's output folder.
-const (
-	curvesPNG = "curves.png"
-	curvesSVG = "curves.svg"
-)
-
-var (
-	trainColor = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
-	testColor  = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
+	"github.com/eqsim/eqsim/internal/plotio"
 )
 
 // curves returns the two plots of a run: the losses and the error rates
 // of the training and test sets against the epoch.
-func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
-	series := func(f func(r metricsRow) float64) plotter.XYs {
+func curves(title string, rows []Metrics) ([]*plot.Plot, error) {
+	series := func(f func(r Metrics) float64) plotter.XYs {
 		xy := make(plotter.XYs, len(rows))
 		for i, r := range rows {
 			xy[i] = plotter.XY{X: float64(r.Epoch), Y: f(r)}
@@ -51,7 +38,7 @@ func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
 			name string
 			xy   plotter.XYs
 			c    color.Color
-		}{{"train", train, trainColor}, {"test", test, testColor}} {
+		}{{"train", train, plotio.Colors[0]}, {"test", test, plotio.Colors[1]}} {
 			l, pts, err := plotter.NewLinePoints(s.xy)
 			if err != nil {
 				return nil, err
@@ -65,12 +52,12 @@ func curves(title string, rows []metricsRow) ([]*plot.Plot, error) {
 		}
 		return p, nil
 	}
-	loss, err := mk("loss (V²)", series(func(r metricsRow) float64 { return r.TrainLoss }), series(func(r metricsRow) float64 { return r.TestLoss }))
+	loss, err := mk("loss (V²)", series(func(r Metrics) float64 { return r.TrainLoss }), series(func(r Metrics) float64 { return r.TestLoss }))
 	if err != nil {
 		return nil, err
 	}
 	loss.Title.Text = title
-	errs, err := mk("error (%)", series(func(r metricsRow) float64 { return 100 * r.TrainError }), series(func(r metricsRow) float64 { return 100 * r.TestError }))
+	errs, err := mk("error (%)", series(func(r Metrics) float64 { return 100 * r.TrainError }), series(func(r Metrics) float64 { return 100 * r.TestError }))
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +89,7 @@ func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // writeCurves draws the curves of rows, one plot above the other, into
 // curves.png and curves.svg in dir.
-func writeCurves(dir, title string, rows []metricsRow) error {
+func writeCurves(dir, title string, rows []Metrics) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -117,24 +104,5 @@ func writeCurves(dir, title string, rows []metricsRow) error {
 		plots[0].Draw(cs[0][0])
 		plots[1].Draw(cs[1][0])
 	}
-	return writeImages(dir, strings.TrimSuffix(curvesPNG, ".png"), w, h, draw2)
-}
-
-// writeImages draws an image of w by h with paint into name.png (at 100
-// dpi) and name.svg in dir.
-func writeImages(dir, name string, w, h vg.Length, paint func(vg.CanvasSizer)) error {
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
-	paint(img)
-	if err := writeAtomic(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	}); err != nil {
-		return err
-	}
-	svg := vgsvg.New(w, h)
-	paint(svg)
-	return writeAtomic(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
-		_, err := svg.WriteTo(wr)
-		return err
-	})
+	return plotio.WriteImages(dir, strings.TrimSuffix(CurvesPNG, ".png"), w, h, draw2)
 }

@@ -1,8 +1,10 @@
 // Package dataset loads the labelled data sets that eqsim trains on.
 //
-// A Set holds N samples of Features features each in one row-major slice,
-// with integer labels in [0, Classes). Load builds a training and a test Set
-// from a Spec. Four data sets are known:
+// It is the face of eqsim that knows data-set files (IDX, gzip, CSV) and
+// where they live; the trainer sees only an eqprop.Set, which holds N
+// samples of Features features each in one row-major slice, with integer
+// labels in [0, Classes). Load builds a training and a test eqprop.Set from
+// a Spec. Four data sets are known:
 //
 //   - "mnist": the handwritten digits, 60000 training and 10000 test images
 //     of 28x28 pixels, 10 classes. The IDX files come from the data/ folder

@@ -1,4 +1,4 @@
-package main
+package sweep
 
 import (
 	"fmt"
@@ -12,17 +12,11 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/internal/plotio"
 )
 
 // seriesColors are the colours of a plot's lines, in order.
-var seriesColors = []color.Color{
-	trainColor, testColor,
-	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
-	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-}
+var seriesColors = plotio.Colors
 
 // maxSeries (the number of seriesColors) is the most lines a plot of one axis draws, one per
 // combination of the other axes' values; beyond it the plot shows the mean
@@ -37,12 +31,12 @@ type axisScale struct {
 	num    bool
 }
 
-func scaleOf(a sweepAxis) axisScale {
+func scaleOf(a PlanAxis) axisScale {
 	s := axisScale{num: true}
 	for _, v := range a.Values {
 		v = jsonValue(v)
-		s.labels = append(s.labels, netlist.FormatValue(v))
-		f, ok := netlist.NumericValue(v)
+		s.labels = append(s.labels, FormatValue(v))
+		f, ok := NumericValue(v)
 		if !ok {
 			s.num = false
 		}
@@ -58,7 +52,7 @@ func scaleOf(a sweepAxis) axisScale {
 
 // pos returns the plot position of an axis value, or false.
 func (s axisScale) pos(v any) (float64, bool) {
-	lab := netlist.FormatValue(jsonValue(v))
+	lab := FormatValue(jsonValue(v))
 	for i, l := range s.labels {
 		if l == lab {
 			return s.x[i], true
@@ -96,9 +90,9 @@ func metricAxis(metric string) (label string, scale float64) {
 	return strings.ReplaceAll(metric, "_", " ") + " (V^2)", 1
 }
 
-// writeSweepPlots draws the metric against each axis and, for a grid of
-// two axes, a heatmap.
-func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
+// writePlots draws the metric against each axis and, for a grid of two
+// axes, a heatmap.
+func writePlots(dir string, plan Plan, pts []*pointStats) error {
 	ylabel, ys := metricAxis(plan.Metric)
 	var all []*plot.Plot
 	for k, a := range plan.Axes {
@@ -109,7 +103,7 @@ func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 		if p == nil {
 			continue
 		}
-		if err := savePlot(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
+		if err := plotio.Save(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
 			return err
 		}
 		all = append(all, p)
@@ -123,13 +117,13 @@ func writeSweepPlots(dir string, plan sweepPlan, pts []*pointStats) error {
 			return err
 		}
 	}
-	if plan.Mode == netlist.SweepGrid && len(plan.Axes) == 2 {
+	if plan.Mode == Grid && len(plan.Axes) == 2 {
 		p, err := heatmap(plan, pts, ylabel, ys)
 		if err != nil {
 			return err
 		}
 		if p != nil {
-			return savePlot(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
+			return plotio.Save(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
 		}
 	}
 	return nil
@@ -144,25 +138,25 @@ func fileSafe(s string) string {
 	}, s)
 }
 
-// axisPlot draws the metric against axis k: mean over seeds, error bars
-// one standard deviation. In mode "each" the base point is a dashed line;
-// in a grid each combination of the other axes is a line of its own.
-func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
-	a := plan.Axes[k]
-	sc := scaleOf(a)
-	type series struct {
-		name string
-		pts  errPoints
-	}
-	var ss []*series
+// series is one line of a plot against an axis: its legend and its points
+// with their error bars.
+type series struct {
+	name string
+	pts  errPoints
+}
+
+// axisSeries returns the lines of the metric against axis k of sc, scaled
+// by ys, and the base point of mode "each" (nil in a grid). Each
+// combination of the other axes' values is a line, unless there are more
+// than maxSeries of them.
+func axisSeries(plan Plan, pts []*pointStats, k int, sc axisScale, ys float64) (ss []*series, base *pointStats) {
 	byName := map[string]*series{}
-	var base *pointStats
 	var all []*pointStats
 	for _, p := range pts {
 		if p.n == 0 {
 			continue
 		}
-		if plan.Mode == netlist.SweepEach && allNil(p.params) {
+		if plan.Mode == Each && allNil(p.params) {
 			base = p
 			continue
 		}
@@ -185,7 +179,7 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 		var parts []string
 		for j, v := range p.params {
 			if j != k && v != nil {
-				parts = append(parts, plan.Axes[j].Name+"="+netlist.FormatValue(jsonValue(v)))
+				parts = append(parts, plan.Axes[j].Name+"="+FormatValue(jsonValue(v)))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -199,23 +193,33 @@ func axisPlot(plan sweepPlan, pts []*pointStats, k int, ylabel string, ys float6
 			x, _ := sc.pos(p.params[k])
 			add(others(p), x, p.mean, p.std)
 		}
-	} else {
-		// Too many lines: the mean over the other axes, with the spread of
-		// all their runs.
-		vals := map[float64][]float64{}
-		var xs []float64
-		for _, p := range all {
-			x, _ := sc.pos(p.params[k])
-			if _, ok := vals[x]; !ok {
-				xs = append(xs, x)
-			}
-			vals[x] = append(vals[x], p.values...)
-		}
-		for _, x := range xs {
-			m, s := meanStd(vals[x])
-			add("mean over the other axes", x, m, s)
-		}
+		return ss, base
 	}
+	// Too many lines: the mean over the other axes, with the spread of all
+	// their runs.
+	vals := map[float64][]float64{}
+	var xs []float64
+	for _, p := range all {
+		x, _ := sc.pos(p.params[k])
+		if _, ok := vals[x]; !ok {
+			xs = append(xs, x)
+		}
+		vals[x] = append(vals[x], p.values...)
+	}
+	for _, x := range xs {
+		m, s := meanStd(vals[x])
+		add("mean over the other axes", x, m, s)
+	}
+	return ss, base
+}
+
+// axisPlot draws the metric against axis k: mean over seeds, error bars
+// one standard deviation. In mode "each" the base point is a dashed line;
+// in a grid each combination of the other axes is a line of its own.
+func axisPlot(plan Plan, pts []*pointStats, k int, ylabel string, ys float64) (*plot.Plot, error) {
+	a := plan.Axes[k]
+	sc := scaleOf(a)
+	ss, base := axisSeries(plan, pts, k, sc, ys)
 	if len(ss) == 0 {
 		return nil, nil
 	}
@@ -291,7 +295,7 @@ func (g grid) Y(r int) float64    { return g.y[r] }
 
 // heatmap draws the mean metric over the two axes of a grid, each cell
 // labelled with its value.
-func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plot.Plot, error) {
+func heatmap(plan Plan, pts []*pointStats, zlabel string, zs float64) (*plot.Plot, error) {
 	ax, ay := plan.Axes[0], plan.Axes[1]
 	nx, ny := len(ax.Values), len(ay.Values)
 	g := grid{z: make([][]float64, nx), x: make([]float64, nx), y: make([]float64, ny)}
@@ -305,10 +309,10 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 	for j := range g.y {
 		g.y[j] = float64(j)
 	}
-	idx := func(a sweepAxis, v any) int {
-		lab := netlist.FormatValue(jsonValue(v))
+	idx := func(a PlanAxis, v any) int {
+		lab := FormatValue(jsonValue(v))
 		for i, w := range a.Values {
-			if netlist.FormatValue(jsonValue(w)) == lab {
+			if FormatValue(jsonValue(w)) == lab {
 				return i
 			}
 		}
@@ -364,11 +368,6 @@ func heatmap(plan sweepPlan, pts []*pointStats, zlabel string, zs float64) (*plo
 	return p, nil
 }
 
-// savePlot writes p as name.png and name.svg in dir.
-func savePlot(dir, name string, p *plot.Plot, w, h vg.Length) error {
-	return writeImages(dir, name, w, h, func(c vg.CanvasSizer) { p.Draw(draw.New(c)) })
-}
-
 // saveTiles writes plots side by side, two a row, under a title, as
 // name.png and name.svg in dir.
 func saveTiles(dir, name, title string, plots []*plot.Plot) error {
@@ -404,5 +403,5 @@ func saveTiles(dir, name, title string, plots []*plot.Plot) error {
 			}
 		}
 	}
-	return writeImages(dir, name, w, h, paint)
+	return plotio.WriteImages(dir, name, w, h, paint)
 }

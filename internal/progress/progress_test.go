@@ -1,4 +1,4 @@
-package main
+package progress
 
 import (
 	"bytes"
@@ -9,13 +9,13 @@ import (
 
 func TestProgress(t *testing.T) {
 	var b bytes.Buffer
-	p := newProgress(&b, true)
-	p.start("epoch 2/5", 100, 20)
+	p := New(&b, true, "samples")
+	p.Start("epoch 2/5", 100, 20)
 	for done := 30; done <= 100; done += 10 {
-		p.set(done, 20)
+		p.Set(done, 20)
 	}
-	p.printf("epoch 2/5: done\n")
-	p.finish()
+	p.Printf("epoch 2/5: done\n")
+	p.Finish()
 	out := b.String()
 	for _, w := range []string{"epoch 2/5", "samples", "epoch 2/5: done\n", "/80"} {
 		if !strings.Contains(out, w) {
@@ -28,18 +28,18 @@ func TestProgress(t *testing.T) {
 
 	// Off: only the log lines.
 	b.Reset()
-	p = newProgress(&b, false)
-	p.start("epoch 1/1", 10, 0)
-	p.set(5, 0)
-	p.printf("line %d\n", 1)
-	p.finish()
+	p = New(&b, false, "samples")
+	p.Start("epoch 1/1", 10, 0)
+	p.Set(5, 0)
+	p.Printf("line %d\n", 1)
+	p.Finish()
 	if b.String() != "line 1\n" {
 		t.Errorf("progress off wrote %q", b.String())
 	}
 }
 
 func TestIsTerminal(t *testing.T) {
-	if isTerminal(&bytes.Buffer{}) {
+	if IsTerminal(&bytes.Buffer{}) {
 		t.Error("a buffer is a terminal")
 	}
 	f, err := os.CreateTemp(t.TempDir(), "x")
@@ -47,7 +47,7 @@ func TestIsTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if isTerminal(f) {
+	if IsTerminal(f) {
 		t.Error("a regular file is a terminal")
 	}
 }

@@ -1,12 +1,16 @@
-package main
+package run
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/eqprop"
 )
@@ -18,15 +22,15 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	blocks := []eqprop.Block{{Name: "W1", Rows: 2, Cols: 3}, {Name: "R", Rows: 1, Cols: 1}}
 	st := eqprop.State{Epoch: 3, Batch: 7, LossSum: 1.0 / 3, Errors: 2, Seen: 9,
 		Conductances: [][]float64{{1e-6, 2e-6 / 3, math.Nextafter(1e-7, 1), 4e-6, 5e-6, 6e-6}, {1.0 / 7}}}
-	ck := &checkpoint{Netlist: "/x/y.toml", NetlistSHA256: "abc", Seconds: 12.5,
-		Settings: settings{Dataset: "xor", Beta: 1e-6, LearningRates: map[string]float64{"W1": 1e-12}},
-		Rows:     []metricsRow{{Epoch: 1, TrainLoss: 0.1, TestError: 0.25, Seconds: 3}}}
+	ck := &Checkpoint{Netlist: "/x/y.toml", NetlistSHA256: "abc", Seconds: 12.5,
+		Settings: Settings{Dataset: "xor", Beta: 1e-6, LearningRates: map[string]float64{"W1": 1e-12}},
+		Rows:     []Metrics{{Epoch: 1, TrainLoss: 0.1, TestError: 0.25, Seconds: 3}}}
 	for range 3 {
 		if err := writeCheckpoint(dir, ck, st, blocks); err != nil {
 			t.Fatal(err)
 		}
 	}
-	back, bst, err := readCheckpoint(dir)
+	back, bst, err := ReadCheckpoint(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,36 +51,36 @@ func TestCheckpointRoundTrip(t *testing.T) {
 
 	// Damage.
 	os.Remove(filepath.Join(dir, "g1.3.npy"))
-	if _, _, err := readCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "g1.3.npy") {
+	if _, _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "g1.3.npy") {
 		t.Errorf("missing conductances: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, checkpointFile), []byte(`{"version": 99}`), 0o644)
-	if _, _, err := readCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "version 99") {
+	if _, _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "version 99") {
 		t.Errorf("wrong version: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, checkpointFile), []byte(`{"version": 1, "bogus": 2}`), 0o644)
-	if _, _, err := readCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "bogus") {
+	if _, _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown field: %v", err)
 	}
-	if _, _, err := readCheckpoint(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+	if _, _, err := ReadCheckpoint(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("no checkpoint: %v", err)
 	}
 }
 
 func TestSettingsDifferences(t *testing.T) {
-	a := settings{Dataset: "mnist", Beta: 1e-6, Epochs: 10, Workers: 2, Seed: 1}
+	a := Settings{Dataset: "mnist", Beta: 1e-6, Epochs: 10, Workers: 2, Seed: 1}
 	b := a
 	b.Epochs, b.Workers = 20, 1
-	if d := a.differences(b); len(d) != 0 {
+	if d := a.Differences(b); len(d) != 0 {
 		t.Errorf("epochs and workers may differ: %v", d)
 	}
 	b.LearningRates = map[string]float64{}
-	if d := a.differences(b); len(d) != 0 {
+	if d := a.Differences(b); len(d) != 0 {
 		t.Errorf("an empty map of learning rates is none: %v", d)
 	}
 	b.Beta, b.Seed, b.Dataset = 2e-6, 3, "xor"
 	b.LearningRates = map[string]float64{"W1": 1}
-	got := strings.Join(a.differences(b), "; ")
+	got := strings.Join(a.Differences(b), "; ")
 	want := `dataset: checkpoint "mnist", now "xor"; beta: checkpoint 1e-06, now 2e-06; learning_rates: checkpoint none, now {"W1":1}; seed: checkpoint 1, now 3`
 	if got != want {
 		t.Errorf("differences:\n%s\nwant\n%s", got, want)
@@ -84,7 +88,7 @@ func TestSettingsDifferences(t *testing.T) {
 }
 
 func TestMeanRate(t *testing.T) {
-	rows := []metricsRow{{SamplesPerSecond: 100}, {SamplesPerSecond: 300}}
+	rows := []Metrics{{SamplesPerSecond: 100}, {SamplesPerSecond: 300}}
 	// 100 samples at 100/s and 100 at 300/s: 200 samples in 4/3 s.
 	if got := meanRate(rows, 100); math.Abs(got-150) > 1e-9 {
 		t.Errorf("meanRate = %v, want 150", got)
@@ -94,16 +98,36 @@ func TestMeanRate(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"examples/xor.toml": "examples/xor.toml",
-		"a b":               "'a b'",
-		"it's":              `'it'\''s'`,
-		"":                  "''",
-		"1e-12":             "1e-12",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
+// TestCheckpointOfNpyio reads a checkpoint whose conductances were written
+// by npyio, as eqsim wrote them before it had one .npy codec.
+func TestCheckpointOfNpyio(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "checkpoint")
+	blocks := []eqprop.Block{{Name: "W1", Rows: 2, Cols: 3}}
+	g := []float64{1e-6, 2e-6 / 3, math.Nextafter(1e-7, 1), 4e-6, 5e-6, 6e-6}
+	st := eqprop.State{Epoch: 1, Conductances: [][]float64{g}}
+	ck := &Checkpoint{Settings: Settings{Dataset: "xor"}}
+	if err := writeCheckpoint(dir, ck, st, blocks); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := npyio.Write(&b, mat.NewDense(2, 3, g)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ck.Blocks[0].File), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, back, err := ReadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, st) {
+		t.Errorf("read back %+v, want %+v", back, st)
+	}
+	// A file of other dimensions is refused.
+	b.Reset()
+	npyio.Write(&b, mat.NewDense(3, 2, g))
+	os.WriteFile(filepath.Join(dir, ck.Blocks[0].File), b.Bytes(), 0o644)
+	if _, _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "want 2x3") {
+		t.Errorf("3x2 conductances for a 2x3 block: %v", err)
 	}
 }

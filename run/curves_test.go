@@ -1,4 +1,4 @@
-package main
+package run
 
 import (
 	"bytes"
@@ -13,14 +13,14 @@ import (
 func TestWriteCurves(t *testing.T) {
 	for _, n := range []int{1, 3, 40} {
 		dir := t.TempDir()
-		var rows []metricsRow
+		var rows []Metrics
 		for e := 1; e <= n; e++ {
-			rows = append(rows, metricsRow{Epoch: e, TrainLoss: 1 / float64(e), TestLoss: 1.2 / float64(e), TrainError: 0.5 / float64(e), TestError: 0.6 / float64(e)})
+			rows = append(rows, Metrics{Epoch: e, TrainLoss: 1 / float64(e), TestLoss: 1.2 / float64(e), TrainError: 0.5 / float64(e), TestError: 0.6 / float64(e)})
 		}
 		if err := writeCurves(dir, "a title", rows); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, curvesPNG))
+		b, err := os.ReadFile(filepath.Join(dir, CurvesPNG))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestWriteCurves(t *testing.T) {
 		if s := img.Bounds().Size(); s.X != 600 || s.Y != 700 {
 			t.Errorf("PNG is %v, want 600x700", s)
 		}
-		s, err := os.ReadFile(filepath.Join(dir, curvesSVG))
+		s, err := os.ReadFile(filepath.Join(dir, CurvesSVG))
 		if err != nil {
 			t.Fatal(err)
 		}

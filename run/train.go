@@ -1,0 +1,358 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/netlist"
+)
+
+// Progress shows a run's progress: Start, Set and Finish frame an epoch of
+// total samples, done of them before Start; Printf writes a log line.
+type Progress interface {
+	Start(desc string, total, done int)
+	Set(done, skip int)
+	Finish()
+	Printf(format string, args ...any)
+}
+
+// Silent is a Progress that shows nothing.
+type Silent struct{}
+
+func (Silent) Start(string, int, int) {}
+func (Silent) Set(int, int)           {}
+func (Silent) Finish()                {}
+func (Silent) Printf(string, ...any)  {}
+
+// Options say where a run writes and how it shows its progress.
+type Options struct {
+	// Out is the output folder; "" writes nothing and tests the network
+	// only after the last epoch.
+	Out string
+	// Resume continues the run whose checkpoint is in Out.
+	Resume bool
+	// Base names the trained netlist, Out/Base.toml, and its sidecars
+	// [the netlist's file name without .toml].
+	Base string
+	// Progress shows the progress and the log lines; nil shows nothing.
+	Progress Progress
+	// AfterBatch, if not nil, is called after every batch with the epoch
+	// (from 1) and the samples of the epoch done.
+	AfterBatch func(epoch, done int)
+	// SaveEvery is the least time between two writes of the outputs and
+	// the checkpoint at the end of epochs [30 s]; the last epoch and a
+	// stop always write them.
+	SaveEvery time.Duration
+}
+
+// Summary is the outcome of a finished run: the metrics of its last epoch
+// and its mean rate. Its JSON form is the last line of eqsim train --json.
+type Summary struct {
+	Epochs     int     `json:"epochs"`
+	TrainLoss  float64 `json:"train_loss"`
+	TrainError float64 `json:"train_error"`
+	TestLoss   float64 `json:"test_loss"`
+	TestError  float64 `json:"test_error"`
+	// Seconds is the wall time of the run, across resumes.
+	Seconds          float64 `json:"seconds"`
+	SamplesPerSecond float64 `json:"samples_per_second"`
+	// Out and Netlist are the output folder and the trained netlist's
+	// file; empty for a run that writes nothing.
+	Out     string `json:"out"`
+	Netlist string `json:"netlist"`
+	// Rows are the metrics of every epoch; only the last is tested in a
+	// run that writes nothing.
+	Rows []Metrics `json:"-"`
+}
+
+// Train trains s's network from the trainer's state to s.Config.Epochs
+// epochs, loading its data set first if s has none. The Session's network
+// ends with the trained conductances. See the package documentation for
+// what it writes and its errors.
+func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
+	show := o.Progress != nil || o.AfterBatch != nil
+	if o.Progress == nil {
+		o.Progress = Silent{}
+	}
+	if o.SaveEvery == 0 {
+		o.SaveEvery = 30 * time.Second
+	}
+	if o.Base == "" {
+		o.Base = strings.TrimSuffix(filepath.Base(s.Path), ".toml")
+	}
+	if o.Resume && o.Out == "" {
+		panic("run: Resume without an output folder")
+	}
+	r := &runner{s: s, o: o, ck: &Checkpoint{}, show: show}
+	if o.Out != "" {
+		r.ckDir = filepath.Join(o.Out, CheckpointDir)
+		r.netOut = filepath.Join(o.Out, o.Base+".toml")
+	}
+	state, err := r.open()
+	if err != nil {
+		return nil, err
+	}
+	if s.Train == nil {
+		if err := s.Load(); err != nil {
+			return nil, err
+		}
+	}
+	r.tr, err = eqprop.NewTrainer(s.Net, s.Config)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("%s: %w", s.Path, &Failed{Err: err})}
+	}
+	if state != nil {
+		if err := r.tr.Restore(*state); err != nil {
+			return nil, &ResumeError{o.Out, err}
+		}
+	}
+	if o.Out != "" {
+		if err := os.MkdirAll(o.Out, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	r.ctx = ctx
+	return r.loop(state)
+}
+
+// runner is one call of Train.
+type runner struct {
+	s  *Session
+	o  Options
+	tr *eqprop.Trainer
+	// ck holds the run's metrics, and its checkpoint when it writes one.
+	ck            *Checkpoint
+	ckDir, netOut string
+	ctx           context.Context
+	// show is whether the caller watches the batches.
+	show bool
+
+	start    time.Time
+	before   float64 // the wall time of the run before this call
+	lastSave time.Time
+	saved    bool
+}
+
+// open checks the output folder: the checkpoint of a resumed run, with
+// its netlist and settings, or no unfinished run in the folder of a new
+// one. It returns the state to resume from, if any.
+func (r *runner) open() (*eqprop.State, error) {
+	if r.o.Out == "" {
+		return nil, nil
+	}
+	path := r.s.Path
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return nil, err
+	}
+	set := r.s.Settings()
+	r.ck = &Checkpoint{Netlist: absPath(path), NetlistSHA256: sum, Settings: set}
+	if !r.o.Resume {
+		if old, st, err := ReadCheckpoint(r.ckDir); err == nil && (st.Batch > 0 || old.Pending != nil || len(old.Rows) < old.Settings.Epochs) {
+			return nil, &Unfinished{r.o.Out, len(old.Rows), old.Settings.Epochs}
+		}
+		return nil, nil
+	}
+	old, st, err := ReadCheckpoint(r.ckDir)
+	if errors.Is(err, ErrNoCheckpoint) {
+		return nil, &ResumeError{r.o.Out, inputf("no checkpoint there (%w)", err)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var diffs []string
+	if old.NetlistSHA256 != sum {
+		diffs = append(diffs, fmt.Sprintf("the netlist %s is not the one the run started from (%s), or it changed", path, old.Netlist))
+	}
+	diffs = append(diffs, old.Settings.Differences(set)...)
+	if len(diffs) > 0 {
+		return nil, &ResumeError{r.o.Out, inputf("the run cannot continue with other settings:\n  %s", strings.Join(diffs, "\n  "))}
+	}
+	old.Settings, old.Netlist = set, absPath(path)
+	r.ck = old
+	return &st, nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// elapsed returns the wall time of the run, across resumes.
+func (r *runner) elapsed() float64 { return r.before + time.Since(r.start).Seconds() }
+
+// loop runs the epochs; state is the state resumed from, or nil.
+func (r *runner) loop(state *eqprop.State) (*Summary, error) {
+	s, cfg := r.s, r.s.Config
+	n := s.Train.Len()
+	r.start, r.before, r.lastSave = time.Now(), r.ck.Seconds, time.Now()
+	r.logStart(state)
+	if r.ck.Pending != nil {
+		if err := r.finish(*r.ck.Pending); err != nil {
+			return nil, err
+		}
+	}
+	for r.tr.State().Epoch < cfg.Epochs {
+		st := r.tr.State()
+		epoch := st.Epoch + 1
+		skip := min(st.Batch*cfg.BatchSize, n)
+		var batch func(done, total int)
+		if r.show {
+			batch = func(done, total int) {
+				r.o.Progress.Set(done, skip)
+				if r.o.AfterBatch != nil {
+					r.o.AfterBatch(epoch, done)
+				}
+			}
+		}
+		r.o.Progress.Start(fmt.Sprintf("epoch %d/%d", epoch, cfg.Epochs), n, skip)
+		es, err := r.tr.Epoch(r.ctx, s.Train, batch)
+		r.o.Progress.Finish()
+		if err != nil {
+			return nil, r.stopped(err, epoch)
+		}
+		row := Metrics{Epoch: es.Epoch, TrainLoss: es.TrainLoss, TrainError: es.TrainError, SamplesPerSecond: es.SamplesPerSecond, Samples: n - skip}
+		if err := r.finish(row); err != nil {
+			return nil, err
+		}
+	}
+	rows := r.ck.Rows
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: the run has no finished epoch", r.o.Out)
+	}
+	if !r.saved {
+		// A resumed run that had nothing left to do: the outputs of the
+		// epochs it has.
+		if err := r.saveAll(nil); err != nil {
+			return nil, err
+		}
+	}
+	last := rows[len(rows)-1]
+	return &Summary{
+		Epochs: len(rows), TrainLoss: last.TrainLoss, TrainError: last.TrainError,
+		TestLoss: last.TestLoss, TestError: last.TestError, Seconds: r.elapsed(),
+		SamplesPerSecond: meanRate(rows, n), Out: r.o.Out, Netlist: r.netOut, Rows: rows,
+	}, nil
+}
+
+// logStart writes the line that starts or resumes the run.
+func (r *runner) logStart(state *eqprop.State) {
+	s, cfg := r.s, r.s.Config
+	var shapes []string
+	for _, b := range s.Net.Blocks() {
+		shapes = append(shapes, fmt.Sprintf("%s %dx%d", b.Name, b.Rows, b.Cols))
+	}
+	verb := "training"
+	if state != nil {
+		verb = fmt.Sprintf("resuming at epoch %d, batch %d:", state.Epoch+1, state.Batch)
+	}
+	to := ""
+	if r.o.Out != "" {
+		to = " -> " + r.o.Out
+	}
+	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d, %d workers%s\n",
+		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, cfg.Workers, to)
+}
+
+// finish tests the network after an epoch, records the epoch's row and
+// writes the outputs. A run that writes nothing tests only after its last
+// epoch.
+func (r *runner) finish(row Metrics) error {
+	cfg := r.s.Config
+	last := row.Epoch >= cfg.Epochs
+	if r.o.Out == "" && !last {
+		row.Seconds = r.elapsed()
+		r.ck.Rows = append(r.ck.Rows, row)
+		r.o.Progress.Printf("epoch %d/%d: train loss %.4g error %.2f%%, %.0f samples/s, %.1f s\n",
+			row.Epoch, cfg.Epochs, row.TrainLoss, 100*row.TrainError, row.SamplesPerSecond, row.Seconds)
+		return nil
+	}
+	loss, rate, err := r.tr.Evaluate(r.ctx, r.s.Test)
+	if err != nil {
+		if r.ctx.Err() != nil {
+			if err := r.saveAll(&row); err != nil {
+				return err
+			}
+			return r.interrupted()
+		}
+		return &Failed{Epoch: row.Epoch, Testing: true, Err: err}
+	}
+	row.TestLoss, row.TestError, row.Seconds = loss, rate, r.elapsed()
+	r.ck.Rows = append(r.ck.Rows, row)
+	// Short epochs would spend most of their time writing files: the
+	// outputs are written every SaveEvery, after the last epoch and when
+	// the run stops.
+	if last || time.Since(r.lastSave) >= r.o.SaveEvery {
+		if err := r.saveAll(nil); err != nil {
+			return err
+		}
+	}
+	r.o.Progress.Printf("epoch %d/%d: train loss %.4g error %.2f%%, test loss %.4g error %.2f%%, %.0f samples/s, %.1f s\n",
+		row.Epoch, cfg.Epochs, row.TrainLoss, 100*row.TrainError, row.TestLoss, 100*row.TestError, row.SamplesPerSecond, row.Seconds)
+	return nil
+}
+
+// stopped returns the error of an epoch that stopped with err, interrupted
+// or failed, after writing what the run writes.
+func (r *runner) stopped(err error, epoch int) error {
+	if r.ctx.Err() != nil {
+		if err := r.saveAll(nil); err != nil {
+			return err
+		}
+		return r.interrupted()
+	}
+	f := &Failed{Epoch: epoch, Err: err}
+	if r.o.Out != "" {
+		if serr := r.save(nil); serr != nil {
+			return errors.Join(err, serr)
+		}
+		f.Checkpoint = r.ckDir
+	}
+	return f
+}
+
+func (r *runner) interrupted() error {
+	st, n := r.tr.State(), r.s.Train.Len()
+	return &Interrupted{Epoch: st.Epoch, Done: min(st.Batch*r.s.Config.BatchSize, n), Total: n, Checkpoint: r.ckDir}
+}
+
+// save writes the checkpoint of the trainer's current state; pending is
+// the row of an epoch whose test was interrupted.
+func (r *runner) save(pending *Metrics) error {
+	r.ck.Seconds, r.ck.Pending = r.elapsed(), pending
+	if err := writeCheckpoint(r.ckDir, r.ck, r.tr.State(), r.s.Net.Blocks()); err != nil {
+		return fmt.Errorf("writing the checkpoint: %w", err)
+	}
+	return nil
+}
+
+// saveAll writes the trained netlist, the metrics, the plots and, last,
+// the checkpoint; nothing for a run without an output folder.
+func (r *runner) saveAll(pending *Metrics) error {
+	if r.o.Out == "" {
+		return nil
+	}
+	if err := netlist.WriteFile(r.netOut, r.s.Trained()); err != nil {
+		return err
+	}
+	if err := writeMetrics(r.o.Out, r.ck.Rows); err != nil {
+		return err
+	}
+	title := r.s.Netlist.Circuit.Title
+	if title == "" {
+		title = r.o.Base
+	}
+	if err := writeCurves(r.o.Out, title, r.ck.Rows); err != nil {
+		return fmt.Errorf("plotting: %w", err)
+	}
+	r.lastSave, r.saved = time.Now(), true
+	return r.save(pending)
+}

@@ -150,7 +150,7 @@ func (e *Amplifier) Parts() iter.Seq[Part] {
 	}
 }
 
-func (e *Amplifier) check() error {
+func (e *Amplifier) Check() error {
 	if len(e.From) != len(e.To) {
 		return &Error{Element: e.Name, Msg: fmt.Sprintf("groups differ in size: %d and %d", len(e.From), len(e.To))}
 	}
@@ -176,44 +176,10 @@ func (e *Amplifier) check() error {
 	return nil
 }
 
-func (e *Amplifier) edges(s *System, controls map[string]bool) []edge {
-	out := make([]edge, len(e.To))
-	for i, nm := range e.To {
-		out[i] = edge{a: s.index[nm], b: 0, name: e.Name}
-	}
-	return out
-}
-
-func (e *Amplifier) compile(s *System) {
-	s.control = true
+func (e *Amplifier) Stamp(st Stamper) {
 	for i := range e.From {
-		from, to := s.index[e.From[i]], s.index[e.To[i]]
-		k := s.addBranch(e.Channel(i))
-		g := e.ChannelGain(i)
-		s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: g, off: e.Offset(i), unk: k})
-		// The backward mirror: the current delivered into To[i] is
-		// minus the branch current; 1/gain of it leaves From[i].
-		s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / g, branch: k})
-		s.amps = append(s.amps, cAmp{from: from, to: to, gain: e.Gain})
+		st.Amplifier(e.From[i], e.To[i], e.ChannelGain(i), e.Gain, e.Offset(i), e.Channel(i))
 	}
 }
 
-func (e *Amplifier) layer(l *Layering, pass int) error {
-	if pass != layerDrive {
-		return nil
-	}
-	s := l.sys
-	for i := range e.From {
-		from, to := s.index[e.From[i]], s.index[e.To[i]]
-		if !l.free(from) {
-			return notLayered(e.Name, s.nodeNames(from), "amplifier input is pinned")
-		}
-		l.driver[from] = true
-		ut := s.unk[to]
-		l.Owner[ut] = s.unk[from]
-		l.Gain[ut] = e.ChannelGain(i)
-		l.Offset[ut] = e.Offset(i)
-		l.Branch[ut] = s.branchOf[e.Channel(i)]
-	}
-	return nil
-}
+func (e *Amplifier) element() {}

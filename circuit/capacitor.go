@@ -36,11 +36,8 @@ func (e *Capacitor) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'C', Nodes: e.Nodes, Value: e.C})
 }
 
-func (e *Capacitor) check() error { return nil }
+func (e *Capacitor) Check() error { return nil }
 
-func (e *Capacitor) compile(s *System) {
-	s.caps = append(s.caps, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.C})
-}
+func (e *Capacitor) Stamp(st Stamper) { st.Capacitance(e.Nodes[0], e.Nodes[1], &e.C) }
 
-// layer does nothing: a capacitor carries no current at DC.
-func (e *Capacitor) layer(l *Layering, pass int) error { return nil }
+func (e *Capacitor) element() {}

@@ -1,7 +1,6 @@
 package circuit
 
 import (
-	"fmt"
 	"iter"
 )
 
@@ -67,23 +66,10 @@ func (e *VCVS) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'E', Nodes: e.Nodes, Control: e.Control, Value: e.Gain, Branch: e.Name})
 }
 
-func (e *VCVS) check() error { return nil }
+func (e *VCVS) Check() error { return nil }
 
-func (e *VCVS) edges(s *System, controls map[string]bool) []edge {
-	return []edge{{a: s.index[e.Nodes[0]], b: s.index[e.Nodes[1]], name: e.Name}}
-}
-
-func (e *VCVS) compile(s *System) {
-	s.control = true
-	s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]],
-		cp: s.index[e.Control[0]], cn: s.index[e.Control[1]], gain: e.Gain, unk: s.addBranch(e.Name)})
-}
-
-func (e *VCVS) layer(l *Layering, pass int) error {
-	if pass != layerReject {
-		return nil
-	}
-	return notLayered(e.Name, nil, "voltage-controlled voltage source")
+func (e *VCVS) Stamp(st Stamper) {
+	st.VCVS(e.Nodes[0], e.Nodes[1], e.Control[0], e.Control[1], e.Gain, e.Name)
 }
 
 func (e *CCCS) Label() string       { return e.Name }
@@ -99,30 +85,15 @@ func (e *CCCS) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'F', Nodes: e.Nodes, Sense: e.Control, SenseElement: true, Value: e.Gain})
 }
 
-func (e *CCCS) check() error {
+func (e *CCCS) Check() error {
 	if e.Control == "" {
 		return &Error{Element: e.Name, Msg: "no controlling source"}
 	}
 	return nil
 }
 
-// compile does nothing: the control's branch current may be defined by
-// an element that comes later, so the CCCS is compiled late.
-func (e *CCCS) compile(s *System) {}
+func (e *CCCS) Stamp(st Stamper) { st.CCCS(e.Nodes[0], e.Nodes[1], e.Gain, e.Control) }
 
-func (e *CCCS) compileLate(s *System) error {
-	s.control = true
-	k, ok := s.branchOf[e.Control]
-	if !ok {
-		return &Error{Element: e.Name, Msg: fmt.Sprintf("control %q is not a voltage source", e.Control)}
-	}
-	s.cccs = append(s.cccs, cCCCS{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]], gain: e.Gain, branch: k})
-	return nil
-}
+func (e *VCVS) element() {}
 
-func (e *CCCS) layer(l *Layering, pass int) error {
-	if pass != layerReject {
-		return nil
-	}
-	return notLayered(e.Name, nil, "current-controlled current source")
-}
+func (e *CCCS) element() {}

@@ -343,7 +343,7 @@ func (e *Crossbar) CellNodes(i, j int) (a, b string) {
 	return e.From[i], e.To[j]
 }
 
-func (e *Crossbar) check() error {
+func (e *Crossbar) Check() error {
 	if e.G == nil {
 		return &Error{Element: e.Name, Msg: "no conductance matrix"}
 	}
@@ -357,53 +357,7 @@ func (e *Crossbar) check() error {
 	return nil
 }
 
-func (e *Crossbar) compile(s *System) {
-	cx := cCross{x: e, from: make([]int, len(e.From)), to: make([]int, len(e.To))}
-	for i, nm := range e.From {
-		cx.from[i] = s.index[nm]
-	}
-	for j, nm := range e.To {
-		cx.to[j] = s.index[nm]
-	}
-	if e.Wired() {
-		m, n := len(e.From), len(e.To)
-		cx.r, cx.c = make([]int, m*n), make([]int, m*n)
-		for i := range m {
-			for j := range n {
-				cx.r[i*n+j] = s.index[e.RowNode(i, j)]
-				cx.c[i*n+j] = s.index[e.ColNode(i, j)]
-			}
-		}
-	}
-	s.cross = append(s.cross, cx)
-}
-
-func (e *Crossbar) layer(l *Layering, pass int) error {
-	if pass != layerSort {
-		return nil
-	}
-	if e.Wired() {
-		return notLayered(e.Name, nil, "crossbar with wire resistance (its cells are internal nodes on a grid of wire segments, which only the general solvers take)")
-	}
-	from, fpin, err := l.side(e.Name, "From", e.From)
-	if err != nil {
-		return err
-	}
-	to, tpin, err := l.side(e.Name, "To", e.To)
-	if err != nil {
-		return err
-	}
-	switch {
-	case fpin && tpin:
-	case fpin:
-		l.feeds = append(l.feeds, l.newFeed(e, e.From, to, true))
-	case tpin:
-		l.feeds = append(l.feeds, l.newFeed(e, e.To, from, false))
-	default:
-		l.Links = append(l.Links, Link{Name: e.Name, G: e.G, From: from, To: to})
-	}
-	return nil
-}
+func (e *Crossbar) Stamp(st Stamper) { st.Crossbar(e) }
 
 func contains[T comparable](s []T, v T) bool {
 	for _, w := range s {
@@ -412,4 +366,32 @@ func contains[T comparable](s []T, v T) bool {
 		}
 	}
 	return false
+}
+
+func (e *Crossbar) element() {}
+
+// CrossbarWires calls seg(a, b) for every wire segment of a crossbar with
+// wire resistance, in the geometry Crossbar.WireR describes, given the
+// indices (in any numbering) of its periphery nodes from (len m) and to
+// (len n) and of its cells' row and column nodes r and c (len m*n,
+// row-major): row wire i runs from from[i] to cell (i, 0), then from cell
+// (i, j) to cell (i, j+1); column wire j from cell (i, j) to cell (i+1, j),
+// then from cell (m-1, j) to to[j]. It panics if the lengths disagree.
+func CrossbarWires(from, to, r, c []int, seg func(a, b int)) {
+	m, n := len(from), len(to)
+	if len(r) != m*n || len(c) != m*n {
+		panic(fmt.Sprintf("circuit: CrossbarWires: %d and %d cell nodes for a %dx%d crossbar", len(r), len(c), m, n))
+	}
+	for i := range m {
+		seg(from[i], r[i*n])
+		for j := 0; j+1 < n; j++ {
+			seg(r[i*n+j], r[i*n+j+1])
+		}
+	}
+	for j := range n {
+		for i := 0; i+1 < m; i++ {
+			seg(c[i*n+j], c[(i+1)*n+j])
+		}
+		seg(c[(m-1)*n+j], to[j])
+	}
 }

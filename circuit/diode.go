@@ -35,27 +35,8 @@ func (e *Diode) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'D', Nodes: e.Nodes, Model: e.Model})
 }
 
-func (e *Diode) check() error { return nil }
+func (e *Diode) Check() error { return nil }
 
-func (e *Diode) compile(s *System) {
-	s.diodes = append(s.diodes, cDiode{s.index[e.Nodes[0]], s.index[e.Nodes[1]], s.junction(e.Model)})
-	s.dnames = append(s.dnames, e.Name)
-}
+func (e *Diode) Stamp(st Stamper) { st.Junction(e.Nodes[0], e.Nodes[1], e.Model, e.Name) }
 
-func (e *Diode) layer(l *Layering, pass int) error {
-	if pass != layerSort {
-		return nil
-	}
-	s := l.sys
-	a, k := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-	j := s.junction(e.Model)
-	switch {
-	case l.free(a) && l.free(k):
-		return notLayered(e.Name, s.nodeNames(a, k), "diode between free nodes")
-	case l.free(a):
-		l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[a], Anode: true, pin: k, j: j})
-	case l.free(k):
-		l.Junctions = append(l.Junctions, Junction{Name: e.Name, Node: s.unk[k], pin: a, j: j})
-	}
-	return nil
-}
+func (e *Diode) element() {}

@@ -121,10 +121,9 @@ func (g Group) Nodes() []string {
 
 // Element is a circuit element. The types of this package are the only
 // implementations: each element kind lives in a file of its own with
-// everything about it (its parameters, its compiled form and stamps, its
-// place in a layered network, its SPICE parts). Faces and solvers ask the
-// element through these methods instead of switching on its type; see
-// docs/adding-an-element.md.
+// everything about it (its parameters, the devices it is made of, its SPICE
+// parts). Faces and solvers ask the element through these methods instead
+// of switching on its type; see docs/adding-an-element.md.
 type Element interface {
 	// Label returns the element's name, unique in its circuit.
 	Label() string
@@ -141,19 +140,25 @@ type Element interface {
 	// Parts returns the element's primitive devices, as a SPICE deck
 	// writes them.
 	Parts() iter.Seq[Part]
+	// Check returns an *Error for element data that do not fit together
+	// (sizes, values out of range), before the element is compiled.
+	Check() error
+	// Stamp tells st the devices the element is made of, in a fixed
+	// order. Compilers call it after Check.
+	Stamp(st Stamper)
 
-	// check returns an *Error for element data that do not fit
-	// together (sizes, non-finite values), before anything is compiled.
-	check() error
-	// compile adds the element's compiled records to s, whose nodes are
-	// indexed and pinned.
-	compile(s *System)
-	// layer sorts the element into the layered structure l, in the
-	// passes layerReject (elements that are never layered say so),
-	// layerDrive (amplifiers decide which free nodes they drive) and
-	// layerSort (everything else). It returns an *Error if the element
-	// does not fit a layered network.
-	layer(l *Layering, pass int) error
+	// element keeps the implementations in this package.
+	element()
+}
+
+// InternalNodes is an element with nodes of its own besides its terminals
+// (a crossbar with wire resistance): they are named by the element and
+// distinct from every terminal of the circuit.
+type InternalNodes interface {
+	Element
+	// InternalNodes returns the names of the element's internal nodes in
+	// the order a compiled system numbers them, or nil.
+	InternalNodes() []string
 }
 
 // TwoTerminal is an element with one voltage drop, V(Nodes[0]) -
@@ -195,20 +200,6 @@ type Source interface {
 	Element
 	// replicate returns a copy with its own values.
 	replicate() Element
-}
-
-// voltageDefiner is an element that defines voltages between its
-// terminals: voltage sources, inputs, VCVS and amplifiers. Compile reads
-// its edges to find loops of voltage sources and the nodes that sources
-// pin.
-type voltageDefiner interface {
-	edges(s *System, controls map[string]bool) []edge
-}
-
-// lateCompiler is an element compiled after all the others, because it
-// refers to the branch currents they define (a CCCS).
-type lateCompiler interface {
-	compileLate(s *System) error
 }
 
 // Replica returns a copy of c that shares every element but its sources

@@ -113,7 +113,7 @@ func (in *Input) Parts() iter.Seq[Part] {
 	}
 }
 
-func (in *Input) check() error {
+func (in *Input) Check() error {
 	want := len(in.Values)
 	if in.Differential {
 		want *= 2
@@ -124,23 +124,17 @@ func (in *Input) check() error {
 	return nil
 }
 
-func (in *Input) edges(s *System, controls map[string]bool) []edge {
+// Stamp stamps a grounded voltage source per node.
+func (in *Input) Stamp(st Stamper) {
 	nv := len(in.Values)
-	out := make([]edge, len(in.Nodes))
 	for i, nm := range in.Nodes {
 		k, sign := i, 1.0
 		if i >= nv {
 			k, sign = i-nv, -1
 		}
-		out[i] = edge{s.index[nm], 0, in.Name, &in.Values[k], sign * in.Amplitude, true}
+		st.VoltageSource(nm, Ground, &in.Values[k], sign*in.Amplitude, in.Name)
 	}
-	return out
 }
-
-// compile does nothing: the input's nodes are pinned.
-func (in *Input) compile(s *System) {}
-
-func (in *Input) layer(l *Layering, pass int) error { return nil }
 
 func sameStrings(a, b []string) bool {
 	if len(a) != len(b) {
@@ -153,3 +147,5 @@ func sameStrings(a, b []string) bool {
 	}
 	return true
 }
+
+func (in *Input) element() {}

@@ -74,24 +74,39 @@ func (m DiodeModel) AtTemperature(temp, tnom float64) DiodeModel {
 	return m
 }
 
-// junction holds a diode's parameters at the circuit temperature.
-type junction struct {
+// Junction is a diode junction at a temperature: what the solvers
+// evaluate. The zero value is not usable; make one with
+// DiodeModel.Junction.
+type Junction struct {
 	is    float64 // A
 	nvt   float64 // N*Vt, V
 	vcrit float64 // V, SPICE's critical voltage for limiting
 }
 
-// newJunction returns the junction of model m at temperature temp kelvin,
-// with m's parameters as given (scaled from the nominal temperature, if at
-// all, by the caller).
-func newJunction(m DiodeModel, temp float64) junction {
-	nvt := m.N * ThermalVoltage(temp)
-	return junction{is: m.IS, nvt: nvt, vcrit: nvt * math.Log(nvt/(math.Sqrt2*m.IS))}
+// Junction returns the junction of a diode of model m at temperature temp
+// kelvin, its saturation current scaled from the nominal temperature tnom
+// (see SaturationCurrent).
+func (m DiodeModel) Junction(temp, tnom float64) Junction {
+	return newJunction(m.AtTemperature(temp, tnom), temp)
 }
 
-// eval returns the junction current in amperes (anode to cathode, gmin
+// newJunction returns the junction of model m at temperature temp kelvin,
+// with m's parameters as given.
+func newJunction(m DiodeModel, temp float64) Junction {
+	nvt := m.N * ThermalVoltage(temp)
+	return Junction{is: m.IS, nvt: nvt, vcrit: nvt * math.Log(nvt/(math.Sqrt2*m.IS))}
+}
+
+// NVt returns N*Vt in volts, the voltage scale of the junction.
+func (j Junction) NVt() float64 { return j.nvt }
+
+// VCrit returns SPICE's critical voltage in volts, above which Newton
+// updates are limited.
+func (j Junction) VCrit() float64 { return j.vcrit }
+
+// Eval returns the junction current in amperes (anode to cathode, gmin
 // included) and its conductance in siemens at voltage v.
-func (j junction) eval(v float64) (i, g float64) {
+func (j Junction) Eval(v float64) (i, g float64) {
 	a := v / j.nvt
 	if a > maxExpArg {
 		e := math.Exp(maxExpArg)
@@ -110,8 +125,8 @@ func (j junction) eval(v float64) (i, g float64) {
 	return j.is*(e-1) + Gmin*v, j.is*e/j.nvt + Gmin
 }
 
-// coContent returns the integral of the junction current from 0 to v, in watts.
-func (j junction) coContent(v float64) float64 {
+// CoContent returns the integral of the junction current from 0 to v, in watts.
+func (j Junction) CoContent(v float64) float64 {
 	a := v / j.nvt
 	if a > maxExpArg {
 		e := math.Exp(maxExpArg)
@@ -131,9 +146,9 @@ func (j junction) coContent(v float64) float64 {
 	return j.is*(j.nvt*math.Expm1(a)-v) + Gmin*v*v/2
 }
 
-// limit is SPICE's pnjlim: it keeps a Newton update of the junction voltage
+// Limit is SPICE's pnjlim: it keeps a Newton update of the junction voltage
 // from vold to vnew from jumping far up the exponential.
-func (j junction) limit(vnew, vold float64) float64 {
+func (j Junction) Limit(vnew, vold float64) float64 {
 	if vnew > j.vcrit && math.Abs(vnew-vold) > 2*j.nvt {
 		if vold > 0 {
 			arg := 1 + (vnew-vold)/j.nvt
@@ -150,6 +165,6 @@ func (j junction) limit(vnew, vold float64) float64 {
 // DiodeCurrent returns the current in amperes through a diode of model m at
 // temperature t kelvin with v volts across it, anode to cathode, Gmin included.
 func DiodeCurrent(m DiodeModel, t, v float64) float64 {
-	i, _ := newJunction(m, t).eval(v)
+	i, _ := newJunction(m, t).Eval(v)
 	return i
 }

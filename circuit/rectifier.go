@@ -145,7 +145,7 @@ func (e *Rectifier) Parts() iter.Seq[Part] {
 	}
 }
 
-func (e *Rectifier) check() error {
+func (e *Rectifier) Check() error {
 	for _, p := range []struct {
 		name string
 		v    []float64
@@ -165,44 +165,13 @@ func (e *Rectifier) check() error {
 	return nil
 }
 
-func (e *Rectifier) compile(s *System) {
-	j := s.junction(e.Model)
-	hi, lo := s.index[e.High], s.index[e.Low]
+// Stamp stamps the diodes in order: node i's diode to High, named
+// "NAME[i].hi", then its diode from Low, "NAME[i].lo".
+func (e *Rectifier) Stamp(st Stamper) {
 	for i, nm := range e.Nodes {
-		k := s.index[nm]
-		jh, jl := j, j
-		if e.varies() {
-			jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
-		}
-		s.diodes = append(s.diodes, cDiode{k, hi, jh}, cDiode{lo, k, jl})
-		s.dnames = append(s.dnames, fmt.Sprintf("%s[%d].hi", e.Name, i), fmt.Sprintf("%s[%d].lo", e.Name, i))
+		st.Junction(nm, e.High, e.Diode(2*i), fmt.Sprintf("%s[%d].hi", e.Name, i))
+		st.Junction(e.Low, nm, e.Diode(2*i+1), fmt.Sprintf("%s[%d].lo", e.Name, i))
 	}
-}
-
-func (e *Rectifier) layer(l *Layering, pass int) error {
-	if pass != layerSort {
-		return nil
-	}
-	s := l.sys
-	hi, lo := s.index[e.High], s.index[e.Low]
-	if l.free(hi) || l.free(lo) {
-		return notLayered(e.Name, s.nodeNames(hi, lo), "rectifier rail not held by a source")
-	}
-	j := s.junction(e.Model)
-	for i, nm := range e.Nodes {
-		n := s.index[nm]
-		if !l.free(n) {
-			continue
-		}
-		jh, jl := j, j
-		if e.varies() {
-			jh, jl = s.junction(e.Diode(2*i)), s.junction(e.Diode(2*i+1))
-		}
-		l.Junctions = append(l.Junctions,
-			Junction{Name: fmt.Sprintf("%s[%d].hi", e.Name, i), Node: s.unk[n], Anode: true, pin: hi, j: jh},
-			Junction{Name: fmt.Sprintf("%s[%d].lo", e.Name, i), Node: s.unk[n], pin: lo, j: jl})
-	}
-	return nil
 }
 
 // sameFloats reports whether a and b hold the same numbers, bit for bit
@@ -218,3 +187,5 @@ func sameFloats(a, b []float64) bool {
 	}
 	return true
 }
+
+func (e *Rectifier) element() {}

@@ -81,25 +81,8 @@ func (e *Resistor) Conductance(k int) *float64 { return &e.G }
 // CellNodes returns the resistor's terminals.
 func (e *Resistor) CellNodes(i, j int) (a, b string) { return e.Nodes[0], e.Nodes[1] }
 
-func (e *Resistor) check() error { return nil }
+func (e *Resistor) Check() error { return nil }
 
-func (e *Resistor) compile(s *System) {
-	s.res = append(s.res, cRes{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.G})
-}
+func (e *Resistor) Stamp(st Stamper) { st.Conductance(e.Nodes[0], e.Nodes[1], &e.G) }
 
-func (e *Resistor) layer(l *Layering, pass int) error {
-	if pass != layerSort {
-		return nil
-	}
-	s := l.sys
-	a, b := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-	switch {
-	case l.free(a) && l.free(b):
-		return notLayered(e.Name, s.nodeNames(a, b), "resistor between free nodes outside a crossbar")
-	case l.free(a):
-		l.loads = append(l.loads, load{s.unk[a], b, &e.G})
-	case l.free(b):
-		l.loads = append(l.loads, load{s.unk[b], a, &e.G})
-	}
-	return nil
-}
+func (e *Resistor) element() {}

@@ -62,27 +62,9 @@ func (e *VSource) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'V', Nodes: e.Nodes, Value: e.V, Branch: e.Name})
 }
 
-func (e *VSource) check() error { return nil }
+func (e *VSource) Check() error { return nil }
 
-func (e *VSource) edges(s *System, controls map[string]bool) []edge {
-	// A source that controls a CCCS keeps its branch current as an
-	// unknown, so it is never eliminated.
-	return []edge{{s.index[e.Nodes[0]], s.index[e.Nodes[1]], e.Name, &e.V, 1, !controls[e.Name]}}
-}
-
-func (e *VSource) compile(s *System) {
-	if s.isPinningSource(e) {
-		return
-	}
-	s.branch = append(s.branch, cBranch{p: s.index[e.Nodes[0]], n: s.index[e.Nodes[1]], v: &e.V, unk: s.addBranch(e.Name)})
-}
-
-func (e *VSource) layer(l *Layering, pass int) error {
-	if pass == layerSort && !l.sys.isPinningSource(e) {
-		return notLayered(e.Name, nil, "floating voltage source")
-	}
-	return nil
-}
+func (e *VSource) Stamp(st Stamper) { st.VoltageSource(e.Nodes[0], e.Nodes[1], &e.V, 1, e.Name) }
 
 func (e *ISource) Label() string       { return e.Name }
 func (e *ISource) Terminals() []string { return e.Nodes[:] }
@@ -98,20 +80,10 @@ func (e *ISource) Parts() iter.Seq[Part] {
 	return single(Part{Type: 'I', Nodes: e.Nodes, Value: e.I})
 }
 
-func (e *ISource) check() error { return nil }
+func (e *ISource) Check() error { return nil }
 
-func (e *ISource) compile(s *System) {
-	s.isrc = append(s.isrc, cISrc{s.index[e.Nodes[0]], s.index[e.Nodes[1]], &e.I})
-}
+func (e *ISource) Stamp(st Stamper) { st.CurrentSource(e.Nodes[0], e.Nodes[1], &e.I) }
 
-func (e *ISource) layer(l *Layering, pass int) error {
-	if pass != layerSort {
-		return nil
-	}
-	s := l.sys
-	p, n := s.index[e.Nodes[0]], s.index[e.Nodes[1]]
-	if l.free(p) || l.free(n) {
-		l.srcs = append(l.srcs, cISrc{p, n, &e.I})
-	}
-	return nil
-}
+func (e *VSource) element() {}
+
+func (e *ISource) element() {}

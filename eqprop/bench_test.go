@@ -25,7 +25,7 @@ func randomSet(n, features, classes int, seed uint64) *Set {
 
 // BenchmarkTrainStep measures one mini-batch of 20 samples with the
 // centered estimator (a free and two nudged relaxations per sample) and
-// the update, on circuit.KendallNetwork with random inputs, over
+// the update, on circuittest.KendallNetwork with random inputs, over
 // GOMAXPROCS workers.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, h := range []int{100} {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -41,7 +43,7 @@ func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circ
 		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", circuit.Ground}, V: -0.45},
 		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: 0.45},
 		&circuit.Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: w1, Trainable: true},
-		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuit.KendallDiode, High: "vhi", Low: "vlo"},
+		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuittest.KendallDiode, High: "vhi", Low: "vlo"},
 	)
 	from := h.Nodes()
 	if gain != 0 {
@@ -52,9 +54,9 @@ func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circ
 	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
 }
 
-// kendall returns circuit.KendallNetwork and its NativeConfig.
+// kendall returns circuittest.KendallNetwork and its NativeConfig.
 func kendall(features, hidden, outputs int, seed uint64) (*circuit.Circuit, NativeConfig) {
-	c := circuit.KendallNetwork(features, hidden, outputs, seed)
+	c := circuittest.KendallNetwork(features, hidden, outputs, seed)
 	y, _ := c.Group("y")
 	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
 }
@@ -100,7 +102,7 @@ func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circ
 		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: low},
 		&circuit.Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: uni(4, hidden), Trainable: true},
 		&circuit.Crossbar{Name: "B1", From: bias, To: h.Nodes(), G: uni(2, hidden), Trainable: true},
-		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuit.KendallDiode, High: "vhi", Low: "vlo"},
+		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuittest.KendallDiode, High: "vhi", Low: "vlo"},
 		&circuit.Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: gain},
 		&circuit.Crossbar{Name: "W2", From: a.Nodes(), To: y.Nodes(), G: uni(hidden, 2), Trainable: true},
 		&circuit.Crossbar{Name: "B2", From: bias, To: y.Nodes(), G: uni(2, 2), Trainable: true},
@@ -116,7 +118,7 @@ func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circ
 func resistorNet() (*circuit.Circuit, NativeConfig) {
 	x := circuit.Group{Name: "x", Size: 2}
 	c := &circuit.Circuit{Groups: []circuit.Group{x}}
-	d := circuit.KendallDiode
+	d := circuittest.KendallDiode
 	c.Add(
 		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: make([]float64, 2)},
 		&circuit.VSource{Name: "VB", Nodes: [2]string{"b", circuit.Ground}, V: 1},

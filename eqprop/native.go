@@ -3,6 +3,8 @@ package eqprop
 import (
 	"fmt"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"math"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -55,7 +57,7 @@ type Native struct {
 // phaseSystem is one compiled copy of the circuit with its solver.
 type phaseSystem struct {
 	c      *circuit.Circuit
-	sys    *circuit.System
+	sys    *mna.System
 	dc     *solver.DC
 	x      []float64 // last solution
 	v      []float64 // node voltages at x
@@ -77,7 +79,7 @@ type phaseSystem struct {
 // NewNative returns a Physical for circuit c. It shares c's trainable
 // conductances (Program writes into c) and copies everything else. The
 // trainable blocks are c's trainable crossbars and resistors in element
-// order. A circuit that is not a layered network (see circuit.Layering) is
+// order. A circuit that is not a layered network (see mna.Layering) is
 // relaxed by dense Newton; NewNative returns an error for one with more
 // than solver.DefaultMaxSize unknowns, which that would take too long.
 func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
@@ -140,7 +142,7 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 			c.Elements = append(c.Elements, r, v)
 		}
 	}
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +178,7 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 }
 
 // scales sets each block's Scale from the amplifiers between it and the
-// outputs (circuit.System.EnergyWeights): a block's Scale is the largest
+// outputs (mna.System.EnergyWeights): a block's Scale is the largest
 // weight of its sides' nodes, 1 if none has a weight.
 func (n *Native) scales() {
 	w := n.free.sys.EnergyWeights(n.free.outIdx)
@@ -374,4 +376,4 @@ func (n *Native) Clone() (Physical, error) {
 // the unknowns of the last free equilibrium, for exact gradients. The
 // nudge elements (current sources or conductances into the outputs) keep
 // the values of the last relaxation: zero after a free phase.
-func (n *Native) System() (*circuit.System, []float64) { return n.free.sys, n.x0 }
+func (n *Native) System() (*mna.System, []float64) { return n.free.sys, n.x0 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -66,7 +68,7 @@ func TestNativePhases(t *testing.T) {
 		in := *c.Element("in").(*circuit.Input)
 		in.Values = x
 		ref.Elements[0] = &in
-		sys, err := circuit.Compile(&ref)
+		sys, err := mna.Compile(&ref)
 		if err != nil {
 			t.Fatal(err)
 		}

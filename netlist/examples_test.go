@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -29,7 +31,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := circuit.Compile(nl.Circuit); err != nil {
+			if _, err := mna.Compile(nl.Circuit); err != nil {
 				t.Fatal(err)
 			}
 		})

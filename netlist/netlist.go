@@ -13,6 +13,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/internal/tomlloc"
+
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/BurntSushi/toml"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -70,7 +74,7 @@ func ParseFile(path string) (*Netlist, error) {
 // Parse parses a netlist from data. The path is used in error messages and
 // to find sidecar .npy files, which are read relative to its directory
 // (the working directory if path is ""). Parse checks the netlist
-// completely, compiles the circuit with circuit.Compile to check its
+// completely, compiles the circuit with mna.Compile to check its
 // topology, and returns an *Error for the first problem in file order.
 func Parse(data []byte, path string) (*Netlist, error) {
 	return parse(data, path, func(name string) ([]byte, error) { return readSidecar(name) })
@@ -105,7 +109,7 @@ type parser struct {
 	file     string
 	dir      string
 	read     func(name string) ([]byte, error)
-	loc      *locator
+	loc      *tomlloc.Locator
 	models   map[string]circuit.DiodeModel
 	groups   map[string]*groupInfo
 	meta     map[string]elemMeta
@@ -177,7 +181,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 			return nil, &Error{File: path, Msg: err.Error()}
 		}
 	}
-	p.loc = locate(data)
+	p.loc = tomlloc.Locate(data)
 	top := &table{p: p, m: root, line: 0}
 	top.checkKeys(keysOf[""])
 
@@ -190,7 +194,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 		if !ok {
 			top.fail("options", "options must be a table: write [options]")
 		}
-		t := &table{p: p, m: m, path: []string{"options"}, kind: "options", line: p.loc.line("options")}
+		t := &table{p: p, m: m, path: []string{"options"}, kind: "options", line: p.loc.Line("options")}
 		t.checkKeys(keysOf["options"])
 		if v, ok := t.positive("temp"); ok {
 			c.Temp = v
@@ -250,7 +254,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 	if t := p.section(top, "training"); t != nil {
 		nl.Training = p.parseTraining(t, nl.Output, c.Elements)
 	}
-	if _, err := circuit.Compile(c); err != nil {
+	if _, err := mna.Compile(c); err != nil {
 		return nil, p.fromCircuit(err)
 	}
 	nl.Sidecars = p.sidecars
@@ -283,8 +287,8 @@ func (p *parser) collect(top *table, root map[string]any) []*item {
 			top.fail(kind, "%s must be an array of tables: write [[%s]]", kind, kind)
 		}
 		for i, m := range list {
-			path := []string{kind, indexSeg(i)}
-			line := p.loc.line(path...)
+			path := []string{kind, tomlloc.ArrayIndex(i)}
+			line := p.loc.Line(path...)
 			items = append(items, &item{kind: kind, k: circuit.KindNamed(kind), idx: i, line: line,
 				t: &table{p: p, m: m, path: path, kind: kind, line: line}})
 		}
@@ -336,11 +340,11 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 	}
 	names := sortedKeys(mm)
 	sort.SliceStable(names, func(i, j int) bool {
-		return p.loc.line("models", names[i]) < p.loc.line("models", names[j])
+		return p.loc.Line("models", names[i]) < p.loc.Line("models", names[j])
 	})
 	for _, name := range names {
 		path := []string{"models", name}
-		t := &table{p: p, path: path, kind: "model", name: name, line: p.loc.line(path...)}
+		t := &table{p: p, path: path, kind: "model", name: name, line: p.loc.Line(path...)}
 		m, ok := mm[name].(map[string]any)
 		if !ok {
 			t.fail("", "a model must be a table: write [models.%s]", name)
@@ -423,7 +427,7 @@ type table struct {
 func (t *table) fail(key, format string, args ...any) {
 	line := t.line
 	if key != "" {
-		if l := t.p.loc.exact(append(append([]string(nil), t.path...), key)...); l > 0 {
+		if l := t.p.loc.Exact(append(append([]string(nil), t.path...), key)...); l > 0 {
 			line = l
 		}
 	}
@@ -441,7 +445,7 @@ func (t *table) checkKeys(allowed []string) {
 	if len(bad) == 0 {
 		return
 	}
-	lineOf := func(k string) int { return t.p.loc.exact(append(append([]string(nil), t.path...), k)...) }
+	lineOf := func(k string) int { return t.p.loc.Exact(append(append([]string(nil), t.path...), k)...) }
 	sort.Slice(bad, func(i, j int) bool {
 		li, lj := lineOf(bad[i]), lineOf(bad[j])
 		if li != lj {
@@ -449,7 +453,7 @@ func (t *table) checkKeys(allowed []string) {
 		}
 		return bad[i] < bad[j]
 	})
-	t.fail(bad[0], "unknown key %q%s", bad[0], suggest(bad[0], allowed))
+	t.fail(bad[0], "unknown key %q%s", bad[0], tomlloc.Suggest(bad[0], allowed))
 }
 
 // checkName fails unless s is a usable name: not empty, no spaces or

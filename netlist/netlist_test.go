@@ -12,6 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/internal/tomlloc"
+
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 
@@ -350,7 +354,7 @@ r = "1meg"
 	if len(nl.Sidecars) != 2 || filepath.Base(nl.Sidecars[0]) != "x.npy" || filepath.Base(nl.Sidecars[1]) != "w.npy" {
 		t.Errorf("sidecars %v", nl.Sidecars)
 	}
-	if _, err := circuit.Compile(c); err != nil {
+	if _, err := mna.Compile(c); err != nil {
 		t.Errorf("compile: %v", err)
 	}
 }
@@ -571,7 +575,7 @@ var errorCases = []struct {
 		[]string{`amplifier "A"`, `from "h" has 4 nodes, to "o" has 2`}},
 	{"amplifier zero gain", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 0 #!\n", []string{"gain must not be zero"}},
 
-	// Topology, from circuit.Compile.
+	// Topology, from mna.Compile.
 	{"vsource loop", "[[vsource]] #!\nname = \"V2\"\nnodes = [\"a\", \"0\"]\nv = 2\n", []string{`vsource "V2"`, "loop of voltage sources"}},
 	{"vsource shorted", "[[vsource]] #!\nname = \"V2\"\nnodes = [\"b\", \"b\"]\nv = 2\n", []string{`vsource "V2"`, "shorted"}},
 	{"no DC path", "[[resistor]]\nname = \"R1\"\nnodes = [\"a\", \"0\"]\nr = 1\n[[capacitor]]\nname = \"C1\"\nnodes = [\"a\", \"z\"]\nc = 1\n[[resistor]] #!\nname = \"R2\"\nnodes = [\"z\", \"y\"]\nr = 1\n",
@@ -662,9 +666,9 @@ func TestSuggest(t *testing.T) {
 	for key, want := range map[string]string{
 		"trainabel": "trainable", "nodse": "nodes", "Name": "name", "node": "nodes", "x": "", "resistance": "",
 	} {
-		got := suggest(key, allowed)
+		got := tomlloc.Suggest(key, allowed)
 		if want == "" && got != "" || want != "" && !strings.Contains(got, `"`+want+`"`) {
-			t.Errorf("suggest(%q) = %q, want %q", key, got, want)
+			t.Errorf("tomlloc.Suggest(%q) = %q, want %q", key, got, want)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eqsim/eqsim/internal/tomlloc"
+
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
@@ -113,7 +115,7 @@ func (p *parser) section(top *table, key string) *table {
 	if !ok {
 		top.fail(key, "%s must be a table: write [%s]", key, key)
 	}
-	return &table{p: p, m: m, path: []string{key}, kind: key, line: p.loc.line(key)}
+	return &table{p: p, m: m, path: []string{key}, kind: key, line: p.loc.Line(key)}
 }
 
 // parseOutput reads the [output] section.
@@ -160,7 +162,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	if s, ok := t.str("dataset"); ok {
 		name := strings.ToLower(strings.TrimSpace(s))
 		if !contains(dataset.Names(), name) {
-			t.fail("dataset", "unknown data set %q (want one of %s)%s", s, strings.Join(dataset.Names(), ", "), suggest(name, dataset.Names()))
+			t.fail("dataset", "unknown data set %q (want one of %s)%s", s, strings.Join(dataset.Names(), ", "), tomlloc.Suggest(name, dataset.Names()))
 		}
 		tr.Dataset = name
 	}
@@ -210,7 +212,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.Workers = t.count("workers", 0)
 	if s, ok := t.str("estimator"); ok {
 		if !contains(eqprop.Estimators, s) {
-			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.Estimators, ", "), suggest(s, eqprop.Estimators))
+			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.Estimators, ", "), tomlloc.Suggest(s, eqprop.Estimators))
 		}
 		c.Estimator = s
 	}
@@ -307,7 +309,7 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 	if !ok {
 		t.fail("learning_rates", "learning_rates must be a table: write [training.learning_rates]")
 	}
-	sub := &table{p: p, m: m, path: []string{"training", "learning_rates"}, kind: "training", line: p.loc.line("training", "learning_rates")}
+	sub := &table{p: p, m: m, path: []string{"training", "learning_rates"}, kind: "training", line: p.loc.Line("training", "learning_rates")}
 	var blocks []string
 	trainable := map[string]bool{}
 	for _, e := range elems {
@@ -322,7 +324,7 @@ func (p *parser) parseRates(t *table, v any, elems []circuit.Element) map[string
 	}
 	names := sortedKeys(m)
 	sort.SliceStable(names, func(i, j int) bool {
-		return p.loc.exact("training", "learning_rates", names[i]) < p.loc.exact("training", "learning_rates", names[j])
+		return p.loc.Exact("training", "learning_rates", names[i]) < p.loc.Exact("training", "learning_rates", names[j])
 	})
 	rates := make(map[string]float64, len(m))
 	for _, name := range names {
@@ -357,12 +359,12 @@ func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 	if !ok {
 		t.fail("device", "device must be a table: write [training.device]")
 	}
-	sub := &table{p: p, m: m, path: []string{"training", "device"}, kind: "training", line: p.loc.line("training", "device")}
+	sub := &table{p: p, m: m, path: []string{"training", "device"}, kind: "training", line: p.loc.Line("training", "device")}
 	sub.checkKeys(deviceKeys)
 	d := &device.Params{}
 	if s, ok := sub.str("kind"); ok {
 		if !contains(device.Kinds, s) {
-			sub.fail("kind", "unknown device kind %q (want one of %s)%s", s, strings.Join(device.Kinds, ", "), suggest(s, device.Kinds))
+			sub.fail("kind", "unknown device kind %q (want one of %s)%s", s, strings.Join(device.Kinds, ", "), tomlloc.Suggest(s, device.Kinds))
 		}
 		d.Kind = s
 	}
@@ -421,7 +423,7 @@ func (p *parser) parseSense(t *table, v any) eqprop.Sensing {
 	if !ok {
 		t.fail("sense", "sense must be a table: write [training.sense]")
 	}
-	sub := &table{p: p, m: m, path: []string{"training", "sense"}, kind: "training", line: p.loc.line("training", "sense")}
+	sub := &table{p: p, m: m, path: []string{"training", "sense"}, kind: "training", line: p.loc.Line("training", "sense")}
 	sub.checkKeys(senseKeys)
 	var s eqprop.Sensing
 	if x, ok := sub.value("noise"); ok {
@@ -462,7 +464,7 @@ func suggestName(name string, names []string) string {
 	for i, n := range names {
 		lower[i] = strings.ToLower(n)
 	}
-	s := suggest(name, lower)
+	s := tomlloc.Suggest(name, lower)
 	for i, l := range lower {
 		if s == fmt.Sprintf(" (did you mean %q?)", l) {
 			return fmt.Sprintf(" (did you mean %q?)", names[i])
@@ -585,7 +587,14 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 			w.printf("%s = %s\n", tomlKey(name), formatNumber(c.LearningRates[name]))
 		}
 	}
-	if d := c.Device; d != nil {
+	w.renderDevice(c.Device)
+	w.renderSense(c.Sense)
+	return nil
+}
+
+// renderDevice writes [training.device], if d is not nil.
+func (w *writer) renderDevice(d *device.Params) {
+	if d != nil {
 		w.printf("\n[training.device]\n")
 		if d.Kind != "" {
 			w.printf("kind = %s\n", quote(d.Kind))
@@ -613,8 +622,12 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 			w.printf("max_pulses = %d\n", d.MaxPulses)
 		}
 	}
+}
+
+// renderSense writes [training.sense], if any of it is set.
+func (w *writer) renderSense(s eqprop.Sensing) {
 	// Bits, not ==, so that a noise of -0 is written and reads back as -0.
-	if s := c.Sense; s.Bits != 0 || math.Float64bits(s.Noise)|math.Float64bits(s.Min)|math.Float64bits(s.Max) != 0 {
+	if s.Bits != 0 || math.Float64bits(s.Noise)|math.Float64bits(s.Min)|math.Float64bits(s.Max) != 0 {
 		w.printf("\n[training.sense]\n")
 		if math.Float64bits(s.Noise) != 0 {
 			w.printf("noise = %s\n", formatNumber(s.Noise))
@@ -626,7 +639,6 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 			w.printf("adc_min = %s\nadc_max = %s\n", formatNumber(s.Min), formatNumber(s.Max))
 		}
 	}
-	return nil
 }
 
 // diffSections returns "" if a and b have the same [output] and [training]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/internal/atomicfile"
+	"github.com/eqsim/eqsim/internal/tomlloc"
 )
 
 // WriteFile writes nl as a TOML netlist at path, with the conductance
@@ -202,7 +203,7 @@ func tomlKey(s string) string {
 		return `""`
 	}
 	for i := 0; i < len(s); i++ {
-		if !isBare(s[i]) {
+		if !tomlloc.IsBare(s[i]) {
 			return quote(s)
 		}
 	}

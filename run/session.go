@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
@@ -79,7 +81,7 @@ func Open(path string, o Overrides) (*Session, error) {
 	if err != nil {
 		return nil, &InputError{err}
 	}
-	if _, err := circuit.Compile(nl.Circuit); err != nil {
+	if _, err := mna.Compile(nl.Circuit); err != nil {
 		return nil, &InputError{fmt.Errorf("%s: %w", path, err)}
 	}
 	return NewSession(nl, path, o)

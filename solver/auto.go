@@ -3,7 +3,7 @@ package solver
 import (
 	"fmt"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
 )
 
 // DC is the one place where a DC solver is chosen for a system: the
@@ -15,7 +15,7 @@ import (
 //
 // A DC is not safe for concurrent use.
 type DC struct {
-	sys *circuit.System
+	sys *mna.System
 	set Settings
 	lay *Layered // nil: not layered
 	why error    // why the system is not layered
@@ -24,7 +24,7 @@ type DC struct {
 // NewDC returns a DC solver for sys with the given settings (nil means
 // the defaults). Newton's continuation methods are as set says;
 // set.MaxSize bounds the general solver as for Newton.
-func NewDC(sys *circuit.System, set *Settings) *DC {
+func NewDC(sys *mna.System, set *Settings) *DC {
 	d := &DC{sys: sys}
 	if set != nil {
 		d.set = *set
@@ -93,14 +93,14 @@ func (d *DC) Refresh() {
 // Auto finds the DC equilibrium of sys from x0 with the solver NewDC
 // chooses and default settings: the layered fast path where sys is
 // layered, Newton otherwise.
-func Auto(sys *circuit.System, x0 []float64) (Result, error) {
+func Auto(sys *mna.System, x0 []float64) (Result, error) {
 	return NewDC(sys, nil).Solve(x0)
 }
 
 // Solve finds the equilibrium of sys with the named method, "newton" (the
 // DC operating point, by Auto) or "transient" (Transient with default
 // settings). It returns an error for any other method.
-func Solve(sys *circuit.System, x0 []float64, method string) (Result, error) {
+func Solve(sys *mna.System, x0 []float64, method string) (Result, error) {
 	switch method {
 	case "newton":
 		return Auto(sys, x0)

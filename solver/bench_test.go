@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
@@ -25,9 +28,9 @@ const (
 // hidden size, its input and benchSamples input samples of feature values
 // in [0, 1]: sample s has a brightness b uniform in [0.3, 1] and feature
 // values uniform in [0, b].
-func benchNetwork(tb testing.TB, hidden int) (*circuit.System, *circuit.Input, [][]float64) {
-	c := circuit.KendallNetwork(benchFeatures, hidden, benchOutputs, 1)
-	sys, err := circuit.Compile(c)
+func benchNetwork(tb testing.TB, hidden int) (*mna.System, *circuit.Input, [][]float64) {
+	c := circuittest.KendallNetwork(benchFeatures, hidden, benchOutputs, 1)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package solver finds the equilibria of compiled circuits.
 //
-// An equilibrium is a root of the KCL residual F(x) of a circuit.System: the
+// An equilibrium is a root of the KCL residual F(x) of a mna.System: the
 // node voltages at which the currents into every free node sum to zero and
 // every branch equation holds. Three solvers find it.
 //

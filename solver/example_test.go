@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/solver"
 )
@@ -19,7 +21,7 @@ func Example() {
 		&circuit.Resistor{Name: "R2", Nodes: [2]string{"out", "0"}, G: 1e-3},
 		&circuit.Diode{Name: "D1", Nodes: [2]string{"out", "0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}},
 	)
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func ExampleNewton_failure() {
 		&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: 1},
 		&circuit.Diode{Name: "D1", Nodes: [2]string{"a", "0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}},
 	)
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		log.Fatal(err)
 	}

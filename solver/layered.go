@@ -3,15 +3,15 @@ package solver
 import (
 	"math"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
-
-	"github.com/eqsim/eqsim/circuit"
 )
 
 // Layered is a Newton solver for the DC equilibrium of layered networks
-// (see circuit.Layering) that exploits their structure:
+// (see mna.Layering) that exploits their structure:
 //
 //   - The inputs are pinned, so what they contribute to the nodes they feed
 //     is a constant current, one matrix-vector product per crossbar and
@@ -50,8 +50,8 @@ type Layered struct {
 	// that update.
 	Settings Settings
 
-	sys *circuit.System
-	lay *circuit.Layering
+	sys *mna.System
+	lay *mna.Layering
 
 	nu       int            // number of folded unknowns (undriven free nodes)
 	fidx     []int          // free node (x index) -> folded index of its owner
@@ -90,7 +90,7 @@ type fjunc struct {
 	u              int
 	sgn, gain, inv float64 // inv = 1/gain
 	vpin           float64
-	j              circuit.Junction
+	j              mna.Junction
 }
 
 // cblock is block k of a chain in elimination order.
@@ -108,7 +108,7 @@ type cblock struct {
 // rawLink is a link with a driven node on some side, whose raw currents
 // are needed for the amplifier branch currents.
 type rawLink struct {
-	l        circuit.Link
+	l        mna.Link
 	vf, vt   []float64
 	cf, ct   []float64
 	from, to bool // the side has a driven node
@@ -116,7 +116,7 @@ type rawLink struct {
 
 // NewLayered returns a layered solver for sys, or the error of
 // sys.Layering if sys is not a layered network.
-func NewLayered(sys *circuit.System) (*Layered, error) {
+func NewLayered(sys *mna.System) (*Layered, error) {
 	lay, err := sys.Layering()
 	if err != nil {
 		return nil, err
@@ -229,7 +229,7 @@ func reversed(c []int) []int {
 }
 
 // chainCost estimates the flops of one block elimination along c.
-func chainCost(lay *circuit.Layering, c []int) float64 {
+func chainCost(lay *mna.Layering, c []int) float64 {
 	cost := 0.0
 	for k := 1; k < len(c); k++ {
 		n, p := float64(len(lay.Blocks[c[k]])), float64(len(lay.Blocks[c[k-1]]))
@@ -646,4 +646,4 @@ func (s *Layered) fill(dst []float64) {
 }
 
 // Layering returns the structure the solver works on.
-func (s *Layered) Layering() *circuit.Layering { return s.lay }
+func (s *Layered) Layering() *mna.Layering { return s.lay }

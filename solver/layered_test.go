@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -114,7 +117,7 @@ func maxDiff(a, b []float64, lo, hi int) (float64, int) {
 // checkLayeredAgainstNewton solves sys with l, checks KCL from the element
 // list, and compares the solution with Newton's: node voltages within
 // 1e-9 V, branch currents within 1e-12 A plus 1e-6 relative.
-func checkLayeredAgainstNewton(t *testing.T, sys *circuit.System, l *Layered, x0 []float64, what string) Result {
+func checkLayeredAgainstNewton(t *testing.T, sys *mna.System, l *Layered, x0 []float64, what string) Result {
 	t.Helper()
 	res, err := l.Solve(x0)
 	if err != nil {
@@ -237,7 +240,7 @@ func TestLayeredKendall(t *testing.T) {
 		sizes = append(sizes, [3]int{784, 500, 10})
 	}
 	for _, sz := range sizes {
-		c := circuit.KendallNetwork(sz[0], sz[1], sz[2], 1)
+		c := circuittest.KendallNetwork(sz[0], sz[1], sz[2], 1)
 		sys := compile(t, c)
 		l, err := NewLayered(sys)
 		if err != nil {
@@ -276,7 +279,7 @@ func TestLayeredKendall(t *testing.T) {
 }
 
 func TestLayeredAllocs(t *testing.T) {
-	c := circuit.KendallNetwork(30, 10, 3, 2)
+	c := circuittest.KendallNetwork(30, 10, 3, 2)
 	sys := compile(t, c)
 	l, err := NewLayered(sys)
 	if err != nil {
@@ -296,7 +299,7 @@ func TestLayeredAllocs(t *testing.T) {
 }
 
 func TestLayeredFailure(t *testing.T) {
-	c := circuit.KendallNetwork(30, 10, 3, 2)
+	c := circuittest.KendallNetwork(30, 10, 3, 2)
 	sys := compile(t, c)
 	l, err := NewLayered(sys)
 	if err != nil {
@@ -339,7 +342,7 @@ func TestNewLayeredRejects(t *testing.T) {
 // ExampleLayered solves the free phase of a Kendall-style 784-100-10
 // network for one random input.
 func ExampleLayered() {
-	sys, err := circuit.Compile(circuit.KendallNetwork(784, 100, 10, 1))
+	sys, err := mna.Compile(circuittest.KendallNetwork(784, 100, 10, 1))
 	if err != nil {
 		panic(err)
 	}
@@ -380,7 +383,7 @@ func TestLayeredOneGroup(t *testing.T) {
 		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 2, Values: []float64{0.9, 0.1, 0.5, 0.7}},
 		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: -0.3},
 		&circuit.Crossbar{Name: "W", From: x.Nodes(), To: h.Nodes(), G: g},
-		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuit.KendallDiode, High: "vhi", Low: "0"},
+		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuittest.KendallDiode, High: "vhi", Low: "0"},
 	)
 	sys := compile(t, c)
 	l, err := NewLayered(sys)

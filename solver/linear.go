@@ -3,7 +3,8 @@ package solver
 import (
 	"math"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -66,7 +67,7 @@ type capacitor struct {
 // then computed per capacitor, from differences of voltage increments,
 // which keeps them accurate where a common-mode move with no capacitance
 // of its own would drown them in rounding.
-func capacitors(sys *circuit.System) []capacitor {
+func capacitors(sys *mna.System) []capacitor {
 	n := sys.Size()
 	if n == 0 {
 		return nil

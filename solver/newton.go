@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
 )
 
 // Defaults of Settings.
@@ -43,7 +46,7 @@ func (e *SizeError) Error() string {
 }
 
 // checkSize returns a *SizeError if sys has more unknowns than s allows.
-func checkSize(sys *circuit.System, s Settings) error {
+func checkSize(sys *mna.System, s Settings) error {
 	if n := sys.Size(); s.MaxSize > 0 && n > s.MaxSize {
 		return &SizeError{Size: n, Max: s.MaxSize}
 	}
@@ -157,7 +160,7 @@ func (s *Settings) withDefaults() Settings {
 // *ConvergenceError naming the node with the largest KCL residual. For a
 // system with more than Settings.MaxSize unknowns it returns a *SizeError
 // and does not solve.
-func Newton(sys *circuit.System, x0 []float64, set *Settings) (Result, error) {
+func Newton(sys *mna.System, x0 []float64, set *Settings) (Result, error) {
 	s := set.withDefaults()
 	if err := checkSize(sys, s); err != nil {
 		return Result{}, err
@@ -221,14 +224,14 @@ const (
 
 // engine holds the workspace of Newton runs on one system.
 type engine struct {
-	sys   *circuit.System
+	sys   *mna.System
 	set   Settings
 	n, nf int
 
 	f, rhs, dx, d, xk, xtry, ftry []float64
 	jac                           *mat.Dense
 	lin                           *luSolver
-	lim                           *circuit.Limiter
+	lim                           *mna.Limiter
 	sc                            *scaler
 	caps                          []capacitor // for transient steps
 	capTerm, capV                 []float64
@@ -247,7 +250,7 @@ type engine struct {
 	bestRatio float64
 }
 
-func newEngine(sys *circuit.System, s Settings) *engine {
+func newEngine(sys *mna.System, s Settings) *engine {
 	n := sys.Size()
 	e := &engine{
 		sys:       sys,
@@ -296,7 +299,7 @@ type runOpts struct {
 // is not nil, its Jacobian. For a time step, delta is x minus the state at
 // the start of the step, carried separately so that the capacitive
 // currents keep their precision when the step is short.
-func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *circuit.Limiter, o *runOpts) bool {
+func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mna.Limiter, o *runOpts) bool {
 	limited := e.sys.Eval(dst, jac, x, lim)
 	var raw []float64
 	stride := 0
@@ -368,7 +371,7 @@ func (e *engine) run(x []float64, o runOpts) Status {
 	if maxIter <= 0 {
 		maxIter = e.set.MaxIterations
 	}
-	var lim *circuit.Limiter
+	var lim *mna.Limiter
 	if o.limit && !o.search {
 		lim = e.lim
 		if o.init {
@@ -620,9 +623,9 @@ func (e *engine) sourceStepping() ([]float64, bool) {
 }
 
 // scaler keeps the tolerances of the acceptance tests, made from the
-// rounding-error scales the system reports (circuit.System.ScalesTo).
+// rounding-error scales the system reports (mna.System.ScalesTo).
 type scaler struct {
-	sys    *circuit.System
+	sys    *mna.System
 	set    Settings
 	minNVt float64 // smallest N*Vt of the diodes, V; 0 without diodes
 
@@ -630,7 +633,7 @@ type scaler struct {
 	ftol, xtol        []float64 // per row of x
 }
 
-func newScaler(sys *circuit.System, s Settings) *scaler {
+func newScaler(sys *mna.System, s Settings) *scaler {
 	n := sys.Size()
 	return &scaler{
 		sys:    sys,
@@ -646,7 +649,7 @@ func newScaler(sys *circuit.System, s Settings) *scaler {
 }
 
 // floorUlps is how many ulps of the rounding floor of a node's residual
-// (circuit.System.ScalesTo's r) its KCL tolerance allows at least: node
+// (mna.System.ScalesTo's r) its KCL tolerance allows at least: node
 // voltages are only known to an ulp, so a conductance G across volts
 // carries a current known to G*ulp(V) at best, however small the current.
 const floorUlps = 8

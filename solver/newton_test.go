@@ -8,15 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
 )
 
 var d14 = circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1}
 
-func compile(t testing.TB, c *circuit.Circuit) *circuit.System {
+func compile(t testing.TB, c *circuit.Circuit) *mna.System {
 	t.Helper()
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +27,7 @@ func compile(t testing.TB, c *circuit.Circuit) *circuit.System {
 }
 
 // voltage returns the voltage of the named node at x.
-func voltage(sys *circuit.System, x []float64, name string) float64 {
+func voltage(sys *mna.System, x []float64, name string) float64 {
 	i, ok := sys.NodeIndex(name)
 	if !ok {
 		panic("no node " + name)
@@ -53,7 +56,7 @@ func shockley(m circuit.DiodeModel, temp, v float64) float64 {
 // every free node and the equation of every voltage-defining element at x,
 // and fails if any is violated by more than relTol of the currents
 // (voltages) involved plus absTol amperes (1e-12 V).
-func checkKCL(t *testing.T, c *circuit.Circuit, sys *circuit.System, x []float64, absTol, relTol float64) {
+func checkKCL(t *testing.T, c *circuit.Circuit, sys *mna.System, x []float64, absTol, relTol float64) {
 	t.Helper()
 	v := sys.VoltagesTo(nil, x)
 	idx := func(name string) int {
@@ -330,7 +333,7 @@ func randomCircuit(rng *rand.Rand, controlled bool) *circuit.Circuit {
 			b := g.part("b")
 			g.controlled(a, b)
 		}
-		if _, err := circuit.Compile(c); err == nil {
+		if _, err := mna.Compile(c); err == nil {
 			return c
 		}
 	}
@@ -460,7 +463,7 @@ func TestNewtonRandom(t *testing.T) {
 	t.Logf("methods: %v", methods)
 }
 
-func residual(sys *circuit.System, x []float64) []float64 {
+func residual(sys *mna.System, x []float64) []float64 {
 	f := make([]float64, sys.Size())
 	sys.Eval(f, nil, x, nil)
 	return f
@@ -676,7 +679,7 @@ func seriesRCircuit(rng *rand.Rand) *circuit.Circuit {
 			out = append(out, r, d)
 		}
 		c.Elements = out
-		if _, err := circuit.Compile(c); err == nil {
+		if _, err := mna.Compile(c); err == nil {
 			return c
 		}
 	}
@@ -692,7 +695,7 @@ func TestNewtonSubOhmSeries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for i := range 300 {
 		c := seriesRCircuit(rng)
-		sys, err := circuit.Compile(c)
+		sys, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -112,7 +114,7 @@ func TestWireResistanceIRDrop(t *testing.T) {
 // TestWiredCrossbarNotLayered checks that the layered solver refuses a
 // wired crossbar with a reason, and that Newton solves the network.
 func TestWiredCrossbarNotLayered(t *testing.T) {
-	c := circuit.KendallNetwork(6, 4, 2, 1)
+	c := circuittest.KendallNetwork(6, 4, 2, 1)
 	w1 := c.Element("W1").(*circuit.Crossbar)
 	w1.WireR = 50
 	sys := compile(t, c)
@@ -202,7 +204,7 @@ func TestLayeredNonideal(t *testing.T) {
 // with the gains nominal, an amplifier channel's offset shifts its driven
 // node by exactly the offset relative to its driver.
 func TestAmplifierOffsetShift(t *testing.T) {
-	c := circuit.KendallNetwork(5, 3, 2, 4)
+	c := circuittest.KendallNetwork(5, 3, 2, 4)
 	a := c.Element("A").(*circuit.Amplifier)
 	a.Offsets = []float64{0.01, -0.02, 0.005}
 	sys := compile(t, c)

@@ -39,7 +39,7 @@ func (s Status) String() string {
 // Result is the outcome of a solve, in the manner of gonum/optimize.
 type Result struct {
 	// X is the solution: free node voltages (V) then branch currents (A), in
-	// the order of circuit.System's unknowns.
+	// the order of mna.System's unknowns.
 	X []float64
 	// Status says how the solve ended.
 	Status Status

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
 )
 
 // Defaults of TransientSettings.
@@ -157,7 +157,7 @@ func maxAbs(x []float64) float64 {
 // naming the node with the largest KCL residual. For a system with more
 // than Settings.MaxSize unknowns it returns a *SizeError and does not
 // integrate.
-func Transient(sys *circuit.System, x0 []float64, set *TransientSettings) (Result, error) {
+func Transient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, error) {
 	ts := set.withDefaults()
 	if err := checkSize(sys, ts.Settings); err != nil {
 		return Result{}, err

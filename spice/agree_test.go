@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -344,7 +346,7 @@ func (g *circuitGen) blocks() *circuit.Circuit {
 }
 
 // ngspiceX assembles eqsim's unknowns from ngspice's operating point.
-func ngspiceX(t *testing.T, sys *circuit.System, op *spice.OperatingPoint) []float64 {
+func ngspiceX(t *testing.T, sys *mna.System, op *spice.OperatingPoint) []float64 {
 	t.Helper()
 	x := make([]float64, sys.Size())
 	for k := range x {
@@ -380,7 +382,7 @@ func spice3Excess(m circuit.DiodeModel, temp, v float64) float64 {
 
 // kclCheck is eqsim's residual at ngspice's operating point.
 type kclCheck struct {
-	sys *circuit.System
+	sys *mna.System
 	x   []float64 // eqsim's unknowns from ngspice's values
 	// plain and spice3 are the Newton corrections from x that eqsim's
 	// equations give, without and with ngspice's reverse-bias diode
@@ -393,7 +395,7 @@ type kclCheck struct {
 
 func checkKCL(t *testing.T, c *circuit.Circuit, op *spice.OperatingPoint) *kclCheck {
 	t.Helper()
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +572,7 @@ func agreeCircuitFor(t *testing.T, seed uint64) (c *circuit.Circuit, fromTOML bo
 }
 
 // eqsimVoltages returns every node voltage but ground from a solution x.
-func eqsimVoltages(sys *circuit.System, x []float64) map[string]float64 {
+func eqsimVoltages(sys *mna.System, x []float64) map[string]float64 {
 	v := sys.VoltagesTo(nil, x)
 	m := make(map[string]float64, len(v)-1)
 	for i, n := range sys.Nodes() {
@@ -608,10 +610,10 @@ func TestAgreeNgspice(t *testing.T) {
 	needNgspice(t)
 	methods := []struct {
 		name  string
-		solve func(*circuit.System) (solver.Result, error)
+		solve func(*mna.System) (solver.Result, error)
 	}{
-		{"newton", func(s *circuit.System) (solver.Result, error) { return solver.Newton(s, nil, nil) }},
-		{"transient", func(s *circuit.System) (solver.Result, error) { return solver.Transient(s, nil, nil) }},
+		{"newton", func(s *mna.System) (solver.Result, error) { return solver.Newton(s, nil, nil) }},
+		{"transient", func(s *mna.System) (solver.Result, error) { return solver.Transient(s, nil, nil) }},
 	}
 	worst := map[string]float64{}
 	worstAt := map[string]uint64{}
@@ -627,7 +629,7 @@ func TestAgreeNgspice(t *testing.T) {
 			cover["toml"]++
 		}
 		for _, m := range methods {
-			sys, err := circuit.Compile(c)
+			sys, err := mna.Compile(c)
 			if err != nil {
 				t.Fatalf("circuit %d: %v", seed, err)
 			}
@@ -813,7 +815,7 @@ func TestAgreeNgspiceNonideal(t *testing.T) {
 		if c.TNom != 0 && c.TNom != c.Temp {
 			cover["tnom"]++
 		}
-		sys, err := circuit.Compile(c)
+		sys, err := mna.Compile(c)
 		if err != nil {
 			t.Fatalf("circuit %d: %v", seed, err)
 		}

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -211,7 +214,7 @@ func TestBlockCircuitNgspice(t *testing.T) {
 			t.Errorf("node %q: ngspice's %.15g V is %.3g V from the solution of eqsim's equations", k.sys.UnknownName(i), k.x[i], d)
 		}
 	}
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +579,7 @@ func TestExamplesNgspice(t *testing.T) {
 				}
 				ng[n] = v
 			}
-			sys, err := circuit.Compile(c)
+			sys, err := mna.Compile(c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -612,12 +615,12 @@ func countParts(c *circuit.Circuit) int {
 // element at once, with ngspice.
 func TestKendallNgspice(t *testing.T) {
 	needNgspice(t)
-	c := circuit.KendallNetwork(64, 16, 4, 3)
+	c := circuittest.KendallNetwork(64, 16, 4, 3)
 	ng, err := spice.RunNgspice(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -674,7 +677,7 @@ func TestSpiceNonideal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,7 +700,7 @@ var spiceBenchSizes = []int{100, 500}
 // BenchmarkWriteSpice measures exporting a Kendall-style network.
 func BenchmarkWriteSpice(b *testing.B) {
 	for _, h := range spiceBenchSizes {
-		c := circuit.KendallNetwork(784, h, 10, 1)
+		c := circuittest.KendallNetwork(784, h, 10, 1)
 		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
 			for b.Loop() {
 				if err := spice.WriteSpice(io.Discard, c); err != nil {
@@ -715,7 +718,7 @@ func BenchmarkWriteSpice(b *testing.B) {
 func BenchmarkNgspice(b *testing.B) {
 	needNgspice(b)
 	for _, h := range spiceBenchSizes {
-		c := circuit.KendallNetwork(784, h, 10, 1)
+		c := circuittest.KendallNetwork(784, h, 10, 1)
 		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := spice.RunNgspice(context.Background(), c); err != nil {

@@ -79,7 +79,7 @@ const (
 //
 // Values are written with the shortest decimal representation that reads
 // back as the same float64. WriteSpice returns an error, before writing
-// anything, if c does not compile (see circuit.Compile) or holds a value
+// anything, if c does not compile (see mna.Compile) or holds a value
 // that is not finite (a resistance included) or a diode model with IS or N
 // not positive.
 func WriteSpice(w io.Writer, c *circuit.Circuit) error {

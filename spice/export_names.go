@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -13,7 +15,7 @@ type deck struct {
 	c *circuit.Circuit
 
 	nodes    map[string]string // eqsim node -> SPICE node ("0" for ground)
-	nodeList []string          // the circuit's nodes as circuit.Compile orders them, ground excluded
+	nodeList []string          // the circuit's nodes as mna.Compile orders them, ground excluded
 
 	// elems holds, per element of c in order, its names.
 	elems []deckElem
@@ -159,7 +161,7 @@ func (n *spiceNamer) alloc(cand string) string {
 
 // newDeck checks c and assigns every node, card and model its SPICE name.
 func newDeck(c *circuit.Circuit) (*deck, error) {
-	sys, err := circuit.Compile(c)
+	sys, err := mna.Compile(c)
 	if err != nil {
 		return nil, err
 	}

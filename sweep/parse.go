@@ -12,6 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/internal/tomlloc"
+
 	"github.com/BurntSushi/toml"
 
 	"github.com/eqsim/eqsim/netlist"
@@ -45,7 +47,7 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		}
 		return nil, &netlist.Error{File: path, Msg: err.Error()}
 	}
-	p.loc = netlist.Locate(data)
+	p.loc = tomlloc.Locate(data)
 	top := &table{p: p, m: root, kind: "sweep"}
 	top.checkKeys(sweepKeys)
 	s = &Spec{Path: path, Metric: "test_error", Mode: Grid, Seeds: []uint64{1}}
@@ -60,7 +62,7 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 	}
 	if m, ok := top.str("metric"); ok {
 		if !slices.Contains(Metrics, m) {
-			top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), netlist.Suggest(m, Metrics))
+			top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
 		}
 		s.Metric = m
 	}
@@ -115,7 +117,7 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 	}
 	names := map[string]bool{}
 	for k, m := range axes {
-		t := &table{p: p, m: m, path: []string{"axis", netlist.ArrayIndex(k)}, kind: "axis", line: p.loc.Line("axis", netlist.ArrayIndex(k))}
+		t := &table{p: p, m: m, path: []string{"axis", tomlloc.ArrayIndex(k)}, kind: "axis", line: p.loc.Line("axis", tomlloc.ArrayIndex(k))}
 		t.checkKeys(axisKeys)
 		a := p.parseAxis(t)
 		if names[a.Name] {
@@ -238,7 +240,7 @@ func scalar(x any) bool {
 // parser is the state of one Parse.
 type parser struct {
 	file, dir string
-	loc       *netlist.Locator
+	loc       *tomlloc.Locator
 }
 
 // bailout carries an error up through the parser; Parse recovers it. Any
@@ -298,7 +300,7 @@ func (t *table) checkKeys(allowed []string) {
 		}
 		return bad[i] < bad[j]
 	})
-	t.fail(bad[0], "unknown key %q%s", bad[0], netlist.Suggest(bad[0], allowed))
+	t.fail(bad[0], "unknown key %q%s", bad[0], tomlloc.Suggest(bad[0], allowed))
 }
 
 // checkName fails unless s is a usable name: not empty, no spaces or

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/spf13/cobra"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -98,12 +100,12 @@ func wrapArgs(c *cobra.Command) {
 }
 
 // loadNetlist parses and compiles a netlist; its errors are input errors.
-func loadNetlist(path string) (*netlist.Netlist, *circuit.System, error) {
+func loadNetlist(path string) (*netlist.Netlist, *mna.System, error) {
 	nl, err := netlist.ParseFile(path)
 	if err != nil {
 		return nil, nil, inputError{err}
 	}
-	sys, err := circuit.Compile(nl.Circuit)
+	sys, err := mna.Compile(nl.Circuit)
 	if err != nil {
 		return nil, nil, inputError{fmt.Errorf("%s: %w", path, err)}
 	}

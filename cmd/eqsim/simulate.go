@@ -7,9 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/spf13/cobra"
 
-	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -108,7 +109,7 @@ type simulateJSON struct {
 
 // selectNodes returns the node names to print: all but ground, or those of
 // the named groups and nodes.
-func selectNodes(sys *circuit.System, groups, nodes []string) ([]string, error) {
+func selectNodes(sys *mna.System, groups, nodes []string) ([]string, error) {
 	if len(groups) == 0 && len(nodes) == 0 {
 		return sys.Nodes(), nil
 	}
@@ -139,6 +140,6 @@ func selectNodes(sys *circuit.System, groups, nodes []string) ([]string, error) 
 // equilibrium solves sys by the named method: "newton" by solver.Auto,
 // the layered fast path where the network allows it, else the general
 // solver.
-func equilibrium(sys *circuit.System, method string) (solver.Result, error) {
+func equilibrium(sys *mna.System, method string) (solver.Result, error) {
 	return solver.Solve(sys, nil, method)
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -28,7 +30,7 @@ var importLimits = struct{ elements, lineBytes, depth int }{MaxImportElements, M
 
 // Deck is a SPICE deck read by Import.
 type Deck struct {
-	// Circuit is the flattened circuit. It compiles (circuit.Compile).
+	// Circuit is the flattened circuit. It compiles (mna.Compile).
 	Circuit *circuit.Circuit
 	// Nodes are the names of its nodes in order of first appearance,
 	// ground excluded.
@@ -198,7 +200,7 @@ func (im *importer) check() error {
 	if len(im.c.Elements) == 0 {
 		return &ImportError{File: im.file, Msg: "the deck has no elements eqsim can simulate"}
 	}
-	_, err := circuit.Compile(im.c)
+	_, err := mna.Compile(im.c)
 	if err == nil {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/solver"
 )
@@ -105,8 +107,8 @@ func TestImportEqsimExport(t *testing.T) {
 		}
 	}
 
-	solve := func(c *circuit.Circuit) (*circuit.System, []float64) {
-		sys, err := circuit.Compile(c)
+	solve := func(c *circuit.Circuit) (*mna.System, []float64) {
+		sys, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
 		}

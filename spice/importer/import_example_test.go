@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/solver"
 	"github.com/eqsim/eqsim/spice/importer"
 )
@@ -23,7 +24,7 @@ R2 OUT 0 '3*r' ; three times R1
 		fmt.Println(err)
 		return
 	}
-	sys, err := circuit.Compile(d.Circuit)
+	sys, err := mna.Compile(d.Circuit)
 	if err != nil {
 		fmt.Println(err)
 		return

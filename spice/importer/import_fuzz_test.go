@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -60,7 +62,7 @@ func FuzzImport(f *testing.F) {
 			}
 			return
 		}
-		if _, err := circuit.Compile(d.Circuit); err != nil {
+		if _, err := mna.Compile(d.Circuit); err != nil {
 			t.Fatalf("an imported circuit does not compile: %v", err)
 		}
 		nodes := map[string]bool{}

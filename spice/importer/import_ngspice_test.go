@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -99,7 +100,7 @@ func checkAgainstNgspice(t *testing.T, name, deck string) int {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, deck)
 	}
-	sys, err := circuit.Compile(d.Circuit)
+	sys, err := mna.Compile(d.Circuit)
 	if err != nil {
 		t.Fatal(err)
 	}

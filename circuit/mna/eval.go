@@ -1,14 +1,16 @@
-package circuit
+package mna
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/eqsim/eqsim/circuit"
+
 	"gonum.org/v1/gonum/mat"
 )
 
 // Circuit returns the circuit s was compiled from.
-func (s *System) Circuit() *Circuit { return s.circuit }
+func (s *System) Circuit() *circuit.Circuit { return s.circuit }
 
 // Size returns the number of unknowns: free node voltages then branch currents.
 func (s *System) Size() int { return len(s.free) + s.nBranch }
@@ -52,7 +54,7 @@ func (s *System) UnknownName(k int) string {
 // IsPinned reports whether node i is held by independent sources.
 func (s *System) IsPinned(i int) bool { return s.kind[i] == kindPinned }
 
-// HasControlledSources reports whether the circuit has VCVS, CCCS or
+// HasControlledSources reports whether the circuit has circuit.VCVS, circuit.CCCS or
 // amplifiers, which make it non-reciprocal: it then has no co-content.
 func (s *System) HasControlledSources() bool { return s.control }
 
@@ -122,13 +124,14 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 	if len(f) != n {
 		panic("circuit: bad residual length")
 	}
-	s.load(x)
-	v, cur := s.v, s.cur
-	for i := range cur {
-		cur[i] = 0
+	if lim != nil && len(lim.vd) != len(s.diodes) {
+		panic("circuit: limiter from another system")
 	}
-	var jd []float64
-	stride := 0
+	s.load(x)
+	e := evaluation{v: s.v, cur: s.cur, unk: s.unk}
+	for i := range e.cur {
+		e.cur[i] = 0
+	}
 	if jac != nil {
 		r, c := jac.Dims()
 		if r != n || c != n {
@@ -136,39 +139,63 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		}
 		jac.Zero()
 		raw := jac.RawMatrix()
-		jd, stride = raw.Data, raw.Stride
+		e.jd, e.stride = raw.Data, raw.Stride
 	}
-	unk := s.unk
-	// stamp adds g to dF_a/dV_b where a and b are nodes.
-	stamp := func(a, b int, g float64) {
-		if jd == nil {
-			return
-		}
-		ia, ib := unk[a], unk[b]
-		if ia >= 0 && ib >= 0 {
-			jd[ia*stride+ib] += g
-		}
+	s.evalLinear(&e)
+	limited = s.evalJunctions(&e, lim)
+	s.evalBranches(&e, f, x)
+	for k, i := range s.free {
+		f[k] = e.cur[i]
 	}
-	cond := func(a, b int, g float64) {
-		i := g * (v[a] - v[b])
-		cur[a] += i
-		cur[b] -= i
-		if jd != nil {
-			stamp(a, a, g)
-			stamp(b, b, g)
-			stamp(a, b, -g)
-			stamp(b, a, -g)
-		}
+	return limited
+}
+
+// evaluation is the state of one Eval: the node voltages, the currents
+// leaving the nodes, and the dense Jacobian (jd nil: none).
+type evaluation struct {
+	v, cur []float64
+	unk    []int
+	jd     []float64
+	stride int
+}
+
+// stamp adds g to dF_a/dV_b where a and b are nodes.
+func (e *evaluation) stamp(a, b int, g float64) {
+	if e.jd == nil {
+		return
 	}
+	ia, ib := e.unk[a], e.unk[b]
+	if ia >= 0 && ib >= 0 {
+		e.jd[ia*e.stride+ib] += g
+	}
+}
+
+// cond adds a conductance g between nodes a and b.
+func (e *evaluation) cond(a, b int, g float64) {
+	i := g * (e.v[a] - e.v[b])
+	e.cur[a] += i
+	e.cur[b] -= i
+	if e.jd != nil {
+		e.stamp(a, a, g)
+		e.stamp(b, b, g)
+		e.stamp(a, b, -g)
+		e.stamp(b, a, -g)
+	}
+}
+
+// evalLinear adds the currents and conductances of resistors and
+// crossbars.
+func (s *System) evalLinear(e *evaluation) {
 	for _, r := range s.res {
-		cond(r.a, r.b, *r.g)
+		e.cond(r.a, r.b, *r.g)
 	}
+	v, cur, unk, jd, stride := e.v, e.cur, e.unk, e.jd, e.stride
 	for _, c := range s.cross {
 		data := c.x.G.RawMatrix()
 		if c.r != nil {
-			c.wires(cond)
+			c.wires(e.cond)
 			for k := range c.r {
-				cond(c.r[k], c.c[k], data.Data[(k/len(c.to))*data.Stride+k%len(c.to)])
+				e.cond(c.r[k], c.c[k], data.Data[(k/len(c.to))*data.Stride+k%len(c.to)])
 			}
 			continue
 		}
@@ -200,9 +227,12 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 			}
 		}
 	}
-	if lim != nil && len(lim.vd) != len(s.diodes) {
-		panic("circuit: limiter from another system")
-	}
+}
+
+// evalJunctions adds the diodes, each linearised at its junction voltage
+// limited against lim (if not nil), and reports whether any was limited.
+func (s *System) evalJunctions(e *evaluation, lim *Limiter) (limited bool) {
+	v, unk := e.v, e.unk
 	for k, d := range s.diodes {
 		vd := v[d.a] - v[d.k]
 		vl := vd
@@ -210,27 +240,34 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		// it would only hold back the convergence test.
 		if lim != nil && (unk[d.a] >= 0 || unk[d.k] >= 0) {
 			if lim.init {
-				vl = d.j.limit(vd, lim.vd[k])
-			} else if lim.initJct && vd > d.j.vcrit {
-				vl = d.j.vcrit
+				vl = d.j.Limit(vd, lim.vd[k])
+			} else if lim.initJct && vd > d.j.VCrit() {
+				vl = d.j.VCrit()
 			}
 			if vl != vd {
 				limited = true
 			}
 			lim.vd[k] = vl
 		}
-		i, g := d.j.eval(vl)
+		i, g := d.j.Eval(vl)
 		i += g * (vd - vl)
-		cur[d.a] += i
-		cur[d.k] -= i
-		stamp(d.a, d.a, g)
-		stamp(d.k, d.k, g)
-		stamp(d.a, d.k, -g)
-		stamp(d.k, d.a, -g)
+		e.cur[d.a] += i
+		e.cur[d.k] -= i
+		e.stamp(d.a, d.a, g)
+		e.stamp(d.k, d.k, g)
+		e.stamp(d.a, d.k, -g)
+		e.stamp(d.k, d.a, -g)
 	}
 	if lim != nil {
 		lim.init, lim.initJct = true, false
 	}
+	return limited
+}
+
+// evalBranches adds the current sources, the branch currents and their
+// equations (into f), and the CCCS.
+func (s *System) evalBranches(e *evaluation, f, x []float64) {
+	v, cur, unk, jd, stride := e.v, e.cur, e.unk, e.jd, e.stride
 	for _, src := range s.isrc {
 		i := *src.i * s.srcScale
 		cur[src.p] += i
@@ -241,7 +278,7 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		cur[b.p] += ib
 		cur[b.n] -= ib
 		if b.v != nil {
-			f[b.unk] = v[b.p] - v[b.n] - *b.v*s.srcScale
+			f[b.unk] = v[b.p] - v[b.n] - *b.v*b.vscale*s.srcScale
 		} else {
 			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn]) - b.off*s.srcScale
 		}
@@ -278,10 +315,6 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 			}
 		}
 	}
-	for k, i := range s.free {
-		f[k] = cur[i]
-	}
-	return limited
 }
 
 // Currents returns, after Eval, the net current in amperes leaving each node
@@ -339,7 +372,7 @@ func (s *System) CoContent(x []float64) (e float64, ok bool) {
 		}
 	}
 	for _, d := range s.diodes {
-		e += d.j.coContent(v[d.a] - v[d.k])
+		e += d.j.CoContent(v[d.a] - v[d.k])
 	}
 	for _, src := range s.isrc {
 		e += *src.i * (v[src.p] - v[src.n])
@@ -390,7 +423,7 @@ func (s *System) Drop(name string, x []float64) float64 {
 	if !ok {
 		panic(fmt.Sprintf("circuit: no element %q", name))
 	}
-	t, ok := e.(TwoTerminal)
+	t, ok := e.(circuit.TwoTerminal)
 	if !ok {
 		panic(fmt.Sprintf("circuit: element %q has no single drop", name))
 	}
@@ -446,34 +479,8 @@ func (s *System) crossbar(name string) *cCross {
 // siemens.
 func (c *cCross) wires(seg func(a, b int, g float64)) {
 	g := 1 / c.x.WireR
-	CrossbarWires(c.from, c.to, c.r, c.c, func(a, b int) { seg(a, b, g) })
-}
-
-// CrossbarWires calls seg(a, b) for every wire segment of a crossbar with
-// wire resistance, in the geometry Crossbar.WireR describes, given the
-// indices (in any numbering) of its periphery nodes from (len m) and to
-// (len n) and of its cells' row and column nodes r and c (len m*n,
-// row-major): row wire i runs from from[i] to cell (i, 0), then from cell
-// (i, j) to cell (i, j+1); column wire j from cell (i, j) to cell (i+1, j),
-// then from cell (m-1, j) to to[j]. It panics if the lengths disagree.
-func CrossbarWires(from, to, r, c []int, seg func(a, b int)) {
-	m, n := len(from), len(to)
-	if len(r) != m*n || len(c) != m*n {
-		panic(fmt.Sprintf("circuit: CrossbarWires: %d and %d cell nodes for a %dx%d crossbar", len(r), len(c), m, n))
-	}
-	for i := range m {
-		seg(from[i], r[i*n])
-		for j := 0; j+1 < n; j++ {
-			seg(r[i*n+j], r[i*n+j+1])
-		}
-	}
-	for j := range n {
-		for i := 0; i+1 < m; i++ {
-			seg(c[i*n+j], c[(i+1)*n+j])
-		}
-		seg(c[(m-1)*n+j], to[j])
-	}
+	circuit.CrossbarWires(c.from, c.to, c.r, c.c, func(a, b int) { seg(a, b, g) })
 }
 
 // Element returns the named element, or nil.
-func (s *System) Element(name string) Element { return s.elemIndex[name] }
+func (s *System) Element(name string) circuit.Element { return s.elemIndex[name] }

@@ -1,9 +1,11 @@
-package circuit
+package mna
 
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
+	"slices"
+
+	"github.com/eqsim/eqsim/circuit"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -14,7 +16,7 @@ import (
 // fast solvers exploit. In a layered network:
 //
 //   - every independent voltage source and input pins its node (no
-//     floating sources), and there are no VCVS or CCCS cards;
+//     floating sources), and there are no circuit.VCVS or circuit.CCCS cards;
 //   - free nodes are joined to each other only by crossbars, and the free
 //     nodes split into blocks (groups) such that no crossbar joins a block to
 //     itself and the blocks of each connected part form a chain;
@@ -70,10 +72,9 @@ type Layering struct {
 	products int // matrix-vector products of feeds taken, for tests
 	loads    []load
 	srcs     []cISrc
-	pinOf    []int        // node index -> index in sys.pins, or -1
-	driver   map[int]bool // while layering: nodes that drive an amplifier
-	xcond    []float64    // per free node, crossbar conductance (S), as of Refresh
-	cond     []float64    // per free node, total linear conductance (S)
+	pinOf    []int     // node index -> index in sys.pins, or -1
+	xcond    []float64 // per free node, crossbar conductance (S), as of Refresh
+	cond     []float64 // per free node, total linear conductance (S)
 	ones     []float64
 	tmp      []float64
 }
@@ -93,20 +94,9 @@ type Junction struct {
 	Node  int
 	Anode bool
 	pin   int // node index of the pinned terminal
-	j     junction
+	// Junction is the diode, which System.Eval evaluates the same way.
+	circuit.Junction
 }
-
-// Eval returns the junction current in amperes, anode to cathode, Gmin
-// included, and its conductance in siemens at v volts across it. It
-// computes exactly what System.Eval computes for the same diode.
-func (d *Junction) Eval(v float64) (i, g float64) { return d.j.eval(v) }
-
-// NVt returns the junction's N*Vt in volts.
-func (d *Junction) NVt() float64 { return d.j.nvt }
-
-// Limit returns the junction voltage a Newton update from vold to vnew
-// volts is limited to, as SPICE's pnjlim does.
-func (d *Junction) Limit(vnew, vold float64) float64 { return d.j.limit(vnew, vold) }
 
 // feed is a crossbar with one side pinned and the other free.
 type feed struct {
@@ -146,7 +136,7 @@ type load struct {
 // notLayered returns the error Layering gives for a network it cannot
 // describe.
 func notLayered(elem string, nodes []string, format string, args ...any) error {
-	return &Error{Element: elem, Nodes: nodes, Msg: "not a layered network: " + fmt.Sprintf(format, args...)}
+	return &circuit.Error{Element: elem, Nodes: nodes, Msg: "not a layered network: " + fmt.Sprintf(format, args...)}
 }
 
 // Layering recognises s as a layered network and returns its structure. It
@@ -175,26 +165,31 @@ func (s *System) Layering() (*Layering, error) {
 	for u := range nf {
 		l.Owner[u], l.Gain[u], l.Branch[u] = u, 1, -1
 	}
-	l.driver = map[int]bool{}
 	// Controlled sources first (a voltage source that controls a CCCS
 	// has a branch current too, and the CCCS is the reason), then the
 	// amplifiers, which decide which free nodes are driven, then the
 	// rest: feeds, links, loads, junctions and current sources.
-	for _, pass := range []int{layerReject, layerDrive, layerSort} {
-		for _, e := range s.circuit.Elements {
-			if err := e.layer(l, pass); err != nil {
-				return nil, err
-			}
-		}
-		if pass == layerDrive {
-			for u := range nf {
-				if l.Owner[u] != u && l.driver[s.free[u]] {
-					return nil, notLayered("", s.nodeNames(s.free[u]), "amplifier input driven by another amplifier")
-				}
-			}
+	for i := range s.recs {
+		if err := l.reject(&s.recs[i]); err != nil {
+			return nil, err
 		}
 	}
-	l.driver = nil
+	driver := map[int]bool{}
+	for i := range s.recs {
+		if err := l.drive(&s.recs[i], driver); err != nil {
+			return nil, err
+		}
+	}
+	for u := range nf {
+		if l.Owner[u] != u && driver[s.free[u]] {
+			return nil, notLayered("", s.nodeNames(s.free[u]), "amplifier input driven by another amplifier")
+		}
+	}
+	for i := range s.recs {
+		if err := l.sort(&s.recs[i]); err != nil {
+			return nil, err
+		}
+	}
 	if err := l.chain(); err != nil {
 		return nil, err
 	}
@@ -202,7 +197,7 @@ func (s *System) Layering() (*Layering, error) {
 	return l, nil
 }
 
-// Passes of Element.layer.
+// Passes of circuit.Element.layer.
 const (
 	layerReject = iota // elements that are never layered say so
 	layerDrive         // amplifiers decide which free nodes they drive
@@ -235,7 +230,7 @@ func (l *Layering) side(elem, which string, nodes []string) (unk []int, pinned b
 	return unk, false, nil
 }
 
-func (l *Layering) newFeed(x *Crossbar, pinned []string, free []int, rows bool) feed {
+func (l *Layering) newFeed(x *circuit.Crossbar, pinned []string, free []int, rows bool) feed {
 	s := l.sys
 	f := feed{g: x.G, rows: rows, free: free, pinned: make([]int, len(pinned)),
 		v: make([]float64, len(pinned)), c: make([]float64, len(free)), last: make([]float64, len(pinned))}
@@ -334,7 +329,7 @@ func (l *Layering) chain() error {
 		if a == b {
 			return notLayered(k.Name, nil, "crossbar joins a group of free nodes to itself")
 		}
-		if !contains(adj[a], b) {
+		if !slices.Contains(adj[a], b) {
 			adj[a] = append(adj[a], b)
 			adj[b] = append(adj[b], a)
 		}
@@ -526,96 +521,3 @@ func (l *Layering) PinnedTo(cur, vj []float64) {
 
 // NodeName returns the name of the free node with x index u.
 func (l *Layering) NodeName(u int) string { return l.sys.names[l.sys.free[u]] }
-
-// Parameters of KendallNetwork.
-const (
-	// KendallGain is the voltage gain of the amplifiers between the hidden
-	// and the output layer, as in Kendall et al. 2020.
-	KendallGain = 4.0
-	// KendallHigh and KendallLow are the rectifier rails in volts. A
-	// diode of the KendallDiode model drops about 0.56 V at the currents
-	// of this network, so the rectifier clamps a hidden node to about
-	// [KendallLow-0.56 V, KendallHigh+0.56 V] = ±0.06 V. The rails cross
-	// so that this window is narrower than the ±0.35 V over which the
-	// hidden voltages spread without it.
-	KendallHigh = -0.5
-	KendallLow  = 0.5
-	// KendallGMin and KendallGMax bound the initial conductances in
-	// siemens.
-	KendallGMin = 1e-7
-	KendallGMax = 1e-6
-	// KendallAmplitude is the input voltage in volts for a feature value of 1.
-	KendallAmplitude = 1.0
-)
-
-// KendallDiode is the diode model of KendallNetwork's rectifiers (SPICE's
-// default junction: IS = 1e-14 A, N = 1).
-var KendallDiode = DiodeModel{Name: "d", IS: 1e-14, N: 1}
-
-// KendallNetwork returns a network in the manner of Kendall et al. 2020
-// with features inputs, hidden hidden nodes and outputs output nodes:
-//
-//   - input "in": differential, driving group "x" (2*features nodes: x[i]
-//     at +KendallAmplitude*value i, x[features+i] at minus that), with
-//     feature values drawn uniformly from [0, 1];
-//   - crossbar "W1" (trainable) from group x to group "h";
-//   - rectifier "D" on group h, a KendallDiode to rail "vhi" and one from
-//     rail "vlo", held at KendallHigh and KendallLow by sources "VHI" and
-//     "VLO";
-//   - amplifier "A" of gain KendallGain from group h to group "a";
-//   - crossbar "W2" (trainable) from group a to the output group "y".
-//
-// The conductances of W2 are uniform in [KendallGMin, KendallGMax]. A node
-// of a resistive network settles at a weighted mean of its neighbours, so
-// with uniform W1 every hidden node would sit within about 10 mV of 0 V,
-// far from where any rectifier switches. Learned weights spread the hidden
-// voltages; to resemble that, hidden node k draws a polarity p uniform in
-// [-1, 1] and its conductances from x[i] and x[features+i] are
-// KendallGMin + (KendallGMax-KendallGMin)*u*(1±p)/2 with u uniform in
-// [0, 1]. The hidden voltages then spread over about ±0.35 V, and the
-// rectifiers clamp some two thirds of the hidden nodes (see
-// docs/performance.md). The same seed gives the same network.
-// KendallNetwork panics if a size is not positive.
-func KendallNetwork(features, hidden, outputs int, seed uint64) *Circuit {
-	if features <= 0 || hidden <= 0 || outputs <= 0 {
-		panic("circuit: KendallNetwork sizes must be positive")
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x4b656e64616c6c)) // "Kendall"
-	x := Group{Name: "x", Size: 2 * features}
-	h := Group{Name: "h", Size: hidden}
-	a := Group{Name: "a", Size: hidden}
-	y := Group{Name: "y", Size: outputs}
-	values := make([]float64, features)
-	for i := range values {
-		values[i] = rng.Float64()
-	}
-	const span = KendallGMax - KendallGMin
-	w1 := mat.NewDense(2*features, hidden, nil)
-	for k := range hidden {
-		p := 2*rng.Float64() - 1
-		for i := range features {
-			w1.Set(i, k, KendallGMin+span*rng.Float64()*(1+p)/2)
-			w1.Set(features+i, k, KendallGMin+span*rng.Float64()*(1-p)/2)
-		}
-	}
-	w2 := mat.NewDense(hidden, outputs, nil)
-	for k := range hidden {
-		for j := range outputs {
-			w2.Set(k, j, KendallGMin+span*rng.Float64())
-		}
-	}
-	c := &Circuit{
-		Title:  fmt.Sprintf("Kendall-style network %dx%dx%d", features, hidden, outputs),
-		Groups: []Group{x, h, a, y},
-	}
-	c.Add(
-		&Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: KendallAmplitude, Values: values},
-		&VSource{Name: "VHI", Nodes: [2]string{"vhi", Ground}, V: KendallHigh},
-		&VSource{Name: "VLO", Nodes: [2]string{"vlo", Ground}, V: KendallLow},
-		&Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: w1, Trainable: true},
-		&Rectifier{Name: "D", Nodes: h.Nodes(), Model: KendallDiode, High: "vhi", Low: "vlo"},
-		&Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: KendallGain},
-		&Crossbar{Name: "W2", From: a.Nodes(), To: y.Nodes(), G: w2, Trainable: true},
-	)
-	return c
-}

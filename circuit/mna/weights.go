@@ -1,4 +1,4 @@
-package circuit
+package mna
 
 // EnergyWeights returns, for every node (by index; 0 is ground), the
 // weight of the energy at the node seen from the given nodes (the

@@ -1,40 +1,11 @@
-package circuit
+package mna
 
 import (
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/eqsim/eqsim/circuit"
 )
-
-// Error is a topology or value error found while compiling a circuit. It
-// names the element or the nodes at fault.
-type Error struct {
-	// Element is the element at fault, if one is.
-	Element string
-	// Nodes are the nodes at fault, if any.
-	Nodes []string
-	// Msg says what is wrong.
-	Msg string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	if e.Element != "" {
-		fmt.Fprintf(&b, "element %q: ", e.Element)
-	}
-	b.WriteString(e.Msg)
-	if len(e.Nodes) > 0 {
-		const most = 10
-		n := e.Nodes
-		more := ""
-		if len(n) > most {
-			more = fmt.Sprintf(" and %d more", len(n)-most)
-			n = n[:most]
-		}
-		fmt.Fprintf(&b, ": %s%s", strings.Join(n, ", "), more)
-	}
-	return b.String()
-}
 
 // Kinds of unknowns.
 const (
@@ -60,7 +31,7 @@ type (
 	}
 	cDiode struct {
 		a, k int
-		j    junction
+		j    circuit.Junction
 	}
 	cISrc struct {
 		p, n int
@@ -70,6 +41,7 @@ type (
 		p, n   int
 		cp, cn int      // control nodes for a VCVS
 		v      *float64 // source voltage, nil for a VCVS
+		vscale float64  // V(p) - V(n) = vscale * *v for a source
 		gain   float64
 		off    float64 // V(p) - V(n) = gain*(V(cp) - V(cn)) + off for a VCVS
 		unk    int     // index of the branch current in x
@@ -85,7 +57,7 @@ type (
 	}
 	cCross struct {
 		from, to []int
-		x        *Crossbar
+		x        *circuit.Crossbar
 		// r and c are, for a crossbar with wire resistance, the node
 		// indices of the cells' row and column nodes, row-major; nil
 		// for ideal wires.
@@ -96,7 +68,7 @@ type (
 // System is a compiled circuit. It is not safe for concurrent use: give
 // each goroutine its own Clone.
 type System struct {
-	circuit *Circuit
+	circuit *circuit.Circuit
 	temp    float64
 	tnom    float64
 
@@ -125,7 +97,8 @@ type System struct {
 	// offset (see SetSourceScale).
 	srcScale float64
 
-	elemIndex map[string]Element
+	elemIndex map[string]circuit.Element
+	recs      []record // the devices the elements stamp, in element order
 
 	// workspace
 	v     []float64
@@ -140,62 +113,38 @@ type System struct {
 // System at its next evaluation (call UpdatePins after changing a voltage
 // source or input). Elements must not be added or removed after compiling.
 //
-// Compile returns an *Error for an empty circuit, loops of voltage sources,
-// a CCCS whose control is not a voltage source, mismatched sizes and nodes
-// without a DC path to ground.
-func Compile(c *Circuit) (*System, error) {
+// Every element is compiled from the devices it stamps (circuit.Stamper),
+// so Compile knows no element type. Nodes are numbered in the order of
+// the elements' terminals, then the elements' internal nodes; branch
+// currents in the order of the devices that have them.
+//
+// Compile returns a *circuit.Error for an empty circuit, loops of voltage
+// sources, a CCCS whose control is not a voltage source, element data that
+// do not fit together (Element.Check) and nodes without a DC path to
+// ground.
+func Compile(c *circuit.Circuit) (*System, error) {
 	if len(c.Elements) == 0 {
-		return nil, &Error{Msg: "the circuit has no elements"}
+		return nil, &circuit.Error{Msg: "the circuit has no elements"}
 	}
 	s := &System{
 		circuit:   c,
 		temp:      c.Temperature(),
 		tnom:      c.NominalTemperature(),
-		names:     []string{Ground},
-		index:     map[string]int{Ground: 0, GroundAlias: 0},
+		names:     []string{circuit.Ground},
+		index:     map[string]int{circuit.Ground: 0, circuit.GroundAlias: 0},
 		branchOf:  map[string]int{},
-		elemIndex: map[string]Element{},
+		elemIndex: map[string]circuit.Element{},
 		srcScale:  1,
 	}
-	node := func(name string) int {
-		if i, ok := s.index[name]; ok {
-			return i
-		}
-		i := len(s.names)
-		s.names = append(s.names, name)
-		s.index[name] = i
-		return i
+	if err := s.indexNodes(); err != nil {
+		return nil, err
 	}
+	st := &stamps{s: s}
 	for _, e := range c.Elements {
-		if _, dup := s.elemIndex[e.Label()]; dup {
-			return nil, &Error{Element: e.Label(), Msg: "duplicate element name"}
-		}
-		s.elemIndex[e.Label()] = e
-		if err := e.check(); err != nil {
-			return nil, err
-		}
-		for _, t := range e.Terminals() {
-			if t == "" {
-				return nil, &Error{Element: e.Label(), Msg: "empty node name"}
-			}
-			node(t)
-		}
+		st.elem = e.Label()
+		e.Stamp(st)
 	}
-	// The internal nodes of elements (a crossbar's with wire resistance)
-	// come after every terminal, so that no terminal can take one's
-	// name.
-	for _, e := range c.Elements {
-		x, ok := e.(interface{ InternalNodes() []string })
-		if !ok {
-			continue
-		}
-		for _, nm := range x.InternalNodes() {
-			if _, dup := s.index[nm]; dup {
-				return nil, &Error{Element: e.Label(), Nodes: []string{nm}, Msg: "an internal node of the wired " + e.Kind().Name + " has the name of another node"}
-			}
-			node(nm)
-		}
-	}
+	s.recs = st.recs
 	n := len(s.names)
 	s.kind = make([]int, n)
 	s.unk = make([]int, n)
@@ -215,17 +164,8 @@ func Compile(c *Circuit) (*System, error) {
 		s.free = append(s.free, i)
 	}
 	s.unk[0] = -1
-
-	// Branch unknowns come after the node voltages, in element order.
-	for _, e := range c.Elements {
-		e.compile(s)
-	}
-	for _, e := range c.Elements {
-		if l, ok := e.(lateCompiler); ok {
-			if err := l.compileLate(s); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.compileRecords(); err != nil {
+		return nil, err
 	}
 	if err := s.checkDCPaths(); err != nil {
 		return nil, err
@@ -236,6 +176,124 @@ func Compile(c *Circuit) (*System, error) {
 	s.floor = make([]float64, n)
 	s.UpdatePins()
 	return s, nil
+}
+
+// indexNodes checks the elements and numbers the nodes: the terminals in
+// element order, then the elements' internal nodes, so that no terminal
+// can take an internal node's name.
+func (s *System) indexNodes() error {
+	for _, e := range s.circuit.Elements {
+		if _, dup := s.elemIndex[e.Label()]; dup {
+			return &circuit.Error{Element: e.Label(), Msg: "duplicate element name"}
+		}
+		s.elemIndex[e.Label()] = e
+		if err := e.Check(); err != nil {
+			return err
+		}
+		for _, t := range e.Terminals() {
+			if t == "" {
+				return &circuit.Error{Element: e.Label(), Msg: "empty node name"}
+			}
+			s.node(t)
+		}
+	}
+	for _, e := range s.circuit.Elements {
+		x, ok := e.(circuit.InternalNodes)
+		if !ok {
+			continue
+		}
+		for _, nm := range x.InternalNodes() {
+			if _, dup := s.index[nm]; dup {
+				return &circuit.Error{Element: e.Label(), Nodes: []string{nm}, Msg: "an internal node of the wired " + e.Kind().Name + " has the name of another node"}
+			}
+			s.node(nm)
+		}
+	}
+	return nil
+}
+
+// node returns the index of the named node, numbering it if it is new.
+func (s *System) node(name string) int {
+	if i, ok := s.index[name]; ok {
+		return i
+	}
+	i := len(s.names)
+	s.names = append(s.names, name)
+	s.index[name] = i
+	return i
+}
+
+// compileRecords turns the stamped devices into the records Eval reads.
+// Branch unknowns come after the node voltages, in device order; a CCCS
+// is compiled last, since its control may come after it.
+func (s *System) compileRecords() error {
+	for i := range s.recs {
+		r := &s.recs[i]
+		switch r.kind {
+		case recConductance:
+			s.res = append(s.res, cRes{r.n[0], r.n[1], r.val})
+		case recCapacitance:
+			s.caps = append(s.caps, cRes{r.n[0], r.n[1], r.val})
+		case recJunction:
+			s.diodes = append(s.diodes, cDiode{r.n[0], r.n[1], s.junction(r.model)})
+			s.dnames = append(s.dnames, r.name)
+		case recCurrent:
+			s.isrc = append(s.isrc, cISrc{r.n[0], r.n[1], r.val})
+		case recVoltage:
+			if !r.pinning {
+				s.branch = append(s.branch, cBranch{p: r.n[0], n: r.n[1], v: r.val, vscale: r.scale, unk: s.addBranch(r.name)})
+			}
+		case recVCVS:
+			s.control = true
+			s.branch = append(s.branch, cBranch{p: r.n[0], n: r.n[1], cp: r.n[2], cn: r.n[3], gain: r.gain, unk: s.addBranch(r.name)})
+		case recAmplifier:
+			s.control = true
+			from, to := r.n[0], r.n[1]
+			k := s.addBranch(r.name)
+			s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: r.gain, off: r.offset, unk: k})
+			// The backward mirror: the current delivered into to is
+			// minus the branch current; 1/gain of it leaves from.
+			s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / r.gain, branch: k})
+			s.amps = append(s.amps, cAmp{from: from, to: to, gain: r.nominal})
+		case recCrossbar:
+			s.cross = append(s.cross, s.compileCrossbar(r.x))
+		}
+	}
+	for i := range s.recs {
+		r := &s.recs[i]
+		if r.kind != recCCCS {
+			continue
+		}
+		s.control = true
+		k, ok := s.branchOf[r.name]
+		if !ok {
+			return &circuit.Error{Element: r.elem, Msg: fmt.Sprintf("control %q is not a voltage source", r.name)}
+		}
+		s.cccs = append(s.cccs, cCCCS{p: r.n[0], n: r.n[1], gain: r.gain, branch: k})
+	}
+	return nil
+}
+
+// crossbar compiles a crossbar block.
+func (s *System) compileCrossbar(x *circuit.Crossbar) cCross {
+	cx := cCross{x: x, from: make([]int, len(x.From)), to: make([]int, len(x.To))}
+	for i, nm := range x.From {
+		cx.from[i] = s.index[nm]
+	}
+	for j, nm := range x.To {
+		cx.to[j] = s.index[nm]
+	}
+	if x.Wired() {
+		m, n := len(x.From), len(x.To)
+		cx.r, cx.c = make([]int, m*n), make([]int, m*n)
+		for i := range m {
+			for j := range n {
+				cx.r[i*n+j] = s.index[x.RowNode(i, j)]
+				cx.c[i*n+j] = s.index[x.ColNode(i, j)]
+			}
+		}
+	}
+	return cx
 }
 
 // addBranch adds a branch current unknown for the named element (or
@@ -257,16 +315,6 @@ func (s *System) nodeNames(nodes ...int) []string {
 	return out
 }
 
-// isPinningSource reports whether a voltage source was used to pin a node.
-func (s *System) isPinningSource(e *VSource) bool {
-	for _, p := range s.pins {
-		if p.src == &e.V {
-			return true
-		}
-	}
-	return false
-}
-
 // edge is a voltage-defining branch between two nodes, for the loop check.
 type edge struct {
 	a, b  int
@@ -279,16 +327,27 @@ type edge struct {
 // pinNodes finds voltage-source loops and pins every node connected to
 // ground through independent voltage sources.
 func (s *System) pinNodes() error {
-	var edges []edge
+	// A source whose current controls a CCCS keeps its branch current as
+	// an unknown, so it never pins a node.
 	controls := map[string]bool{}
-	for _, e := range s.circuit.Elements {
-		if f, ok := e.(*CCCS); ok {
-			controls[f.Control] = true
+	for _, r := range s.recs {
+		if r.kind == recCCCS {
+			controls[r.name] = true
 		}
 	}
-	for _, e := range s.circuit.Elements {
-		if d, ok := e.(voltageDefiner); ok {
-			edges = append(edges, d.edges(s, controls)...)
+	var edges []edge
+	var recOf []int // per edge: its record, for a voltage source
+	for i, r := range s.recs {
+		switch r.kind {
+		case recVoltage:
+			edges = append(edges, edge{r.n[0], r.n[1], r.elem, r.val, r.scale, !controls[r.name]})
+			recOf = append(recOf, i)
+		case recVCVS:
+			edges = append(edges, edge{a: r.n[0], b: r.n[1], name: r.elem})
+			recOf = append(recOf, -1)
+		case recAmplifier:
+			edges = append(edges, edge{a: r.n[1], b: 0, name: r.elem})
+			recOf = append(recOf, -1)
 		}
 	}
 	// Union-find over voltage-defining branches: a branch whose ends are
@@ -297,11 +356,11 @@ func (s *System) pinNodes() error {
 	adj := make([][]int, len(s.names)) // edge indices
 	for k, e := range edges {
 		if e.a == e.b {
-			return &Error{Element: e.name, Msg: "voltage source shorted: both ends on one node"}
+			return &circuit.Error{Element: e.name, Msg: "voltage source shorted: both ends on one node"}
 		}
 		ra, rb := uf.find(e.a), uf.find(e.b)
 		if ra == rb {
-			return &Error{Element: e.name, Msg: "closes a loop of voltage sources"}
+			return &circuit.Error{Element: e.name, Msg: "closes a loop of voltage sources"}
 		}
 		uf[ra] = rb
 		if e.pinOK {
@@ -328,6 +387,7 @@ func (s *System) pinNodes() error {
 			seen[w] = true
 			s.kind[w] = kindPinned
 			s.pins = append(s.pins, pin{node: w, from: u, src: e.src, sign: sign, scale: e.scale})
+			s.recs[recOf[k]].pinning = true
 			queue = append(queue, w)
 		}
 	}
@@ -380,15 +440,15 @@ func (s *System) checkDCPaths() error {
 	}
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return &Error{Nodes: bad, Msg: "no DC path to ground from nodes"}
+		return &circuit.Error{Nodes: bad, Msg: "no DC path to ground from nodes"}
 	}
 	return nil
 }
 
 // junction returns the junction of a diode of model m, whose parameters
 // hold at the nominal temperature, at the circuit temperature.
-func (s *System) junction(m DiodeModel) junction {
-	return newJunction(m.AtTemperature(s.temp, s.tnom), s.temp)
+func (s *System) junction(m circuit.DiodeModel) circuit.Junction {
+	return m.Junction(s.temp, s.tnom)
 }
 
 // UpdatePins recomputes the voltages of pinned nodes from the current

@@ -1,4 +1,4 @@
-package netlist
+package tomlloc
 
 import (
 	"sort"
@@ -195,6 +195,9 @@ func (s *scanner) key() []string {
 		s.pos++
 	}
 }
+
+// IsBare reports whether c may appear in a bare TOML key.
+func IsBare(c byte) bool { return isBare(c) }
 
 func isBare(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'

@@ -1,4 +1,4 @@
-package circuit
+package mna
 
 import "math"
 
@@ -45,7 +45,7 @@ func (s *System) ScalesTo(f, u, r, x, extra []float64) {
 		cond(c.a, c.b, *c.g)
 	}
 	for _, d := range s.diodes {
-		i, g := d.j.eval(v[d.a] - v[d.k])
+		i, g := d.j.Eval(v[d.a] - v[d.k])
 		add(d.a, d.k, i)
 		if r != nil {
 			fl := g * (math.Abs(v[d.a]) + math.Abs(v[d.k]))
@@ -104,7 +104,7 @@ func (s *System) ScalesTo(f, u, r, x, extra []float64) {
 	for _, b := range s.branch {
 		vs := math.Abs(v[b.p]) + math.Abs(v[b.n])
 		if b.v != nil {
-			vs += math.Abs(*b.v * s.srcScale)
+			vs += math.Abs(*b.v * b.vscale * s.srcScale)
 		} else {
 			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off*s.srcScale)
 		}
@@ -164,8 +164,8 @@ func (s *System) LinearConductanceTo(dst []float64) {
 func (s *System) MinNVt() float64 {
 	var m float64
 	for _, d := range s.diodes {
-		if m == 0 || d.j.nvt < m {
-			m = d.j.nvt
+		if m == 0 || d.j.NVt() < m {
+			m = d.j.NVt()
 		}
 	}
 	return m

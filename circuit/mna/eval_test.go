@@ -1,10 +1,12 @@
-package circuit
+package mna
 
 import (
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
@@ -13,35 +15,35 @@ import (
 // randomCircuit builds a circuit with every element kind, including the
 // blocks, around a few free nodes. With controlled false it has no
 // controlled sources, so it has a co-content.
-func randomCircuit(rng *rand.Rand, controlled bool) *Circuit {
-	d := DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
-	c := &Circuit{}
-	c.Groups = []Group{{Name: "h", Size: 3}, {Name: "o", Size: 2}}
+func randomCircuit(rng *rand.Rand, controlled bool) *circuit.Circuit {
+	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
+	c := &circuit.Circuit{}
+	c.Groups = []circuit.Group{{Name: "h", Size: 3}, {Name: "o", Size: 2}}
 	c.Add(
-		&VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
-		&VSource{Name: "Vlo", Nodes: [2]string{"lo", "gnd"}, V: -0.3},
-		&VSource{Name: "Vchain", Nodes: [2]string{"c2", "hi"}, V: 0.2},
-		&Input{Name: "x", Nodes: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, Differential: true, Amplitude: 1, Values: []float64{rng.Float64(), rng.Float64()}},
-		&Crossbar{Name: "W1", From: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, To: []string{"h[0]", "h[1]", "h[2]"}, G: randMat(rng, 4, 3)},
-		&Rectifier{Name: "RH", Nodes: []string{"h[0]", "h[1]", "h[2]"}, Model: d, High: "hi", Low: "lo"},
-		&Crossbar{Name: "W2", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"o[0]", "o[1]"}, G: randMat(rng, 3, 2)},
-		&Resistor{Name: "R1", Nodes: [2]string{"o[0]", "a"}, G: 1e-4},
-		&Resistor{Name: "R2", Nodes: [2]string{"a", "c2"}, G: 2e-4},
-		&Diode{Name: "D1", Nodes: [2]string{"a", "b"}, Model: d},
-		&Resistor{Name: "R3", Nodes: [2]string{"b", "0"}, G: 1e-3},
-		&ISource{Name: "I1", Nodes: [2]string{"0", "b"}, I: 1e-6},
-		&VSource{Name: "Vf", Nodes: [2]string{"b", "f"}, V: 0.1},
-		&Resistor{Name: "R4", Nodes: [2]string{"f", "0"}, G: 1e-3},
-		&Capacitor{Name: "C1", Nodes: [2]string{"a", "b"}, C: 1e-12},
+		&circuit.VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
+		&circuit.VSource{Name: "Vlo", Nodes: [2]string{"lo", "gnd"}, V: -0.3},
+		&circuit.VSource{Name: "Vchain", Nodes: [2]string{"c2", "hi"}, V: 0.2},
+		&circuit.Input{Name: "x", Nodes: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, Differential: true, Amplitude: 1, Values: []float64{rng.Float64(), rng.Float64()}},
+		&circuit.Crossbar{Name: "W1", From: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, To: []string{"h[0]", "h[1]", "h[2]"}, G: randMat(rng, 4, 3)},
+		&circuit.Rectifier{Name: "RH", Nodes: []string{"h[0]", "h[1]", "h[2]"}, Model: d, High: "hi", Low: "lo"},
+		&circuit.Crossbar{Name: "W2", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"o[0]", "o[1]"}, G: randMat(rng, 3, 2)},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"o[0]", "a"}, G: 1e-4},
+		&circuit.Resistor{Name: "R2", Nodes: [2]string{"a", "c2"}, G: 2e-4},
+		&circuit.Diode{Name: "D1", Nodes: [2]string{"a", "b"}, Model: d},
+		&circuit.Resistor{Name: "R3", Nodes: [2]string{"b", "0"}, G: 1e-3},
+		&circuit.ISource{Name: "I1", Nodes: [2]string{"0", "b"}, I: 1e-6},
+		&circuit.VSource{Name: "Vf", Nodes: [2]string{"b", "f"}, V: 0.1},
+		&circuit.Resistor{Name: "R4", Nodes: [2]string{"f", "0"}, G: 1e-3},
+		&circuit.Capacitor{Name: "C1", Nodes: [2]string{"a", "b"}, C: 1e-12},
 	)
 	if controlled {
-		c.Groups = append(c.Groups, Group{Name: "ha", Size: 3})
+		c.Groups = append(c.Groups, circuit.Group{Name: "ha", Size: 3})
 		c.Add(
-			&Amplifier{Name: "A1", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"ha[0]", "ha[1]", "ha[2]"}, Gain: 3},
-			&Crossbar{Name: "W3", From: []string{"ha[0]", "ha[1]", "ha[2]"}, To: []string{"o[1]"}, G: randMat(rng, 3, 1)},
-			&VCVS{Name: "E1", Nodes: [2]string{"e", "0"}, Control: [2]string{"a", "b"}, Gain: 2},
-			&Resistor{Name: "R5", Nodes: [2]string{"e", "o[1]"}, G: 1e-4},
-			&CCCS{Name: "F1", Nodes: [2]string{"a", "0"}, Control: "Vf", Gain: 0.5},
+			&circuit.Amplifier{Name: "A1", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"ha[0]", "ha[1]", "ha[2]"}, Gain: 3},
+			&circuit.Crossbar{Name: "W3", From: []string{"ha[0]", "ha[1]", "ha[2]"}, To: []string{"o[1]"}, G: randMat(rng, 3, 1)},
+			&circuit.VCVS{Name: "E1", Nodes: [2]string{"e", "0"}, Control: [2]string{"a", "b"}, Gain: 2},
+			&circuit.Resistor{Name: "R5", Nodes: [2]string{"e", "o[1]"}, G: 1e-4},
+			&circuit.CCCS{Name: "F1", Nodes: [2]string{"a", "0"}, Control: "Vf", Gain: 0.5},
 		)
 	}
 	return c
@@ -136,7 +138,7 @@ func TestPinnedNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := s.VoltagesTo(nil, make([]float64, s.Size()))
-	in := c.Element("x").(*Input)
+	in := c.Element("x").(*circuit.Input)
 	want := map[string]float64{"hi": 0.3, "lo": -0.3, "c2": 0.5, "x[1]": in.Values[1], "x[3]": -in.Values[1]}
 	for name, w := range want {
 		i, _ := s.NodeIndex(name)
@@ -156,52 +158,31 @@ func TestPinnedNodes(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
-	r := func(name, a, b string) *Resistor { return &Resistor{Name: name, Nodes: [2]string{a, b}, G: 1} }
-	v := func(name, a, b string) *VSource { return &VSource{Name: name, Nodes: [2]string{a, b}, V: 1} }
+	r := func(name, a, b string) *circuit.Resistor {
+		return &circuit.Resistor{Name: name, Nodes: [2]string{a, b}, G: 1}
+	}
+	v := func(name, a, b string) *circuit.VSource {
+		return &circuit.VSource{Name: name, Nodes: [2]string{a, b}, V: 1}
+	}
 	for _, tc := range []struct {
 		name string
-		els  []Element
+		els  []circuit.Element
 		want string
 	}{
 		{"empty", nil, "no elements"},
-		{"loop", []Element{v("V1", "a", "0"), v("V2", "a", "b"), v("V3", "b", "0")}, `"V3": closes a loop`},
-		{"short", []Element{v("V1", "a", "a"), r("R", "a", "0")}, `"V1": voltage source shorted`},
-		{"floating", []Element{r("R1", "a", "0"), r("R2", "b", "c"), &ISource{Name: "I", Nodes: [2]string{"c", "0"}, I: 1}}, "no DC path to ground from nodes: b, c"},
-		{"cap only", []Element{r("R1", "a", "0"), &Capacitor{Name: "C", Nodes: [2]string{"a", "b"}, C: 1}}, "no DC path to ground from nodes: b"},
-		{"cccs control", []Element{r("R1", "a", "0"), &CCCS{Name: "F1", Nodes: [2]string{"a", "0"}, Control: "R1", Gain: 1}}, `"F1": control "R1" is not a voltage source`},
-		{"dup", []Element{r("R1", "a", "0"), r("R1", "a", "0")}, `"R1": duplicate`},
-		{"empty node", []Element{r("R1", "", "0")}, `"R1": empty node name`},
-		{"crossbar size", []Element{&Crossbar{Name: "W", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(2, 1, nil)}}, `"W": conductance matrix is 2x1, want 1x1`},
+		{"loop", []circuit.Element{v("V1", "a", "0"), v("V2", "a", "b"), v("V3", "b", "0")}, `"V3": closes a loop`},
+		{"short", []circuit.Element{v("V1", "a", "a"), r("R", "a", "0")}, `"V1": voltage source shorted`},
+		{"floating", []circuit.Element{r("R1", "a", "0"), r("R2", "b", "c"), &circuit.ISource{Name: "I", Nodes: [2]string{"c", "0"}, I: 1}}, "no DC path to ground from nodes: b, c"},
+		{"cap only", []circuit.Element{r("R1", "a", "0"), &circuit.Capacitor{Name: "C", Nodes: [2]string{"a", "b"}, C: 1}}, "no DC path to ground from nodes: b"},
+		{"cccs control", []circuit.Element{r("R1", "a", "0"), &circuit.CCCS{Name: "F1", Nodes: [2]string{"a", "0"}, Control: "R1", Gain: 1}}, `"F1": control "R1" is not a voltage source`},
+		{"dup", []circuit.Element{r("R1", "a", "0"), r("R1", "a", "0")}, `"R1": duplicate`},
+		{"empty node", []circuit.Element{r("R1", "", "0")}, `"R1": empty node name`},
+		{"crossbar size", []circuit.Element{&circuit.Crossbar{Name: "W", From: []string{"a"}, To: []string{"b"}, G: mat.NewDense(2, 1, nil)}}, `"W": conductance matrix is 2x1, want 1x1`},
 	} {
-		_, err := Compile(&Circuit{Elements: tc.els})
+		_, err := Compile(&circuit.Circuit{Elements: tc.els})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tc.name, err, tc.want)
 		}
-	}
-}
-
-func TestJunctionLimit(t *testing.T) {
-	j := newJunction(DiodeModel{IS: 1e-14, N: 1}, DefaultTemp)
-	// A jump far up the exponential is cut to a logarithmic step.
-	if got := j.limit(5, 0.6); got >= 0.6+10*j.nvt || got <= 0.6 {
-		t.Errorf("limit(5, 0.6) = %g", got)
-	}
-	// Small steps and steps below the critical voltage pass.
-	if got := j.limit(0.61, 0.6); got != 0.61 {
-		t.Errorf("limit(0.61, 0.6) = %g", got)
-	}
-	if got := j.limit(-3, 0.6); got != -3 {
-		t.Errorf("limit(-3, 0.6) = %g", got)
-	}
-	// Beyond the exponential's cap the current stays finite and continuous.
-	v0 := maxExpArg * j.nvt
-	i1, _ := j.eval(v0 * (1 - 1e-12))
-	i2, _ := j.eval(v0 * (1 + 1e-12))
-	if math.Abs(i1-i2) > 1e-6*i1 {
-		t.Errorf("current jumps at the cap: %g, %g", i1, i2)
-	}
-	if i, _ := j.eval(1e3); math.IsInf(i, 0) || math.IsNaN(i) {
-		t.Errorf("eval(1000 V) = %g", i)
 	}
 }
 

@@ -1,4 +1,4 @@
-package circuit
+package mna
 
 import (
 	"fmt"
@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -18,75 +21,75 @@ import (
 // network may carry besides (a bias crossbar from a chain of sources,
 // capacitors, elements between pinned nodes only). Crossbars are drawn in
 // either orientation.
-func layeredCircuit(rng *rand.Rand, hidden int, amps bool) *Circuit {
-	d := DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
+func layeredCircuit(rng *rand.Rand, hidden int, amps bool) *circuit.Circuit {
+	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
 	nf := 2 + rng.IntN(4)
-	in := Group{Name: "x", Size: 2 * nf}
-	c := &Circuit{Groups: []Group{in}}
+	in := circuit.Group{Name: "x", Size: 2 * nf}
+	c := &circuit.Circuit{Groups: []circuit.Group{in}}
 	vals := make([]float64, nf)
 	for i := range vals {
 		vals[i] = rng.Float64()
 	}
 	rail := 0.2 + 0.3*rng.Float64()
 	c.Add(
-		&Input{Name: "in", Nodes: in.Nodes(), Differential: true, Amplitude: 1, Values: vals},
-		&VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail},
-		&VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: -rail},
-		&VSource{Name: "VB", Nodes: [2]string{"b[0]", "0"}, V: 0.3},
-		&VSource{Name: "VB2", Nodes: [2]string{"b[1]", "b[0]"}, V: -0.5},
-		&Resistor{Name: "Rpp", Nodes: [2]string{"b[1]", "vhi"}, G: 1e-3},
-		&Capacitor{Name: "Cx", Nodes: [2]string{"x[0]", "0"}, C: 1e-12},
+		&circuit.Input{Name: "in", Nodes: in.Nodes(), Differential: true, Amplitude: 1, Values: vals},
+		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail},
+		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: -rail},
+		&circuit.VSource{Name: "VB", Nodes: [2]string{"b[0]", "0"}, V: 0.3},
+		&circuit.VSource{Name: "VB2", Nodes: [2]string{"b[1]", "b[0]"}, V: -0.5},
+		&circuit.Resistor{Name: "Rpp", Nodes: [2]string{"b[1]", "vhi"}, G: 1e-3},
+		&circuit.Capacitor{Name: "Cx", Nodes: [2]string{"x[0]", "0"}, C: 1e-12},
 	)
-	cross := func(name string, from, to Group) {
+	cross := func(name string, from, to circuit.Group) {
 		g := layeredMat(rng, from.Size, to.Size)
 		if rng.IntN(2) == 0 {
-			c.Add(&Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: g})
+			c.Add(&circuit.Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: g})
 		} else {
-			c.Add(&Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: mat.DenseCopyOf(g.T())})
+			c.Add(&circuit.Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: mat.DenseCopyOf(g.T())})
 		}
 	}
 	prev := in
 	for l := range hidden {
-		h := Group{Name: fmt.Sprintf("h%d", l), Size: 2 + rng.IntN(5)}
+		h := circuit.Group{Name: fmt.Sprintf("h%d", l), Size: 2 + rng.IntN(5)}
 		c.Groups = append(c.Groups, h)
 		if l == 0 || !amps || rng.IntN(3) == 0 {
 			cross(fmt.Sprintf("W%d", l), prev, h)
 		} else {
-			a := Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
+			a := circuit.Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
 			c.Groups = append(c.Groups, a)
-			c.Add(&Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
+			c.Add(&circuit.Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
 			cross(fmt.Sprintf("W%d", l), a, h)
 		}
-		c.Add(&Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
+		c.Add(&circuit.Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
 		if l == 0 {
-			cross("WB", Group{Name: "b", Size: 2}, h)
-			c.Add(&Capacitor{Name: "Ch", Nodes: [2]string{h.Node(0), h.Node(1)}, C: 1e-12})
+			cross("WB", circuit.Group{Name: "b", Size: 2}, h)
+			c.Add(&circuit.Capacitor{Name: "Ch", Nodes: [2]string{h.Node(0), h.Node(1)}, C: 1e-12})
 		}
 		prev = h
 	}
-	y := Group{Name: "y", Size: 1 + rng.IntN(3)}
+	y := circuit.Group{Name: "y", Size: 1 + rng.IntN(3)}
 	c.Groups = append(c.Groups, y)
 	if amps {
-		a := Group{Name: "ay", Size: prev.Size}
+		a := circuit.Group{Name: "ay", Size: prev.Size}
 		c.Groups = append(c.Groups, a)
-		c.Add(&Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 2 + 2*rng.Float64()})
+		c.Add(&circuit.Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 2 + 2*rng.Float64()})
 		cross("WY", a, y)
 		// A driven node may carry loads of its own.
-		c.Add(&Diode{Name: "DA", Nodes: [2]string{a.Node(0), "vlo"}, Model: d},
-			&Resistor{Name: "RA", Nodes: [2]string{"b[1]", a.Node(0)}, G: 2e-6})
+		c.Add(&circuit.Diode{Name: "DA", Nodes: [2]string{a.Node(0), "vlo"}, Model: d},
+			&circuit.Resistor{Name: "RA", Nodes: [2]string{"b[1]", a.Node(0)}, G: 2e-6})
 	} else {
 		cross("WY", prev, y)
 	}
 	for j := range y.Size {
 		t := fmt.Sprintf("t%d", j)
 		c.Add(
-			&VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
-			&Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-6 * rng.Float64()},
-			&ISource{Name: "IN" + t, Nodes: [2]string{y.Node(j), "0"}, I: 1e-7 * (rng.Float64() - 0.5)},
-			&Diode{Name: "DN" + t, Nodes: [2]string{"b[0]", y.Node(j)}, Model: d},
+			&circuit.VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
+			&circuit.Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-6 * rng.Float64()},
+			&circuit.ISource{Name: "IN" + t, Nodes: [2]string{y.Node(j), "0"}, I: 1e-7 * (rng.Float64() - 0.5)},
+			&circuit.Diode{Name: "DN" + t, Nodes: [2]string{"b[0]", y.Node(j)}, Model: d},
 		)
 	}
-	c.Add(&ISource{Name: "Ihy", Nodes: [2]string{"h0[0]", y.Node(0)}, I: 1e-7})
+	c.Add(&circuit.ISource{Name: "Ihy", Nodes: [2]string{"h0[0]", y.Node(0)}, I: 1e-7})
 	return c
 }
 
@@ -104,7 +107,7 @@ func layeredMat(rng *rand.Rand, r, c int) *mat.Dense {
 
 func TestKendallNetworkLayering(t *testing.T) {
 	const features, hidden, outputs = 6, 5, 3
-	c := KendallNetwork(features, hidden, outputs, 7)
+	c := circuittest.KendallNetwork(features, hidden, outputs, 7)
 	s, err := Compile(c)
 	if err != nil {
 		t.Fatal(err)
@@ -121,24 +124,24 @@ func TestKendallNetworkLayering(t *testing.T) {
 	}
 	for i := range hidden {
 		a, h := s.Unknown(fmt.Sprintf("a[%d]", i)), s.Unknown(fmt.Sprintf("h[%d]", i))
-		if l.Owner[a] != h || l.Gain[a] != KendallGain || l.Branch[a] != s.Unknown(fmt.Sprintf("A[%d]", i)) {
-			t.Errorf("a[%d]: owner %d gain %g branch %d, want %d %g %d", i, l.Owner[a], l.Gain[a], l.Branch[a], h, KendallGain, s.Unknown(fmt.Sprintf("A[%d]", i)))
+		if l.Owner[a] != h || l.Gain[a] != circuittest.KendallGain || l.Branch[a] != s.Unknown(fmt.Sprintf("A[%d]", i)) {
+			t.Errorf("a[%d]: owner %d gain %g branch %d, want %d %g %d", i, l.Owner[a], l.Gain[a], l.Branch[a], h, circuittest.KendallGain, s.Unknown(fmt.Sprintf("A[%d]", i)))
 		}
 		if l.Owner[h] != h || l.Gain[h] != 1 || l.Branch[h] != -1 {
 			t.Errorf("h[%d] is not its own owner", i)
 		}
 	}
 	// The same seed gives the same network, another seed another.
-	w := c.Element("W1").(*Crossbar).G
-	if !mat.Equal(w, KendallNetwork(features, hidden, outputs, 7).Element("W1").(*Crossbar).G) {
-		t.Error("KendallNetwork is not deterministic")
+	w := c.Element("W1").(*circuit.Crossbar).G
+	if !mat.Equal(w, circuittest.KendallNetwork(features, hidden, outputs, 7).Element("W1").(*circuit.Crossbar).G) {
+		t.Error("circuittest.KendallNetwork is not deterministic")
 	}
-	if mat.Equal(w, KendallNetwork(features, hidden, outputs, 8).Element("W1").(*Crossbar).G) {
-		t.Error("KendallNetwork ignores its seed")
+	if mat.Equal(w, circuittest.KendallNetwork(features, hidden, outputs, 8).Element("W1").(*circuit.Crossbar).G) {
+		t.Error("circuittest.KendallNetwork ignores its seed")
 	}
 	for _, v := range w.RawMatrix().Data {
-		if v < KendallGMin || v > KendallGMax {
-			t.Fatalf("conductance %g outside [%g, %g]", v, KendallGMin, KendallGMax)
+		if v < circuittest.KendallGMin || v > circuittest.KendallGMax {
+			t.Fatalf("conductance %g outside [%g, %g]", v, circuittest.KendallGMin, circuittest.KendallGMax)
 		}
 	}
 }
@@ -162,13 +165,13 @@ func TestLayeringCurrents(t *testing.T) {
 		// Changed weights and sources are seen after Refresh.
 		for _, e := range c.Elements {
 			switch e := e.(type) {
-			case *Crossbar:
+			case *circuit.Crossbar:
 				e.G.Scale(1+rng.Float64(), e.G)
-			case *Resistor:
+			case *circuit.Resistor:
 				e.G *= 3
-			case *Input:
+			case *circuit.Input:
 				e.Values[0] = rng.Float64()
-			case *VSource:
+			case *circuit.VSource:
 				e.V += 0.1
 			}
 		}
@@ -297,42 +300,42 @@ func TestLayeringRejects(t *testing.T) {
 		}
 		return m
 	}
-	base := func() []Element {
-		return []Element{
-			&Input{Name: "in", Nodes: []string{"x0", "x1"}, Amplitude: 1, Values: []float64{0.2, 0.4}},
-			&Crossbar{Name: "W1", From: []string{"x0", "x1"}, To: []string{"h0", "h1"}, G: g(2, 2)},
-			&Crossbar{Name: "W2", From: []string{"h0", "h1"}, To: []string{"y0"}, G: g(2, 1)},
+	base := func() []circuit.Element {
+		return []circuit.Element{
+			&circuit.Input{Name: "in", Nodes: []string{"x0", "x1"}, Amplitude: 1, Values: []float64{0.2, 0.4}},
+			&circuit.Crossbar{Name: "W1", From: []string{"x0", "x1"}, To: []string{"h0", "h1"}, G: g(2, 2)},
+			&circuit.Crossbar{Name: "W2", From: []string{"h0", "h1"}, To: []string{"y0"}, G: g(2, 1)},
 		}
 	}
 	for _, tc := range []struct {
 		name string
-		els  []Element
+		els  []circuit.Element
 		want string
 	}{
-		{"resistor", []Element{&Resistor{Name: "R", Nodes: [2]string{"h0", "y0"}, G: 1}}, `"R": not a layered network: resistor between free nodes outside a crossbar: h0, y0`},
-		{"vcvs", []Element{&VCVS{Name: "E", Nodes: [2]string{"e", "0"}, Control: [2]string{"h0", "0"}, Gain: 2}, &Resistor{Name: "Re", Nodes: [2]string{"e", "0"}, G: 1}}, `"E": not a layered network: voltage-controlled voltage source`},
-		{"cccs", []Element{&VSource{Name: "V", Nodes: [2]string{"p", "0"}, V: 1}, &Resistor{Name: "Rp", Nodes: [2]string{"p", "0"}, G: 1}, &CCCS{Name: "F", Nodes: [2]string{"y0", "0"}, Control: "V", Gain: 1}}, `"F": not a layered network: current-controlled current source`},
-		{"floating source", []Element{&VSource{Name: "V", Nodes: [2]string{"y0", "h0"}, V: 1}}, `"V": not a layered network: floating voltage source`},
-		{"diode", []Element{&Diode{Name: "D", Nodes: [2]string{"h0", "y0"}, Model: DiodeModel{IS: 1e-14, N: 1}}}, `"D": not a layered network: diode between free nodes: h0, y0`},
-		{"free rail", []Element{&Rectifier{Name: "DR", Nodes: []string{"h0"}, Model: DiodeModel{IS: 1e-14, N: 1}, High: "y0", Low: "0"}}, `"DR": not a layered network: rectifier rail not held by a source`},
-		{"self", []Element{&Crossbar{Name: "W3", From: []string{"h0"}, To: []string{"h1"}, G: g(1, 1)}}, `"W3": not a layered network: crossbar joins a group of free nodes to itself`},
-		{"mixed", []Element{&Crossbar{Name: "W3", From: []string{"x0", "y0"}, To: []string{"z0"}, G: g(2, 1)}}, `"W3": not a layered network: crossbar side From mixes pinned and free nodes`},
-		{"loop", []Element{
-			&Crossbar{Name: "W3", From: []string{"y0"}, To: []string{"z0"}, G: g(1, 1)},
-			&Crossbar{Name: "W4", From: []string{"z0"}, To: []string{"h0", "h1"}, G: g(1, 2)},
+		{"resistor", []circuit.Element{&circuit.Resistor{Name: "R", Nodes: [2]string{"h0", "y0"}, G: 1}}, `"R": not a layered network: resistor between free nodes outside a crossbar: h0, y0`},
+		{"vcvs", []circuit.Element{&circuit.VCVS{Name: "E", Nodes: [2]string{"e", "0"}, Control: [2]string{"h0", "0"}, Gain: 2}, &circuit.Resistor{Name: "Re", Nodes: [2]string{"e", "0"}, G: 1}}, `"E": not a layered network: voltage-controlled voltage source`},
+		{"cccs", []circuit.Element{&circuit.VSource{Name: "V", Nodes: [2]string{"p", "0"}, V: 1}, &circuit.Resistor{Name: "Rp", Nodes: [2]string{"p", "0"}, G: 1}, &circuit.CCCS{Name: "F", Nodes: [2]string{"y0", "0"}, Control: "V", Gain: 1}}, `"F": not a layered network: current-controlled current source`},
+		{"floating source", []circuit.Element{&circuit.VSource{Name: "V", Nodes: [2]string{"y0", "h0"}, V: 1}}, `"V": not a layered network: floating voltage source`},
+		{"diode", []circuit.Element{&circuit.Diode{Name: "D", Nodes: [2]string{"h0", "y0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}}}, `"D": not a layered network: diode between free nodes: h0, y0`},
+		{"free rail", []circuit.Element{&circuit.Rectifier{Name: "DR", Nodes: []string{"h0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}, High: "y0", Low: "0"}}, `"DR": not a layered network: diode between free nodes: h0, y0`},
+		{"self", []circuit.Element{&circuit.Crossbar{Name: "W3", From: []string{"h0"}, To: []string{"h1"}, G: g(1, 1)}}, `"W3": not a layered network: crossbar joins a group of free nodes to itself`},
+		{"mixed", []circuit.Element{&circuit.Crossbar{Name: "W3", From: []string{"x0", "y0"}, To: []string{"z0"}, G: g(2, 1)}}, `"W3": not a layered network: crossbar side From mixes pinned and free nodes`},
+		{"loop", []circuit.Element{
+			&circuit.Crossbar{Name: "W3", From: []string{"y0"}, To: []string{"z0"}, G: g(1, 1)},
+			&circuit.Crossbar{Name: "W4", From: []string{"z0"}, To: []string{"h0", "h1"}, G: g(1, 2)},
 		}, "not a layered network: crossbars join groups of free nodes in a loop"},
-		{"branch", []Element{
-			&Crossbar{Name: "W3", From: []string{"h0", "h1"}, To: []string{"z0"}, G: g(2, 1)},
-			&Crossbar{Name: "W4", From: []string{"h0", "h1"}, To: []string{"u0"}, G: g(2, 1)},
+		{"branch", []circuit.Element{
+			&circuit.Crossbar{Name: "W3", From: []string{"h0", "h1"}, To: []string{"z0"}, G: g(2, 1)},
+			&circuit.Crossbar{Name: "W4", From: []string{"h0", "h1"}, To: []string{"u0"}, G: g(2, 1)},
 		}, "not a layered network: a group of free nodes is coupled by crossbars to 3 other groups, not a chain: h0, h1"},
-		{"pinned amplifier", []Element{&Amplifier{Name: "A", From: []string{"x0"}, To: []string{"a0"}, Gain: 2}, &Resistor{Name: "Ra", Nodes: [2]string{"a0", "0"}, G: 1}}, `"A": not a layered network: amplifier input is pinned: x0`},
-		{"amplifier chain", []Element{
-			&Amplifier{Name: "A", From: []string{"h0"}, To: []string{"a0"}, Gain: 2},
-			&Amplifier{Name: "B", From: []string{"a0"}, To: []string{"b[0]"}, Gain: 2},
-			&Resistor{Name: "Rb", Nodes: [2]string{"b[0]", "0"}, G: 1},
+		{"pinned amplifier", []circuit.Element{&circuit.Amplifier{Name: "A", From: []string{"x0"}, To: []string{"a0"}, Gain: 2}, &circuit.Resistor{Name: "Ra", Nodes: [2]string{"a0", "0"}, G: 1}}, `"A": not a layered network: amplifier input is pinned: x0`},
+		{"amplifier chain", []circuit.Element{
+			&circuit.Amplifier{Name: "A", From: []string{"h0"}, To: []string{"a0"}, Gain: 2},
+			&circuit.Amplifier{Name: "B", From: []string{"a0"}, To: []string{"b[0]"}, Gain: 2},
+			&circuit.Resistor{Name: "Rb", Nodes: [2]string{"b[0]", "0"}, G: 1},
 		}, "not a layered network: amplifier input driven by another amplifier: a0"},
 	} {
-		s, err := Compile(&Circuit{Elements: append(base(), tc.els...)})
+		s, err := Compile(&circuit.Circuit{Elements: append(base(), tc.els...)})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -342,7 +345,7 @@ func TestLayeringRejects(t *testing.T) {
 		}
 	}
 	// The base network itself is layered.
-	s, err := Compile(&Circuit{Elements: base()})
+	s, err := Compile(&circuit.Circuit{Elements: base()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,8 +365,8 @@ func TestPinnedVoltage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Element("VB").(*VSource).V = 0.7
-	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": 0.2, "vhi": c.Element("VHI").(*VSource).V} {
+	c.Element("VB").(*circuit.VSource).V = 0.7
+	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": 0.2, "vhi": c.Element("VHI").(*circuit.VSource).V} {
 		i, _ := s.NodeIndex(name)
 		if got := l.PinnedVoltage(i); math.Abs(got-want) > 1e-15 {
 			t.Errorf("V(%s) = %g, want %g", name, got, want)
@@ -382,7 +385,7 @@ func TestPinnedVoltage(t *testing.T) {
 // while neither they nor the conductances change, and that the currents
 // follow a change of either exactly as a fresh layering computes them.
 func TestPinnedToCachesInputs(t *testing.T) {
-	c := KendallNetwork(6, 5, 3, 7)
+	c := circuittest.KendallNetwork(6, 5, 3, 7)
 	s, err := Compile(c)
 	if err != nil {
 		t.Fatal(err)
@@ -391,8 +394,8 @@ func TestPinnedToCachesInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := c.Element("in").(*Input)
-	w := c.Element("W1").(*Crossbar).G
+	in := c.Element("in").(*circuit.Input)
+	w := c.Element("W1").(*circuit.Crossbar).G
 	cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
 	// fresh returns the currents of a layering made now.
 	fresh := func() []float64 {

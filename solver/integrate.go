@@ -33,9 +33,10 @@ type odeModel interface {
 	// J the Jacobian of the last stage solved; it reports false if it
 	// could not.
 	filter(v []float64, alpha float64) bool
-	// steady reports whether x meets the DC acceptance test; q is the
-	// capacitive current C dx/dt at x (node rows), which equals -F(x) up
-	// to the stage's tolerance. It may polish x within the tolerances.
+	// steady reports whether x has settled to an equilibrium that meets
+	// the DC acceptance test, and if so may move x onto it (by no more
+	// than a tenth of SettleTol); q is the capacitive current C dx/dt at
+	// x (node rows), which equals -F(x) up to the stage's tolerance.
 	steady(x, q []float64) bool
 	// power returns the power the sources deliver at x while the node
 	// voltages change at xdot (V/s).
@@ -99,8 +100,12 @@ type integrator struct {
 
 // integrate integrates m from x (in place) at time 0 as ts says.
 func integrate(m odeModel, x []float64, ts TransientSettings) integration {
-	it := newIntegrator(m, ts)
-	m.observe(0, x, it.xd)
+	return newIntegrator(m, ts).integrate(x)
+}
+
+// integrate integrates its model from x (in place) at time 0.
+func (it *integrator) integrate(x []float64) integration {
+	it.m.observe(0, x, it.xd)
 	it.tr.add(0, x, Energy{})
 	return it.run(x)
 }
@@ -108,13 +113,12 @@ func integrate(m odeModel, x []float64, ts TransientSettings) integration {
 func newIntegrator(m odeModel, ts TransientSettings) *integrator {
 	n, nd := m.size(), m.ndiff()
 	it := &integrator{
-		m: m, ts: ts, trbdf: ts.Method != MethodBE, n: n, nd: nd,
+		m: m, n: n, nd: nd,
 		xprev: make([]float64, n), y: make([]float64, n), yg: make([]float64, n),
 		dg: make([]float64, nd), d1: make([]float64, nd),
 		xd: make([]float64, nd), xdPrev: make([]float64, nd), xdg: make([]float64, nd), xd1: make([]float64, nd),
 		hist: make([]float64, nd), q: make([]float64, nd), est: make([]float64, nd),
 	}
-	it.tr = trajectory{nf: nd}
 	it.rows, it.gains = m.nodeMap()
 	if it.rows != nil {
 		it.eg = make([]float64, nd)
@@ -122,7 +126,18 @@ func newIntegrator(m odeModel, ts TransientSettings) *integrator {
 			it.eg[r] = math.Max(it.eg[r], math.Abs(it.gains[k]))
 		}
 	}
+	it.reset(ts)
 	return it
+}
+
+// reset readies it for another integration of its model with ts, keeping
+// its memory.
+func (it *integrator) reset(ts TransientSettings) {
+	it.ts, it.trbdf = ts, ts.Method != MethodBE
+	clear(it.xd)
+	clear(it.xdPrev)
+	it.hprev, it.pn = 0, circuit.Power{}
+	it.tr.reset(it.nd)
 }
 
 // run is the step loop: it takes steps of the method, judges their error,
@@ -214,7 +229,7 @@ func (it *integrator) run(x []float64) integration {
 		steps++
 		m.observe(t, x, it.xd)
 		it.tr.add(t, x, energy)
-		if maxAbs(x) > divergence {
+		if !(maxAbs(x) <= divergence) {
 			// An unstable equilibrium: the state runs away from it.
 			status = Diverged
 			break

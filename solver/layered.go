@@ -81,6 +81,8 @@ type Layered struct {
 	invd               []float64 // folded: 1/d
 	raw                []float64 // per free node: raw currents at the end
 	vraw               []float64
+
+	ode *layeredODE // the work space of Transient, nil until it runs
 }
 
 // fjunc is a junction in folded form: the junction voltage is

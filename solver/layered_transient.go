@@ -31,9 +31,9 @@ import (
 // sources as Sources and the amplifiers as Controlled, as circuit.Power
 // does. The error of the equilibrium test, the nodes' settling and the
 // step control weigh a driven node's voltage as the dense Transient does.
-// Transient allocates its work space and a record of the trajectory on
-// every call. It panics if x0 has the wrong length or the settings are
-// invalid.
+// Capacitances, sources and resistors are read at every call; the work
+// space and the record of the trajectory are kept for the next. It panics
+// if x0 has the wrong length or the settings are invalid.
 func (s *Layered) Transient(x0 []float64, set *TransientSettings) (Result, error) {
 	return s.TransientTo(make([]float64, s.sys.Size()), x0, set)
 }
@@ -46,19 +46,20 @@ func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result
 		panic("solver: bad length for Layered.TransientTo")
 	}
 	ts := set.withDefaults()
-	m, err := newLayeredODE(s, &ts)
+	m, err := s.transientModel(&ts)
 	if err != nil {
 		return Result{}, err
 	}
 	s.load()
 	m.prepare()
-	v := make([]float64, s.nu)
+	v := m.x
+	clear(v)
 	if x0 != nil {
 		for i, u := range s.xidx {
 			v[i] = x0[u]
 		}
 	}
-	out := integrate(m, v, ts)
+	out := m.it.integrate(v)
 	copy(s.v, v)
 	s.eval(true)
 	m.fill(dst, out.xd)
@@ -74,6 +75,10 @@ func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result
 	}
 	return r, nil
 }
+
+// stageTol is the error a stage's Newton iteration may leave, relative to
+// the step's error tolerance (see layeredODE.quadratic).
+const stageTol = 0.01
 
 // layeredODE is the ODE of a layered network in its folded unknowns, the
 // voltages of the undriven free nodes.
@@ -96,6 +101,8 @@ type layeredODE struct {
 	w, wf     []float64
 	wj        []float64
 	dcDiag    []float64 // the DC part of the diagonal at the last stage iterate, S
+	trAbs     float64   // TrAbsTol, V
+	trRel     float64   // TrRelTol
 	eg        []float64 // per folded row: the largest |gain| of its nodes
 	settleTol float64   // V
 	rq        []float64 // per folded row: the residual quadratic expects after an update, A
@@ -104,48 +111,75 @@ type layeredODE struct {
 	// conductances in it.
 	factAlpha float64
 	gjFact    []float64
+	jq        []jquad
 	obsX      []float64
+	x         []float64 // the state of the transient
+	it        *integrator
 	iters     int
 }
 
-func newLayeredODE(s *Layered, ts *TransientSettings) (*layeredODE, error) {
+// transientModel returns the layered ODE for a transient with ts, reusing
+// the work space of the last one. Capacitances are read anew.
+func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	nf := len(s.fidx)
-	m := &layeredODE{
-		s: s, set: ts.Settings, obs: ts.Observe,
-		cu: make([]float64, nf), cf: make([]float64, s.nu), rows: s.fidx,
-		w: make([]float64, nf), lc: make([]float64, nf), wf: make([]float64, s.nu), wj: make([]float64, len(s.junc)),
-		dcDiag: make([]float64, s.nu), eg: make([]float64, s.nu), settleTol: ts.SettleTol, rq: make([]float64, s.nu),
-		factAlpha: math.NaN(), gjFact: make([]float64, len(s.junc)),
+	m := s.ode
+	if m == nil {
+		m = &layeredODE{
+			s:  s,
+			cu: make([]float64, nf), cf: make([]float64, s.nu), rows: s.fidx,
+			w: make([]float64, nf), lc: make([]float64, nf), wf: make([]float64, s.nu), wj: make([]float64, len(s.junc)),
+			dcDiag: make([]float64, s.nu), eg: make([]float64, s.nu), rq: make([]float64, s.nu),
+			gjFact: make([]float64, len(s.junc)), x: make([]float64, s.nu),
+		}
+		for u := range nf {
+			m.eg[s.fidx[u]] = math.Max(m.eg[s.fidx[u]], math.Abs(s.gain[u]))
+			if s.lay.Branch[u] >= 0 {
+				m.driven = append(m.driven, u)
+			}
+		}
+		for k, jn := range s.junc {
+			if s.lay.Branch[jn.u] >= 0 {
+				m.ampJunc = append(m.ampJunc, k)
+			}
+			nvt := jn.j.NVt()
+			m.jq = append(m.jq, jquad{lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt)})
+		}
 	}
+	clear(m.cu)
+	clear(m.cf)
+	m.pinCaps = m.pinCaps[:0]
 	for _, c := range s.sys.Capacitances() {
 		if c.J >= 0 {
-			name := c.Name
 			return nil, fmt.Errorf("solver: layered transient: capacitor %q joins free nodes %q and %q, which makes the capacitance matrix not diagonal in the layered solver's unknowns; integrate the circuit with solver.Transient",
-				name, s.lay.NodeName(c.I), s.lay.NodeName(c.J))
+				c.Name, s.lay.NodeName(c.I), s.lay.NodeName(c.J))
 		}
 		m.cu[c.I] += c.C
 		if c.Fixed != 0 {
 			m.pinCaps = append(m.pinCaps, pinnedCap{i: c.I, c: c.C, v: s.lay.PinnedVoltage(c.Fixed)})
 		}
 	}
-	for u := range nf {
-		o := s.fidx[u]
-		m.cf[o] += m.cu[u]
-		m.eg[o] = math.Max(m.eg[o], math.Abs(s.gain[u]))
-		if s.lay.Branch[u] >= 0 {
-			m.driven = append(m.driven, u)
-		}
+	for u, c := range m.cu {
+		m.cf[s.fidx[u]] += c
 	}
-	for k, jn := range s.junc {
-		if s.lay.Branch[jn.u] >= 0 {
-			m.ampJunc = append(m.ampJunc, k)
-		}
-	}
-	if s.sys.Size() > nf || ts.Observe != nil {
+	m.set, m.obs = ts.Settings, ts.Observe
+	m.settleTol, m.trAbs, m.trRel = ts.SettleTol, ts.TrAbsTol, ts.TrRelTol
+	m.factAlpha, m.iters = math.NaN(), 0
+	if m.obsX == nil && (s.sys.Size() > nf || ts.Observe != nil) {
 		m.obsX = make([]float64, s.sys.Size())
 	}
+	if m.it == nil {
+		m.it = newIntegrator(m, *ts)
+	} else {
+		m.it.reset(*ts)
+	}
+	s.ode = m
 	return m, nil
 }
+
+// jquad holds, for a junction, what quadratic needs: the largest update of
+// its folded row for which the quadratic model holds, V, and the factor of
+// the residual it leaves, g*dx²*c amperes.
+type jquad struct{ lim, c float64 }
 
 // ampChan is an amplifier channel driving free node u from folded row
 // row, V(u) = g*v(row) + off, with the linear conductance cond and the
@@ -222,7 +256,7 @@ func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			// The last factorization was a stage's with this alpha,
 			// the trapezoidal one before a BDF2 stage: try its update.
 			s.step(false)
-			if m.quadratic(true) {
+			if m.quadratic(true, delta) {
 				m.accept(x, xn, delta)
 				return Converged
 			}
@@ -244,7 +278,7 @@ func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			copy(x, s.v)
 			return Converged
 		}
-		if !limited && m.quadratic(false) {
+		if !limited && m.quadratic(false, delta) {
 			m.accept(x, xn, delta)
 			return Converged
 		}
@@ -270,37 +304,47 @@ func (m *layeredODE) capMul(dst, v []float64) {
 }
 
 // quadratic reports whether the Newton update s.dx is so small that the
-// iterate it leads to meets the tolerances without another evaluation.
+// iterate it leads to is accurate enough without another evaluation.
 // From an iterate that no junction limited, the residual after the update
 // is the second-order remainder of the junctions' exponentials: for a
 // junction of conductance g whose voltage the update moves by dv, about
 // g*dv²/(2*N*Vt) amperes (within 3% while |dv| <= 0.05*N*Vt, the chord
 // bound). With chord true the update came from an older factorization,
 // whose junction conductances differ by dg from the present ones: that
-// adds |dg*dv| at most. If the sum meets the KCL tolerance of its row and
-// moves the row's voltage by less than half its tolerance through the
-// row's diagonal, the iterate is accepted. Linear networks are solved by
-// one update. A transient's stage starts from a prediction good to its
-// truncation error, so most stages end here after one evaluation.
-func (m *layeredODE) quadratic(chord bool) bool {
+// adds |dg*dv| at most. The iterate is accepted if, in every row, that
+// residual moves the voltage (through the row's diagonal) by less than
+// half of the larger of two tolerances: the Newton tolerance of Settings
+// (the residual then also meeting its KCL tolerance), or stageTol of the
+// step's error tolerance for the row's increment delta. The second is
+// what a stage needs: its error is then a hundred times below what the
+// step's error control allows (SUNDIALS stops its Newton iteration at a
+// tenth). Linear networks are solved by one update. A stage starts from a
+// prediction good to the step's truncation error, so most stages end here
+// after one evaluation.
+func (m *layeredODE) quadratic(chord bool, delta []float64) bool {
 	s, set := m.s, &m.set
 	clear(m.rq)
 	for k := range s.junc {
-		jn := &s.junc[k]
-		nvt := jn.j.NVt()
-		dx := s.dx[jn.fi]
-		dv := jn.gain * dx
-		if !(math.Abs(dv) <= 0.05*nvt) {
+		fi := s.junc[k].fi
+		dx := s.dx[fi]
+		if !(math.Abs(dx) <= m.jq[k].lim) {
 			return false
 		}
-		r := 1.03 * s.gj[k] * dv * dv / (2 * nvt * math.Abs(jn.gain))
+		r := m.jq[k].c * s.gj[k] * dx * dx
 		if chord {
 			r += math.Abs((s.gj[k] - m.gjFact[k]) * dx)
 		}
-		m.rq[jn.fi] += r
+		m.rq[fi] += r
 	}
 	for i, r := range m.rq {
-		if r > set.CurrentTol+set.RelTol*s.scale[i] || r > 0.5*s.d[i]*(set.VoltTol+set.RelTol*math.Abs(s.v[i]+s.dx[i])) {
+		if r == 0 {
+			continue
+		}
+		half := 0.5 * s.d[i]
+		if r <= set.CurrentTol+set.RelTol*s.scale[i] && r <= half*(set.VoltTol+set.RelTol*math.Abs(s.v[i]+s.dx[i])) {
+			continue
+		}
+		if !(r <= half*stageTol*(m.trAbs+m.trRel*m.eg[i]*math.Abs(delta[i]+s.dx[i]))/m.eg[i]) {
 			return false
 		}
 	}
@@ -398,20 +442,22 @@ func (m *layeredODE) ampPower(x, xdot []float64) float64 {
 	}
 	for k := range s.links {
 		rl := &s.links[k]
+		// A driven node on one side draws the current that the
+		// other side's voltages drive through the link.
 		g := rl.l.G.RawMatrix()
-		for i, u := range rl.l.From {
-			rl.vf[i] = s.gain[u]*x[s.fidx[u]] + s.off[u]
-		}
-		for j, u := range rl.l.To {
-			rl.vt[j] = s.gain[u]*x[s.fidx[u]] + s.off[u]
-		}
 		if rl.from {
+			for j, u := range rl.l.To {
+				rl.vt[j] = s.gain[u]*x[s.fidx[u]] + s.off[u]
+			}
 			blas64.Gemv(blas.NoTrans, 1, g, vec(rl.vt), 0, vec(rl.cf))
 			for i, u := range rl.l.From {
 				m.lc[u] += rl.cf[i]
 			}
 		}
 		if rl.to {
+			for i, u := range rl.l.From {
+				rl.vf[i] = s.gain[u]*x[s.fidx[u]] + s.off[u]
+			}
 			blas64.Gemv(blas.Trans, 1, g, vec(rl.vf), 0, vec(rl.ct))
 			for j, u := range rl.l.To {
 				m.lc[u] += rl.ct[j]

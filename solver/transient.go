@@ -168,10 +168,15 @@ const (
 	divergence      = 1e30 // V or A: a state beyond it has run away
 )
 
+// maxAbs returns the largest |x[i]|, or NaN if some x[i] is NaN.
 func maxAbs(x []float64) float64 {
 	var m float64
 	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
+		if a := math.Abs(v); a > m {
+			m = a
+		} else if a != a {
+			return a
+		}
 	}
 	return m
 }

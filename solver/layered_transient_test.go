@@ -192,6 +192,31 @@ func TestLayeredTransientStopStart(t *testing.T) {
 	if math.Abs(stop+rest.SettlingTime-full.SettlingTime) > 0.02*full.SettlingTime {
 		t.Errorf("settled %g s after the cut at %g s, uninterrupted at %g s", rest.SettlingTime, stop, full.SettlingTime)
 	}
+	// A nudged phase from the free equilibrium: a current into the
+	// outputs, as Kendall's nudge; it ends at the nudged DC equilibrium.
+	c := sys.Circuit()
+	c.Add(&circuit.ISource{Name: "INUDGE", Nodes: [2]string{"0", "y[0]"}, I: 1e-6})
+	nsys := compile(t, c)
+	nl, err := NewLayered(nsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nudged, err := nl.Transient(full.X, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ndc, err := nl.Solve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, i := maxDiff(nudged.X, ndc.X, 0, nsys.NumFree()); d > 1e-9 {
+		t.Errorf("nudged: V(%s) = %.12g V, DC %.12g V", nsys.UnknownName(i), nudged.X[i], ndc.X[i])
+	}
+	if d, _ := maxDiff(nudged.X, full.X, 0, nsys.NumFree()); d < 1e-6 || nudged.SettlingTime <= 0 {
+		t.Errorf("nudged: moved %g V, settled at %g s", d, nudged.SettlingTime)
+	}
+	c.Elements = c.Elements[:len(c.Elements)-1]
+
 	// From the equilibrium: settled at once, no energy but the DC power's.
 	again, err := l.Transient(full.X, &TransientSettings{StopTime: 1e-6})
 	if err != nil || again.Status != Converged || again.SettlingTime != 0 || again.Steps > 2 {

@@ -142,7 +142,7 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 				m.ampJunc = append(m.ampJunc, k)
 			}
 			nvt := jn.j.NVt()
-			m.jq = append(m.jq, jquad{lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt)})
+			m.jq = append(m.jq, jquad{fi: jn.fi, lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt)})
 		}
 	}
 	clear(m.cu)
@@ -176,10 +176,13 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	return m, nil
 }
 
-// jquad holds, for a junction, what quadratic needs: the largest update of
-// its folded row for which the quadratic model holds, V, and the factor of
-// the residual it leaves, g*dx²*c amperes.
-type jquad struct{ lim, c float64 }
+// jquad holds, for a junction, what quadratic needs: its folded row, the
+// largest update of the row for which the quadratic model holds, V, and
+// the factor of the residual it leaves, g*dx²*c amperes.
+type jquad struct {
+	fi     int
+	lim, c float64
+}
 
 // ampChan is an amplifier channel driving free node u from folded row
 // row, V(u) = g*v(row) + off, with the linear conductance cond and the
@@ -324,17 +327,16 @@ func (m *layeredODE) capMul(dst, v []float64) {
 func (m *layeredODE) quadratic(chord bool, delta []float64) bool {
 	s, set := m.s, &m.set
 	clear(m.rq)
-	for k := range s.junc {
-		fi := s.junc[k].fi
-		dx := s.dx[fi]
-		if !(math.Abs(dx) <= m.jq[k].lim) {
+	for k, q := range m.jq {
+		dx := s.dx[q.fi]
+		if !(math.Abs(dx) <= q.lim) {
 			return false
 		}
-		r := m.jq[k].c * s.gj[k] * dx * dx
+		r := q.c * s.gj[k] * dx * dx
 		if chord {
 			r += math.Abs((s.gj[k] - m.gjFact[k]) * dx)
 		}
-		m.rq[fi] += r
+		m.rq[q.fi] += r
 	}
 	for i, r := range m.rq {
 		if r == 0 {

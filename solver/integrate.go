@@ -387,12 +387,28 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 	return Converged, growth, false, pg
 }
 
-// errNorm returns the estimated error it.est of the step's increment it.d1
-// relative to its tolerance, TrAbsTol + TrRelTol*|d1|, for every free node
-// of the circuit: the root mean square over the nodes if rms is true, else
-// the largest. A NaN estimate gives NaN.
-func (it *integrator) errNorm(rms bool) float64 {
+// errNorm returns the estimated error it.est of the step relative to its
+// tolerance, TrAbsTol + TrRelTol*|d| with d the step's increment it.d1,
+// for every free node of the circuit. With trbdf it is TR-BDF2's norm: d is
+// the largest increment of any node in the step (a relative tolerance of
+// the state, not of each node), and the root mean square over the nodes is
+// returned. Otherwise it is backward Euler's: d is each node's own
+// increment, and the largest ratio is returned. A NaN estimate gives NaN.
+func (it *integrator) errNorm(trbdf bool) float64 {
 	abs, rel := it.ts.TrAbsTol, it.ts.TrRelTol
+	if trbdf {
+		var dm float64
+		if it.rows == nil {
+			for _, d := range it.d1 {
+				dm = math.Max(dm, math.Abs(d))
+			}
+		} else {
+			for k, row := range it.rows {
+				dm = math.Max(dm, math.Abs(it.gains[k]*it.d1[row]))
+			}
+		}
+		abs, rel = abs+rel*dm, 0
+	}
 	var sum, largest float64
 	count := it.nd
 	if it.rows == nil {
@@ -418,7 +434,7 @@ func (it *integrator) errNorm(rms bool) float64 {
 			}
 		}
 	}
-	if rms && count > 0 {
+	if trbdf && count > 0 {
 		return math.Sqrt(sum / float64(count))
 	}
 	return largest

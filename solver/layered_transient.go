@@ -318,7 +318,7 @@ func (m *layeredODE) capMul(dst, v []float64) {
 // residual moves the voltage (through the row's diagonal) by less than
 // half of the larger of two tolerances: the Newton tolerance of Settings
 // (the residual then also meeting its KCL tolerance), or stageTol of the
-// step's error tolerance for the row's increment delta. The second is
+// step's error tolerance for the increment delta. The second is
 // what a stage needs: its error is then a hundred times below what the
 // step's error control allows (SUNDIALS stops its Newton iteration at a
 // tenth). Linear networks are solved by one update. A stage starts from a
@@ -326,6 +326,12 @@ func (m *layeredODE) capMul(dst, v []float64) {
 // after one evaluation.
 func (m *layeredODE) quadratic(chord bool, delta []float64) bool {
 	s, set := m.s, &m.set
+	// The step's error tolerance is relative to its largest increment
+	// (see integrator.errNorm).
+	var dmax float64
+	for i, d := range delta {
+		dmax = math.Max(dmax, m.eg[i]*math.Abs(d+s.dx[i]))
+	}
 	clear(m.rq)
 	for k, q := range m.jq {
 		dx := s.dx[q.fi]
@@ -346,7 +352,7 @@ func (m *layeredODE) quadratic(chord bool, delta []float64) bool {
 		if r <= set.CurrentTol+set.RelTol*s.scale[i] && r <= half*(set.VoltTol+set.RelTol*math.Abs(s.v[i]+s.dx[i])) {
 			continue
 		}
-		if !(r <= half*stageTol*(m.trAbs+m.trRel*m.eg[i]*math.Abs(delta[i]+s.dx[i]))/m.eg[i]) {
+		if !(r <= half*stageTol*(m.trAbs+m.trRel*dmax)/m.eg[i]) {
 			return false
 		}
 	}

@@ -27,18 +27,19 @@ const (
 	// DefaultTrAbsTol is, for backward Euler, the absolute local
 	// truncation error allowed per step, in volts.
 	DefaultTrAbsTol = 1e-7
-	// DefaultTrAbsTolTRBDF2 is DefaultTrAbsTol for TR-BDF2, a twentieth of
-	// DefaultSettleTol: where a node enters its settling band the steps
+	// DefaultTrAbsTolTRBDF2 is DefaultTrAbsTol for TR-BDF2, some thirtieth
+	// of DefaultSettleTol: where a node enters its settling band the steps
 	// are then short enough to time its entry within some 0.3% of the
 	// settling time.
-	DefaultTrAbsTolTRBDF2 = 5e-8
+	DefaultTrAbsTolTRBDF2 = 3e-8
 	// DefaultTrRelTol is, for backward Euler, the local truncation error
 	// allowed per step relative to the step's change of the node voltage.
 	DefaultTrRelTol = 0.05
-	// DefaultTrRelTolTRBDF2 is DefaultTrRelTol for TR-BDF2. It keeps
-	// steps near a third of the time constant of a decaying node, where
-	// the method's decay per step is within 0.4% of the exponential's.
-	DefaultTrRelTolTRBDF2 = 0.005
+	// DefaultTrRelTolTRBDF2 is DefaultTrRelTol for TR-BDF2, relative to
+	// the largest change of any node in the step. It keeps steps near a
+	// third of the time constant of the slowest decaying mode, where the
+	// method's decay per step is within 0.4% of the exponential's.
+	DefaultTrRelTolTRBDF2 = 0.004
 	// DefaultMaxGrowth bounds, for backward Euler, the ratio of successive
 	// steps.
 	DefaultMaxGrowth = 2
@@ -84,18 +85,22 @@ type TransientSettings struct {
 	// failure of the transient.
 	InitialStep float64
 	// TrAbsTol (volts) and TrRelTol bound the estimated local truncation
-	// error of the node voltages in each step: the error of a node
-	// relative to TrAbsTol + TrRelTol*|dv|, where dv is the step's change
-	// of its voltage, must not exceed 1 in root mean square over the free
-	// nodes with TR-BDF2 (the norm of SUNDIALS), at any node with backward
-	// Euler. The relative part keeps every decaying transient resolved,
-	// the absolute part lets the step grow once all transients have
-	// decayed below it. With the defaults the settling time of an RC
-	// stage or ladder is within 1% of the closed form with TR-BDF2 (some
-	// 0.8% short, at three steps per time constant: the method decays a
-	// little faster than the exponential), and some 6% long with backward
-	// Euler (ten steps per time constant; it decays a little slower).
-	// Zero means, by method, DefaultTrAbsTolTRBDF2 and
+	// error of the node voltages in each step. With TR-BDF2 the error of
+	// every node relative to TrAbsTol + TrRelTol*dv, where dv is the
+	// largest change of any node's voltage in the step, must not exceed 1
+	// in root mean square over the free nodes (the norm of SUNDIALS, with
+	// a relative tolerance of the state's change rather than of each
+	// node's, so that nodes nearly at rest while others move do not set
+	// the step). With backward Euler the error of each node must not
+	// exceed TrAbsTol + TrRelTol*|dv| with dv its own change. The
+	// relative part keeps every decaying transient resolved, the absolute
+	// part lets the step grow once all transients have decayed below it.
+	// With the defaults the settling time of an RC stage or ladder is
+	// within 1% of the closed form with TR-BDF2 (0.5-0.8% short, at some
+	// three steps per time constant of the slowest mode: the method
+	// decays a little faster than the exponential), and some 6% long with
+	// backward Euler (ten steps per time constant; it decays a little
+	// slower). Zero means, by method, DefaultTrAbsTolTRBDF2 and
 	// DefaultTrRelTolTRBDF2, or DefaultTrAbsTol and DefaultTrRelTol.
 	TrAbsTol, TrRelTol float64
 	// MaxGrowth bounds the ratio of a step to the one before. Zero means,

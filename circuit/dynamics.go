@@ -23,33 +23,36 @@ type Capacitance struct {
 }
 
 // Capacitances returns the capacitances of the system's ODE, the sparse
-// form of CapacitanceMatrixTo: every capacitor with a free terminal, then,
-// from every free node without a capacitor of its own, the circuit's node
-// capacitance to ground. Capacitors between fixed nodes, whose voltage
-// never changes, and capacitors with both ends on one node carry no current
-// and are left out.
-func (s *System) Capacitances() []Capacitance {
+// form of CapacitanceMatrixTo: every capacitor with a free terminal, in
+// element order, then, from every free node without a capacitor of its
+// own, the circuit's node capacitance to ground. Capacitors between fixed
+// nodes, whose voltage never changes, and capacitors with both ends on one
+// node carry no current and are left out. Values are read anew at every
+// call.
+func (s *System) Capacitances() []Capacitance { return s.CapacitancesTo(nil) }
+
+// CapacitancesTo is Capacitances appending to dst[:0], which it returns.
+func (s *System) CapacitancesTo(dst []Capacitance) []Capacitance {
+	out := dst[:0]
 	has := make([]bool, len(s.names))
-	// Compile keeps the capacitors in element order.
-	var names []string
+	k := 0 // Compile keeps the capacitors in element order.
 	for _, e := range s.circuit.Elements {
-		if c, ok := e.(*Capacitor); ok {
-			names = append(names, c.Name)
+		el, ok := e.(*Capacitor)
+		if !ok {
+			continue
 		}
-	}
-	var out []Capacitance
-	for k, c := range s.caps {
+		c := s.caps[k]
+		k++
 		has[c.a], has[c.b] = true, true
 		ia, ib := s.unk[c.a], s.unk[c.b]
-		name := names[k]
 		switch {
 		case c.a == c.b:
 		case ia >= 0 && ib >= 0:
-			out = append(out, Capacitance{Name: name, I: ia, J: ib, C: *c.g})
+			out = append(out, Capacitance{Name: el.Name, I: ia, J: ib, C: *c.g})
 		case ia >= 0:
-			out = append(out, Capacitance{Name: name, I: ia, J: -1, Fixed: c.b, C: *c.g})
+			out = append(out, Capacitance{Name: el.Name, I: ia, J: -1, Fixed: c.b, C: *c.g})
 		case ib >= 0:
-			out = append(out, Capacitance{Name: name, I: ib, J: -1, Fixed: c.a, C: *c.g})
+			out = append(out, Capacitance{Name: el.Name, I: ib, J: -1, Fixed: c.a, C: *c.g})
 		}
 	}
 	cn := s.circuit.Capacitance()

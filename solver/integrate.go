@@ -83,6 +83,8 @@ type integrator struct {
 	rows   []int     // see odeModel.nodeMap
 	gains  []float64 //
 	eg     []float64 // per node row, the largest factor of its nodes; nil for ones
+	gsq    []float64 // per node row, the sum of the squares of its nodes' factors; nil for ones
+	count  int       // free nodes of the circuit
 	xprev  []float64 // the state before the last accepted step
 	y, yg  []float64 // the step's end and TR stage states
 	dg, d1 []float64 // their increments over the step
@@ -120,10 +122,14 @@ func newIntegrator(m odeModel, ts TransientSettings) *integrator {
 		hist: make([]float64, nd), q: make([]float64, nd), est: make([]float64, nd),
 	}
 	it.rows, it.gains = m.nodeMap()
+	it.count = nd
 	if it.rows != nil {
-		it.eg = make([]float64, nd)
+		it.count = len(it.rows)
+		it.eg, it.gsq = make([]float64, nd), make([]float64, nd)
 		for k, r := range it.rows {
-			it.eg[r] = math.Max(it.eg[r], math.Abs(it.gains[k]))
+			g := it.gains[k]
+			it.eg[r] = math.Max(it.eg[r], math.Abs(g))
+			it.gsq[r] += g * g
 		}
 	}
 	it.reset(ts)
@@ -397,45 +403,58 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 func (it *integrator) errNorm(trbdf bool) float64 {
 	abs, rel := it.ts.TrAbsTol, it.ts.TrRelTol
 	if trbdf {
-		var dm float64
-		if it.rows == nil {
-			for _, d := range it.d1 {
-				dm = math.Max(dm, math.Abs(d))
+		// One tolerance for all nodes: the sum of squares goes by row,
+		// each row weighted by the squares of its nodes' factors.
+		var dm, sum float64
+		for i, d := range it.d1 {
+			if a := it.eg1(i) * math.Abs(d); a > dm {
+				dm = a
 			}
-		} else {
-			for k, row := range it.rows {
-				dm = math.Max(dm, math.Abs(it.gains[k]*it.d1[row]))
-			}
+			e := it.est[i]
+			sum += it.g2(i) * e * e
 		}
-		abs, rel = abs+rel*dm, 0
+		if sum != sum {
+			return sum
+		}
+		tol := abs + rel*dm
+		return math.Sqrt(sum/float64(it.count)) / tol
 	}
-	var sum, largest float64
-	count := it.nd
+	var largest float64
 	if it.rows == nil {
 		for i, e := range it.est {
 			r := math.Abs(e) / (abs + rel*math.Abs(it.d1[i]))
-			sum += r * r
 			if r > largest {
 				largest = r
 			} else if r != r {
 				return r
 			}
 		}
-	} else {
-		count = len(it.rows)
-		for k, row := range it.rows {
-			g := math.Abs(it.gains[k])
-			r := g * math.Abs(it.est[row]) / (abs + rel*g*math.Abs(it.d1[row]))
-			sum += r * r
-			if r > largest {
-				largest = r
-			} else if r != r {
-				return r
-			}
-		}
+		return largest
 	}
-	if trbdf && count > 0 {
-		return math.Sqrt(sum / float64(count))
+	for k, row := range it.rows {
+		g := math.Abs(it.gains[k])
+		r := g * math.Abs(it.est[row]) / (abs + rel*g*math.Abs(it.d1[row]))
+		if r > largest {
+			largest = r
+		} else if r != r {
+			return r
+		}
 	}
 	return largest
+}
+
+// eg1 returns the largest factor of row i's nodes, g2 the sum of their
+// squares.
+func (it *integrator) eg1(i int) float64 {
+	if it.eg == nil {
+		return 1
+	}
+	return it.eg[i]
+}
+
+func (it *integrator) g2(i int) float64 {
+	if it.gsq == nil {
+		return 1
+	}
+	return it.gsq[i]
 }

@@ -473,6 +473,13 @@ func (s *Layered) converged(set *Settings) bool {
 // are limited against the previous call unless first is true. It reports
 // whether any junction was limited.
 func (s *Layered) eval(first bool) (limited bool) {
+	s.evalLinear()
+	return s.evalJunctions(first)
+}
+
+// evalLinear writes the linear part of eval: the residual and diagonal of
+// the conductances and constant currents, and the current scale.
+func (s *Layered) evalLinear() {
 	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for i, g := range s.gf {
 		f[i] = g*v[i] + s.kf[i]
@@ -495,6 +502,11 @@ func (s *Layered) eval(first bool) (limited bool) {
 	for i, r := range f {
 		sc[i] = math.Abs(r)
 	}
+}
+
+// evalJunctions adds the junctions to what evalLinear wrote, as eval says.
+func (s *Layered) evalJunctions(first bool) (limited bool) {
+	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for k := range s.junc {
 		jn := &s.junc[k]
 		vd := jn.sgn * (jn.gain*v[jn.fi] - jn.vpin)

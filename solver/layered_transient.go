@@ -91,6 +91,7 @@ type layeredODE struct {
 	cf      []float64 // per folded row: the capacitance of the nodes it moves, F
 	rows    []int     // per free node: its folded row
 	pinCaps []pinnedCap
+	caps    []circuit.Capacitance
 	driven  []int // free nodes driven by an amplifier
 	amps    []ampChan
 	ampJunc []int     // junctions on driven nodes
@@ -106,12 +107,16 @@ type layeredODE struct {
 	eg        []float64 // per folded row: the largest |gain| of its nodes
 	settleTol float64   // V
 	rq        []float64 // per folded row: the residual quadratic expects after an update, A
+	dmax      float64   // the largest predicted increment of a node in the stage, V
 	// factAlpha is the alpha of the stage whose matrix the layered
 	// solver holds factorized, NaN if none; gjFact are the junction
 	// conductances in it.
 	factAlpha float64
 	gjFact    []float64
 	jq        []jquad
+	anchors   []anchor  // per junction
+	is        []float64 // per junction: its saturation current at the circuit's temperature, A
+	nvt       []float64 // per junction: N*Vt, V
 	obsX      []float64
 	x         []float64 // the state of the transient
 	it        *integrator
@@ -129,7 +134,7 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 			cu: make([]float64, nf), cf: make([]float64, s.nu), rows: s.fidx,
 			w: make([]float64, nf), lc: make([]float64, nf), wf: make([]float64, s.nu), wj: make([]float64, len(s.junc)),
 			dcDiag: make([]float64, s.nu), eg: make([]float64, s.nu), rq: make([]float64, s.nu),
-			gjFact: make([]float64, len(s.junc)), x: make([]float64, s.nu),
+			gjFact: make([]float64, len(s.junc)), x: make([]float64, s.nu), anchors: make([]anchor, len(s.junc)),
 		}
 		for u := range nf {
 			m.eg[s.fidx[u]] = math.Max(m.eg[s.fidx[u]], math.Abs(s.gain[u]))
@@ -143,12 +148,19 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 			}
 			nvt := jn.j.NVt()
 			m.jq = append(m.jq, jquad{fi: jn.fi, lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt)})
+			// IS from the junction's own equation, where the
+			// exponential dwarfs Gmin.
+			v := 20 * nvt
+			i, _ := jn.j.Eval(v)
+			m.is = append(m.is, (i-circuit.Gmin*v)/math.Expm1(20))
+			m.nvt = append(m.nvt, nvt)
 		}
 	}
 	clear(m.cu)
 	clear(m.cf)
 	m.pinCaps = m.pinCaps[:0]
-	for _, c := range s.sys.Capacitances() {
+	m.caps = s.sys.CapacitancesTo(m.caps)
+	for _, c := range m.caps {
 		if c.J >= 0 {
 			return nil, fmt.Errorf("solver: layered transient: capacitor %q joins free nodes %q and %q, which makes the capacitance matrix not diagonal in the layered solver's unknowns; integrate the circuit with solver.Transient",
 				c.Name, s.lay.NodeName(c.I), s.lay.NodeName(c.J))
@@ -164,6 +176,7 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	m.set, m.obs = ts.Settings, ts.Observe
 	m.settleTol, m.trAbs, m.trRel = ts.SettleTol, ts.TrAbsTol, ts.TrRelTol
 	m.factAlpha, m.iters = math.NaN(), 0
+	clear(m.anchors)
 	if m.obsX == nil && (s.sys.Size() > nf || ts.Observe != nil) {
 		m.obsX = make([]float64, s.sys.Size())
 	}
@@ -182,6 +195,13 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 type jquad struct {
 	fi     int
 	lim, c float64
+}
+
+// anchor is a junction's last exact evaluation in the exponential region
+// (-3 < v/(N*Vt) < 80): the voltage v and IS*exp(v/(N*Vt)) there, A.
+type anchor struct {
+	v, e float64
+	ok   bool
 }
 
 // ampChan is an amplifier channel driving free node u from folded row
@@ -234,12 +254,21 @@ func (m *layeredODE) shortestTau(_ []float64) float64 {
 // state so that the capacitive current keeps its precision on short steps.
 func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) Status {
 	s, set := m.s, &m.set
+	// The step's error tolerance is relative to its largest increment
+	// (see integrator.errNorm), which the prediction tells.
+	m.dmax = 0
+	for i, d := range delta {
+		if a := m.eg[i] * math.Abs(d); a > m.dmax {
+			m.dmax = a
+		}
+	}
 	first, chord := true, false
 	for it := 1; it <= set.MaxIterations; it++ {
 		for i := range s.v {
 			s.v[i] = xn[i] + delta[i]
 		}
-		limited := s.eval(first)
+		s.evalLinear()
+		limited := m.evalJunctions(first)
 		first = false
 		copy(m.dcDiag, s.d)
 		for i, c := range m.cf {
@@ -259,7 +288,7 @@ func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			// The last factorization was a stage's with this alpha,
 			// the trapezoidal one before a BDF2 stage: try its update.
 			s.step(false)
-			if m.quadratic(true, delta) {
+			if m.quadratic(true) {
 				m.accept(x, xn, delta)
 				return Converged
 			}
@@ -281,7 +310,7 @@ func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			copy(x, s.v)
 			return Converged
 		}
-		if !limited && m.quadratic(false, delta) {
+		if !limited && m.quadratic(false) {
 			m.accept(x, xn, delta)
 			return Converged
 		}
@@ -298,6 +327,57 @@ func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 		chord = big <= s.chordStep
 	}
 	return IterationLimit
+}
+
+// evalJunctions is Layered.evalJunctions with each junction's exponential
+// taken from its anchor, the last exact evaluation, while the junction
+// voltage stays within a thousandth of N*Vt of it: exp(a + da) =
+// exp(a)*(1 + da + da²/2 + da³/6 + da⁴/24) to within rounding for |da| <=
+// 1e-3. Successive stages move a junction by microvolts once the fast
+// transients have passed, so most stages evaluate no exponential.
+func (m *layeredODE) evalJunctions(first bool) (limited bool) {
+	s := m.s
+	v, f, d, sc := s.v, s.f, s.d, s.scale
+	for k := range s.junc {
+		jn := &s.junc[k]
+		vd := jn.sgn * (jn.gain*v[jn.fi] - jn.vpin)
+		vl := vd
+		if !first {
+			vl = jn.j.Limit(vd, s.vdl[k])
+			if vl != vd {
+				limited = true
+			}
+		}
+		s.vdl[k] = vl
+		i, g := m.junction(k, vl)
+		i += g * (vd - vl)
+		s.ij[k] = i
+		s.gj[k] = g
+		i *= jn.inv
+		f[jn.fi] += jn.sgn * i
+		d[jn.fi] += g
+		sc[jn.fi] += math.Abs(i)
+	}
+	return limited
+}
+
+// junction returns junction k's current (A, Gmin included) and
+// conductance (S) at v volts, as circuit.Junction.Eval does.
+func (m *layeredODE) junction(k int, v float64) (i, g float64) {
+	nvt, an := m.nvt[k], &m.anchors[k]
+	if an.ok {
+		if da := (v - an.v) / nvt; da <= 1e-3 && da >= -1e-3 {
+			e := an.e * (1 + da*(1+da*(0.5+da*(1.0/6+da/24))))
+			return e - m.is[k] + circuit.Gmin*v, e/nvt + circuit.Gmin
+		}
+	}
+	i, g = m.s.junc[k].j.Eval(v)
+	if a := v / nvt; a > -3+1e-3 && a < 80-1e-3 {
+		*an = anchor{v: v, e: (g - circuit.Gmin) * nvt, ok: true}
+	} else {
+		an.ok = false
+	}
+	return i, g
 }
 
 func (m *layeredODE) capMul(dst, v []float64) {
@@ -318,20 +398,15 @@ func (m *layeredODE) capMul(dst, v []float64) {
 // residual moves the voltage (through the row's diagonal) by less than
 // half of the larger of two tolerances: the Newton tolerance of Settings
 // (the residual then also meeting its KCL tolerance), or stageTol of the
-// step's error tolerance for the increment delta. The second is
+// step's error tolerance for the stage's predicted increment. The second is
 // what a stage needs: its error is then a hundred times below what the
 // step's error control allows (SUNDIALS stops its Newton iteration at a
 // tenth). Linear networks are solved by one update. A stage starts from a
 // prediction good to the step's truncation error, so most stages end here
 // after one evaluation.
-func (m *layeredODE) quadratic(chord bool, delta []float64) bool {
+func (m *layeredODE) quadratic(chord bool) bool {
 	s, set := m.s, &m.set
-	// The step's error tolerance is relative to its largest increment
-	// (see integrator.errNorm).
-	var dmax float64
-	for i, d := range delta {
-		dmax = math.Max(dmax, m.eg[i]*math.Abs(d+s.dx[i]))
-	}
+	dmax := m.dmax
 	clear(m.rq)
 	for k, q := range m.jq {
 		dx := s.dx[q.fi]

@@ -147,7 +147,7 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 				m.ampJunc = append(m.ampJunc, k)
 			}
 			nvt := jn.j.NVt()
-			m.jq = append(m.jq, jquad{fi: jn.fi, lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt)})
+			m.jq = append(m.jq, jquad{fi: jn.fi, lim: 0.05 * nvt / math.Abs(jn.gain), c: 1.03 * math.Abs(jn.gain) / (2 * nvt), sg: jn.sgn * jn.gain})
 			// IS from the junction's own equation, where the
 			// exponential dwarfs Gmin.
 			v := 20 * nvt
@@ -189,12 +189,13 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	return m, nil
 }
 
-// jquad holds, for a junction, what quadratic needs: its folded row, the
-// largest update of the row for which the quadratic model holds, V, and
-// the factor of the residual it leaves, g*dx²*c amperes.
+// jquad holds, for a junction, what quadratic and accept need: its folded
+// row, the largest update of the row for which the quadratic model holds,
+// V, the factor of the residual it leaves, g*dx²*c amperes, and the
+// factor by which the row moves the junction voltage.
 type jquad struct {
-	fi     int
-	lim, c float64
+	fi         int
+	lim, c, sg float64 // sg: the junction voltage's factor, sgn*gain
 }
 
 // anchor is a junction's last exact evaluation in the exponential region
@@ -443,9 +444,8 @@ func (m *layeredODE) accept(x, xn, delta []float64) {
 		x[i] = xn[i] + delta[i]
 		s.v[i] = x[i]
 	}
-	for k := range s.junc {
-		jn := &s.junc[k]
-		s.ij[k] += s.gj[k] * jn.sgn * jn.gain * s.dx[jn.fi]
+	for k, q := range m.jq {
+		s.ij[k] += s.gj[k] * q.sg * s.dx[q.fi]
 	}
 }
 

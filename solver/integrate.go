@@ -253,6 +253,13 @@ func (it *integrator) run(x []float64) integration {
 		}
 		h *= next
 	}
+	return it.finish(x, status, steps, t, energy)
+}
+
+// finish returns the outcome of an integration that ended at x, at time t
+// after steps steps, with status and the energy delivered until t.
+func (it *integrator) finish(x []float64, status Status, steps int, t float64, energy Energy) integration {
+	ts, m := &it.ts, it.m
 	out := integration{status: status, steps: steps, time: t, energy: energy, power: it.pn, xd: it.xd}
 	switch status {
 	case Converged:

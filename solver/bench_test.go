@@ -95,6 +95,41 @@ func benchDC(b *testing.B, warm bool) {
 	}
 }
 
+// BenchmarkTransient measures a full free-phase settle of the
+// Kendall-style network from 0 V with its 1 pF node capacitances
+// (circuit.DefaultNodeCapacitance), for a new input sample every
+// iteration, by Layered.Transient with default settings (TR-BDF2), until
+// the state meets the DC acceptance test. Compare it with BenchmarkDC in
+// the same run: the ratio is the price of a phase in physical time.
+func BenchmarkTransient(b *testing.B) {
+	for _, h := range benchSizes {
+		b.Run(benchName(h), func(b *testing.B) {
+			sys, in, samples := benchNetwork(b, h)
+			if c := sys.Circuit().Capacitance(); c != circuit.DefaultNodeCapacitance {
+				b.Fatalf("node capacitance %g F", c)
+			}
+			l, err := NewLayered(sys)
+			if err != nil {
+				b.Fatal(err)
+			}
+			x := make([]float64, sys.Size())
+			iters, steps, n := 0, 0, 0
+			for b.Loop() {
+				copy(in.Values, samples[n%benchSamples])
+				r, err := l.TransientTo(x, nil, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters += r.Iterations
+				steps += r.Steps
+				n++
+			}
+			b.ReportMetric(float64(iters)/float64(n), "newton/op")
+			b.ReportMetric(float64(steps)/float64(n), "steps/op")
+		})
+	}
+}
+
 // BenchmarkFloor measures the least work any solver of the benchmark
 // networks must do: one product of each conductance matrix with a vector,
 // W1ᵀv (1568×hidden) and W2ᵀh (hidden×10), with gonum's BLAS.

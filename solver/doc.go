@@ -11,18 +11,21 @@
 // some six orders of magnitude tighter than SPICE's defaults.
 //
 // Transient integrates the circuit's ODE C dx/dt = -F(x), with the node
-// capacitances and capacitors of the circuit, by adaptive backward Euler
-// until the state meets the same acceptance test as Newton. Its steady
-// state is the physical equilibrium the circuit settles to, and it reports
-// how long (in simulated seconds) that settling takes. For circuits of
-// resistors, diodes and independent sources the co-content decreases at
-// every step.
+// capacitances and capacitors of the circuit, by TR-BDF2 (second order,
+// L-stable) or backward Euler with local-truncation-error control, until
+// the state meets the same acceptance test as Newton, or until a given
+// stop time. Its steady state is the physical equilibrium the circuit
+// settles to; it reports how long (in simulated seconds) that settling
+// takes and the energy the sources delivered meanwhile, integrated with
+// the quadrature the method implies.
 //
 // Layered is the fast path for layered networks (inputs as voltage sources,
 // node groups joined by crossbars, rectifiers and amplifiers): a Newton
 // solver that exploits their block structure, reuses what does not change
-// between solves and starts from the previous equilibrium. Newton and
-// Transient solve any circuit and are its reference.
+// between solves and starts from the previous equilibrium. Layered.Transient
+// integrates the same ODE with the same methods, each stage a block
+// elimination with the capacitances on the diagonal. Newton and Transient
+// solve any circuit and are its reference.
 //
 // All of them return a Result in the manner of gonum/optimize: the solution,
 // a Status, the iterations and the largest KCL residual in amperes with the

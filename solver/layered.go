@@ -77,9 +77,12 @@ type Layered struct {
 	chordStep          float64   // V: see newton
 	vdl                []float64 // per junction: last limited junction voltage
 	ij                 []float64 // per junction: its current at the last eval, A
+	gj                 []float64 // per junction: its conductance at the last eval, S
 	invd               []float64 // folded: 1/d
 	raw                []float64 // per free node: raw currents at the end
 	vraw               []float64
+
+	ode *layeredODE // the work space of Transient, nil until it runs
 }
 
 // fjunc is a junction in folded form: the junction voltage is
@@ -190,6 +193,7 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 	s.scale = make([]float64, s.nu)
 	s.vdl = make([]float64, len(lay.Junctions))
 	s.ij = make([]float64, len(lay.Junctions))
+	s.gj = make([]float64, len(lay.Junctions))
 	s.invd = make([]float64, s.nu)
 	s.chordStep = math.Inf(1)
 	for _, j := range lay.Junctions {
@@ -339,6 +343,36 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 		panic("solver: bad length for Layered.SolveTo")
 	}
 	set := s.Settings.withDefaults()
+	s.load()
+	if x0 != nil {
+		for i, u := range s.xidx {
+			s.v[i] = x0[u]
+		}
+	} else {
+		clear(s.v)
+	}
+	st, it := s.newton(&set)
+	if st != Converged && x0 != nil {
+		clear(s.v)
+		var it2 int
+		st, it2 = s.newton(&set)
+		it += it2
+	}
+	resid, worst := s.residualNorm()
+	s.fill(dst)
+	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
+	if worst >= 0 {
+		res.WorstNode = s.lay.NodeName(s.xidx[worst])
+	}
+	if st != Converged {
+		return res, &ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
+	}
+	return res, nil
+}
+
+// load reads the present values of the sources, inputs and resistors into
+// the folded problem's constant currents and conductances.
+func (s *Layered) load() {
 	s.lay.PinnedTo(s.cur0, s.vj)
 	clear(s.kf)
 	clear(s.gf)
@@ -364,30 +398,6 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 			s.junc[k].vpin = s.vj[k]
 		}
 	}
-	if x0 != nil {
-		for i, u := range s.xidx {
-			s.v[i] = x0[u]
-		}
-	} else {
-		clear(s.v)
-	}
-	st, it := s.newton(&set)
-	if st != Converged && x0 != nil {
-		clear(s.v)
-		var it2 int
-		st, it2 = s.newton(&set)
-		it += it2
-	}
-	resid, worst := s.residualNorm()
-	s.fill(dst)
-	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
-	if worst >= 0 {
-		res.WorstNode = s.lay.NodeName(s.xidx[worst])
-	}
-	if st != Converged {
-		return res, &ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
-	}
-	return res, nil
 }
 
 // residualNorm returns the largest |f| and its folded index; a NaN
@@ -463,6 +473,13 @@ func (s *Layered) converged(set *Settings) bool {
 // are limited against the previous call unless first is true. It reports
 // whether any junction was limited.
 func (s *Layered) eval(first bool) (limited bool) {
+	s.evalLinear()
+	return s.evalJunctions(first)
+}
+
+// evalLinear writes the linear part of eval: the residual and diagonal of
+// the conductances and constant currents, and the current scale.
+func (s *Layered) evalLinear() {
 	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for i, g := range s.gf {
 		f[i] = g*v[i] + s.kf[i]
@@ -485,6 +502,11 @@ func (s *Layered) eval(first bool) (limited bool) {
 	for i, r := range f {
 		sc[i] = math.Abs(r)
 	}
+}
+
+// evalJunctions adds the junctions to what evalLinear wrote, as eval says.
+func (s *Layered) evalJunctions(first bool) (limited bool) {
+	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for k := range s.junc {
 		jn := &s.junc[k]
 		vd := jn.sgn * (jn.gain*v[jn.fi] - jn.vpin)
@@ -499,6 +521,7 @@ func (s *Layered) eval(first bool) (limited bool) {
 		i, g := jn.j.Eval(vl)
 		i += g * (vd - vl)
 		s.ij[k] = i
+		s.gj[k] = g
 		i *= jn.inv
 		f[jn.fi] += jn.sgn * i
 		d[jn.fi] += g
@@ -598,13 +621,29 @@ func (s *Layered) step(factor bool) bool {
 // currents, each minus the current its driven node delivers to the rest of
 // the circuit.
 func (s *Layered) fill(dst []float64) {
+	nf := len(s.fidx)
+	s.rawCurrents(nf < len(dst))
+	copy(dst, s.vraw)
+	if nf == len(dst) {
+		return
+	}
+	for u, br := range s.lay.Branch {
+		if br >= 0 {
+			dst[br] = -s.raw[u]
+		}
+	}
+}
+
+// rawCurrents sets s.vraw to the voltages of the free nodes at s.v and, if
+// branches is true, s.raw to the current leaving each free node through
+// its elements.
+func (s *Layered) rawCurrents(branches bool) {
 	lay := s.lay
 	nf := len(s.fidx)
 	for u := range nf {
 		s.vraw[u] = s.gain[u]*s.v[s.fidx[u]] + s.off[u]
-		dst[u] = s.vraw[u]
 	}
-	if nf == len(dst) {
+	if !branches {
 		return
 	}
 	cond := lay.Conductance()
@@ -636,11 +675,6 @@ func (s *Layered) fill(dst []float64) {
 			for j, u := range rl.l.To {
 				s.raw[u] -= rl.ct[j]
 			}
-		}
-	}
-	for u, br := range lay.Branch {
-		if br >= 0 {
-			dst[br] = -s.raw[u]
 		}
 	}
 }

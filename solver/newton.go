@@ -290,15 +290,18 @@ type runOpts struct {
 	init   bool      // start the junctions at their critical voltage at most
 	search bool      // backtracking on the residual norm
 	gmin   float64   // siemens from every free node to ground
-	invh   float64   // 1/h of a backward-Euler step, 0 for DC
+	invh   float64   // alpha of a time step's C*alpha*(x - xold), 1/s; 0 for DC
 	xold   []float64 // the state at the start of the step; x = xold + engine.delta
+	hist   []float64 // per node row, the constant current of the step's integration formula, A; nil for none
 	iters  int       // iteration budget; 0 means Settings.MaxIterations
 }
 
 // eval writes the residual of the run's problem at x into dst and, if jac
-// is not nil, its Jacobian. For a time step, delta is x minus the state at
-// the start of the step, carried separately so that the capacitive
-// currents keep their precision when the step is short.
+// is not nil, its Jacobian. For a time step the residual is
+// F(x) + invh*C*delta + hist, where delta is x minus the state at the start
+// of the step, carried separately so that the capacitive currents keep
+// their precision when the step is short, and hist is the constant part
+// of the capacitive current that the integration formula gives.
 func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mna.Limiter, o *runOpts) bool {
 	limited := e.sys.Eval(dst, jac, x, lim)
 	var raw []float64
@@ -348,6 +351,10 @@ func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mn
 				raw[c.i*stride+c.j] -= g
 				raw[c.j*stride+c.i] -= g
 			}
+		}
+		for i, q := range o.hist {
+			dst[i] += q
+			e.capTerm[i] += math.Abs(q)
 		}
 	}
 	return limited

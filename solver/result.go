@@ -2,6 +2,8 @@ package solver
 
 import (
 	"fmt"
+
+	"github.com/eqsim/eqsim/circuit/mna"
 )
 
 // Status says how a solve ended.
@@ -18,6 +20,10 @@ const (
 	Singular
 	// Diverged means the iterate left the finite numbers.
 	Diverged
+	// TimeLimit means a transient stopped, as asked, at its stop time
+	// (TransientSettings.StopTime) before it settled: the state is where
+	// the circuit stands at that time, not an equilibrium.
+	TimeLimit
 )
 
 func (s Status) String() string {
@@ -32,6 +38,8 @@ func (s Status) String() string {
 		return "singular"
 	case Diverged:
 		return "diverged"
+	case TimeLimit:
+		return "time limit"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
 }
@@ -44,9 +52,10 @@ type Result struct {
 	// Status says how the solve ended.
 	Status Status
 	// Method names the method that produced X ("newton", "gmin-stepping",
-	// "source-stepping", "transient", "layered").
+	// "source-stepping", "transient", "layered", "layered-transient").
 	Method string
-	// Iterations counts Newton iterations (for transient: over all steps).
+	// Iterations counts Newton iterations (for a transient: over all
+	// stages of all steps).
 	Iterations int
 	// Steps counts accepted time steps of a transient solve.
 	Steps int
@@ -60,7 +69,27 @@ type Result struct {
 	SettlingTime float64
 	// Time is the simulated time in seconds a transient solve ran to.
 	Time float64
+	// Energy is, for a transient, the energy in joules that the sources
+	// delivered to the circuit from time 0 until it settled (until
+	// SettlingTime), or until StopTime when one was given. Zero for DC
+	// methods.
+	Energy Energy
+	// Power is, for a transient, the power in watts that the sources
+	// deliver at X, capacitive currents included (at an equilibrium, the
+	// DC power that System.Power gives). Zero for DC methods.
+	Power mna.Power
 }
+
+// Energy is the energy in joules that the sources of a circuit delivered
+// over a transient, split as mna.Power splits power.
+type Energy struct {
+	// Sources is the energy of the independent sources, Controlled that of
+	// amplifiers and controlled sources, in joules.
+	Sources, Controlled float64
+}
+
+// Total returns Sources + Controlled, in joules.
+func (e Energy) Total() float64 { return e.Sources + e.Controlled }
 
 // ConvergenceError is returned when a solve fails. It names the node with
 // the largest KCL residual.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -48,9 +50,15 @@ func TestTransientAgreesWithNewton(t *testing.T) {
 }
 
 // TestTransientEnergy checks that the co-content does not increase along
-// the transient of random circuits without controlled sources.
+// the transient of random circuits without controlled sources, with either
+// method (backward Euler guarantees it; TR-BDF2 damps every mode of a
+// linear circuit at every step).
 func TestTransientEnergy(t *testing.T) {
 	for seed := range nRandom / 3 {
+		method := MethodTRBDF2
+		if seed%2 == 1 {
+			method = MethodBE
+		}
 		rng := rand.New(rand.NewPCG(seed, 4))
 		c := randomCircuit(rng, false)
 		sys := compile(t, c)
@@ -59,7 +67,7 @@ func TestTransientEnergy(t *testing.T) {
 		floating := sys.Size() > sys.NumFree()
 		var energies []float64
 		var times []float64
-		set := &TransientSettings{Observe: func(t float64, x []float64) {
+		set := &TransientSettings{Method: method, Observe: func(t float64, x []float64) {
 			e, ok := sys.CoContent(x)
 			if !ok {
 				panic("no co-content")
@@ -100,19 +108,22 @@ func TestTransientEnergy(t *testing.T) {
 }
 
 // TestTransientRC checks the settling time of an RC stage against the
-// closed form RC*ln(V/tol): within 10% with the default error tolerances,
-// within 2% with tight ones (backward Euler lags the exponential by a
-// little at every step).
+// closed form RC*ln(V/tol): within 1% with TR-BDF2 and the default
+// tolerances, within 10% with backward Euler's defaults and 2% with tight
+// ones (backward Euler lags the exponential by a little at every step).
 func TestTransientRC(t *testing.T) {
 	for _, tc := range []struct {
 		g, c, v float64
 		set     TransientSettings
 		within  float64
 	}{
-		{1e-3, 1e-12, 1, TransientSettings{}, 0.1},   // tau 1 ns
-		{1e-7, 1e-12, 2, TransientSettings{}, 0.1},   // tau 10 us
-		{1e-5, 1e-11, 0.3, TransientSettings{}, 0.1}, // tau 1 us
-		{1e-3, 1e-12, 1, TransientSettings{TrAbsTol: 1e-8, TrRelTol: 0.01}, 0.02},
+		{1e-3, 1e-12, 1, TransientSettings{}, 0.01},   // tau 1 ns
+		{1e-7, 1e-12, 2, TransientSettings{}, 0.01},   // tau 10 us
+		{1e-5, 1e-11, 0.3, TransientSettings{}, 0.01}, // tau 1 us
+		{1e-3, 1e-12, 1, TransientSettings{Method: MethodBE}, 0.1},
+		{1e-7, 1e-12, 2, TransientSettings{Method: MethodBE}, 0.1},
+		{1e-5, 1e-11, 0.3, TransientSettings{Method: MethodBE}, 0.1},
+		{1e-3, 1e-12, 1, TransientSettings{Method: MethodBE, TrAbsTol: 1e-8, TrRelTol: 0.01}, 0.02},
 	} {
 		c := &circuit.Circuit{NodeCapacitance: tc.c}
 		c.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: tc.v},
@@ -122,15 +133,284 @@ func TestTransientRC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if tc.set.Method == "" {
+			tc.set.Method = "trbdf2 (default)"
+		}
 		tau := tc.c / tc.g
 		want := tau * math.Log(tc.v/DefaultSettleTol)
 		if math.Abs(r.SettlingTime-want) > tc.within*want {
-			t.Errorf("tau %g: settling time %g s, want %g s", tau, r.SettlingTime, want)
+			t.Errorf("%s, tau %g: settling time %g s, want %g s", tc.set.Method, tau, r.SettlingTime, want)
 		}
 		if math.Abs(r.X[0]-tc.v) > 1e-12 {
-			t.Errorf("tau %g: V(a) = %.15g", tau, r.X[0])
+			t.Errorf("%s, tau %g: V(a) = %.15g", tc.set.Method, tau, r.X[0])
 		}
-		t.Logf("tau %g s: settled at %.4g s (closed form %.4g s), %d steps, %d iterations, ran to %.3g s", tau, r.SettlingTime, want, r.Steps, r.Iterations, r.Time)
+		t.Logf("%s, tau %g s: settled at %.5g s (closed form %.5g s, %+.2f%%), %d steps, %d iterations, ran to %.3g s",
+			tc.set.Method, tau, r.SettlingTime, want, 100*(r.SettlingTime/want-1), r.Steps, r.Iterations, r.Time)
+	}
+}
+
+// rcLadder returns a ladder from a source of v volts: conductance g[0]
+// from the source to node n1, g[k] from n(k) to n(k+1), node capacitance
+// c everywhere.
+func rcLadder(v, c float64, g []float64) *circuit.Circuit {
+	ck := &circuit.Circuit{NodeCapacitance: c}
+	ck.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"n0", "0"}, V: v})
+	for k, gk := range g {
+		ck.Add(&circuit.Resistor{Name: fmt.Sprintf("R%d", k), Nodes: [2]string{fmt.Sprintf("n%d", k), fmt.Sprintf("n%d", k+1)}, G: gk})
+	}
+	return ck
+}
+
+// ladderSettling returns the closed-form settling time of rcLadder: with
+// G the ladder's conductance matrix, v(t) = v_inf - exp(-G*t/c)*v_inf, by
+// the eigenvectors of G; the last time some node is farther than tol from
+// its final voltage, found on a fine grid and refined by bisection.
+func ladderSettling(t *testing.T, v, c float64, g []float64, tol float64) float64 {
+	n := len(g)
+	gm := mat.NewSymDense(n, nil)
+	for k := range n {
+		d := g[k]
+		if k+1 < n {
+			d += g[k+1]
+			gm.SetSym(k, k+1, -g[k+1])
+		}
+		gm.SetSym(k, k, d)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(gm, true) {
+		t.Fatal("eigendecomposition failed")
+	}
+	lam := eig.Values(nil)
+	var vec mat.Dense
+	eig.VectorsTo(&vec)
+	// v_inf: every node at v (no conductance to ground).
+	coef := make([]float64, n) // phi_k . v_inf
+	for k := range n {
+		for i := range n {
+			coef[k] += vec.At(i, k) * v
+		}
+	}
+	dev := func(i int, tt float64) float64 {
+		var s float64
+		for k := range n {
+			s += math.Exp(-lam[k]*tt/c) * vec.At(i, k) * coef[k]
+		}
+		return s
+	}
+	slow := c / lam[0]
+	end := slow * (math.Log(v*float64(n)/tol) + 5)
+	const grid = 20000
+	var settle float64
+	for i := range n {
+		last := -1
+		for j := range grid + 1 {
+			if math.Abs(dev(i, end*float64(j)/grid)) > tol {
+				last = j
+			}
+		}
+		if last < 0 {
+			continue
+		}
+		lo, hi := end*float64(last)/grid, end*float64(last+1)/grid
+		for range 60 {
+			mid := (lo + hi) / 2
+			if math.Abs(dev(i, mid)) > tol {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		settle = math.Max(settle, hi)
+	}
+	return settle
+}
+
+// TestTransientRCLadder checks the settling time of RC ladders, whose time
+// constants interact, against the closed form: within 1% with the
+// defaults.
+func TestTransientRCLadder(t *testing.T) {
+	for _, g := range [][]float64{
+		{1e-3, 1e-3, 1e-3},
+		{1e-3, 2e-4, 5e-3, 1e-4},
+		{1e-4, 1e-3, 1e-4, 1e-3, 1e-4, 1e-3},
+	} {
+		const v, c = 1.5, 1e-12
+		sys := compile(t, rcLadder(v, c, g))
+		r, err := Transient(sys, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ladderSettling(t, v, c, g, DefaultSettleTol)
+		if math.Abs(r.SettlingTime-want) > 0.01*want {
+			t.Errorf("ladder %v: settling time %g s, closed form %g s", g, r.SettlingTime, want)
+		}
+		t.Logf("ladder %v: settled at %.5g s (closed form %.5g s, %+.2f%%), %d steps", g, r.SettlingTime, want, 100*(r.SettlingTime/want-1), r.Steps)
+	}
+}
+
+// TestTransientErrorEstimate checks TR-BDF2's filtered error estimate
+// against the true local error of one step of an RC stage, from a state
+// on the exact solution with its exact slope: within 10% for steps up to
+// half the time constant.
+func TestTransientErrorEstimate(t *testing.T) {
+	const g, c, v = 1e-3, 1e-12, 1.0
+	tau := c / g
+	ck := &circuit.Circuit{NodeCapacitance: c}
+	ck.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: v},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: g})
+	sys := compile(t, ck)
+	for _, w := range []float64{0.05, 0.1, 0.2, 0.35, 0.5} {
+		ts := (&TransientSettings{}).withDefaults()
+		e := newEngine(sys, ts.Settings)
+		it := newIntegrator(newDenseODE(e, &ts), ts)
+		const t0 = 1e-9
+		x := []float64{v * (1 - math.Exp(-t0/tau))}
+		it.xd[0] = v / tau * math.Exp(-t0/tau)
+		h := w * tau
+		if st, _, _, _ := it.stepTRBDF2(x, h, 0); st != Converged {
+			t.Fatalf("w %g: %v", w, st)
+		}
+		exact := v * (1 - math.Exp(-(t0+h)/tau))
+		lte := exact - it.y[0]
+		if math.Abs(it.est[0]-lte) > 0.1*math.Abs(lte) {
+			t.Errorf("h = %g tau: estimate %.4g V, true local error %.4g V", w, it.est[0], lte)
+		}
+	}
+}
+
+// dividerRC is a source of v volts through g1 to node a, g2 from a to
+// ground and c at a: v(t) = vinf*(1 - exp(-t/tau)) with vinf =
+// v*g1/(g1+g2) and tau = c/(g1+g2), and the source delivers
+// v*g1*((v - vinf)*t + vinf*tau*(1 - exp(-t/tau))) joules until t.
+func dividerRC(v, g1, g2, c float64) (ck *circuit.Circuit, at func(t float64) float64, energy func(t float64) float64) {
+	ck = &circuit.Circuit{NodeCapacitance: c}
+	ck.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: v},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: g1},
+		&circuit.Resistor{Name: "R2", Nodes: [2]string{"a", "0"}, G: g2})
+	vinf, tau := v*g1/(g1+g2), c/(g1+g2)
+	at = func(t float64) float64 { return vinf * (1 - math.Exp(-t/tau)) }
+	energy = func(t float64) float64 { return v * g1 * ((v-vinf)*t + vinf*tau*(1-math.Exp(-t/tau))) }
+	return ck, at, energy
+}
+
+// TestTransientStopTime checks a phase cut short at StopTime (the state
+// where it stands, Status TimeLimit, no error), one that settles before
+// its StopTime (Converged, the equilibrium held until StopTime), and a
+// transient started from the state of the first: against the closed forms
+// of the voltage and of the energy the source delivers.
+func TestTransientStopTime(t *testing.T) {
+	const v, g1, g2, c = 1.0, 1e-3, 3e-3, 2e-12
+	ck, at, energy := dividerRC(v, g1, g2, c)
+	sys := compile(t, ck)
+	tau := c / (g1 + g2)
+	for _, method := range []string{MethodTRBDF2, MethodBE} {
+		stop := 2 * tau
+		var lastT float64
+		r, err := Transient(sys, nil, &TransientSettings{Method: method, StopTime: stop, Observe: func(t float64, _ []float64) { lastT = t }})
+		if err != nil || r.Status != TimeLimit || r.Time != stop || lastT != stop || r.SettlingTime != stop {
+			t.Fatalf("%s: cut short: %v, status %v, time %g s (observed %g s), settled %g s", method, err, r.Status, r.Time, lastT, r.SettlingTime)
+		}
+		within := 1e-3 // V
+		if method == MethodBE {
+			within = 1e-2
+		}
+		if d := r.X[0] - at(stop); math.Abs(d) > within {
+			t.Errorf("%s: V(a) at %g s = %.6g V, closed form %.6g V", method, stop, r.X[0], at(stop))
+		}
+		if e := r.Energy.Total(); math.Abs(e-energy(stop)) > 10*within*energy(stop) {
+			t.Errorf("%s: energy until %g s = %.6g J, closed form %.6g J", method, stop, e, energy(stop))
+		}
+		if r.Energy.Controlled != 0 {
+			t.Errorf("%s: controlled energy %g J", method, r.Energy.Controlled)
+		}
+
+		// From there until settled: the same equilibrium, and the
+		// energies of the two parts add up to the whole.
+		rest, err := Transient(sys, r.X, &TransientSettings{Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := Transient(sys, nil, &TransientSettings{Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := math.Abs(rest.X[0] - full.X[0]); d > 1e-12 {
+			t.Errorf("%s: resumed ends at %.15g V, whole at %.15g V", method, rest.X[0], full.X[0])
+		}
+		sum := r.Energy.Total() + rest.Energy.Total()
+		if math.Abs(sum-full.Energy.Total()) > 10*within*full.Energy.Total() {
+			t.Errorf("%s: energy %g J + %g J = %g J, whole transient %g J", method, r.Energy.Total(), rest.Energy.Total(), sum, full.Energy.Total())
+		}
+		if math.Abs(full.Energy.Total()-energy(full.SettlingTime)) > 10*within*full.Energy.Total() {
+			t.Errorf("%s: energy until settled at %g s = %g J, closed form %g J", method, full.SettlingTime, full.Energy.Total(), energy(full.SettlingTime))
+		}
+
+		// A stop long after settling: the equilibrium, held.
+		stop = 100 * tau
+		r, err = Transient(sys, nil, &TransientSettings{Method: method, StopTime: stop, Observe: func(t float64, _ []float64) { lastT = t }})
+		if err != nil || r.Status != Converged || r.Time != stop || lastT != stop {
+			t.Fatalf("%s: settled before stop: %v, status %v, time %g s (observed %g s)", method, err, r.Status, r.Time, lastT)
+		}
+		if d := math.Abs(r.X[0] - at(stop)); d > 1e-12 {
+			t.Errorf("%s: V(a) = %.15g V, want %.15g V", method, r.X[0], at(stop))
+		}
+		if e := r.Energy.Total(); math.Abs(e-energy(stop)) > 1e-4*energy(stop) {
+			t.Errorf("%s: energy until %g s = %.8g J, closed form %.8g J", method, stop, e, energy(stop))
+		}
+		if p, want := r.Power.Total(), v*v*g1*g2/(g1+g2); math.Abs(p-want) > 1e-12*want {
+			t.Errorf("%s: power %g W, want %g W", method, p, want)
+		}
+	}
+}
+
+// TestTransientChargeEnergy checks the energy a source delivers charging a
+// capacitor through a resistor from 0 V: C*V² in total (the charge C*V at
+// V volts), half of it stored and half dissipated, whatever the
+// resistance; and none when the capacitor hangs from the source's own
+// node, which then only swaps the charge the source gave it at time 0.
+func TestTransientChargeEnergy(t *testing.T) {
+	const v, g, c = 1.5, 1e-4, 3e-12
+	for _, method := range []string{MethodTRBDF2, MethodBE} {
+		ck := &circuit.Circuit{NodeCapacitance: c}
+		ck.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: v},
+			&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: g})
+		sys := compile(t, ck)
+		// The dissipation, integrated by the trapezoidal rule over the
+		// steps of a tightly controlled run.
+		var ts, ps []float64
+		set := &TransientSettings{Method: method, TrRelTol: 1e-4, Observe: func(t float64, x []float64) {
+			ts = append(ts, t)
+			ps = append(ps, g*(v-x[0])*(v-x[0]))
+		}}
+		r, err := Transient(sys, nil, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Until settled, the source delivered the charge C*(V - tol).
+		want := c * v * (v - DefaultSettleTol)
+		if e := r.Energy.Sources; math.Abs(e-want) > 1e-6*want {
+			t.Errorf("%s: source delivered %.10g J, want %.10g J", method, e, want)
+		}
+		var diss float64
+		for k := 1; k < len(ts) && ts[k-1] < r.SettlingTime; k++ {
+			diss += (ts[k] - ts[k-1]) * (ps[k] + ps[k-1]) / 2
+		}
+		if math.Abs(diss-c*v*v/2) > 0.005*c*v*v/2 {
+			t.Errorf("%s: dissipated %.6g J, want C*V²/2 = %.6g J", method, diss, c*v*v/2)
+		}
+
+		ck = &circuit.Circuit{}
+		ck.Add(&circuit.VSource{Name: "V1", Nodes: [2]string{"in", "0"}, V: v},
+			&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "a"}, G: g},
+			&circuit.Capacitor{Name: "C1", Nodes: [2]string{"a", "in"}, C: c})
+		sys = compile(t, ck)
+		r, err = Transient(sys, nil, &TransientSettings{Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := r.Energy.Total(); math.Abs(e) > 1e-9*c*v*v {
+			t.Errorf("%s: capacitor on the source's node: source delivered %g J, want 0", method, e)
+		}
 	}
 }
 

@@ -98,6 +98,8 @@ func TestImportsPointDown(t *testing.T) {
 				bad = "nothing imports cmd"
 			case dir == "circuit" && !under(to, "internal"):
 				bad = "circuit imports no other eqsim package"
+			case under(dir, "circuit") && !under(to, "circuit") && !under(to, "internal"):
+				bad = "circuit's subpackages import only circuit"
 			case under(dir, "solver") && !under(to, "circuit") && !under(to, "solver") && !under(to, "internal"):
 				bad = "solver imports only circuit"
 			case under(dir, "eqprop") && !under(to, "circuit") && !under(to, "solver") && !under(to, "eqprop"):

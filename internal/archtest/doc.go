@@ -3,8 +3,9 @@
 //
 // What they check (see docs/architecture.md):
 //
-//   - imports point down: circuit imports no other eqsim package; solver
-//     imports only circuit; eqprop and its subpackages import only
+//   - imports point down: circuit imports no other eqsim package, and its
+//     subpackages (mna, circuittest) import only circuit; solver imports
+//     only circuit and its subpackages; eqprop and its subpackages import only
 //     circuit, solver and each other, and read no files (none of os,
 //     path/filepath, encoding/csv, compress/gzip, the TOML library or an
 //     .npy codec); the faces (netlist, spice, dataset) never import

@@ -21,6 +21,9 @@ var benchCases = []*benchCase{
 	{name: "grid1e6", make: func() *Matrix { return grid(1000) }},
 	{name: "mna1e4", make: func() *Matrix { return mnaGrid(rand.New(rand.NewPCG(1, 1)), 100) }},
 	{name: "mna1e5", make: func() *Matrix { return mnaGrid(rand.New(rand.NewPCG(1, 1)), 316) }},
+	// The wired 784×100 differential crossbar of issue 13: 313,600
+	// internal nodes and 100 outputs.
+	{name: "crossbar784x100", make: func() *Matrix { return crossbar(rand.New(rand.NewPCG(1, 1)), 784, 100) }},
 }
 
 func (c *benchCase) get() (*Matrix, *Symbolic) {

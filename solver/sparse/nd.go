@@ -111,9 +111,22 @@ func (st *ndState) split(p ndPart) (ndPart, ndPart, bool) {
 		return ndPart{}, ndPart{}, false
 	}
 	// The separator is the level that holds the middle node of the
-	// search, kept off the first and last levels.
+	// search, kept off the first and last levels, unless a smaller cut
+	// lies in a band of levels around it.
 	m := int(st.level[st.queue[count/2]])
 	m = max(1, min(m, levels-2))
+	if lo, hi, cls, ok := st.refineSeparator(count, levels, m); ok {
+		na, nb := st.partition(nodes, func(v int32) int {
+			switch l := st.level[v]; {
+			case l < lo:
+				return 0
+			case l > hi:
+				return 1
+			}
+			return int(cls[st.local[v]])
+		})
+		return ndPart{p.lo, p.lo + na}, ndPart{p.lo + na, p.lo + na + nb}, true
+	}
 	// A separator node with no neighbour beyond the separator joins the
 	// near side: the others still separate the two sides.
 	na, nb := st.partition(nodes, func(v int32) int {

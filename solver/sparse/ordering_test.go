@@ -202,6 +202,11 @@ func TestNestedDissectionStrip(t *testing.T) {
 	if nd.madds > 0.8*amdCost.madds {
 		t.Errorf("crossbar: nested dissection %g multiply-adds, AMD %g", nd.madds, amdCost.madds)
 	}
+	// The top separator must be the minimum cut: straight across the 16
+	// column wires, where a breadth-first level would take 32 nodes.
+	if sep := topSeparator(xbar); sep != 16 {
+		t.Errorf("crossbar: top separator of %d nodes, want 16", sep)
+	}
 	if s := Analyze(xbar, nil); s.Ordering() != NestedDissection {
 		t.Errorf("crossbar: Auto chose %s", s.Ordering())
 	}
@@ -209,5 +214,202 @@ func TestNestedDissectionStrip(t *testing.T) {
 	auto := Analyze(mna, nil).cost
 	if amdMNA := Analyze(mna, &Options{Ordering: AMD}).cost; auto.madds > amdMNA.madds {
 		t.Errorf("MNA grid: Auto %g multiply-adds, AMD %g", auto.madds, amdMNA.madds)
+	}
+}
+
+// newND returns the state of a nested dissection of a's structure.
+func newND(a *Matrix) *ndState {
+	ptr, idx := symmetricPattern(a.pat)
+	n := a.N()
+	st := &ndState{ptr: ptr, idx: idx}
+	all := make([]int32, 7*n)
+	for i, f := range []*[]int32{&st.perm, &st.tag, &st.seen, &st.level, &st.queue, &st.buf, &st.local} {
+		*f = all[i*n : (i+1)*n]
+	}
+	for i := range st.perm {
+		st.perm[i] = int32(i)
+	}
+	return st
+}
+
+// topSeparator returns the size of the first separator of a.
+func topSeparator(a *Matrix) int {
+	st := newND(a)
+	_, b, _ := st.split(ndPart{0, a.N()})
+	return a.N() - b.hi
+}
+
+// TestSeparators checks every split of nested dissection: the two sides
+// and the separator partition the part, and no edge joins the two sides.
+func TestSeparators(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    *Matrix
+	}{
+		{"grid60", grid(60)},
+		{"crossbar64x12", crossbar(rand.New(rand.NewPCG(1, 1)), 64, 12)},
+		{"mna40", mnaGrid(rand.New(rand.NewPCG(4, 4)), 40)},
+		{"random2000", randomPattern(rand.New(rand.NewPCG(5, 5)), 2000, 0.0015, 1, 3)},
+	} {
+		st := newND(tc.a)
+		ptr, idx, n := st.ptr, st.idx, tc.a.N()
+		side := make([]int, n)
+		splits := 0
+		stack := []ndPart{{0, n}}
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if p.hi-p.lo <= ndLeaf {
+				continue
+			}
+			before := slices.Clone(st.perm[p.lo:p.hi])
+			a, b, ok := st.split(p)
+			if !ok {
+				continue
+			}
+			splits++
+			after := slices.Clone(st.perm[p.lo:p.hi])
+			slices.Sort(before)
+			slices.Sort(after)
+			if !slices.Equal(before, after) || a.lo != p.lo || a.hi != b.lo || b.hi > p.hi || a.hi == a.lo || b.hi == b.lo {
+				t.Fatalf("%s: split of [%d,%d) into %v %v is not a partition", tc.name, p.lo, p.hi, a, b)
+			}
+			for _, v := range st.perm[a.lo:a.hi] {
+				side[v] = 1 + splits*2
+			}
+			for _, v := range st.perm[b.lo:b.hi] {
+				side[v] = 2 + splits*2
+			}
+			for _, v := range st.perm[a.lo:a.hi] {
+				for _, w := range idx[ptr[v]:ptr[v+1]] {
+					if side[w] == 2+splits*2 {
+						t.Fatalf("%s: edge %d-%d joins the two sides of a split", tc.name, v, w)
+					}
+				}
+			}
+			stack = append(stack, a, b)
+		}
+		if splits == 0 {
+			t.Errorf("%s: no split", tc.name)
+		}
+	}
+}
+
+// TestBandMinCut checks the separator that refines a level separator
+// against an independent maximum flow (Edmonds-Karp on the explicit
+// network of split nodes): by Menger's theorem the smallest separator in
+// the band has as many nodes as there are disjoint paths across it.
+func TestBandMinCut(t *testing.T) {
+	refined := 0
+	for seed := range uint64(30) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		// A grid with random diagonals and holes: paths must detour.
+		w, h := 8+rng.IntN(10), 20+rng.IntN(30)
+		var ii, jj []int
+		link := func(a, b int) { ii, jj = append(ii, a, b), append(jj, b, a) }
+		for y := range h {
+			for x := range w {
+				v := y*w + x
+				if x+1 < w && rng.IntN(5) > 0 {
+					link(v, v+1)
+				}
+				if y+1 < h && rng.IntN(4) > 0 {
+					link(v, v+w)
+				}
+				if x+1 < w && y+1 < h && rng.IntN(3) == 0 {
+					link(v, v+w+1)
+				}
+			}
+		}
+		n := w * h
+		a := triplets(n, ii, jj, make([]float64, len(ii)))
+		st := newND(a)
+		st.serial++
+		for v := range n {
+			st.tag[v] = st.serial
+		}
+		count, levels := st.pseudoPeripheral(0)
+		if levels < 3 {
+			continue
+		}
+		m := max(1, min(int(st.level[st.queue[count/2]]), levels-2))
+		lo, hi, cls, ok := st.refineSeparator(count, levels, m)
+		if !ok {
+			continue
+		}
+		refined++
+		sep := 0
+		for _, c := range cls {
+			if c == 2 {
+				sep++
+			}
+		}
+		if want := bandMaxFlow(st, count, lo, hi); sep != want {
+			t.Errorf("seed %d: separator of %d nodes, maximum flow %d", seed, sep, want)
+		}
+	}
+	if refined < 5 {
+		t.Errorf("only %d of 30 graphs had a refined separator", refined)
+	}
+}
+
+// bandMaxFlow is Edmonds-Karp on an explicit capacity matrix: node v of
+// the band is an entry 2v+2 and an exit 2v+3 joined with capacity 1,
+// edges have infinite capacity, the source 0 feeds the band's first
+// level and the band's nodes with a neighbour beyond it feed the sink 1.
+func bandMaxFlow(st *ndState, count int, lo, hi int32) int {
+	var band []int32
+	idx := map[int32]int{}
+	for _, v := range st.queue[:count] {
+		if l := st.level[v]; l >= lo && l <= hi {
+			idx[v] = len(band)
+			band = append(band, v)
+		}
+	}
+	const inf = 1 << 20
+	ns := 2*len(band) + 2
+	c := make([][]int, ns)
+	for i := range c {
+		c[i] = make([]int, ns)
+	}
+	for b, v := range band {
+		c[2*b+2][2*b+3] = 1
+		if st.level[v] == lo {
+			c[0][2*b+2] = inf
+		}
+		for _, w := range st.idx[st.ptr[v]:st.ptr[v+1]] {
+			if bw, ok := idx[w]; ok {
+				c[2*b+3][2*bw+2] = inf
+			} else if st.level[w] > hi {
+				c[2*b+3][1] = inf
+			}
+		}
+	}
+	flow := 0
+	for {
+		prev := make([]int, ns)
+		for i := range prev {
+			prev[i] = -1
+		}
+		prev[0] = 0
+		q := []int{0}
+		for len(q) > 0 && prev[1] < 0 {
+			u := q[0]
+			q = q[1:]
+			for v := range ns {
+				if prev[v] < 0 && c[u][v] > 0 {
+					prev[v] = u
+					q = append(q, v)
+				}
+			}
+		}
+		if prev[1] < 0 {
+			return flow
+		}
+		for v := 1; v != 0; v = prev[v] {
+			c[prev[v]][v]--
+			c[v][prev[v]]++
+		}
+		flow++
 	}
 }

@@ -18,6 +18,7 @@ const eps = 0x1p-52 // machine epsilon of float64
 type LU struct {
 	n   int
 	pat *pattern
+	sym *Symbolic // of the last Factor
 	tol float64
 	ok  bool // the factors are usable for solving
 	// structured: the last Factor succeeded, so the pivot sequence and
@@ -49,6 +50,7 @@ type LU struct {
 	pos   []int     // where the search resumes in each column on the path
 	out   []int32   // topological order of the pattern of U, from the end
 	lpend []int     // end of the unpruned part of each column of L, or -1
+	xm    []float64 // workspace of the solves with many right-hand sides
 }
 
 // Factor computes the LU factorization of a with the column ordering of
@@ -122,7 +124,7 @@ func (lu *LU) Factor(a *Matrix, s *Symbolic) error {
 func (lu *LU) reset(a *Matrix, s *Symbolic) {
 	n := a.N()
 	lu.ok, lu.structured = false, false
-	lu.n, lu.pat, lu.tol = n, a.pat, s.pivotTol
+	lu.n, lu.pat, lu.sym, lu.tol = n, a.pat, s, s.pivotTol
 	if len(lu.x) != n {
 		lu.prow = make([]int32, n)
 		lu.pinv = make([]int32, n)

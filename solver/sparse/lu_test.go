@@ -79,6 +79,53 @@ func checkSolves(t *testing.T, lu *LU, dlu *mat.LU, rng *rand.Rand, what string)
 	}
 }
 
+// TestSolveMany checks that solving many right-hand sides at once gives
+// the solutions of one solve each, with A and with Aᵀ, in place too.
+func TestSolveMany(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, nrhs := range []int{1, 3, 8} {
+		a := randomSparse(rng, 120, 0.03, 0.3)
+		n := a.N()
+		var lu LU
+		if err := lu.Factor(a, Analyze(a, nil)); err != nil {
+			t.Fatal(err)
+		}
+		b := randVec(rng, n*nrhs)
+		for _, trans := range []bool{false, true} {
+			x := make([]float64, n*nrhs)
+			inPlace := append([]float64(nil), b...)
+			if trans {
+				lu.SolveTransManyTo(x, b, nrhs)
+				lu.SolveTransManyTo(inPlace, inPlace, nrhs)
+			} else {
+				lu.SolveManyTo(x, b, nrhs)
+				lu.SolveManyTo(inPlace, inPlace, nrhs)
+			}
+			for r := range nrhs {
+				col := make([]float64, n)
+				for i := range n {
+					col[i] = b[i*nrhs+r]
+				}
+				if trans {
+					lu.SolveTransTo(col, col)
+				} else {
+					lu.SolveTo(col, col)
+				}
+				got := make([]float64, n)
+				for i := range n {
+					got[i] = x[i*nrhs+r]
+				}
+				if e := relErr(got, col); e > 1e-13 {
+					t.Errorf("nrhs %d trans %t rhs %d: differs from SolveTo by %g", nrhs, trans, r, e)
+				}
+			}
+			if e := relErr(inPlace, x); e != 0 {
+				t.Errorf("nrhs %d trans %t: in place differs by %g", nrhs, trans, e)
+			}
+		}
+	}
+}
+
 // TestRefactor changes the values of a factorized matrix and checks that
 // Refactor gives the solutions of a fresh Factor and of the dense LU,
 // without allocating.
@@ -169,6 +216,32 @@ func TestRefactorVanishedPivot(t *testing.T) {
 		var dlu mat.LU
 		dlu.Factorize(dense(a2))
 		checkSolves(t, &lu, &dlu, rand.New(rand.NewPCG(1, 2)), tc.name)
+	}
+}
+
+// TestRefactorAfterFailedFactor checks that Refactor after a failed
+// Factor factors anew: a Newton loop may meet a singular Jacobian, change
+// the values (gmin stepping) and go on with Refactor.
+func TestRefactorAfterFailedFactor(t *testing.T) {
+	a := triplets(2, []int{0, 0, 1, 1}, []int{0, 1, 0, 1}, []float64{1, 2, 1, 2})
+	s := Analyze(a, nil)
+	var lu LU
+	if err := lu.Factor(a, s); err == nil {
+		t.Fatal("singular matrix factored")
+	}
+	if err := lu.Refactor(a); err == nil {
+		t.Fatal("singular matrix refactored")
+	}
+	v := a.Values()
+	k, _ := a.Slot(1, 1)
+	v[k] = 3 // [1 2; 1 3]: x = [1 1] for b = [3 4]
+	if err := lu.Refactor(a); err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, 2)
+	lu.SolveTo(x, []float64{3, 4})
+	if e := relErr(x, []float64{1, 1}); e > 1e-15 {
+		t.Errorf("x = %v", x)
 	}
 }
 

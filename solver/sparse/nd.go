@@ -49,12 +49,12 @@ func nestedDissection(n int, ptr, idx []int32) []int32 {
 			st.orderLeaf(p)
 			continue
 		}
-		a, b, ok := st.split(p)
-		if !ok {
+		parts := st.split(p)
+		if parts == nil {
 			st.orderLeaf(p)
 			continue
 		}
-		stack = append(stack, a, b)
+		stack = append(stack, parts...)
 	}
 	return st.perm
 }
@@ -87,9 +87,9 @@ func (st *ndState) bfs(root int32) (count, levels int) {
 
 // split divides part p into two sides and a separator, which it leaves at
 // the end of the part's range, and returns the sides; or, for a
-// disconnected part, a component and the rest, with no separator. It
-// reports false if the part has no useful level structure.
-func (st *ndState) split(p ndPart) (ndPart, ndPart, bool) {
+// disconnected part, returns its components. It returns nil if the part
+// has no useful level structure.
+func (st *ndState) split(p ndPart) []ndPart {
 	nodes := st.perm[p.lo:p.hi]
 	st.serial++
 	s := st.serial
@@ -98,17 +98,10 @@ func (st *ndState) split(p ndPart) (ndPart, ndPart, bool) {
 	}
 	count, levels := st.pseudoPeripheral(nodes[0])
 	if count < len(nodes) {
-		vis := st.visit
-		st.partition(nodes, func(v int32) int {
-			if st.seen[v] == vis {
-				return 0
-			}
-			return 1
-		})
-		return ndPart{p.lo, p.lo + count}, ndPart{p.lo + count, p.hi}, true
+		return st.components(p)
 	}
 	if levels < 3 {
-		return ndPart{}, ndPart{}, false
+		return nil
 	}
 	// The separator is the level that holds the middle node of the
 	// search, kept off the first and last levels, unless a smaller cut
@@ -125,7 +118,7 @@ func (st *ndState) split(p ndPart) (ndPart, ndPart, bool) {
 			}
 			return int(cls[st.local[v]])
 		})
-		return ndPart{p.lo, p.lo + na}, ndPart{p.lo + na, p.lo + na + nb}, true
+		return []ndPart{{p.lo, p.lo + na}, {p.lo + na, p.lo + na + nb}}
 	}
 	// A separator node with no neighbour beyond the separator joins the
 	// near side: the others still separate the two sides.
@@ -143,7 +136,42 @@ func (st *ndState) split(p ndPart) (ndPart, ndPart, bool) {
 		}
 		return 0
 	})
-	return ndPart{p.lo, p.lo + na}, ndPart{p.lo + na, p.lo + na + nb}, true
+	return []ndPart{{p.lo, p.lo + na}, {p.lo + na, p.lo + na + nb}}
+}
+
+// components reorders the nodes of the part p, whose nodes are tagged, by
+// connected component and returns the components, in one pass: splitting
+// off one component at a time would take time quadratic in the number of
+// components.
+func (st *ndState) components(p ndPart) []ndPart {
+	nodes := st.perm[p.lo:p.hi]
+	st.visit++
+	s, vis := st.serial, st.visit
+	q := st.queue
+	var parts []ndPart
+	tail := 0
+	for _, r := range nodes {
+		if st.seen[r] == vis {
+			continue
+		}
+		start := tail
+		st.seen[r] = vis
+		q[tail] = r
+		tail++
+		for head := start; head < tail; head++ {
+			v := q[head]
+			for _, w := range st.idx[st.ptr[v]:st.ptr[v+1]] {
+				if st.tag[w] == s && st.seen[w] != vis {
+					st.seen[w] = vis
+					q[tail] = w
+					tail++
+				}
+			}
+		}
+		parts = append(parts, ndPart{p.lo + start, p.lo + tail})
+	}
+	copy(nodes, q[:tail])
+	return parts
 }
 
 // pseudoPeripheral finds a node of nearly greatest eccentricity in the

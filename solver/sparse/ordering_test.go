@@ -235,8 +235,8 @@ func newND(a *Matrix) *ndState {
 // topSeparator returns the size of the first separator of a.
 func topSeparator(a *Matrix) int {
 	st := newND(a)
-	_, b, _ := st.split(ndPart{0, a.N()})
-	return a.N() - b.hi
+	parts := st.split(ndPart{0, a.N()})
+	return a.N() - parts[1].hi
 }
 
 // TestSeparators checks every split of nested dissection: the two sides
@@ -250,11 +250,12 @@ func TestSeparators(t *testing.T) {
 		{"crossbar64x12", crossbar(rand.New(rand.NewPCG(1, 1)), 64, 12)},
 		{"mna40", mnaGrid(rand.New(rand.NewPCG(4, 4)), 40)},
 		{"random2000", randomPattern(rand.New(rand.NewPCG(5, 5)), 2000, 0.0015, 1, 3)},
+		{"isolated", randomPattern(rand.New(rand.NewPCG(6, 6)), 3000, 0.00005, 0, 1)},
 	} {
 		st := newND(tc.a)
 		ptr, idx, n := st.ptr, st.idx, tc.a.N()
-		side := make([]int, n)
-		splits := 0
+		split, side := make([]int, n), make([]int, n)
+		splits, maxParts := 0, 0
 		stack := []ndPart{{0, n}}
 		for len(stack) > 0 {
 			p := stack[len(stack)-1]
@@ -263,34 +264,49 @@ func TestSeparators(t *testing.T) {
 				continue
 			}
 			before := slices.Clone(st.perm[p.lo:p.hi])
-			a, b, ok := st.split(p)
-			if !ok {
+			parts := st.split(p)
+			if parts == nil {
 				continue
 			}
 			splits++
+			maxParts = max(maxParts, len(parts))
 			after := slices.Clone(st.perm[p.lo:p.hi])
 			slices.Sort(before)
 			slices.Sort(after)
-			if !slices.Equal(before, after) || a.lo != p.lo || a.hi != b.lo || b.hi > p.hi || a.hi == a.lo || b.hi == b.lo {
-				t.Fatalf("%s: split of [%d,%d) into %v %v is not a partition", tc.name, p.lo, p.hi, a, b)
+			if !slices.Equal(before, after) {
+				t.Fatalf("%s: split of [%d,%d) changed its nodes", tc.name, p.lo, p.hi)
 			}
-			for _, v := range st.perm[a.lo:a.hi] {
-				side[v] = 1 + splits*2
+			// The parts are consecutive, nonempty, start the range and
+			// leave at most a separator after them.
+			at := p.lo
+			for k, q := range parts {
+				if q.lo != at || q.hi <= q.lo {
+					t.Fatalf("%s: split of [%d,%d) into %v", tc.name, p.lo, p.hi, parts)
+				}
+				at = q.hi
+				for _, v := range st.perm[q.lo:q.hi] {
+					split[v], side[v] = splits, k
+				}
 			}
-			for _, v := range st.perm[b.lo:b.hi] {
-				side[v] = 2 + splits*2
+			if len(parts) > 2 && at != p.hi {
+				t.Fatalf("%s: components %v leave nodes out", tc.name, parts)
 			}
-			for _, v := range st.perm[a.lo:a.hi] {
-				for _, w := range idx[ptr[v]:ptr[v+1]] {
-					if side[w] == 2+splits*2 {
-						t.Fatalf("%s: edge %d-%d joins the two sides of a split", tc.name, v, w)
+			for k, q := range parts {
+				for _, v := range st.perm[q.lo:q.hi] {
+					for _, w := range idx[ptr[v]:ptr[v+1]] {
+						if split[w] == splits && side[w] != k {
+							t.Fatalf("%s: edge %d-%d joins parts %d and %d of a split", tc.name, v, w, k, side[w])
+						}
 					}
 				}
 			}
-			stack = append(stack, a, b)
+			stack = append(stack, parts...)
 		}
 		if splits == 0 {
 			t.Errorf("%s: no split", tc.name)
+		}
+		if tc.name == "isolated" && maxParts < 100 {
+			t.Errorf("isolated: at most %d components in a split", maxParts)
 		}
 	}
 }

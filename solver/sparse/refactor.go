@@ -15,14 +15,18 @@ import "math"
 // picks new pivots. A NaN or an infinity gives a *NotFiniteError. After an
 // error the LU cannot be used for solving.
 //
-// Refactor panics if a has another structure or no Factor has succeeded
-// since the structure last changed.
+// If the last Factor failed, there is no pivot sequence to reuse and
+// Refactor calls Factor with the same Symbolic. Refactor panics if Factor
+// was never called or a has another structure.
 func (lu *LU) Refactor(a *Matrix) error {
-	if !lu.structured {
-		panic("sparse: Refactor before a successful Factor")
+	if lu.sym == nil {
+		panic("sparse: Refactor before Factor")
 	}
 	if !a.sameStructure(lu.pat) {
 		panic("sparse: Refactor of another structure")
+	}
+	if !lu.structured {
+		return lu.Factor(a, lu.sym)
 	}
 	lu.ok = false
 	n := lu.n

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/eqsim/eqsim/solver/ode"
+
 	"github.com/eqsim/eqsim/circuit/mna"
 
 	"gonum.org/v1/gonum/blas"
@@ -61,19 +63,19 @@ func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result
 			v[i] = x0[u]
 		}
 	}
-	out := m.it.integrate(v)
+	out := m.it.Integrate(v)
 	copy(s.v, v)
 	s.eval(true)
-	m.fill(dst, out.xd)
+	m.fill(dst, out.Xd)
 	resid, worst := s.residualNorm()
-	r := Result{X: dst, Status: out.status, Method: "layered-transient", Iterations: m.iters,
-		Residual: resid, Steps: out.steps, Time: out.time, SettlingTime: out.settling,
-		Energy: out.energy, Power: out.power}
+	r := Result{X: dst, Status: out.Status, Method: "layered-transient", Iterations: m.iters,
+		Residual: resid, Steps: out.Steps, Time: out.Time, SettlingTime: out.Settling,
+		Energy: out.Energy, Power: out.Power}
 	if worst >= 0 {
 		r.WorstNode = s.lay.NodeName(s.xidx[worst])
 	}
-	if out.status != Converged && out.status != TimeLimit {
-		return r, &ConvergenceError{Status: out.status, Method: r.Method, Residual: resid, WorstNode: r.WorstNode}
+	if out.Status != Converged && out.Status != TimeLimit {
+		return r, &ConvergenceError{Status: out.Status, Method: r.Method, Residual: resid, WorstNode: r.WorstNode}
 	}
 	return r, nil
 }
@@ -121,7 +123,7 @@ type layeredODE struct {
 	nvt       []float64 // per junction: N*Vt, V
 	obsX      []float64
 	x         []float64 // the state of the transient
-	it        *integrator
+	it        *ode.Integrator
 	iters     int
 }
 
@@ -183,9 +185,9 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 		m.obsX = make([]float64, s.sys.Size())
 	}
 	if m.it == nil {
-		m.it = newIntegrator(m, *ts)
+		m.it = ode.New(m, ts.steps())
 	} else {
-		m.it.reset(*ts)
+		m.it.Reset(ts.steps())
 	}
 	s.ode = m
 	return m, nil
@@ -232,13 +234,13 @@ func (m *layeredODE) prepare() {
 	}
 }
 
-func (m *layeredODE) size() int                   { return m.s.nu }
-func (m *layeredODE) ndiff() int                  { return m.s.nu }
-func (m *layeredODE) nodeMap() ([]int, []float64) { return m.rows, m.s.gain }
+func (m *layeredODE) Size() int                   { return m.s.nu }
+func (m *layeredODE) NDiff() int                  { return m.s.nu }
+func (m *layeredODE) NodeMap() ([]int, []float64) { return m.rows, m.s.gain }
 
 // shortestTau returns the shortest C/G of a folded row, with G its linear
 // conductance (see engine.shortestTau).
-func (m *layeredODE) shortestTau(_ []float64) float64 {
+func (m *layeredODE) ShortestTau(_ []float64) float64 {
 	tau := math.Inf(1)
 	for i, c := range m.cf {
 		if g := m.s.gf[i]; g > 0 && c > 0 {
@@ -255,7 +257,7 @@ func (m *layeredODE) shortestTau(_ []float64) float64 {
 // alpha*C*delta + hist joins the residual and alpha*C the diagonal, so the
 // block elimination is unchanged. The increment is carried apart from the
 // state so that the capacitive current keeps its precision on short steps.
-func (m *layeredODE) stage(x, xn, delta, hist []float64, alpha float64, _ bool) Status {
+func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) Status {
 	s, set := m.s, &m.set
 	// The step's error tolerance is relative to its largest increment
 	// (see integrator.errNorm), which the prediction tells.
@@ -383,7 +385,7 @@ func (m *layeredODE) junction(k int, v float64) (i, g float64) {
 	return i, g
 }
 
-func (m *layeredODE) capMul(dst, v []float64) {
+func (m *layeredODE) CapMul(dst, v []float64) {
 	for i, c := range m.cf {
 		dst[i] = c * v[i]
 	}
@@ -452,7 +454,7 @@ func (m *layeredODE) accept(x, xn, delta []float64) {
 }
 
 // filter solves with the elimination of the last stage's matrix.
-func (m *layeredODE) filter(v []float64, alpha float64) bool {
+func (m *layeredODE) Filter(v []float64, alpha float64) bool {
 	s := m.s
 	for i, c := range m.cf {
 		s.f[i] = -alpha * c * v[i]
@@ -472,7 +474,7 @@ func (m *layeredODE) filter(v []float64, alpha float64) bool {
 // within a tenth of SettleTol of x, the equilibrium is the end of the
 // transient, reached some steps earlier than by integrating the last
 // fraction of a microvolt. Otherwise x is kept and the integration goes on.
-func (m *layeredODE) steady(x, q []float64) bool {
+func (m *layeredODE) Steady(x, q []float64) bool {
 	s, set := m.s, &m.set
 	band := 0.1 * m.settleTol
 	for i, c := range q {
@@ -498,7 +500,7 @@ func (m *layeredODE) steady(x, q []float64) bool {
 
 // power needs the junction currents at x, which the last evaluation (of
 // the stage or of steady) left.
-func (m *layeredODE) power(x, xdot []float64) mna.Power {
+func (m *layeredODE) Power(x, xdot []float64) mna.Power {
 	s := m.s
 	p := mna.Power{Sources: m.k}
 	for i, w := range m.wf {
@@ -577,7 +579,7 @@ func (m *layeredODE) fill(dst, xdot []float64) {
 	}
 }
 
-func (m *layeredODE) observe(t float64, x, xdot []float64) {
+func (m *layeredODE) Observe(t float64, x, xdot []float64) {
 	if m.obs == nil {
 		return
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/solver/ode"
+
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 
@@ -254,7 +256,7 @@ func TestLayeredTransientCapacitors(t *testing.T) {
 	}
 	// Node b charges to v from ground: C*V² (until settled, its charge
 	// lacks c*SettleTol).
-	if want := c * v * (v - DefaultSettleTol); math.Abs(r.Energy.Total()-want) > 1e-6*want {
+	if want := c * v * (v - ode.DefaultSettleTol); math.Abs(r.Energy.Total()-want) > 1e-6*want {
 		t.Errorf("source delivered %.10g J, want %.10g J", r.Energy.Total(), want)
 	}
 	dr, err := Transient(sys, nil, nil)

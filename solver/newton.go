@@ -387,24 +387,8 @@ func (e *engine) run(x []float64, o runOpts) Status {
 			lim.Reset()
 		}
 	}
-	// move sets (dstX, dstD) to (srcX, srcD) + lambda*dx. Branch currents
-	// are algebraic: they may jump by orders of magnitude in a step, so
-	// they are updated directly.
-	nd := 0
 	if o.xold != nil {
-		nd = e.nf
-	}
-	move := func(dstX, dstD, srcX, srcD, dx []float64, lambda float64) {
-		for i := range nd {
-			dstD[i] = srcD[i] + lambda*dx[i]
-			dstX[i] = o.xold[i] + dstD[i]
-		}
-		for i := nd; i < len(dstX); i++ {
-			dstX[i] = srcX[i] + lambda*dx[i]
-		}
-	}
-	if nd > 0 {
-		for i := range nd {
+		for i := range e.nf {
 			x[i] = o.xold[i] + e.delta[i]
 		}
 	}
@@ -429,32 +413,14 @@ func (e *engine) run(x []float64, o runOpts) Status {
 		}
 		lambda := 1.0
 		if o.search {
-			for {
-				move(e.xtry, e.dtry, x, e.delta, e.dx, lambda)
-				e.eval(e.ftry, nil, e.xtry, e.dtry, nil, &o)
-				m := e.merit(e.ftry, w)
-				if m <= (1-armijo*lambda)*merit {
-					merit = m
-					break
-				}
-				// Near the solution the merit is rounding noise: a
-				// step to a point that meets the tolerances is good.
-				e.tolerances(e.xtry, &o)
-				if e.sc.kclRatio(e.ftry) <= 1 {
-					merit = m
-					break
-				}
-				lambda /= 2
-				if lambda < minLambda {
-					// No decrease along the Newton direction: the
-					// Jacobian does not describe the residual here.
-					return IterationLimit
-				}
+			var ok bool
+			if lambda, ok = e.backtrack(x, &o, w, &merit); !ok {
+				return IterationLimit
 			}
 		}
 		copy(e.xk, x)
 		copy(e.dk, e.delta)
-		move(x, e.delta, e.xk, e.dk, e.dx, lambda)
+		e.move(&o, x, e.delta, e.xk, e.dk, e.dx, lambda)
 		e.iters++
 		if !allFinite(x) {
 			copy(x, e.xk)
@@ -468,47 +434,105 @@ func (e *engine) run(x []float64, o runOpts) Status {
 		if lambda*e.nodeStep(e.dx) > e.chordStep {
 			continue
 		}
-		e.tolerances(x, &o)
-		if !e.sc.kclOK(e.f) {
-			continue
+		if e.accept(x, &o, &near) {
+			return Converged
 		}
-		// The previous factorization estimates the next update.
-		for i, v := range e.f {
-			e.rhs[i] = -v
-		}
-		if !e.lin.solve(e.d, e.rhs) {
-			continue
-		}
-		if r := e.sc.updateRatio(e.d); r > 1 {
-			// A time step's matrix C/h + J is ill-conditioned when h is
-			// short: its updates can stall at a noise floor above the
-			// tolerance while KCL holds. Quadratic convergence takes an
-			// update below stallRatio times the tolerance to below the
-			// tolerance in one iteration; a second such update that does
-			// not get there has stalled, at an iterate as good as the
-			// arithmetic allows and far better than the step's
-			// truncation error. DC runs never stop on a stall.
-			if nd == 0 || r >= stallRatio {
-				continue
-			}
-			if near++; near < 2 {
-				continue
-			}
-		}
-		copy(e.xk, x)
-		copy(e.dk, e.delta)
-		move(x, e.delta, e.xk, e.dk, e.d, 1)
-		// Keep the correction only if it keeps the KCL test.
-		e.eval(e.f, nil, x, e.delta, nil, &o)
-		e.tolerances(x, &o)
-		if !e.sc.kclOK(e.f) {
-			copy(x, e.xk)
-			copy(e.delta, e.dk)
-			e.eval(e.f, nil, x, e.delta, nil, &o)
-		}
-		return Converged
 	}
 	return IterationLimit
+}
+
+// move sets (dstX, dstD) to (srcX, srcD) + lambda*dx, where D is the
+// increment over a time step's start (o.xold; none for DC). Branch
+// currents are algebraic: they may jump by orders of magnitude in a step,
+// so they are updated directly.
+func (e *engine) move(o *runOpts, dstX, dstD, srcX, srcD, dx []float64, lambda float64) {
+	nd := 0
+	if o.xold != nil {
+		nd = e.nf
+	}
+	for i := range nd {
+		dstD[i] = srcD[i] + lambda*dx[i]
+		dstX[i] = o.xold[i] + dstD[i]
+	}
+	for i := nd; i < len(dstX); i++ {
+		dstX[i] = srcX[i] + lambda*dx[i]
+	}
+}
+
+// backtrack halves the Newton step e.dx from x until the merit (weight w
+// for branch rows) decreases enough, or the point meets the tolerances,
+// and returns the step's length and the new merit. It reports false if
+// no step along the Newton direction decreases the merit.
+func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (float64, bool) {
+	lambda := 1.0
+	for {
+		e.move(o, e.xtry, e.dtry, x, e.delta, e.dx, lambda)
+		e.eval(e.ftry, nil, e.xtry, e.dtry, nil, o)
+		m := e.merit(e.ftry, w)
+		if m <= (1-armijo*lambda)**merit {
+			*merit = m
+			return lambda, true
+		}
+		// Near the solution the merit is rounding noise: a step to a
+		// point that meets the tolerances is good.
+		e.tolerances(e.xtry, o)
+		if e.sc.kclRatio(e.ftry) <= 1 {
+			*merit = m
+			return lambda, true
+		}
+		lambda /= 2
+		if lambda < minLambda {
+			// No decrease along the Newton direction: the Jacobian does
+			// not describe the residual here.
+			return 0, false
+		}
+	}
+}
+
+// accept reports whether the iterate x, whose residual and Jacobian
+// e.f and e.jac hold, meets the acceptance test; if so it applies the
+// last, smaller-than-tolerance update, where that keeps the KCL test.
+// near counts iterates of a time step whose update nearly passed.
+func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
+	e.tolerances(x, o)
+	if !e.sc.kclOK(e.f) {
+		return false
+	}
+	// The previous factorization estimates the next update.
+	for i, v := range e.f {
+		e.rhs[i] = -v
+	}
+	if !e.lin.solve(e.d, e.rhs) {
+		return false
+	}
+	if r := e.sc.updateRatio(e.d); r > 1 {
+		// A time step's matrix C/h + J is ill-conditioned when h is
+		// short: its updates can stall at a noise floor above the
+		// tolerance while KCL holds. Quadratic convergence takes an
+		// update below stallRatio times the tolerance to below the
+		// tolerance in one iteration; a second such update that does
+		// not get there has stalled, at an iterate as good as the
+		// arithmetic allows and far better than the step's truncation
+		// error. DC runs never stop on a stall.
+		if o.xold == nil || r >= stallRatio {
+			return false
+		}
+		if *near++; *near < 2 {
+			return false
+		}
+	}
+	copy(e.xk, x)
+	copy(e.dk, e.delta)
+	e.move(o, x, e.delta, e.xk, e.dk, e.d, 1)
+	// Keep the correction only if it keeps the KCL test.
+	e.eval(e.f, nil, x, e.delta, nil, o)
+	e.tolerances(x, o)
+	if !e.sc.kclOK(e.f) {
+		copy(x, e.xk)
+		copy(e.delta, e.dk)
+		e.eval(e.f, nil, x, e.delta, nil, o)
+	}
+	return true
 }
 
 // merit is the squared residual norm for backtracking, with branch rows

@@ -3,46 +3,26 @@ package solver
 import (
 	"fmt"
 
+	"github.com/eqsim/eqsim/solver/ode"
+
 	"github.com/eqsim/eqsim/circuit/mna"
 )
 
-// Status says how a solve ended.
-type Status int
+// Status says how a solve ended (ode.Status, which integrations share).
+type Status = ode.Status
 
+// The values of Status.
 const (
-	// NotTerminated is the zero Status: no solve has run.
-	NotTerminated Status = iota
-	// Converged means the KCL residual and the last update met the tolerances.
-	Converged
-	// IterationLimit means the iteration or step budget ran out first.
-	IterationLimit
-	// Singular means a linear system could not be solved.
-	Singular
-	// Diverged means the iterate left the finite numbers.
-	Diverged
-	// TimeLimit means a transient stopped, as asked, at its stop time
-	// (TransientSettings.StopTime) before it settled: the state is where
-	// the circuit stands at that time, not an equilibrium.
-	TimeLimit
+	NotTerminated  = ode.NotTerminated
+	Converged      = ode.Converged
+	IterationLimit = ode.IterationLimit
+	Singular       = ode.Singular
+	Diverged       = ode.Diverged
+	TimeLimit      = ode.TimeLimit
 )
 
-func (s Status) String() string {
-	switch s {
-	case NotTerminated:
-		return "not terminated"
-	case Converged:
-		return "converged"
-	case IterationLimit:
-		return "iteration limit"
-	case Singular:
-		return "singular"
-	case Diverged:
-		return "diverged"
-	case TimeLimit:
-		return "time limit"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
+// Energy is energy in joules by who delivered it (ode.Energy).
+type Energy = ode.Energy
 
 // Result is the outcome of a solve, in the manner of gonum/optimize.
 type Result struct {
@@ -79,17 +59,6 @@ type Result struct {
 	// DC power that System.Power gives). Zero for DC methods.
 	Power mna.Power
 }
-
-// Energy is the energy in joules that the sources of a circuit delivered
-// over a transient, split as mna.Power splits power.
-type Energy struct {
-	// Sources is the energy of the independent sources, Controlled that of
-	// amplifiers and controlled sources, in joules.
-	Sources, Controlled float64
-}
-
-// Total returns Sources + Controlled, in joules.
-func (e Energy) Total() float64 { return e.Sources + e.Controlled }
 
 // ConvergenceError is returned when a solve fails. It names the node with
 // the largest KCL residual.

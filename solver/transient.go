@@ -4,49 +4,20 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/eqsim/eqsim/solver/ode"
+
 	"github.com/eqsim/eqsim/circuit/mna"
 )
 
-// Integration methods of TransientSettings.Method.
+// Integration methods of TransientSettings.Method (see package ode).
 const (
-	// MethodTRBDF2 is TR-BDF2, the default: a trapezoidal stage then a
-	// BDF2 stage per step, second order and L-stable.
-	MethodTRBDF2 = "trbdf2"
-	// MethodBE is backward Euler: first order and L-stable.
-	MethodBE = "be"
+	MethodTRBDF2 = ode.MethodTRBDF2
+	MethodBE     = ode.MethodBE
 )
 
-// Defaults of TransientSettings.
-const (
-	// DefaultStepIterations bounds the Newton iterations of one time step.
-	DefaultStepIterations = 20
-	// DefaultMaxSteps bounds the accepted time steps.
-	DefaultMaxSteps = 20000
-	// DefaultSettleTol is the settling tolerance in volts.
-	DefaultSettleTol = 1e-6
-	// DefaultTrAbsTol is, for backward Euler, the absolute local
-	// truncation error allowed per step, in volts.
-	DefaultTrAbsTol = 1e-7
-	// DefaultTrAbsTolTRBDF2 is DefaultTrAbsTol for TR-BDF2, some thirtieth
-	// of DefaultSettleTol: where a node enters its settling band the steps
-	// are then short enough to time its entry within some 0.3% of the
-	// settling time.
-	DefaultTrAbsTolTRBDF2 = 3e-8
-	// DefaultTrRelTol is, for backward Euler, the local truncation error
-	// allowed per step relative to the step's change of the node voltage.
-	DefaultTrRelTol = 0.05
-	// DefaultTrRelTolTRBDF2 is DefaultTrRelTol for TR-BDF2, relative to
-	// the largest change of any node in the step. It keeps steps near a
-	// third of the time constant of the slowest decaying mode, where the
-	// method's decay per step is within 0.4% of the exponential's.
-	DefaultTrRelTolTRBDF2 = 0.004
-	// DefaultMaxGrowth bounds, for backward Euler, the ratio of successive
-	// steps.
-	DefaultMaxGrowth = 2
-	// DefaultMaxGrowthTRBDF2 is DefaultMaxGrowth for TR-BDF2, whose error
-	// estimate, third order in the step, judges a longer step better.
-	DefaultMaxGrowthTRBDF2 = 5
-)
+// DefaultStepIterations bounds the Newton iterations of one stage of a
+// time step.
+const DefaultStepIterations = 20
 
 // TransientSettings configures Transient and Layered.Transient. A nil
 // *TransientSettings means all defaults, and so does the zero value of each
@@ -125,66 +96,21 @@ func (s *TransientSettings) withDefaults() TransientSettings {
 		d.MaxIterations = DefaultStepIterations
 	}
 	d.Settings = d.Settings.withDefaults()
-	switch d.Method {
-	case "":
-		d.Method = MethodTRBDF2
-	case MethodTRBDF2, MethodBE:
-	default:
-		panic(fmt.Sprintf("solver: unknown transient method %q (want %q or %q)", d.Method, MethodTRBDF2, MethodBE))
-	}
-	if d.MaxSteps <= 0 {
-		d.MaxSteps = DefaultMaxSteps
-	}
-	if d.TrAbsTol <= 0 {
-		d.TrAbsTol = DefaultTrAbsTol
-		if d.Method == MethodTRBDF2 {
-			d.TrAbsTol = DefaultTrAbsTolTRBDF2
-		}
-	}
-	if d.TrRelTol <= 0 {
-		d.TrRelTol = DefaultTrRelTol
-		if d.Method == MethodTRBDF2 {
-			d.TrRelTol = DefaultTrRelTolTRBDF2
-		}
-	}
-	if d.MaxGrowth <= 1 {
-		d.MaxGrowth = DefaultMaxGrowth
-		if d.Method == MethodTRBDF2 {
-			d.MaxGrowth = DefaultMaxGrowthTRBDF2
-		}
-	}
-	if d.SettleTol <= 0 {
-		d.SettleTol = DefaultSettleTol
-	}
-	if !(d.StopTime >= 0) || math.IsInf(d.StopTime, 0) {
-		panic(fmt.Sprintf("solver: StopTime %v s, want a finite number >= 0", d.StopTime))
-	}
+	o := d.steps().WithDefaults()
+	d.Method, d.StopTime, d.MaxSteps, d.MaxTime, d.InitialStep = o.Method, o.StopTime, o.MaxSteps, o.MaxTime, o.InitialStep
+	d.TrAbsTol, d.TrRelTol, d.MaxGrowth, d.SettleTol = o.TrAbsTol, o.TrRelTol, o.MaxGrowth, o.SettleTol
 	return d
 }
 
-// Limits of the step control.
-const (
-	maxStepFailures = 30   // consecutive failed Newton solves of a step
-	minStepShrink   = 0.2  // smallest ratio of a retried step to the rejected one
-	safety          = 0.9  // of the step the error estimate allows
-	initialStepFrac = 1e-3 // of the shortest node time constant
-	minStepFrac     = 1e-3 // of the initial step
-	fallbackFactor  = 5    // iteration budget of a step's fallbacks, in MaxIterations
-	divergence      = 1e30 // V or A: a state beyond it has run away
-)
-
-// maxAbs returns the largest |x[i]|, or NaN if some x[i] is NaN.
-func maxAbs(x []float64) float64 {
-	var m float64
-	for _, v := range x {
-		if a := math.Abs(v); a > m {
-			m = a
-		} else if a != a {
-			return a
-		}
-	}
-	return m
+// steps returns the step control of s, for package ode.
+func (s *TransientSettings) steps() ode.Settings {
+	return ode.Settings{Method: s.Method, StopTime: s.StopTime, MaxSteps: s.MaxSteps, MaxTime: s.MaxTime,
+		InitialStep: s.InitialStep, TrAbsTol: s.TrAbsTol, TrRelTol: s.TrRelTol, MaxGrowth: s.MaxGrowth, SettleTol: s.SettleTol}
 }
+
+// fallbackFactor is the iteration budget of a step's fallbacks, in
+// MaxIterations.
+const fallbackFactor = 5
 
 // Transient integrates the circuit's ODE C dx/dt = -F(x) from x0 (nil
 // means all zeros) at time 0 until it reaches the equilibrium, and returns
@@ -260,12 +186,12 @@ func Transient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, e
 		return e.result(x, "transient", Converged), nil
 	}
 	m := newDenseODE(e, &ts)
-	out := integrate(m, x, ts)
-	r := e.result(x, "transient", out.status)
-	r.Steps, r.Time, r.SettlingTime = out.steps, out.time, out.settling
-	r.Energy, r.Power = out.energy, out.power
-	if out.status != Converged && out.status != TimeLimit {
-		return r, &ConvergenceError{Status: out.status, Method: "transient", Residual: r.Residual, WorstNode: r.WorstNode}
+	out := ode.Integrate(m, x, ts.steps())
+	r := e.result(x, "transient", out.Status)
+	r.Steps, r.Time, r.SettlingTime = out.Steps, out.Time, out.Settling
+	r.Energy, r.Power = out.Energy, out.Power
+	if out.Status != Converged && out.Status != TimeLimit {
+		return r, &ConvergenceError{Status: out.Status, Method: "transient", Residual: r.Residual, WorstNode: r.WorstNode}
 	}
 	return r, nil
 }

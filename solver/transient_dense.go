@@ -36,11 +36,11 @@ func newDenseODE(e *engine, ts *TransientSettings) *denseODE {
 	return m
 }
 
-func (m *denseODE) size() int                   { return m.e.n }
-func (m *denseODE) ndiff() int                  { return m.e.nf }
-func (m *denseODE) nodeMap() ([]int, []float64) { return nil, nil }
+func (m *denseODE) Size() int                   { return m.e.n }
+func (m *denseODE) NDiff() int                  { return m.e.nf }
+func (m *denseODE) NodeMap() ([]int, []float64) { return nil, nil }
 
-func (m *denseODE) shortestTau(x []float64) float64 { return m.e.shortestTau(x) }
+func (m *denseODE) ShortestTau(x []float64) float64 { return m.e.shortestTau(x) }
 
 // stage runs Newton on the stage's equation. The first stage of a
 // transient starts the junctions at their critical voltage: a start that
@@ -48,7 +48,7 @@ func (m *denseODE) shortestTau(x []float64) float64 { return m.e.shortestTau(x) 
 // down. Later stages start from consistent junction voltages. A stage that
 // fails tries the other way, then backtracking without limiting, with a
 // larger budget.
-func (m *denseODE) stage(x, xn, delta, hist []float64, alpha float64, first bool) Status {
+func (m *denseODE) Stage(x, xn, delta, hist []float64, alpha float64, first bool) Status {
 	e := m.e
 	var st Status
 	for _, o := range []runOpts{
@@ -67,7 +67,7 @@ func (m *denseODE) stage(x, xn, delta, hist []float64, alpha float64, first bool
 	return st
 }
 
-func (m *denseODE) capMul(dst, v []float64) {
+func (m *denseODE) CapMul(dst, v []float64) {
 	clear(dst)
 	for _, c := range m.e.caps {
 		if c.j < 0 {
@@ -80,10 +80,10 @@ func (m *denseODE) capMul(dst, v []float64) {
 	}
 }
 
-func (m *denseODE) filter(v []float64, alpha float64) bool {
+func (m *denseODE) Filter(v []float64, alpha float64) bool {
 	e := m.e
 	clear(m.rhs)
-	m.capMul(m.rhs[:e.nf], v)
+	m.CapMul(m.rhs[:e.nf], v)
 	for i := range e.nf {
 		m.rhs[i] *= alpha
 	}
@@ -94,9 +94,9 @@ func (m *denseODE) filter(v []float64, alpha float64) bool {
 	return true
 }
 
-func (m *denseODE) steady(x, _ []float64) bool { return m.e.steady(x) }
+func (m *denseODE) Steady(x, _ []float64) bool { return m.e.steady(x) }
 
-func (m *denseODE) power(x, xdot []float64) mna.Power {
+func (m *denseODE) Power(x, xdot []float64) mna.Power {
 	p := m.e.sys.Power(x)
 	for _, c := range m.pinnedCaps {
 		// The pinned node delivers the current C*d(V(pin) - V(i))/dt.
@@ -105,7 +105,7 @@ func (m *denseODE) power(x, xdot []float64) mna.Power {
 	return p
 }
 
-func (m *denseODE) observe(t float64, x, _ []float64) {
+func (m *denseODE) Observe(t float64, x, _ []float64) {
 	if m.obs != nil {
 		m.obs(t, x)
 	}

@@ -1,4 +1,4 @@
-package solver
+package ode
 
 import (
 	"math"
@@ -6,44 +6,44 @@ import (
 	"github.com/eqsim/eqsim/circuit/mna"
 )
 
-// odeModel is a circuit's ODE C dx/dt = -F(x) in the representation that a
+// Model is a circuit's ODE C dx/dt = -F(x) in the representation that a
 // transient integrates: the unknowns of the dense system, or the folded
 // node voltages of a layered network. The first ndiff entries of the state
 // are node voltages, under error control; any others (branch currents) are
 // algebraic.
-type odeModel interface {
-	size() int
-	ndiff() int
-	// nodeMap returns, for every free node of the circuit, the node row
+type Model interface {
+	Size() int
+	NDiff() int
+	// NodeMap returns, for every free node of the circuit, the node row
 	// whose voltage moves it and by what factor (a node driven by an
 	// amplifier moves Gain times as far as its driver); nil for the
 	// identity.
-	nodeMap() (rows []int, gains []float64)
-	// shortestTau returns the shortest node time constant at x, seconds.
-	shortestTau(x []float64) float64
-	// stage solves F(x) + alpha*C*delta + hist = 0 with x = xn + delta on
+	NodeMap() (rows []int, gains []float64)
+	// ShortestTau returns the shortest node time constant at x, seconds.
+	ShortestTau(x []float64) float64
+	// Stage solves F(x) + alpha*C*delta + hist = 0 with x = xn + delta on
 	// the node rows (hist nil means zero) for x and delta, in place:
 	// delta holds the predicted increment on entry. first says that the
-	// stage starts a transient, from a state that may be far from
+	// Stage starts a transient, from a state that may be far from
 	// consistent. It returns Converged or the reason it failed.
-	stage(x, xn, delta, hist []float64, alpha float64, first bool) Status
-	// capMul sets dst = C*v on the node rows.
-	capMul(dst, v []float64)
-	// filter replaces v (node rows) by (alpha*C + J)^-1 * alpha*C*v, with
+	Stage(x, xn, delta, hist []float64, alpha float64, first bool) Status
+	// CapMul sets dst = C*v on the node rows.
+	CapMul(dst, v []float64)
+	// Filter replaces v (node rows) by (alpha*C + J)^-1 * alpha*C*v, with
 	// J the Jacobian of the last stage solved; it reports false if it
 	// could not.
-	filter(v []float64, alpha float64) bool
-	// steady reports whether x has settled to an equilibrium that meets
+	Filter(v []float64, alpha float64) bool
+	// Steady reports whether x has settled to an equilibrium that meets
 	// the DC acceptance test, and if so may move x onto it (by no more
 	// than a tenth of SettleTol); q is the capacitive current C dx/dt at
 	// x (node rows), which equals -F(x) up to the stage's tolerance.
-	steady(x, q []float64) bool
-	// power returns the power the sources deliver at x while the node
+	Steady(x, q []float64) bool
+	// Power returns the power the sources deliver at x while the node
 	// voltages change at xdot (V/s).
-	power(x, xdot []float64) mna.Power
-	// observe passes the state at time t, where the node voltages change
+	Power(x, xdot []float64) mna.Power
+	// Observe passes the state at time t, where the node voltages change
 	// at xdot, to the caller's Observe.
-	observe(t float64, x, xdot []float64)
+	Observe(t float64, x, xdot []float64)
 }
 
 // TR-BDF2 with gamma = 2 - sqrt(2) (Bank et al. 1985; Hosea and Shampine
@@ -63,24 +63,34 @@ var (
 	trbdfErr = (-3*trbdfGamma*trbdfGamma + 4*trbdfGamma - 2) / (12 * (2 - trbdfGamma))
 )
 
-// integration is the outcome of integrate.
-type integration struct {
-	status   Status
-	steps    int
-	time     float64 // s
-	settling float64 // s
-	energy   Energy
-	power    mna.Power
-	xd       []float64 // dx/dt at the final state (node rows)
+// Outcome is how an integration ended.
+type Outcome struct {
+	// Status is Converged (settled, or settled before the stop time),
+	// TimeLimit (stopped at the stop time before it settled), or why it
+	// failed: a stage's Status, Diverged, or IterationLimit when MaxSteps
+	// or MaxTime ran out.
+	Status Status
+	// Steps counts the accepted steps, Time is the simulated time reached
+	// in seconds and Settling the settling time (see Settings.SettleTol).
+	Steps          int
+	Time, Settling float64
+	// Energy is the energy delivered until Settling (until the stop
+	// time, if one was given), Power the power at the final state.
+	Energy Energy
+	Power  mna.Power
+	// Xd is dx/dt at the final state (node rows). It belongs to the
+	// Integrator.
+	Xd []float64
 }
 
-// integrator holds the work space of one integration.
-type integrator struct {
-	m      odeModel
-	ts     TransientSettings
+// Integrator integrates a Model. It keeps its work space from one
+// integration to the next (Reset). It is not safe for concurrent use.
+type Integrator struct {
+	m      Model
+	ts     Settings
 	trbdf  bool
 	n, nd  int
-	rows   []int     // see odeModel.nodeMap
+	rows   []int     // see Model.nodeMap
 	gains  []float64 //
 	eg     []float64 // per node row, the largest factor of its nodes; nil for ones
 	gsq    []float64 // per node row, the sum of the squares of its nodes' factors; nil for ones
@@ -100,28 +110,31 @@ type integrator struct {
 	hprev  float64   // the last TR-BDF2 step, whose slopes xdPrev and xd end; 0 if none
 }
 
-// integrate integrates m from x (in place) at time 0 as ts says.
-func integrate(m odeModel, x []float64, ts TransientSettings) integration {
-	return newIntegrator(m, ts).integrate(x)
+// Integrate integrates m from x (in place) at time 0 as s says; s must
+// have its defaults applied (Settings.WithDefaults).
+func Integrate(m Model, x []float64, s Settings) Outcome {
+	return New(m, s).Integrate(x)
 }
 
-// integrate integrates its model from x (in place) at time 0.
-func (it *integrator) integrate(x []float64) integration {
-	it.m.observe(0, x, it.xd)
+// Integrate integrates its model from x (in place) at time 0.
+func (it *Integrator) Integrate(x []float64) Outcome {
+	it.m.Observe(0, x, it.xd)
 	it.tr.add(0, x, Energy{})
 	return it.run(x)
 }
 
-func newIntegrator(m odeModel, ts TransientSettings) *integrator {
-	n, nd := m.size(), m.ndiff()
-	it := &integrator{
+// New returns an Integrator of m with the settings s, whose defaults must
+// be applied (Settings.WithDefaults).
+func New(m Model, ts Settings) *Integrator {
+	n, nd := m.Size(), m.NDiff()
+	it := &Integrator{
 		m: m, n: n, nd: nd,
 		xprev: make([]float64, n), y: make([]float64, n), yg: make([]float64, n),
 		dg: make([]float64, nd), d1: make([]float64, nd),
 		xd: make([]float64, nd), xdPrev: make([]float64, nd), xdg: make([]float64, nd), xd1: make([]float64, nd),
 		hist: make([]float64, nd), q: make([]float64, nd), est: make([]float64, nd),
 	}
-	it.rows, it.gains = m.nodeMap()
+	it.rows, it.gains = m.NodeMap()
 	it.count = nd
 	if it.rows != nil {
 		it.count = len(it.rows)
@@ -132,13 +145,13 @@ func newIntegrator(m odeModel, ts TransientSettings) *integrator {
 			it.gsq[r] += g * g
 		}
 	}
-	it.reset(ts)
+	it.Reset(ts)
 	return it
 }
 
-// reset readies it for another integration of its model with ts, keeping
+// Reset readies it for another integration of its model with ts, keeping
 // its memory.
-func (it *integrator) reset(ts TransientSettings) {
+func (it *Integrator) Reset(ts Settings) {
 	it.ts, it.trbdf = ts, ts.Method != MethodBE
 	clear(it.xd)
 	clear(it.xdPrev)
@@ -149,11 +162,11 @@ func (it *integrator) reset(ts TransientSettings) {
 // run is the step loop: it takes steps of the method, judges their error,
 // stops at the equilibrium or at StopTime, and keeps the energy. Its cases
 // (failed stages, rejected steps, the stop time, the end) belong together.
-func (it *integrator) run(x []float64) integration {
+func (it *Integrator) run(x []float64) Outcome {
 	ts, m := &it.ts, it.m
 	h := ts.InitialStep
 	if h <= 0 {
-		h = initialStepFrac * m.shortestTau(x)
+		h = initialStepFrac * m.ShortestTau(x)
 	}
 	hmin := minStepFrac * h
 	var (
@@ -182,14 +195,14 @@ func (it *integrator) run(x []float64) integration {
 			// the start may violate the branch equations.
 			st, next, reject = it.stepBE(x, h, hprev, steps, hmin)
 			if st == Converged && !reject {
-				p1 = m.power(it.y, it.xd1)
+				p1 = m.Power(it.y, it.xd1)
 				de = Energy{h * p1.Sources, h * p1.Controlled}
 			}
 		} else {
 			var pg mna.Power
 			st, next, reject, pg = it.stepTRBDF2(x, h, hmin)
 			if st == Converged && !reject {
-				p1 = m.power(it.y, it.xd1)
+				p1 = m.Power(it.y, it.xd1)
 				w, d := h*trbdfW, h*trbdfD
 				de = Energy{
 					Sources:    w*(it.pn.Sources+pg.Sources) + d*p1.Sources,
@@ -233,7 +246,7 @@ func (it *integrator) run(x []float64) integration {
 			t = ts.StopTime
 		}
 		steps++
-		m.observe(t, x, it.xd)
+		m.Observe(t, x, it.xd)
 		it.tr.add(t, x, energy)
 		if !(maxAbs(x) <= divergence) {
 			// An unstable equilibrium: the state runs away from it.
@@ -242,8 +255,8 @@ func (it *integrator) run(x []float64) integration {
 		}
 		// The capacitive current at the new state, for the quick part
 		// of the DC test.
-		m.capMul(it.q, it.xd)
-		if m.steady(x, it.q) {
+		m.CapMul(it.q, it.xd)
+		if m.Steady(x, it.q) {
 			status = Converged
 			break
 		}
@@ -258,27 +271,27 @@ func (it *integrator) run(x []float64) integration {
 
 // finish returns the outcome of an integration that ended at x, at time t
 // after steps steps, with status and the energy delivered until t.
-func (it *integrator) finish(x []float64, status Status, steps int, t float64, energy Energy) integration {
+func (it *Integrator) finish(x []float64, status Status, steps int, t float64, energy Energy) Outcome {
 	ts, m := &it.ts, it.m
-	out := integration{status: status, steps: steps, time: t, energy: energy, power: it.pn, xd: it.xd}
+	out := Outcome{Status: status, Steps: steps, Time: t, Energy: energy, Power: it.pn, Xd: it.xd}
 	switch status {
 	case Converged:
 		clear(it.xd)
-		out.power = m.power(x, it.xd)
-		out.settling = it.tr.settlingTime(x, ts.SettleTol, it.eg)
+		out.Power = m.Power(x, it.xd)
+		out.Settling = it.tr.settlingTime(x, ts.SettleTol, it.eg)
 		if ts.StopTime > 0 {
 			if rest := ts.StopTime - t; rest > 0 {
 				// Settled before the stop time: the state stays.
-				out.energy.Sources += rest * out.power.Sources
-				out.energy.Controlled += rest * out.power.Controlled
-				out.time = ts.StopTime
-				m.observe(out.time, x, it.xd)
+				out.Energy.Sources += rest * out.Power.Sources
+				out.Energy.Controlled += rest * out.Power.Controlled
+				out.Time = ts.StopTime
+				m.Observe(out.Time, x, it.xd)
 			}
 		} else {
-			out.energy = it.tr.energyAt(out.settling)
+			out.Energy = it.tr.energyAt(out.Settling)
 		}
 	case TimeLimit:
-		out.settling = t
+		out.Settling = t
 	}
 	return out
 }
@@ -287,7 +300,7 @@ func (it *integrator) finish(x []float64, status Status, steps int, t float64, e
 // stage's status and, if the stage converged, next and whether the error
 // estimate rejects the step: next is the step to retry with if it does,
 // else the factor by which the next step may grow.
-func (it *integrator) stepBE(x []float64, h, hprev float64, steps int, hmin float64) (Status, float64, bool) {
+func (it *Integrator) stepBE(x []float64, h, hprev float64, steps int, hmin float64) (Status, float64, bool) {
 	ts, nd := &it.ts, it.nd
 	// The linear predictor needs two consistent states. The start may
 	// violate the branch constraints; the first step then carries an
@@ -304,7 +317,7 @@ func (it *integrator) stepBE(x []float64, h, hprev float64, steps int, hmin floa
 	}
 	copy(it.d1, pred)
 	copy(it.y, x)
-	if st := it.m.stage(it.y, x, it.d1, nil, 1/h, steps == 0); st != Converged {
+	if st := it.m.Stage(it.y, x, it.d1, nil, 1/h, steps == 0); st != Converged {
 		return st, 0, false
 	}
 	for i, d := range it.d1 {
@@ -332,7 +345,7 @@ func (it *integrator) stepBE(x []float64, h, hprev float64, steps int, hmin floa
 
 // stepTRBDF2 takes a TR-BDF2 step of h from x into it.y, as stepBE, and
 // returns the power at the TR stage too.
-func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64, bool, mna.Power) {
+func (it *Integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64, bool, mna.Power) {
 	ts, m, nd := &it.ts, it.m, it.nd
 	g := trbdfGamma
 	hg := g * h
@@ -340,7 +353,7 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 	// gamma/2), so a model may reuse the first stage's factorization.
 	alpha := 2 / hg
 	// Trapezoidal stage to t + gamma*h: C*(xg - x)*alpha = C*x' + C*xg'.
-	m.capMul(it.hist, it.xd)
+	m.CapMul(it.hist, it.xd)
 	// The prediction: Taylor's to second order, x'' from the last two
 	// slopes.
 	c2 := 0.0
@@ -352,16 +365,16 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 		it.dg[i] = hg*it.xd[i] + c2*(it.xd[i]-it.xdPrev[i])
 	}
 	copy(it.yg, x)
-	if st := m.stage(it.yg, x, it.dg, it.hist, alpha, false); st != Converged {
+	if st := m.Stage(it.yg, x, it.dg, it.hist, alpha, false); st != Converged {
 		return st, 0, false, mna.Power{}
 	}
 	for i := range nd {
 		it.xdg[i] = alpha*it.dg[i] - it.xd[i]
 	}
-	pg := m.power(it.yg, it.xdg)
+	pg := m.Power(it.yg, it.xdg)
 	// BDF2 stage to t + h through x, xg and x1:
 	// x1 - x - trbdfA*(xg - x) = trbdfD*h*x1' = x1'/alpha.
-	m.capMul(it.hist, it.dg)
+	m.CapMul(it.hist, it.dg)
 	for i := range it.hist {
 		it.hist[i] *= -alpha * trbdfA
 		// The quadratic through x (with its slope) and xg, at t + h.
@@ -369,7 +382,7 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 		it.d1[i] = h*it.xd[i] + c
 	}
 	copy(it.y, it.yg)
-	if st := m.stage(it.y, x, it.d1, it.hist, alpha, false); st != Converged {
+	if st := m.Stage(it.y, x, it.d1, it.hist, alpha, false); st != Converged {
 		return st, 0, false, pg
 	}
 	for i := range nd {
@@ -383,7 +396,7 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 		dd := it.xd[i]/g - it.xdg[i]/(g*(1-g)) + it.xd1[i]/(1-g)
 		it.est[i] = 2 * trbdfErr * h * dd
 	}
-	if !m.filter(it.est, alpha) {
+	if !m.Filter(it.est, alpha) {
 		return Singular, 0, false, pg
 	}
 	errMax := it.errNorm(true)
@@ -407,7 +420,7 @@ func (it *integrator) stepTRBDF2(x []float64, h, hmin float64) (Status, float64,
 // the state, not of each node), and the root mean square over the nodes is
 // returned. Otherwise it is backward Euler's: d is each node's own
 // increment, and the largest ratio is returned. A NaN estimate gives NaN.
-func (it *integrator) errNorm(trbdf bool) float64 {
+func (it *Integrator) errNorm(trbdf bool) float64 {
 	abs, rel := it.ts.TrAbsTol, it.ts.TrRelTol
 	if trbdf {
 		// One tolerance for all nodes: the sum of squares goes by row,
@@ -452,14 +465,14 @@ func (it *integrator) errNorm(trbdf bool) float64 {
 
 // eg1 returns the largest factor of row i's nodes, g2 the sum of their
 // squares.
-func (it *integrator) eg1(i int) float64 {
+func (it *Integrator) eg1(i int) float64 {
 	if it.eg == nil {
 		return 1
 	}
 	return it.eg[i]
 }
 
-func (it *integrator) g2(i int) float64 {
+func (it *Integrator) g2(i int) float64 {
 	if it.gsq == nil {
 		return 1
 	}

@@ -1,4 +1,4 @@
-package solver
+package ode
 
 import "math"
 

@@ -15,6 +15,8 @@ type denseODE struct {
 	pinnedCaps []pinnedCap
 	rhs, sol   []float64
 	obs        func(t float64, x []float64)
+	noise      *mna.Noise // nil until the first draw
+	z          []float64  // the draws of one step
 }
 
 // pinnedCap is a capacitance of c farads between free node i and a pinned

@@ -100,7 +100,7 @@ func Langevin(m NoisyModel, x []float64, s LangevinSettings) Outcome {
 	l.y, l.delta, l.xd = make([]float64, n), make([]float64, l.nd), make([]float64, l.nd)
 	l.hist = make([]float64, l.nd)
 	m.Observe(0, x, l.xd)
-	if float64(maxSteps) < math.Ceil(s.StopTime/h*(1-1e-12)) {
+	if float64(maxSteps) < math.Ceil(s.StopTime/h-1e-9) {
 		return Outcome{Status: IterationLimit, Xd: l.xd, Power: m.Power(x, l.xd)}
 	}
 	var (
@@ -109,8 +109,10 @@ func Langevin(m NoisyModel, x []float64, s LangevinSettings) Outcome {
 		status = TimeLimit
 	)
 	for t < s.StopTime {
+		// Times are multiples of h, not sums of steps, so that a stop
+		// time of n steps takes n steps.
 		hs, last := h, false
-		if t+hs >= s.StopTime*(1-1e-12) {
+		if s.StopTime-t <= h*(1+1e-9) {
 			hs, last = s.StopTime-t, true
 		}
 		w := l.buf(0)
@@ -122,10 +124,10 @@ func Langevin(m NoisyModel, x []float64, s LangevinSettings) Outcome {
 			status = st
 			break
 		}
-		if t += hs; last {
+		steps++
+		if t = float64(steps) * h; last {
 			t = s.StopTime
 		}
-		steps++
 		m.Observe(t, x, l.xd)
 		if !(maxAbs(x) <= divergence) {
 			status = Diverged

@@ -75,66 +75,17 @@ until --stop).`,
 			var res solver.Result
 			var solveErr error
 			if method == "transient" {
-				set := &solver.TransientSettings{StopTime: stop, Seed: seed}
-				if sys.Circuit().ThermalNoise {
-					fmt.Fprintf(stderr, "thermal noise on: one realisation, seed %d\n", seed)
-				}
-				if trace == "" {
-					res, solveErr = solver.AutoTransient(sys, nil, set)
-				} else if err := writeAtomic(trace, func(w io.Writer) error {
-					tw := newTraceWriter(w, sys)
-					set.Observe = tw.observe
-					res, solveErr = solver.AutoTransient(sys, nil, set)
-					return tw.flush()
-				}); err != nil {
-					return fmt.Errorf("--trace %s: %w", trace, err)
+				if res, solveErr, err = transient(sys, stop, seed, trace, stderr); err != nil {
+					return err
 				}
 			} else {
 				res, solveErr = equilibrium(sys, method)
 			}
-			v := sys.VoltagesTo(nil, res.X)
-			if jsonOut {
-				out := simulateJSON{
-					Converged:  res.Status == solver.Converged,
-					Status:     res.Status.String(),
-					Method:     res.Method,
-					Iterations: res.Iterations,
-					Residual:   res.Residual,
-					WorstNode:  res.WorstNode,
-					Power:      sys.Power(res.X).Total(),
-					Nodes:      map[string]float64{},
-				}
-				if method == "transient" {
-					energy := res.Energy.Total()
-					out.SettlingTime = &res.SettlingTime
-					out.Steps = &res.Steps
-					out.Energy = &energy
-				}
-				for _, n := range names {
-					i, _ := sys.NodeIndex(n)
-					out.Nodes[n] = v[i]
-				}
-				enc := json.NewEncoder(stdout)
-				if err := enc.Encode(out); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(stderr, "%s: %s in %d iterations, largest KCL residual %.3g A at %s\n",
-					res.Method, res.Status, res.Iterations, res.Residual, res.WorstNode)
-				fmt.Fprintf(stderr, "the sources deliver %.4g W\n", sys.Power(res.X).Total())
-				if method == "transient" {
-					fmt.Fprintf(stderr, "settled after %.4g s of simulated time (%d steps, %.4g s simulated), %.4g J delivered\n",
-						res.SettlingTime, res.Steps, res.Time, res.Energy.Total())
-				}
-				w := 4
-				for _, n := range names {
-					w = max(w, len(n))
-				}
-				fmt.Fprintf(stdout, "%-*s  %s\n", w, "node", "volts")
-				for _, n := range names {
-					i, _ := sys.NodeIndex(n)
-					fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, v[i])
-				}
+			if res.X == nil {
+				return solveErr // nothing was solved
+			}
+			if err := printSimulation(stdout, stderr, sys, res, names, method == "transient", jsonOut); err != nil {
+				return err
 			}
 			return solveErr
 		},
@@ -147,6 +98,75 @@ until --stop).`,
 	cmd.Flags().StringVar(&trace, "trace", "", "transient: write the trajectory of every node to this CSV file")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "transient: the seed of the thermal noise (with [options] thermal_noise)")
 	return cmd
+}
+
+// transient runs the transient of simulate: to stop seconds (0: until
+// settled), seeded by seed, writing the trajectory to trace if it is not
+// empty. err is an error of the trace file; solveErr the solver's.
+func transient(sys *mna.System, stop float64, seed uint64, trace string, stderr io.Writer) (res solver.Result, solveErr, err error) {
+	set := &solver.TransientSettings{StopTime: stop, Seed: seed}
+	if sys.Circuit().ThermalNoise {
+		fmt.Fprintf(stderr, "thermal noise on: one realisation, seed %d\n", seed)
+	}
+	if trace == "" {
+		res, solveErr = solver.AutoTransient(sys, nil, set)
+		return res, solveErr, nil
+	}
+	err = writeAtomic(trace, func(w io.Writer) error {
+		tw := newTraceWriter(w, sys)
+		set.Observe = tw.observe
+		res, solveErr = solver.AutoTransient(sys, nil, set)
+		return tw.flush()
+	})
+	if err != nil {
+		err = fmt.Errorf("--trace %s: %w", trace, err)
+	}
+	return res, solveErr, err
+}
+
+// printSimulation prints the result of simulate, as JSON or as a table.
+func printSimulation(stdout, stderr io.Writer, sys *mna.System, res solver.Result, names []string, tran, jsonOut bool) error {
+	v := sys.VoltagesTo(nil, res.X)
+	if jsonOut {
+		out := simulateJSON{
+			Converged:  res.Status == solver.Converged,
+			Status:     res.Status.String(),
+			Method:     res.Method,
+			Iterations: res.Iterations,
+			Residual:   res.Residual,
+			WorstNode:  res.WorstNode,
+			Power:      sys.Power(res.X).Total(),
+			Nodes:      map[string]float64{},
+		}
+		if tran {
+			energy := res.Energy.Total()
+			out.SettlingTime = &res.SettlingTime
+			out.Steps = &res.Steps
+			out.Energy = &energy
+		}
+		for _, n := range names {
+			i, _ := sys.NodeIndex(n)
+			out.Nodes[n] = v[i]
+		}
+		return json.NewEncoder(stdout).Encode(out)
+	}
+	fmt.Fprintf(stderr, "%s: %s in %d iterations, largest KCL residual %.3g A at %s\n",
+		res.Method, res.Status, res.Iterations, res.Residual, res.WorstNode)
+	fmt.Fprintf(stderr, "the sources deliver %.4g W\n", sys.Power(res.X).Total())
+	if tran {
+		fmt.Fprintf(stderr, "settled after %.4g s of simulated time (%d steps, %.4g s simulated), %.4g J delivered\n",
+			res.SettlingTime, res.Steps, res.Time, res.Energy.Total())
+	}
+	w := 4
+	for _, n := range names {
+		w = max(w, len(n))
+	}
+	fmt.Fprintf(stdout, "%-*s  %s\n", w, "node", "volts")
+	for _, n := range names {
+		i, _ := sys.NodeIndex(n)
+		fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, v[i])
+	}
+	return nil
 }
 
 type simulateJSON struct {

@@ -25,7 +25,15 @@
 // between solves and starts from the previous equilibrium. Layered.Transient
 // integrates the same ODE with the same methods, each stage a block
 // elimination with the capacitances on the diagonal. Newton and Transient
-// solve any circuit and are its reference.
+// solve any circuit and are its reference. NewDC and AutoTransient are the
+// one place that chooses between them.
+//
+// With thermal noise (the circuit's ThermalNoise, or
+// TransientSettings.Noise) both transients integrate the Langevin equation
+// C dx/dt = -F(x) + xi(t), xi the white noise of every conductance and
+// junction (mna.System.NoiseSources), seeded and in fixed steps (see
+// ode.Langevin). Package noise holds the linearised noise model and
+// Langevin sampling.
 //
 // All of them return a Result in the manner of gonum/optimize: the solution,
 // a Status, the iterations and the largest KCL residual in amperes with the

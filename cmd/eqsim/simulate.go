@@ -38,7 +38,8 @@ integrates the circuit's ODE with its node capacitances until it settles
 and also reports the settling time; the layered transient is used where the
 network is layered. --stop T integrates to T seconds instead of stopping when
 settled; --trace FILE.csv writes the trajectory: a header time,<node>,... (every
-node but ground), then the initial state and one row per accepted step. With
+node but ground), then the initial state and one row per accepted step (and
+one at --stop if it settled before). With
 [options] thermal_noise = true the transient is one realisation of the
 circuit's thermal noise, seeded by --seed (default 1), in fixed steps, to --stop
 or to the settling time of the noiseless transient.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 
 	"gonum.org/v1/gonum/mat"
@@ -35,191 +36,40 @@ func voltage(sys *mna.System, x []float64, name string) float64 {
 	return sys.VoltagesTo(nil, x)[i]
 }
 
-// shockley is the diode current computed here, independently of the
-// circuit package: the Shockley equation with the 1e-12 S gmin, continued
-// linearly beyond v = 80*N*Vt as the circuit package documents.
-func shockley(m circuit.DiodeModel, temp, v float64) float64 {
-	nvt := m.N * 1.38064852e-23 * temp / 1.6021766208e-19
-	if a := v / nvt; a > 80 {
-		e := math.Exp(80)
-		return m.IS*(e-1) + m.IS*e/nvt*(v-80*nvt) + 1e-12*v
-	}
-	if a := v / nvt; a < -3 {
-		// SPICE3's reverse-bias form, which eqsim shares with ngspice.
-		r := 3 / (a * math.E)
-		return -m.IS*(1+r*r*r) + 1e-12*v
-	}
-	return m.IS*math.Expm1(v/nvt) + 1e-12*v
-}
-
-// checkKCL recomputes, from the element list of c, the current balance at
-// every free node and the equation of every voltage-defining element at x,
-// and fails if any is violated by more than relTol of the currents
-// (voltages) involved plus absTol amperes (1e-12 V).
+// checkKCL checks, with circuittest.CheckKCL, the current balance at every
+// free node of sys and the equation of every voltage-defining element at
+// x, recomputed from the element list of c: a node may be off by absTol
+// amperes plus relTol of the currents that meet there.
 func checkKCL(t *testing.T, c *circuit.Circuit, sys *mna.System, x []float64, absTol, relTol float64) {
 	t.Helper()
-	v := sys.VoltagesTo(nil, x)
-	idx := func(name string) int {
-		i, ok := sys.NodeIndex(name)
-		if !ok {
-			t.Fatalf("no node %q", name)
-		}
-		return i
+	n, err := circuittest.CheckKCL(c, solution(sys, x), absTol, relTol)
+	if err != nil {
+		t.Error(err)
 	}
-	V := func(name string) float64 { return v[idx(name)] }
-	net := make([]float64, len(v))
-	gross := make([]float64, len(v))
-	flow := func(a, b string, i float64) { // i amperes from a through the element to b
-		net[idx(a)] += i
-		net[idx(b)] -= i
-		gross[idx(a)] += math.Abs(i)
-		gross[idx(b)] += math.Abs(i)
-	}
-	branch := func(name string) float64 {
-		k := sys.Unknown(name)
-		if k < sys.NumFree() {
-			t.Fatalf("%s has no branch current", name)
-		}
-		return x[k]
-	}
-	constraint := func(name string, lhs, rhs, scale float64) {
-		if d := math.Abs(lhs - rhs); d > 1e-12+relTol*scale {
-			t.Errorf("%s: branch equation off by %.3g V", name, d)
-		}
-	}
-	temp := c.Temperature()
-	tnom := temp
-	if c.TNom != 0 {
-		tnom = c.TNom
-	}
-	// hot scales a model's IS from tnom to temp (SPICE's formula, EG =
-	// 1.11 eV, XTI = 3).
-	hot := func(m circuit.DiodeModel) circuit.DiodeModel {
-		if tnom != temp {
-			vt := 1.38064852e-23 * temp / 1.6021766208e-19
-			m.IS *= math.Exp((temp/tnom-1)*1.11/(m.N*vt)) * math.Pow(temp/tnom, 3/m.N)
-		}
-		return m
-	}
-	for _, el := range c.Elements {
-		switch el := el.(type) {
-		case *circuit.Resistor:
-			flow(el.Nodes[0], el.Nodes[1], el.G*(V(el.Nodes[0])-V(el.Nodes[1])))
-		case *circuit.Diode:
-			flow(el.Nodes[0], el.Nodes[1], shockley(hot(el.Model), temp, V(el.Nodes[0])-V(el.Nodes[1])))
-		case *circuit.ISource:
-			flow(el.Nodes[0], el.Nodes[1], el.I)
-		case *circuit.VSource:
-			drop := V(el.Nodes[0]) - V(el.Nodes[1])
-			constraint(el.Name, drop, el.V, math.Abs(el.V)+math.Abs(V(el.Nodes[0]))+math.Abs(V(el.Nodes[1])))
-			if k := sys.Unknown(el.Name); k >= sys.NumFree() {
-				flow(el.Nodes[0], el.Nodes[1], x[k])
-			}
-		case *circuit.VCVS:
-			ctl := V(el.Control[0]) - V(el.Control[1])
-			drop := V(el.Nodes[0]) - V(el.Nodes[1])
-			constraint(el.Name, drop, el.Gain*ctl, math.Abs(drop)+math.Abs(el.Gain*ctl))
-			flow(el.Nodes[0], el.Nodes[1], branch(el.Name))
-		case *circuit.CCCS:
-			flow(el.Nodes[0], el.Nodes[1], el.Gain*branch(el.Control))
-		case *circuit.Crossbar:
-			if el.WireR == 0 {
-				for i, a := range el.From {
-					for j, b := range el.To {
-						flow(a, b, el.G.At(i, j)*(V(a)-V(b)))
-					}
-				}
-				continue
-			}
-			// Row wire i: From[i], r[i][0], ..., r[i][n-1]; column
-			// wire j: c[0][j], ..., c[m-1][j], To[j].
-			m, n := len(el.From), len(el.To)
-			rn := func(i, j int) string { return fmt.Sprintf("%s.r[%d][%d]", el.Name, i, j) }
-			cn := func(i, j int) string { return fmt.Sprintf("%s.c[%d][%d]", el.Name, i, j) }
-			wire := func(a, b string) { flow(a, b, (V(a)-V(b))/el.WireR) }
-			for i := range m {
-				prev := el.From[i]
-				for j := range n {
-					wire(prev, rn(i, j))
-					prev = rn(i, j)
-					flow(rn(i, j), cn(i, j), el.G.At(i, j)*(V(rn(i, j))-V(cn(i, j))))
-				}
-			}
-			for j := range n {
-				for i := range m {
-					next := el.To[j]
-					if i+1 < m {
-						next = cn(i+1, j)
-					}
-					wire(cn(i, j), next)
-				}
-			}
-		case *circuit.Rectifier:
-			for i, nm := range el.Nodes {
-				hi, lo := el.Model, el.Model
-				if el.IS != nil {
-					hi.IS, lo.IS = el.IS[2*i], el.IS[2*i+1]
-				}
-				if el.N != nil {
-					hi.N, lo.N = el.N[2*i], el.N[2*i+1]
-				}
-				flow(nm, el.High, shockley(hot(hi), temp, V(nm)-V(el.High)))
-				flow(el.Low, nm, shockley(hot(lo), temp, V(el.Low)-V(nm)))
-			}
-		case *circuit.Amplifier:
-			for i := range el.From {
-				g, off := el.Gain, 0.0
-				if el.Gains != nil {
-					g = el.Gains[i]
-				}
-				if el.Offsets != nil {
-					off = el.Offsets[i]
-				}
-				want := g*V(el.From[i]) + off
-				constraint(el.Name, V(el.To[i]), want, math.Abs(g*V(el.From[i]))+math.Abs(off))
-				ib := branch(fmt.Sprintf("%s[%d]", el.Name, i))
-				flow(el.To[i], "0", ib)
-				flow(el.From[i], "0", -ib/g)
-			}
-		case *circuit.Input:
-			for k, nm := range el.Nodes {
-				constraint(el.Name, V(nm), el.Voltage(k), math.Abs(el.Voltage(k)))
-			}
-		case *circuit.Capacitor:
-		default:
-			t.Fatalf("checkKCL: element %T", el)
-		}
-	}
-	for i, nm := range sys.Nodes() {
-		if sys.Unknown(nm) < 0 {
-			continue
-		}
-		if r := math.Abs(net[i+1]); r > absTol+relTol*gross[i+1] {
-			t.Errorf("KCL at %s: %.3g A net of %.3g A", nm, net[i+1], gross[i+1])
-		}
+	if n != sys.NumFree() {
+		t.Errorf("KCL checked at %d nodes, want the %d free ones", n, sys.NumFree())
 	}
 }
 
-// bisect solves f(v) = 0 for increasing f on [lo, hi].
-func bisect(f func(float64) float64, lo, hi float64) float64 {
-	for range 200 {
-		mid := (lo + hi) / 2
-		if mid == lo || mid == hi {
-			break
-		}
-		if f(mid) > 0 {
-			hi = mid
-		} else {
-			lo = mid
-		}
+// solution returns the node voltages and branch currents of x by name.
+func solution(sys *mna.System, x []float64) circuittest.Solution {
+	v := sys.VoltagesTo(nil, x)
+	s := circuittest.Solution{Nodes: make(map[string]float64, len(v)), Branches: map[string]float64{}}
+	for i, n := range sys.Nodes() {
+		s.Nodes[n] = v[i+1]
 	}
-	return (lo + hi) / 2
+	for k := sys.NumFree(); k < sys.Size(); k++ {
+		s.Branches[sys.UnknownName(k)] = x[k]
+	}
+	return s
 }
 
 func TestNewtonClosedForms(t *testing.T) {
 	// The diode with a series resistor from a 5 V source: the scalar
 	// equation (5 - v)/1k = i(v) solved by bisection.
-	vd := bisect(func(v float64) float64 { return shockley(d14, circuit.DefaultTemp, v) - (5-v)*1e-3 }, 0, 5)
+	vd := circuittest.Bisect(func(v float64) float64 {
+		return circuittest.DiodeCurrent(d14, circuit.DefaultTemp, circuit.DefaultTemp, v) - (5-v)*1e-3
+	}, 0, 5)
 	// A non-inverting amplifier of finite gain A with feedback divider beta.
 	const A, beta = 1e4, 0.25
 	for _, tc := range []struct {
@@ -494,9 +344,9 @@ func TestNewtonHardForward(t *testing.T) {
 		checkKCL(t, c, sys, r.X, 1e-15, 1e-9)
 		// With one diode: the scalar equation for the current.
 		if tc.n == 1 {
-			i := bisect(func(i float64) float64 {
+			i := circuittest.Bisect(func(i float64) float64 {
 				v := tc.v - i*tc.r - i*1e3 // across the diode
-				return i - shockley(d14, circuit.DefaultTemp, v)
+				return i - circuittest.DiodeCurrent(d14, circuit.DefaultTemp, circuit.DefaultTemp, v)
 			}, 0, tc.v/tc.r)
 			want := tc.v - i*tc.r
 			if got := voltage(sys, r.X, "a0"); math.Abs(got-want) > 1e-9*want {

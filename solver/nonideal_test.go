@@ -252,17 +252,12 @@ func TestRectifierVariationClosedForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		temp, tnom := c.Temperature(), c.NominalTemperature()
-		hot := func(m circuit.DiodeModel) circuit.DiodeModel {
-			vt := 1.38064852e-23 * temp / 1.6021766208e-19
-			m.IS *= math.Exp((temp/tnom-1)*1.11/(m.N*vt)) * math.Pow(temp/tnom, 3/m.N)
-			return m
-		}
 		seen := map[float64]bool{}
 		for k, nm := range h.Nodes() {
 			hi := circuit.DiodeModel{IS: r.IS[2*k], N: r.N[2*k]}
 			lo := circuit.DiodeModel{IS: r.IS[2*k+1], N: r.N[2*k+1]}
-			want := bisect(func(v float64) float64 {
-				return shockley(hot(hi), temp, v) - shockley(hot(lo), temp, -0.3-v) - i
+			want := circuittest.Bisect(func(v float64) float64 {
+				return circuittest.DiodeCurrent(hi, temp, tnom, v) - circuittest.DiodeCurrent(lo, temp, tnom, -0.3-v) - i
 			}, 0, 2)
 			got := voltage(sys, res.X, nm)
 			if math.Abs(got-want) > 1e-12 {
@@ -302,7 +297,9 @@ func TestTemperatureScalesIS(t *testing.T) {
 	if got := d14.SaturationCurrent(temp, tnom); math.Abs(got-is) > 1e-13*is {
 		t.Errorf("SaturationCurrent = %g A, want %g A", got, is)
 	}
-	want := bisect(func(v float64) float64 { return shockley(circuit.DiodeModel{IS: is, N: 1}, temp, v) - 1e-4 }, 0, 1)
+	want := circuittest.Bisect(func(v float64) float64 {
+		return circuittest.DiodeCurrent(circuit.DiodeModel{IS: is, N: 1}, temp, temp, v) - 1e-4
+	}, 0, 1)
 	got := solve(temp, tnom)
 	if math.Abs(got-want) > 1e-12 {
 		t.Errorf("V = %.15g, want %.15g", got, want)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 
 	"github.com/eqsim/eqsim/circuit"
@@ -27,7 +28,7 @@ func dissipation(t *testing.T, c *circuit.Circuit, sys *mna.System, x []float64)
 	temp := c.Temperature()
 	diode := func(m circuit.DiodeModel, a, b string) float64 {
 		d := V(a) - V(b)
-		return d * shockley(m, temp, d)
+		return d * circuittest.DiodeCurrent(m, temp, temp, d)
 	}
 	var p float64
 	for _, el := range c.Elements {

@@ -56,9 +56,13 @@ func TestLayeredTransientEndsAtDC(t *testing.T) {
 	}
 	for seed := range uint64(40) {
 		rng := rand.New(rand.NewPCG(seed, 21))
-		c := layeredNet(rng, 1+rng.IntN(3), seed%2 == 1, seed%3 == 0)
+		var nl circuittest.Nonideal
 		if seed%4 == 1 {
-			varyNet(c, seed)
+			nl = variation(seed)
+		}
+		c := layeredNet(rng, 1+rng.IntN(3), seed%2 == 1, seed%3 == 0, nl)
+		if seed%4 == 1 {
+			c.Temp, c.TNom = 320, circuit.DefaultTemp
 		}
 		check(compile(t, c), fmt.Sprintf("seed %d", seed))
 	}
@@ -102,7 +106,7 @@ func (tr *trace) at(k int, t float64) float64 {
 func TestLayeredTransientAgreesWithDense(t *testing.T) {
 	for seed := range uint64(16) {
 		rng := rand.New(rand.NewPCG(seed, 22))
-		c := layeredNet(rng, 1+rng.IntN(2), seed%2 == 1, seed%3 == 0)
+		c := layeredNet(rng, 1+rng.IntN(2), seed%2 == 1, seed%3 == 0, circuittest.Nonideal{})
 		sys := compile(t, c)
 		l, err := NewLayered(sys)
 		if err != nil {
@@ -268,8 +272,8 @@ func TestLayeredTransientCapacitors(t *testing.T) {
 	}
 
 	rng := rand.New(rand.NewPCG(1, 23))
-	lc := layeredNet(rng, 2, true, false)
-	lc.Add(&circuit.Capacitor{Name: "CH", Nodes: [2]string{"h0[0]", "y[0]"}, C: 1e-13})
+	lc := layeredNet(rng, 2, true, false, circuittest.Nonideal{})
+	lc.Add(&circuit.Capacitor{Name: "CH", Nodes: [2]string{"h1[0]", "y[0]"}, C: 1e-13})
 	sys = compile(t, lc)
 	if l, err = NewLayered(sys); err != nil {
 		t.Fatal(err)

@@ -168,116 +168,17 @@ func TestNewtonClosedForms(t *testing.T) {
 	}
 }
 
-// randomCircuit returns a random well-posed circuit of every element kind
-// but the blocks: resistors spanning the nodes, diodes both ways, grounded
-// and floating voltage sources, current sources and capacitors. With
-// controlled, it has two such parts, and VCVS and CCCS that sense the first
-// and drive the second: controlled sources without feedback keep the
-// equilibrium unique and stable, which random feedback would not.
+// randomCircuit draws with circuittest.Random a circuit of element cards
+// of every kind but the blocks: one stage, or with controlled two, the
+// second with VCVS and CCCS controlled from the first (a CCCS may sense a
+// VCVS). Controlled sources without feedback keep the equilibrium unique
+// and stable, which random feedback would not.
 func randomCircuit(rng *rand.Rand, controlled bool) *circuit.Circuit {
-	for {
-		c := &circuit.Circuit{}
-		g := &generator{rng: rng, c: c}
-		a := g.part("a")
-		if controlled {
-			b := g.part("b")
-			g.controlled(a, b)
-		}
-		if _, err := mna.Compile(c); err == nil {
-			return c
-		}
+	o := circuittest.RandomOptions{Stages: 1}
+	if controlled {
+		o = circuittest.RandomOptions{Stages: 2, Controlled: true, SenseVCVS: true}
 	}
-}
-
-type generator struct {
-	rng *rand.Rand
-	c   *circuit.Circuit
-	k   int
-}
-
-// part is a passive random sub-circuit with its nodes and voltage sources.
-type part struct {
-	nodes, sources []string // nodes[0] is ground
-}
-
-func (g *generator) name(p string) string { g.k++; return fmt.Sprintf("%s%d", p, g.k) }
-
-func (g *generator) logU(lo, hi float64) float64 {
-	return math.Pow(10, lo+(hi-lo)*g.rng.Float64())
-}
-
-// pick returns two distinct nodes of p, ground included.
-func (g *generator) pick(p *part) (string, string) {
-	n := len(p.nodes)
-	a := g.rng.IntN(n)
-	b := (a + 1 + g.rng.IntN(n-1)) % n
-	return p.nodes[a], p.nodes[b]
-}
-
-func (g *generator) part(prefix string) *part {
-	rng, c := g.rng, g.c
-	nn := 3 + rng.IntN(8)
-	p := &part{nodes: []string{"0"}}
-	for i := 1; i <= nn; i++ {
-		p.nodes = append(p.nodes, fmt.Sprintf("%s%d", prefix, i))
-	}
-	models := []circuit.DiodeModel{d14, {Name: "d2", IS: 1e-9, N: 1.8}}
-	for i := 1; i <= nn; i++ {
-		c.Add(&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{p.nodes[i], p.nodes[rng.IntN(i)]}, G: g.logU(-6, -2)})
-	}
-	for range rng.IntN(nn) {
-		a, b := g.pick(p)
-		c.Add(&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{a, b}, G: g.logU(-6, -2)})
-	}
-	for range 1 + rng.IntN(nn) {
-		a, b := g.pick(p)
-		c.Add(&circuit.Diode{Name: g.name("D"), Nodes: [2]string{a, b}, Model: models[rng.IntN(2)]})
-	}
-	for range 1 + rng.IntN(2) {
-		nm := g.name("V")
-		p.sources = append(p.sources, nm)
-		c.Add(&circuit.VSource{Name: nm, Nodes: [2]string{p.nodes[1+rng.IntN(nn)], "0"}, V: 2 * (rng.Float64() - 0.5)})
-	}
-	for range rng.IntN(2) {
-		a, b := g.pick(p)
-		nm := g.name("V")
-		p.sources = append(p.sources, nm)
-		c.Add(&circuit.VSource{Name: nm, Nodes: [2]string{a, b}, V: rng.Float64() - 0.5})
-	}
-	for range rng.IntN(3) {
-		a, b := g.pick(p)
-		c.Add(&circuit.ISource{Name: g.name("I"), Nodes: [2]string{a, b}, I: g.logU(-8, -5) * float64(1-2*rng.IntN(2))})
-	}
-	for range rng.IntN(3) {
-		a, b := g.pick(p)
-		c.Add(&circuit.Capacitor{Name: g.name("C"), Nodes: [2]string{a, b}, C: g.logU(-12, -11)})
-	}
-	return p
-}
-
-// controlled adds VCVS and CCCS that sense part a and drive part b. Each
-// VCVS drives a node of its own, floating on a node of b, into b through a
-// resistor; each CCCS senses the current of a source in series with a
-// resistor in a. The resistors keep the currents sane: a diode straight
-// across a 2 V source carries 1e19 A, which no test can check.
-func (g *generator) controlled(a, b *part) {
-	rng, c := g.rng, g.c
-	for range 1 + rng.IntN(2) {
-		ca, cb := g.pick(a)
-		out := g.name("e")
-		_, ref := g.pick(b)
-		to, _ := g.pick(b)
-		c.Add(&circuit.VCVS{Name: g.name("E"), Nodes: [2]string{out, ref}, Control: [2]string{ca, cb}, Gain: 4 * (rng.Float64() - 0.5)},
-			&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{out, to}, G: g.logU(-5, -3)})
-	}
-	for range 1 + rng.IntN(2) {
-		from, to := g.pick(a)
-		sense, mid := g.name("Vs"), g.name("s")
-		c.Add(&circuit.VSource{Name: sense, Nodes: [2]string{from, mid}, V: 0.2 * (rng.Float64() - 0.5)},
-			&circuit.Resistor{Name: g.name("R"), Nodes: [2]string{mid, to}, G: g.logU(-5, -3)})
-		p, n := g.pick(b)
-		c.Add(&circuit.CCCS{Name: g.name("F"), Nodes: [2]string{p, n}, Control: sense, Gain: 4 * (rng.Float64() - 0.5)})
-	}
+	return circuittest.Random(rng, o)
 }
 
 // TestNewtonRandom checks KCL, from the element list, at the solution of
@@ -512,27 +413,23 @@ func TestNewtonCrossbar300(t *testing.T) {
 // seriesRCircuit is randomCircuit with a resistor of 0.01 to 1 ohm in
 // series with every diode, on a node of its own between them.
 func seriesRCircuit(rng *rand.Rand) *circuit.Circuit {
-	for {
-		c := randomCircuit(rng, false)
-		var out []circuit.Element
-		k := 0
-		for _, e := range c.Elements {
-			d, ok := e.(*circuit.Diode)
-			if !ok {
-				out = append(out, e)
-				continue
-			}
-			k++
-			mid := fmt.Sprintf("m%d", k)
-			r := &circuit.Resistor{Name: fmt.Sprintf("RS%d", k), Nodes: [2]string{d.Nodes[0], mid}, G: 1 / (0.01 + 0.99*rng.Float64())}
-			d.Nodes[0] = mid
-			out = append(out, r, d)
+	c := randomCircuit(rng, false)
+	var out []circuit.Element
+	k := 0
+	for _, e := range c.Elements {
+		d, ok := e.(*circuit.Diode)
+		if !ok {
+			out = append(out, e)
+			continue
 		}
-		c.Elements = out
-		if _, err := mna.Compile(c); err == nil {
-			return c
-		}
+		k++
+		mid := fmt.Sprintf("m%d", k)
+		r := &circuit.Resistor{Name: fmt.Sprintf("RS%d", k), Nodes: [2]string{d.Nodes[0], mid}, G: 1 / (0.01 + 0.99*rng.Float64())}
+		d.Nodes[0] = mid
+		out = append(out, r, d)
 	}
+	c.Elements = out
+	return c
 }
 
 // TestNewtonSubOhmSeries checks that plain Newton stops on circuits whose

@@ -75,7 +75,7 @@ func TestPowerConservation(t *testing.T) {
 		case 1:
 			c = randomCircuit(rng, true)
 		default:
-			c = layeredNet(rng, 1+rng.IntN(3), true, seed%2 == 0)
+			c = layeredNet(rng, 1+rng.IntN(3), true, seed%2 == 0, circuittest.Nonideal{})
 		}
 		sys := compile(t, c)
 		r, err := Newton(sys, nil, nil)
@@ -102,7 +102,7 @@ func TestPowerConservation(t *testing.T) {
 func TestTransientPowerBalance(t *testing.T) {
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 32))
-		c := layeredNet(rng, 1+rng.IntN(2), seed%2 == 1, false)
+		c := layeredNet(rng, 1+rng.IntN(2), seed%2 == 1, false, circuittest.Nonideal{})
 		sys := compile(t, c)
 		caps := sys.Capacitances()
 		stored := func(x []float64) float64 {

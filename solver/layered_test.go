@@ -74,16 +74,37 @@ func checkLayeredAgainstNewton(t *testing.T, sys *mna.System, l *Layered, x0 []f
 	if err != nil {
 		t.Fatalf("%s: Newton: %v", what, err)
 	}
+	sameSolution(t, what+" (got layered, want Newton)", sys, res.X, ref.X)
+	return res
+}
+
+// sameSolution fails unless got and want, two solutions of sys, agree as
+// two solvers must: node voltages within 1e-9 V, branch currents within
+// 1e-12 A plus 1e-6 relative.
+func sameSolution(t *testing.T, what string, sys *mna.System, got, want []float64) {
+	t.Helper()
 	nf := sys.NumFree()
-	if d, i := maxDiff(res.X, ref.X, 0, nf); d > 1e-9 {
-		t.Errorf("%s: V(%s) = %.12g, Newton %.12g", what, sys.UnknownName(i), res.X[i], ref.X[i])
+	if d, i := maxDiff(got, want, 0, nf); d > 1e-9 {
+		t.Errorf("%s: V(%s) = %.12g V, want %.12g V", what, sys.UnknownName(i), got[i], want[i])
 	}
 	for k := nf; k < sys.Size(); k++ {
-		if d := math.Abs(res.X[k] - ref.X[k]); d > 1e-12+1e-6*math.Abs(ref.X[k]) {
-			t.Errorf("%s: branch current %s = %g, Newton %g", what, sys.UnknownName(k), res.X[k], ref.X[k])
+		if d := math.Abs(got[k] - want[k]); d > 1e-12+1e-6*math.Abs(want[k]) {
+			t.Errorf("%s: I(%s) = %.12g A, want %.12g A", what, sys.UnknownName(k), got[k], want[k])
 		}
 	}
-	return res
+}
+
+// rescaleCrossbars multiplies every crossbar conductance of c by a factor
+// uniform in [0.5, 1.5], as a training step would change them.
+func rescaleCrossbars(c *circuit.Circuit, rng *rand.Rand) {
+	for _, e := range c.Elements {
+		if e, ok := e.(*circuit.Crossbar); ok {
+			raw := e.G.RawMatrix()
+			for i := range raw.Data {
+				raw.Data[i] *= 0.5 + rng.Float64()
+			}
+		}
+	}
 }
 
 func TestLayeredRandom(t *testing.T) {
@@ -123,14 +144,7 @@ func TestLayeredRandom(t *testing.T) {
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new nudge")
 
 		// New crossbar conductances, seen after Refresh.
-		for _, e := range c.Elements {
-			if e, ok := e.(*circuit.Crossbar); ok {
-				raw := e.G.RawMatrix()
-				for i := range raw.Data {
-					raw.Data[i] *= 0.5 + rng.Float64()
-				}
-			}
-		}
+		rescaleCrossbars(c, rng)
 		l.Refresh()
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new weights")
 	}

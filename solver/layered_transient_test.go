@@ -39,15 +39,7 @@ func TestLayeredTransientEndsAtDC(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
-		nf := sys.NumFree()
-		if d, i := maxDiff(r.X, dc.X, 0, nf); d > 1e-9 {
-			t.Errorf("%s: V(%s) = %.12g V, DC %.12g V", what, sys.UnknownName(i), r.X[i], dc.X[i])
-		}
-		for k := nf; k < sys.Size(); k++ {
-			if d := math.Abs(r.X[k] - dc.X[k]); d > 1e-12+1e-6*math.Abs(dc.X[k]) {
-				t.Errorf("%s: I(%s) = %.12g A, DC %.12g A", what, sys.UnknownName(k), r.X[k], dc.X[k])
-			}
-		}
+		sameSolution(t, what+" (got transient, want DC)", sys, r.X, dc.X)
 		if p := sys.Power(r.X); math.Abs(p.Sources-r.Power.Sources) > 1e-9*math.Abs(p.Sources) ||
 			math.Abs(p.Controlled-r.Power.Controlled) > 1e-9*math.Abs(p.Sources)+1e-18 {
 			t.Errorf("%s: power %+v, System.Power %+v", what, r.Power, p)

@@ -182,14 +182,7 @@ func TestLayeredNonideal(t *testing.T) {
 		res := checkLayeredAgainstNewton(t, sys, l, nil, what)
 
 		// New weights: the offsets' currents through the links follow.
-		for _, e := range c.Elements {
-			if e, ok := e.(*circuit.Crossbar); ok {
-				raw := e.G.RawMatrix()
-				for i := range raw.Data {
-					raw.Data[i] *= 0.5 + rng.Float64()
-				}
-			}
-		}
+		rescaleCrossbars(c, rng)
 		l.Refresh()
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new weights")
 	}

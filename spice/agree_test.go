@@ -316,6 +316,22 @@ func compareNodes(t *testing.T, what string, eq, ng map[string]float64) float64 
 	return worst
 }
 
+// newtonAgrees solves c with eqsim's Newton and compares every node with
+// ngspice's voltages ng as compareNodes does; it returns the largest
+// difference in volts.
+func newtonAgrees(t *testing.T, what string, c *circuit.Circuit, ng map[string]float64) float64 {
+	t.Helper()
+	sys, err := mna.Compile(c)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	r, err := solver.Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return compareNodes(t, what, eqsimVoltages(sys, r.X), ng)
+}
+
 // TestAgreeNgspice solves random well-posed circuits with eqsim's Newton
 // and transient solvers and with ngspice, and compares every node.
 func TestAgreeNgspice(t *testing.T) {

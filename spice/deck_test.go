@@ -215,15 +215,7 @@ func TestBlockCircuitNgspice(t *testing.T) {
 			t.Errorf("node %q: ngspice's %.15g V is %.3g V from the solution of eqsim's equations", k.sys.UnknownName(i), k.x[i], d)
 		}
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	compareNodes(t, "blocks", eqsimVoltages(sys, r.X), op.Nodes)
+	newtonAgrees(t, "blocks", c, op.Nodes)
 }
 
 func TestWriteSpiceDeterministic(t *testing.T) {
@@ -598,15 +590,7 @@ func TestKendallNgspice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("largest difference %.3g V", compareNodes(t, "Kendall 64x16x4", eqsimVoltages(sys, r.X), ng))
+	t.Logf("largest difference %.3g V", newtonAgrees(t, "Kendall 64x16x4", c, ng))
 }
 
 // TestSpiceNonideal checks the deck of examples/nonideal.toml, a netlist
@@ -655,18 +639,10 @@ func TestSpiceNonideal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, ok := ng["W1.r[0][0]"]; !ok {
 		t.Error("ngspice gave no internal node")
 	}
-	d := compareNodes(t, "nonideal netlist", eqsimVoltages(sys, res.X), ng)
+	d := newtonAgrees(t, "nonideal netlist", c, ng)
 	t.Logf("%d nodes, largest difference from ngspice %.3g V", len(ng), d)
 	if math.IsNaN(d) {
 		t.Error("NaN difference")

@@ -76,8 +76,8 @@ func TestRandom(t *testing.T) {
 }
 
 // TestLayered checks the names and sizes of Layered networks, that they
-// are layered for package mna, with every crossbar in a chain, and that
-// the same draws give the same network.
+// are layered for package mna (whose tests check the chain of blocks),
+// and that the same draws give the same network.
 func TestLayered(t *testing.T) {
 	for seed := range uint64(30) {
 		rng := rand.New(rand.NewPCG(seed, 2))
@@ -88,15 +88,11 @@ func TestLayered(t *testing.T) {
 			t.Fatalf("seed %d: the same draws gave another network", seed)
 		}
 		s, err := mna.Compile(c)
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			_, err = s.Layering()
 		}
-		l, err := s.Layering()
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
-		}
-		if len(l.Chains) != 1 || len(l.Chains[0]) != hidden+1 {
-			t.Errorf("seed %d: chains %v, want one of %d blocks", seed, l.Chains, hidden+1)
 		}
 		for k, size := range o.Hidden {
 			if g := circuittest.LayerGroup(c, "h", k+1); g.Size != size {

@@ -99,14 +99,7 @@ func circ(e ...circuit.Element) *circuit.Circuit {
 func TestSourcePowerLayering(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 11))
-		s, err := Compile(layeredCircuit(rng, 1+rng.IntN(3), seed%2 == 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, l := layering(t, layeredCircuit(rng, 1+rng.IntN(3), seed%2 == 1), "layering")
 		w, wj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
 		// Trial 0 finds no product of PinnedTo, trial 1 one for the
 		// present inputs, trial 2 one for inputs since changed.

@@ -46,17 +46,25 @@ func layeredCircuit(rng *rand.Rand, hidden int, amps bool) *circuit.Circuit {
 	return c
 }
 
-func TestKendallNetworkLayering(t *testing.T) {
-	const features, hidden, outputs = 6, 5, 3
-	c := circuittest.KendallNetwork(features, hidden, outputs, 7)
+// layering compiles c and returns its System and Layering, failing the
+// test if either fails.
+func layering(t *testing.T, c *circuit.Circuit, what string) (*System, *Layering) {
+	t.Helper()
 	s, err := Compile(c)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", what, err)
 	}
 	l, err := s.Layering()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", what, err)
 	}
+	return s, l
+}
+
+func TestKendallNetworkLayering(t *testing.T) {
+	const features, hidden, outputs = 6, 5, 3
+	c := circuittest.KendallNetwork(features, hidden, outputs, 7)
+	s, l := layering(t, c, "layering")
 	if len(l.Blocks) != 2 || len(l.Chains) != 1 || len(l.Chains[0]) != 2 || len(l.Links) != 1 {
 		t.Fatalf("blocks %v chains %v links %d, want 2 blocks in one chain, one link", l.Blocks, l.Chains, len(l.Links))
 	}
@@ -94,14 +102,7 @@ func TestLayeringCurrents(t *testing.T) {
 	for seed := range uint64(30) {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		c := layeredCircuit(rng, 1+int(seed%3), seed%2 == 1)
-		s, err := Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		s, l := layering(t, c, fmt.Sprint("seed ", seed))
 		checkLayeringCurrents(t, rng, s, l, fmt.Sprint("seed ", seed))
 		// Changed weights and sources are seen after Refresh.
 		for _, e := range c.Elements {
@@ -190,14 +191,7 @@ func TestLayeringStructure(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 12))
 		hidden := 1 + int(seed%4)
-		s, err := Compile(layeredCircuit(rng, hidden, seed%2 == 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		s, l := layering(t, layeredCircuit(rng, hidden, seed%2 == 0), fmt.Sprint("seed ", seed))
 		// hidden groups and the output group in one chain, and the loose
 		// block of nothing: every free node is linked.
 		if len(l.Chains) != 1 || len(l.Chains[0]) != hidden+1 {
@@ -298,14 +292,7 @@ func TestLayeringRejects(t *testing.T) {
 func TestPinnedVoltage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 13))
 	c := layeredCircuit(rng, 1, false)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, l := layering(t, c, "layering")
 	c.Element("VB0").(*circuit.VSource).V = 0.7
 	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": -1.3, "vhi": c.Element("VHI").(*circuit.VSource).V} {
 		i, _ := s.NodeIndex(name)
@@ -327,27 +314,13 @@ func TestPinnedVoltage(t *testing.T) {
 // follow a change of either exactly as a fresh layering computes them.
 func TestPinnedToCachesInputs(t *testing.T) {
 	c := circuittest.KendallNetwork(6, 5, 3, 7)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, l := layering(t, c, "layering")
 	in := c.Element("in").(*circuit.Input)
 	w := c.Element("W1").(*circuit.Crossbar).G
 	cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
 	// fresh returns the currents of a layering made now.
 	fresh := func() []float64 {
-		s2, err := Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l2, err := s2.Layering()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s2, l2 := layering(t, c, "fresh")
 		c2 := make([]float64, s2.NumFree())
 		l2.PinnedTo(c2, make([]float64, len(l2.Junctions)))
 		return c2

@@ -5,19 +5,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit/circuittest"
 )
 
-// randomSet returns n samples of features features, uniform in [0, 1]
-// scaled by a per-sample brightness in [0.3, 1], with labels in
-// [0, classes).
+// randomSet returns n samples of features features
+// (circuittest.KendallSample) with labels in [0, classes).
 func randomSet(n, features, classes int, seed uint64) *Set {
 	rng := rand.New(rand.NewPCG(seed, 5))
 	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
 	for i := range n {
-		b := 0.3 + 0.7*rng.Float64()
-		for j := range features {
-			s.X[i*features+j] = b * rng.Float64()
-		}
+		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
 		s.Labels[i] = rng.IntN(classes)
 	}
 	return s

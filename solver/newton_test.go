@@ -11,8 +11,6 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/eqsim/eqsim/circuit"
 )
 
@@ -354,39 +352,26 @@ func TestNewtonFailure(t *testing.T) {
 	}
 }
 
-// crossbarNet is a layered network with 300 unknowns: 100 inputs, 80
-// hidden nodes with rectifiers, amplified into 80 more (with 80 branch
-// currents), and 60 outputs.
+// crossbarNet is a layered network (circuittest.Layered) with 300
+// unknowns: 100 single-ended inputs at 0 to 3 V, 80 hidden nodes with
+// rectifiers to rails at ±0.3 V, amplified by 4 into 80 more (with 80
+// branch currents), and 60 outputs loaded by 100 kΩ each; conductances
+// uniform in [0, 1 µS].
 // The inputs drive most hidden nodes past the rails, so that many diodes
 // conduct; the amplifier's backward mirror closes a feedback loop.
 func crossbarNet(rng *rand.Rand) *circuit.Circuit {
-	const nin, nh, no = 100, 80, 60
-	c := &circuit.Circuit{Groups: []circuit.Group{{Name: "x", Size: nin}, {Name: "h", Size: nh}, {Name: "ha", Size: nh}, {Name: "o", Size: no}}}
-	x, h, ha, o := c.Groups[0].Nodes(), c.Groups[1].Nodes(), c.Groups[2].Nodes(), c.Groups[3].Nodes()
-	in := make([]float64, nin)
+	in := make([]float64, 100)
 	for i := range in {
 		in[i] = rng.Float64()
 	}
-	g := func(r, k int) *mat.Dense {
-		m := mat.NewDense(r, k, nil)
-		for i := range r {
-			for j := range k {
-				m.Set(i, j, 1e-6*rng.Float64())
-			}
-		}
-		return m
-	}
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: x, Amplitude: 3, Values: in},
-		&circuit.VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
-		&circuit.VSource{Name: "Vlo", Nodes: [2]string{"lo", "0"}, V: -0.3},
-		&circuit.Crossbar{Name: "W1", From: x, To: h, G: g(nin, nh)},
-		&circuit.Rectifier{Name: "RH", Nodes: h, Model: d14, High: "hi", Low: "lo"},
-		&circuit.Amplifier{Name: "A", From: h, To: ha, Gain: 4},
-		&circuit.Crossbar{Name: "W2", From: ha, To: o, G: g(nh, no)},
-	)
-	for i, nm := range o {
-		c.Add(&circuit.Resistor{Name: fmt.Sprintf("RL%d", i), Nodes: [2]string{nm, "0"}, G: 1e-5})
+	c := circuittest.Layered(rng, circuittest.LayeredOptions{
+		Features: 100, SingleEnded: true, Amplitude: 3, Hidden: []int{80}, Gains: []float64{4}, Outputs: 60,
+		High: 0.3, Low: -0.3, Model: d14, GMax: 1e-6,
+	})
+	copy(c.Element("in").(*circuit.Input).Values, in)
+	y, _ := c.Group("y")
+	for i, n := range y.Nodes() {
+		c.Add(&circuit.Resistor{Name: fmt.Sprintf("RL%d", i), Nodes: [2]string{n, "0"}, G: 1e-5})
 	}
 	return c
 }

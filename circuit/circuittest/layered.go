@@ -16,6 +16,9 @@ type LayeredOptions struct {
 	// 2*Features nodes, driven by the differential input "in": x[i] at
 	// +Amplitude*value i, x[Features+i] at minus that. The values are 0.
 	Features int
+	// SingleEnded makes the input drive Features nodes x[i] at
+	// +Amplitude*value i, without the negated copies.
+	SingleEnded bool
 	// Amplitude is the input voltage in volts for a feature value of 1
 	// (default 1).
 	Amplitude float64
@@ -74,8 +77,12 @@ func Layered(rng *rand.Rand, o LayeredOptions) *circuit.Circuit {
 		o.Model = KendallDiode
 	}
 	l := &layered{rng: rng, o: o, c: &circuit.Circuit{}}
-	x := l.group("x", 2*o.Features)
-	l.c.Add(&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: o.Amplitude, Values: make([]float64, o.Features)})
+	nx := 2 * o.Features
+	if o.SingleEnded {
+		nx = o.Features
+	}
+	x := l.group("x", nx)
+	l.c.Add(&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: !o.SingleEnded, Amplitude: o.Amplitude, Values: make([]float64, o.Features)})
 	if o.Bias {
 		l.group("b", 2)
 		l.c.Add(&circuit.VSource{Name: "VB0", Nodes: [2]string{"b[0]", circuit.Ground}, V: 1},

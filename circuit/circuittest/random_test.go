@@ -120,4 +120,13 @@ func TestLayered(t *testing.T) {
 	if want := "in VB0 VB1 VHI VLO W1 B1 D A W2 B2"; strings.Join(names, " ") != want {
 		t.Errorf("elements %v, want %s", names, want)
 	}
+	// A single-ended input drives one node a feature.
+	c = circuittest.Layered(rand.New(rand.NewPCG(1, 1)), circuittest.LayeredOptions{
+		Features: 3, SingleEnded: true, Hidden: []int{2, 2}, Outputs: 1, GMax: 1e-6})
+	if x, _ := c.Group("x"); x.Size != 3 || c.Element("in").(*circuit.Input).Differential {
+		t.Errorf("single-ended input: group %v, input %+v", x, c.Element("in"))
+	}
+	if _, err := mna.Compile(c); err != nil {
+		t.Error(err)
+	}
 }

@@ -5,19 +5,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit/circuittest"
 )
 
-// randomSet returns n samples of features features, uniform in [0, 1]
-// scaled by a per-sample brightness in [0.3, 1], with labels in
-// [0, classes).
+// randomSet returns n samples of features features
+// (circuittest.KendallSample) with labels in [0, classes).
 func randomSet(n, features, classes int, seed uint64) *Set {
 	rng := rand.New(rand.NewPCG(seed, 5))
 	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
 	for i := range n {
-		b := 0.3 + 0.7*rng.Float64()
-		for j := range features {
-			s.X[i*features+j] = b * rng.Float64()
-		}
+		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
 		s.Labels[i] = rng.IntN(classes)
 	}
 	return s
@@ -29,22 +27,27 @@ func randomSet(n, features, classes int, seed uint64) *Set {
 // GOMAXPROCS workers.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, h := range []int{100} {
-		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
-			c, nc := kendall(784, h, 10, 1)
-			n := mustNative(b, c, nc)
-			const batch = 20
-			set := randomSet(batch, 784, 10, 1)
-			tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			for b.Loop() {
-				if _, err := tr.Epoch(ctx, set, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
-		})
+		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) { benchTrainStep(b, h, Sensing{}) })
 	}
+}
+
+// benchTrainStep trains the 784-hidden-10 Kendall network on one batch of
+// 20 random samples per iteration, measuring with sense, and reports
+// samples per second.
+func benchTrainStep(b *testing.B, hidden int, sense Sensing) {
+	c, nc := kendall(784, hidden, 10, 1)
+	n := mustNative(b, c, nc)
+	const batch = 20
+	set := randomSet(batch, 784, 10, 1)
+	tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}, Sense: sense})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := tr.Epoch(ctx, set, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
 }

@@ -6,59 +6,34 @@ import (
 
 	"github.com/eqsim/eqsim/circuit/circuittest"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/eqsim/eqsim/circuit"
 )
 
-// layeredNet returns a small layered network: features differential inputs
-// (amplitude 1 V) into hidden nodes with a rectifier (rails at ±rail V as
-// KendallNetwork crosses them), an amplifier of the given gain (none if
-// gain is 0) and outputs output nodes; conductances uniform in
-// [1 µS, 10 µS], seeded. Its NativeConfig names the input "in" and the
-// outputs "y[k]".
+// layeredNet returns circuittest.Layered's network of features
+// differential inputs (amplitude 1 V), one group of hidden nodes with a
+// rectifier (rails at ±0.45 V crossed as KendallNetwork crosses them), an
+// amplifier of the given gain (none if gain is 0) and outputs output
+// nodes; conductances uniform in [1 µS, 10 µS], seeded. Its NativeConfig
+// names the input "in" and the outputs "y[k]".
 func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circuit.Circuit, NativeConfig) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	const gmin, gmax = 1e-6, 1e-5
-	x := circuit.Group{Name: "x", Size: 2 * features}
-	h := circuit.Group{Name: "h", Size: hidden}
-	a := circuit.Group{Name: "a", Size: hidden}
-	y := circuit.Group{Name: "y", Size: outputs}
-	w1 := mat.NewDense(2*features, hidden, nil)
-	for i := range 2 * features {
-		for j := range hidden {
-			w1.Set(i, j, gmin+(gmax-gmin)*rng.Float64())
-		}
-	}
-	w2 := mat.NewDense(hidden, outputs, nil)
-	for i := range hidden {
-		for j := range outputs {
-			w2.Set(i, j, gmin+(gmax-gmin)*rng.Float64())
-		}
-	}
-	vals := make([]float64, features)
-	c := &circuit.Circuit{Groups: []circuit.Group{x, h, a, y}}
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 1, Values: vals},
-		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", circuit.Ground}, V: -0.45},
-		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: 0.45},
-		&circuit.Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: w1, Trainable: true},
-		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuittest.KendallDiode, High: "vhi", Low: "vlo"},
-	)
-	from := h.Nodes()
-	if gain != 0 {
-		c.Add(&circuit.Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: gain})
-		from = a.Nodes()
-	}
-	c.Add(&circuit.Crossbar{Name: "W2", From: from, To: y.Nodes(), G: w2, Trainable: true})
-	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
+	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 7)), circuittest.LayeredOptions{
+		Features: features, Hidden: []int{hidden}, Outputs: outputs, Gains: []float64{gain},
+		High: -0.45, Low: 0.45, GMin: 1e-6, GMax: 1e-5,
+	})
+	return c, config(c)
+}
+
+// config returns the NativeConfig of a network with input "in" and output
+// group "y".
+func config(c *circuit.Circuit) NativeConfig {
+	y, _ := c.Group("y")
+	return NativeConfig{Input: "in", Outputs: y.Nodes()}
 }
 
 // kendall returns circuittest.KendallNetwork and its NativeConfig.
 func kendall(features, hidden, outputs int, seed uint64) (*circuit.Circuit, NativeConfig) {
 	c := circuittest.KendallNetwork(features, hidden, outputs, seed)
-	y, _ := c.Group("y")
-	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
+	return c, config(c)
 }
 
 func mustNative(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg NativeConfig) *Native {
@@ -69,45 +44,20 @@ func mustNative(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg NativeCon
 	return n
 }
 
-// xorNet returns a small layered network for XOR: the 2 features drive 4
-// differential input nodes (amplitude 1 V) and two bias nodes sit at +1 V
-// and -1 V; crossbars W1 and B1 join them to hidden hidden nodes, whose
-// rectifier diodes go to rails at high and low volts; an amplifier of gain
-// gain drives group a, and crossbars W2 (from a) and B2 (from the bias
-// nodes) feed 2 output nodes, one per class. Conductances are uniform in
-// [gmin, gmax], seeded.
+// xorNet returns circuittest.Layered's network for XOR: the 2 features
+// drive 4 differential input nodes (amplitude 1 V) and two bias nodes sit
+// at +1 V and -1 V; crossbars W1 and B1 join them to hidden hidden nodes,
+// whose rectifier diodes go to rails at high and low volts; an amplifier
+// of gain gain drives group a, and crossbars W2 (from a) and B2 (from the
+// bias nodes) feed 2 output nodes, one per class. Conductances are
+// uniform in [gmin, gmax], seeded.
 func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circuit.Circuit, NativeConfig) {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	uni := func(r, c int) *mat.Dense {
-		m := mat.NewDense(r, c, nil)
-		for i := range r {
-			for j := range c {
-				m.Set(i, j, gmin+(gmax-gmin)*rng.Float64())
-			}
-		}
-		return m
-	}
-	x := circuit.Group{Name: "x", Size: 4}
-	h := circuit.Group{Name: "h", Size: hidden}
-	a := circuit.Group{Name: "a", Size: hidden}
-	y := circuit.Group{Name: "y", Size: 2}
-	b := circuit.Group{Name: "b", Size: 2}
-	bias := b.Nodes()
-	c := &circuit.Circuit{Title: "XOR", Groups: []circuit.Group{x, b, h, a, y}}
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 1, Values: make([]float64, 2)},
-		&circuit.VSource{Name: "VBP", Nodes: [2]string{"b[0]", circuit.Ground}, V: 1},
-		&circuit.VSource{Name: "VBN", Nodes: [2]string{"b[1]", circuit.Ground}, V: -1},
-		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", circuit.Ground}, V: high},
-		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: low},
-		&circuit.Crossbar{Name: "W1", From: x.Nodes(), To: h.Nodes(), G: uni(4, hidden), Trainable: true},
-		&circuit.Crossbar{Name: "B1", From: bias, To: h.Nodes(), G: uni(2, hidden), Trainable: true},
-		&circuit.Rectifier{Name: "D", Nodes: h.Nodes(), Model: circuittest.KendallDiode, High: "vhi", Low: "vlo"},
-		&circuit.Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: gain},
-		&circuit.Crossbar{Name: "W2", From: a.Nodes(), To: y.Nodes(), G: uni(hidden, 2), Trainable: true},
-		&circuit.Crossbar{Name: "B2", From: bias, To: y.Nodes(), G: uni(2, 2), Trainable: true},
-	)
-	return c, NativeConfig{Input: "in", Outputs: y.Nodes()}
+	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 11)), circuittest.LayeredOptions{
+		Features: 2, Hidden: []int{hidden}, Outputs: 2, Gains: []float64{gain},
+		High: high, Low: low, GMin: gmin, GMax: gmax, Bias: true,
+	})
+	c.Title = "XOR"
+	return c, config(c)
 }
 
 // resistorNet returns a small network of single trainable resistors that

@@ -440,20 +440,5 @@ func TestTrainerSenseOff(t *testing.T) {
 // BenchmarkTrainStepSense is BenchmarkTrainStep with read noise and a
 // 12-bit ADC on every measurement.
 func BenchmarkTrainStepSense(b *testing.B) {
-	c, nc := kendall(784, 100, 10, 1)
-	n := mustNative(b, c, nc)
-	const batch = 20
-	set := randomSet(batch, 784, 10, 1)
-	tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1},
-		Sense: Sensing{Noise: 1e-3, Bits: 12, Min: -1, Max: 1}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := tr.Epoch(ctx, set, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+	benchTrainStep(b, 100, Sensing{Noise: 1e-3, Bits: 12, Min: -1, Max: 1})
 }

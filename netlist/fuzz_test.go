@@ -140,23 +140,7 @@ func FuzzParse(f *testing.F) {
 		if nl.Circuit == nil || len(nl.Circuit.Elements) == 0 {
 			t.Fatal("accepted netlist without elements")
 		}
-		text, side, err := render(nl, "fuzz")
-		if err != nil {
-			t.Fatalf("accepted netlist cannot be written: %v", err)
-		}
-		mem := map[string][]byte{}
-		for _, s := range side {
-			mem[filepath.Join("mem", s.name)] = s.data
-		}
-		back, err := parse(text, filepath.Join("mem", "fuzz.toml"), func(name string) ([]byte, error) {
-			if b, ok := mem[name]; ok {
-				return b, nil
-			}
-			return nil, fmt.Errorf("no sidecar %s", name)
-		})
-		if err != nil {
-			t.Fatalf("written netlist does not parse: %v\n%s", err, text)
-		}
+		back, text := renderBack(t, nl, "mem")
 		if d := Diff(nl.Circuit, back.Circuit); d != "" {
 			t.Fatalf("written netlist differs: %s\n%s", d, text)
 		}

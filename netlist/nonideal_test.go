@@ -143,20 +143,9 @@ func TestRoundTripNonideal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("netlist %d: %v\n%s", k, err, src)
 		}
-		out := filepath.Join(dir, "out.toml")
-		if err := WriteFile(out, nl); err != nil {
-			t.Fatalf("netlist %d: %v", k, err)
-		}
-		back, err := ParseFile(out)
-		if err != nil {
-			t.Fatalf("netlist %d: %v", k, err)
-		}
-		if d := Diff(nl.Circuit, back.Circuit); d != "" {
-			t.Fatalf("netlist %d: %s", k, d)
-		}
-		if !reflect.DeepEqual(nl.Circuit, back.Circuit) {
-			t.Fatalf("netlist %d: not reflect.DeepEqual", k)
-		}
+		what := fmt.Sprint("netlist ", k)
+		back, _ := writeBack(t, what, nl, filepath.Join(dir, "out.toml"))
+		sameCircuit(t, what, nl.Circuit, back.Circuit)
 	}
 	// The keys as written.
 	nl, err := Parse([]byte(nonidealNet), "")

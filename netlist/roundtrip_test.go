@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
 )
 
 // randomNetlist writes a random valid netlist, using every card and block,
@@ -188,6 +190,61 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 
 func pick2(rng *rand.Rand, s []string) string { return s[rng.IntN(len(s))] }
 
+// writeBack writes nl to out with WriteFile and parses it again, failing
+// the test if either fails; it returns what it read and the text written.
+func writeBack(t testing.TB, what string, nl *Netlist, out string) (*Netlist, []byte) {
+	t.Helper()
+	if err := WriteFile(out, nl); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	text, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseFile(out)
+	if err != nil {
+		t.Fatalf("%s: written netlist does not parse: %v\n%s", what, err, text)
+	}
+	return back, text
+}
+
+// renderBack renders nl in memory, as dir/name.toml with its sidecars in
+// dir, and parses it again, failing the test if either fails; it returns
+// what it read and the text rendered.
+func renderBack(t testing.TB, nl *Netlist, dir string) (*Netlist, []byte) {
+	t.Helper()
+	text, side, err := render(nl, "fuzz")
+	if err != nil {
+		t.Fatalf("accepted netlist cannot be written: %v", err)
+	}
+	mem := map[string][]byte{}
+	for _, s := range side {
+		mem[filepath.Join(dir, s.name)] = s.data
+	}
+	back, err := parse(text, filepath.Join(dir, "fuzz.toml"), func(name string) ([]byte, error) {
+		if b, ok := mem[name]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("no sidecar %s", name)
+	})
+	if err != nil {
+		t.Fatalf("written netlist does not parse: %v\n%s", err, text)
+	}
+	return back, text
+}
+
+// sameCircuit fails unless a and b are the same circuit, by Diff and by
+// reflect.DeepEqual.
+func sameCircuit(t testing.TB, what string, a, b *circuit.Circuit) {
+	t.Helper()
+	if d := Diff(a, b); d != "" {
+		t.Fatalf("%s: %s", what, d)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("%s: not reflect.DeepEqual", what)
+	}
+}
+
 // TestRoundTripRandom writes random netlists back and reads them again.
 func TestRoundTripRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -201,18 +258,8 @@ func TestRoundTripRandom(t *testing.T) {
 		}
 		out := filepath.Join(dir, "out", "w.toml")
 		os.Mkdir(filepath.Dir(out), 0o755)
-		if err := WriteFile(out, nl); err != nil {
-			t.Fatalf("netlist %d: %v", k, err)
-		}
-		back, err := ParseFile(out)
-		if err != nil {
-			t.Fatalf("netlist %d: %v", k, err)
-		}
-		if d := Diff(nl.Circuit, back.Circuit); d != "" {
-			t.Fatalf("netlist %d: %s", k, d)
-		}
-		if !reflect.DeepEqual(nl.Circuit, back.Circuit) {
-			t.Fatalf("netlist %d: not reflect.DeepEqual", k)
-		}
+		what := fmt.Sprint("netlist ", k)
+		back, _ := writeBack(t, what, nl, out)
+		sameCircuit(t, what, nl.Circuit, back.Circuit)
 	}
 }

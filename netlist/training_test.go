@@ -306,16 +306,9 @@ func TestRoundTripTraining(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(out, nl); err != nil {
-		t.Fatal(err)
-	}
-	text, _ := os.ReadFile(out)
+	back, text := writeBack(t, "trained", nl, out)
 	if !strings.Contains(string(text), `from = ["x", "b"]`) {
 		t.Errorf("W1's from is not written as a list:\n%s", text)
-	}
-	back, err := ParseFile(out)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
 	}
 	if d := Diff(nl.Circuit, back.Circuit); d != "" {
 		t.Errorf("circuit differs: %s", d)
@@ -392,15 +385,7 @@ max_pulses = 500
 		if nl.Training.Config.Device == nil {
 			t.Fatalf("no device parsed from\n%s", src)
 		}
-		out := filepath.Join(t.TempDir(), "d.toml")
-		if err := WriteFile(out, nl); err != nil {
-			t.Fatal(err)
-		}
-		text, _ := os.ReadFile(out)
-		back, err := ParseFile(out)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, text)
-		}
+		back, text := writeBack(t, "device", nl, filepath.Join(t.TempDir(), "d.toml"))
 		if d := diffSections(nl, back); d != "" {
 			t.Errorf("read back: %s\n%s", d, text)
 		}
@@ -431,15 +416,7 @@ func TestDeviceOnOff(t *testing.T) {
 		if math.Abs(d.GMin/tc.gmin-1) > 1e-15 || d.GMax != tc.gmax {
 			t.Errorf("%s: device bounds [%g, %g] S, want [%g, %g]", tc.name, d.GMin, d.GMax, tc.gmin, tc.gmax)
 		}
-		out := filepath.Join(t.TempDir(), "d.toml")
-		if err := WriteFile(out, nl); err != nil {
-			t.Fatal(err)
-		}
-		text, _ := os.ReadFile(out)
-		back, err := ParseFile(out)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", tc.name, err, text)
-		}
+		back, text := writeBack(t, tc.name, nl, filepath.Join(t.TempDir(), "d.toml"))
 		if d := diffSections(nl, back); d != "" {
 			t.Errorf("%s: read back: %s\n%s", tc.name, d, text)
 		}
@@ -492,15 +469,7 @@ func TestRoundTripSense(t *testing.T) {
 		if got := nl.TrainingConfig().Sense; got != tc.want {
 			t.Errorf("%s: TrainingConfig's sense %+v, want %+v", tc.name, got, tc.want)
 		}
-		out := filepath.Join(t.TempDir(), "s.toml")
-		if err := WriteFile(out, nl); err != nil {
-			t.Fatal(err)
-		}
-		text, _ := os.ReadFile(out)
-		back, err := ParseFile(out)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", tc.name, err, text)
-		}
+		back, text := writeBack(t, tc.name, nl, filepath.Join(t.TempDir(), "s.toml"))
 		if d := diffSections(nl, back); d != "" {
 			t.Errorf("%s: read back: %s\n%s", tc.name, d, text)
 		}
@@ -520,13 +489,7 @@ func TestWriteTrainingProgrammatic(t *testing.T) {
 	nl.Output = &Output{Group: "o", Readout: eqprop.Readout{High: 1}}
 	nl.Training = &Training{Dataset: "xor", Config: eqprop.Config{Epochs: 2, LearningRates: map[string]float64{}}}
 	out := filepath.Join(t.TempDir(), "p.toml")
-	if err := WriteFile(out, nl); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back, _ := writeBack(t, "programmatic", nl, out)
 	if back.Training.Input != "x" || back.Training.Config.Epochs != 2 || back.Training.Dataset != "xor" {
 		t.Errorf("read back %+v", back.Training)
 	}
@@ -612,23 +575,7 @@ func FuzzParseTraining(f *testing.F) {
 			}
 			return
 		}
-		text, side, err := render(nl, "fuzz")
-		if err != nil {
-			t.Fatalf("accepted netlist cannot be written: %v", err)
-		}
-		mem := map[string][]byte{}
-		for _, s := range side {
-			mem[filepath.Join("/fuzz", s.name)] = s.data
-		}
-		back, err := parse(text, "/fuzz/net.toml", func(name string) ([]byte, error) {
-			if b, ok := mem[name]; ok {
-				return b, nil
-			}
-			return nil, fmt.Errorf("no sidecar %s", name)
-		})
-		if err != nil {
-			t.Fatalf("written netlist does not parse: %v\n%s", err, text)
-		}
+		back, text := renderBack(t, nl, "/fuzz")
 		if d := Diff(nl.Circuit, back.Circuit); d != "" {
 			t.Fatalf("circuit differs: %s\n%s", d, text)
 		}

@@ -138,14 +138,7 @@ func TestRoundTrip(t *testing.T) {
 	c.Element("x").(*circuit.Input).Values[1] = 1.0 / 9
 
 	out := filepath.Join(t.TempDir(), "trained.toml")
-	if err := WriteFile(out, nl); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseFile(out)
-	if err != nil {
-		b, _ := os.ReadFile(out)
-		t.Fatalf("%v\n%s", err, b)
-	}
+	back, _ := writeBack(t, "trained", nl, out)
 	if d := Diff(c, back.Circuit); d != "" {
 		t.Errorf("circuit read back differs: %s", d)
 	}

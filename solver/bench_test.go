@@ -25,9 +25,8 @@ const (
 )
 
 // benchNetwork returns the compiled Kendall-style network with the given
-// hidden size, its input and benchSamples input samples of feature values
-// in [0, 1]: sample s has a brightness b uniform in [0.3, 1] and feature
-// values uniform in [0, b].
+// hidden size, its input and benchSamples input samples
+// (circuittest.KendallSample).
 func benchNetwork(tb testing.TB, hidden int) (*mna.System, *circuit.Input, [][]float64) {
 	c := circuittest.KendallNetwork(benchFeatures, hidden, benchOutputs, 1)
 	sys, err := mna.Compile(c)
@@ -37,13 +36,8 @@ func benchNetwork(tb testing.TB, hidden int) (*mna.System, *circuit.Input, [][]f
 	rng := rand.New(rand.NewPCG(2, 3))
 	samples := make([][]float64, benchSamples)
 	for s := range samples {
-		// Images differ in how much ink they have, and so the hidden
-		// voltages they produce: each sample has its own brightness.
-		b := 0.3 + 0.7*rng.Float64()
 		samples[s] = make([]float64, benchFeatures)
-		for i := range samples[s] {
-			samples[s][i] = b * rng.Float64()
-		}
+		circuittest.KendallSample(rng, samples[s])
 	}
 	return sys, c.Element("in").(*circuit.Input), samples
 }

@@ -15,88 +15,26 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 )
 
-// layeredNet builds a random layered network: a differential input, a
-// chain of hidden groups of 1 to 6 nodes with rectifiers, joined by
-// crossbars drawn in either orientation, directly or (with amps) through
-// amplifiers; an output group with nudge-style elements on it (resistors
-// to target sources, current sources, diodes to pinned nodes); a bias
-// crossbar from nodes pinned by a chain of sources; and, with loose, a
-// free node outside every crossbar.
-func layeredNet(rng *rand.Rand, hidden int, amps, loose bool) *circuit.Circuit {
-	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + 0.5*rng.Float64()}
-	cond := func(r, c int) *mat.Dense {
-		g := mat.NewDense(r, c, nil)
-		for i := range r {
-			for j := range c {
-				g.Set(i, j, 1e-5*(0.05+rng.Float64()))
-			}
-		}
-		return g
-	}
-	nf := 2 + rng.IntN(6)
-	x := circuit.Group{Name: "x", Size: 2 * nf}
-	vals := make([]float64, nf)
-	for i := range vals {
-		vals[i] = rng.Float64()
-	}
-	c := &circuit.Circuit{Groups: []circuit.Group{x}}
-	rail := 0.5 * rng.Float64()
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 0.5 + rng.Float64(), Values: vals},
-		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail - 0.2},
-		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: 0.2 - rail},
-		&circuit.VSource{Name: "VB0", Nodes: [2]string{"b[0]", "0"}, V: 1},
-		&circuit.VSource{Name: "VB1", Nodes: [2]string{"b[1]", "b[0]"}, V: -2},
-	)
-	cross := func(name string, from, to circuit.Group) {
-		if rng.IntN(2) == 0 {
-			c.Add(&circuit.Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: cond(from.Size, to.Size), Trainable: true})
-		} else {
-			c.Add(&circuit.Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: cond(to.Size, from.Size), Trainable: true})
+// layeredNet draws a random layered network (circuittest.Layered with
+// circuittest.RandomLayered's options and the nonidealities nl), adds a
+// crossbar into the first hidden group from pinned nodes out of order and
+// ground and, with loose, a free node "z" outside every crossbar.
+func layeredNet(rng *rand.Rand, hidden int, amps, loose bool, nl circuittest.Nonideal) *circuit.Circuit {
+	o := circuittest.RandomLayered(rng, hidden, amps)
+	o.Nonideal = nl
+	c := circuittest.Layered(rng, o)
+	h := circuittest.LayerGroup(c, "h", 1)
+	g := mat.NewDense(3, h.Size, nil)
+	for i := range 3 {
+		for j := range h.Size {
+			g.Set(i, j, 1e-5*rng.Float64())
 		}
 	}
-	prev := x
-	for l := range hidden {
-		h := circuit.Group{Name: fmt.Sprintf("h%d", l), Size: 1 + rng.IntN(6)}
-		c.Groups = append(c.Groups, h)
-		if l == 0 || !amps || rng.IntN(3) == 0 {
-			cross(fmt.Sprintf("W%d", l), prev, h)
-		} else {
-			a := circuit.Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
-			c.Groups = append(c.Groups, a)
-			c.Add(&circuit.Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
-			cross(fmt.Sprintf("W%d", l), a, h)
-		}
-		c.Add(&circuit.Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
-		if l == 0 {
-			// Pinned nodes out of order, and ground, on one side.
-			c.Add(&circuit.Crossbar{Name: "WB", From: []string{"b[1]", "0", "b[0]"}, To: h.Nodes(), G: cond(3, h.Size)})
-		}
-		prev = h
-	}
-	y := circuit.Group{Name: "y", Size: 1 + rng.IntN(4)}
-	c.Groups = append(c.Groups, y)
-	if amps {
-		a := circuit.Group{Name: "ay", Size: prev.Size}
-		c.Groups = append(c.Groups, a)
-		c.Add(&circuit.Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 4})
-		cross("WY", a, y)
-	} else {
-		cross("WY", prev, y)
-	}
-	for j := range y.Size {
-		t := fmt.Sprintf("t%d", j)
-		c.Add(
-			&circuit.VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
-			&circuit.Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-5 * rng.Float64()},
-			&circuit.ISource{Name: "IN" + t, Nodes: [2]string{"0", y.Node(j)}, I: 2e-6 * (rng.Float64() - 0.5)},
-			&circuit.Diode{Name: "DN" + t, Nodes: [2]string{y.Node(j), "vhi"}, Model: d},
-		)
-	}
+	c.Add(&circuit.Crossbar{Name: "WB", From: []string{"b[1]", "0", "b[0]"}, To: h.Nodes(), G: g})
 	if loose {
 		c.Add(
 			&circuit.Resistor{Name: "RZ", Nodes: [2]string{"z", "b[1]"}, G: 1e-5},
-			&circuit.Diode{Name: "DZ", Nodes: [2]string{"z", "0"}, Model: d},
+			&circuit.Diode{Name: "DZ", Nodes: [2]string{"z", "0"}, Model: o.Model},
 			&circuit.ISource{Name: "IZ", Nodes: [2]string{"0", "z"}, I: 1e-5 * rng.Float64()},
 		)
 	}
@@ -136,22 +74,43 @@ func checkLayeredAgainstNewton(t *testing.T, sys *mna.System, l *Layered, x0 []f
 	if err != nil {
 		t.Fatalf("%s: Newton: %v", what, err)
 	}
+	sameSolution(t, what+" (got layered, want Newton)", sys, res.X, ref.X)
+	return res
+}
+
+// sameSolution fails unless got and want, two solutions of sys, agree as
+// two solvers must: node voltages within 1e-9 V, branch currents within
+// 1e-12 A plus 1e-6 relative.
+func sameSolution(t *testing.T, what string, sys *mna.System, got, want []float64) {
+	t.Helper()
 	nf := sys.NumFree()
-	if d, i := maxDiff(res.X, ref.X, 0, nf); d > 1e-9 {
-		t.Errorf("%s: V(%s) = %.12g, Newton %.12g", what, sys.UnknownName(i), res.X[i], ref.X[i])
+	if d, i := maxDiff(got, want, 0, nf); d > 1e-9 {
+		t.Errorf("%s: V(%s) = %.12g V, want %.12g V", what, sys.UnknownName(i), got[i], want[i])
 	}
 	for k := nf; k < sys.Size(); k++ {
-		if d := math.Abs(res.X[k] - ref.X[k]); d > 1e-12+1e-6*math.Abs(ref.X[k]) {
-			t.Errorf("%s: branch current %s = %g, Newton %g", what, sys.UnknownName(k), res.X[k], ref.X[k])
+		if d := math.Abs(got[k] - want[k]); d > 1e-12+1e-6*math.Abs(want[k]) {
+			t.Errorf("%s: I(%s) = %.12g A, want %.12g A", what, sys.UnknownName(k), got[k], want[k])
 		}
 	}
-	return res
+}
+
+// rescaleCrossbars multiplies every crossbar conductance of c by a factor
+// uniform in [0.5, 1.5], as a training step would change them.
+func rescaleCrossbars(c *circuit.Circuit, rng *rand.Rand) {
+	for _, e := range c.Elements {
+		if e, ok := e.(*circuit.Crossbar); ok {
+			raw := e.G.RawMatrix()
+			for i := range raw.Data {
+				raw.Data[i] *= 0.5 + rng.Float64()
+			}
+		}
+	}
 }
 
 func TestLayeredRandom(t *testing.T) {
 	for seed := range uint64(60) {
 		rng := rand.New(rand.NewPCG(seed, 21))
-		c := layeredNet(rng, 1+int(seed%4), seed%2 == 1, seed%5 == 0)
+		c := layeredNet(rng, 1+int(seed%4), seed%2 == 1, seed%5 == 0, circuittest.Nonideal{})
 		sys := compile(t, c)
 		l, err := NewLayered(sys)
 		if err != nil {
@@ -185,14 +144,7 @@ func TestLayeredRandom(t *testing.T) {
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new nudge")
 
 		// New crossbar conductances, seen after Refresh.
-		for _, e := range c.Elements {
-			if e, ok := e.(*circuit.Crossbar); ok {
-				raw := e.G.RawMatrix()
-				for i := range raw.Data {
-					raw.Data[i] *= 0.5 + rng.Float64()
-				}
-			}
-		}
+		rescaleCrossbars(c, rng)
 		l.Refresh()
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new weights")
 	}
@@ -203,7 +155,7 @@ func TestLayeredRandom(t *testing.T) {
 func TestLayeredCoContent(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 22))
-		sys := compile(t, layeredNet(rng, 1+int(seed%3), false, seed%2 == 0))
+		sys := compile(t, layeredNet(rng, 1+int(seed%3), false, seed%2 == 0, circuittest.Nonideal{}))
 		l, err := NewLayered(sys)
 		if err != nil {
 			t.Fatal(err)
@@ -330,8 +282,8 @@ func TestLayeredFailure(t *testing.T) {
 }
 
 func TestNewLayeredRejects(t *testing.T) {
-	c := layeredNet(rand.New(rand.NewPCG(1, 1)), 2, false, false)
-	c.Add(&circuit.Resistor{Name: "Rhh", Nodes: [2]string{"h0[0]", "h1[0]"}, G: 1e-5})
+	c := layeredNet(rand.New(rand.NewPCG(1, 1)), 2, false, false, circuittest.Nonideal{})
+	c.Add(&circuit.Resistor{Name: "Rhh", Nodes: [2]string{"h1[0]", "h2[0]"}, G: 1e-5})
 	_, err := NewLayered(compile(t, c))
 	var ce *circuit.Error
 	if !errors.As(err, &ce) || ce.Element != "Rhh" {

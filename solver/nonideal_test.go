@@ -130,19 +130,14 @@ func TestWiredCrossbarNotLayered(t *testing.T) {
 	checkKCL(t, c, sys, res.X, 1e-18, 1e-9)
 }
 
-// varyNet applies every circuit nonideality but wire resistance to a
-// layered network: channel gain errors and offsets on its amplifiers,
-// per-diode IS and N on its rectifiers and a nominal temperature below
-// the circuit's.
-func varyNet(c *circuit.Circuit, seed uint64) {
-	c.Temp, c.TNom = 320, circuit.DefaultTemp
-	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.Amplifier:
-			e.Vary(circuit.AmplifierVariation{GainError: 0.1, Offset: 0.02, Seed: seed})
-		case *circuit.Rectifier:
-			e.Vary(circuit.DiodeVariation{ISSpread: 0.5, NSpread: 0.05, Seed: seed})
-		}
+// variation is every circuit nonideality but wire resistance: channel
+// gain errors and offsets on the amplifiers and per-diode IS and N on the
+// rectifiers, drawn from seed. The tests that use it also set a nominal
+// temperature below the circuit's.
+func variation(seed uint64) circuittest.Nonideal {
+	return circuittest.Nonideal{
+		Amplifiers: circuit.AmplifierVariation{GainError: 0.1, Offset: 0.02, Seed: seed},
+		Diodes:     circuit.DiodeVariation{ISSpread: 0.5, NSpread: 0.05, Seed: seed},
 	}
 }
 
@@ -154,7 +149,9 @@ func TestLayeredNonideal(t *testing.T) {
 	offsets := 0
 	for seed := range uint64(30) {
 		rng := rand.New(rand.NewPCG(seed, 31))
-		c := layeredNet(rng, 1+int(seed%4), true, seed%5 == 0)
+		nl := variation(seed + 1)
+		c := layeredNet(rng, 1+int(seed%4), true, seed%5 == 0, nl)
+		c.Temp, c.TNom = 320, circuit.DefaultTemp
 		// Driven nodes carry junctions, loads and sources too, whose
 		// voltages the offsets shift.
 		for _, e := range c.Elements {
@@ -163,13 +160,14 @@ func TestLayeredNonideal(t *testing.T) {
 				continue
 			}
 			to := a.To
+			r := &circuit.Rectifier{Name: "D" + a.Name, Nodes: to, Model: d14, High: "vhi", Low: "vlo"}
+			r.Vary(nl.Diodes)
 			c.Add(
-				&circuit.Rectifier{Name: "D" + a.Name, Nodes: to, Model: d14, High: "vhi", Low: "vlo"},
+				r,
 				&circuit.Resistor{Name: "R" + a.Name, Nodes: [2]string{to[0], "b[1]"}, G: 1e-6},
 				&circuit.ISource{Name: "I" + a.Name, Nodes: [2]string{"0", to[len(to)-1]}, I: 1e-7},
 			)
 		}
-		varyNet(c, seed+1)
 		sys := compile(t, c)
 		l, err := NewLayered(sys)
 		if err != nil {
@@ -184,14 +182,7 @@ func TestLayeredNonideal(t *testing.T) {
 		res := checkLayeredAgainstNewton(t, sys, l, nil, what)
 
 		// New weights: the offsets' currents through the links follow.
-		for _, e := range c.Elements {
-			if e, ok := e.(*circuit.Crossbar); ok {
-				raw := e.G.RawMatrix()
-				for i := range raw.Data {
-					raw.Data[i] *= 0.5 + rng.Float64()
-				}
-			}
-		}
+		rescaleCrossbars(c, rng)
 		l.Refresh()
 		checkLayeredAgainstNewton(t, sys, l, res.X, what+" new weights")
 	}
@@ -252,17 +243,12 @@ func TestRectifierVariationClosedForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		temp, tnom := c.Temperature(), c.NominalTemperature()
-		hot := func(m circuit.DiodeModel) circuit.DiodeModel {
-			vt := 1.38064852e-23 * temp / 1.6021766208e-19
-			m.IS *= math.Exp((temp/tnom-1)*1.11/(m.N*vt)) * math.Pow(temp/tnom, 3/m.N)
-			return m
-		}
 		seen := map[float64]bool{}
 		for k, nm := range h.Nodes() {
 			hi := circuit.DiodeModel{IS: r.IS[2*k], N: r.N[2*k]}
 			lo := circuit.DiodeModel{IS: r.IS[2*k+1], N: r.N[2*k+1]}
-			want := bisect(func(v float64) float64 {
-				return shockley(hot(hi), temp, v) - shockley(hot(lo), temp, -0.3-v) - i
+			want := circuittest.Bisect(func(v float64) float64 {
+				return circuittest.DiodeCurrent(hi, temp, tnom, v) - circuittest.DiodeCurrent(lo, temp, tnom, -0.3-v) - i
 			}, 0, 2)
 			got := voltage(sys, res.X, nm)
 			if math.Abs(got-want) > 1e-12 {
@@ -302,7 +288,9 @@ func TestTemperatureScalesIS(t *testing.T) {
 	if got := d14.SaturationCurrent(temp, tnom); math.Abs(got-is) > 1e-13*is {
 		t.Errorf("SaturationCurrent = %g A, want %g A", got, is)
 	}
-	want := bisect(func(v float64) float64 { return shockley(circuit.DiodeModel{IS: is, N: 1}, temp, v) - 1e-4 }, 0, 1)
+	want := circuittest.Bisect(func(v float64) float64 {
+		return circuittest.DiodeCurrent(circuit.DiodeModel{IS: is, N: 1}, temp, temp, v) - 1e-4
+	}, 0, 1)
 	got := solve(temp, tnom)
 	if math.Abs(got-want) > 1e-12 {
 		t.Errorf("V = %.15g, want %.15g", got, want)

@@ -208,21 +208,14 @@ func TestWriteSpiceGolden(t *testing.T) {
 func TestBlockCircuitNgspice(t *testing.T) {
 	c := spiceBlockCircuit()
 	op := ngspiceOrSkip(t, c)
-	k := checkKCL(t, c, op)
+	checkNgspiceKCL(t, "blocks", c, op)
+	k := newtonCorrection(t, c, op)
 	for i := range k.sys.NumFree() {
-		if d := math.Abs(k.spice3[i]); d > 1e-9 {
+		if d := math.Abs(k.dx[i]); d > 1e-9 {
 			t.Errorf("node %q: ngspice's %.15g V is %.3g V from the solution of eqsim's equations", k.sys.UnknownName(i), k.x[i], d)
 		}
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	compareNodes(t, "blocks", eqsimVoltages(sys, r.X), op.Nodes)
+	newtonAgrees(t, "blocks", c, op.Nodes)
 }
 
 func TestWriteSpiceDeterministic(t *testing.T) {
@@ -312,30 +305,6 @@ func ngspiceOrSkip(t *testing.T, c *circuit.Circuit) *spice.OperatingPoint {
 	return op
 }
 
-// bisect finds the root of the increasing function f on [lo, hi] by
-// bisection, to the last bit.
-func bisect(f func(float64) float64, lo, hi float64) float64 {
-	for range 200 {
-		m := (lo + hi) / 2
-		if m == lo || m == hi {
-			break
-		}
-		if f(m) > 0 {
-			hi = m
-		} else {
-			lo = m
-		}
-	}
-	return (lo + hi) / 2
-}
-
-// refShockley is the junction current with gmin, written out independently of
-// package circuit, with CODATA 2014 constants as ngspice 39 uses them.
-func refShockley(is, n, temp, v float64) float64 {
-	vt := 1.38064852e-23 * temp / 1.6021766208e-19
-	return is*math.Expm1(v/(n*vt)) + 1e-12*v
-}
-
 // TestNgspiceClosedForm runs exported decks of hand-solvable circuits and
 // checks ngspice's voltages against the closed forms, which pins the
 // meaning of every card (source directions, controlled-source gains, the
@@ -370,7 +339,7 @@ func TestNgspiceClosedForm(t *testing.T) {
 			&circuit.ISource{Name: "I1", Nodes: [2]string{"0", "a"}, I: 1e-3},
 			&circuit.Diode{Name: "D1", Nodes: [2]string{"a", "0"}, Model: dm},
 		}},
-		want: map[string]float64{"a": bisect(func(v float64) float64 { return refShockley(1e-14, 1.5, 350, v) - 1e-3 }, 0, 2)},
+		want: map[string]float64{"a": circuittest.Bisect(func(v float64) float64 { return circuittest.DiodeCurrent(dm, 350, 350, v) - 1e-3 }, 0, 2)},
 	}, {
 		// E1 holds p - q = 3*V(a) = 1.5 V; the current through R 1k and
 		// R 2k in series puts q at -1 V.
@@ -430,10 +399,11 @@ func TestNgspiceClosedForm(t *testing.T) {
 			&circuit.VSource{Name: "Vl", Nodes: [2]string{"lo", "0"}, V: -0.3},
 			&circuit.Rectifier{Name: "rect", Nodes: []string{"h"}, Model: dm, High: "hi", Low: "lo"},
 		}},
-		want: map[string]float64{"in": 2, "hi": 0.3, "lo": -0.3, "h": bisect(func(h float64) float64 {
+		want: map[string]float64{"in": 2, "hi": 0.3, "lo": -0.3, "h": circuittest.Bisect(func(h float64) float64 {
 			// Leaving h: the upper diode's current, the lower one's reverse
-			// current IS plus gmin's, and R1's.
-			return refShockley(1e-14, 1.5, circuit.DefaultTemp, h-0.3) + 1e-14 + 1e-12*(h+0.3) - (2-h)*1e-4
+			// current (about IS, and gmin's), and R1's.
+			const temp = circuit.DefaultTemp
+			return circuittest.DiodeCurrent(dm, temp, temp, h-0.3) - circuittest.DiodeCurrent(dm, temp, temp, -0.3-h) - (2-h)*1e-4
 		}, 0, 2)},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -620,15 +590,7 @@ func TestKendallNgspice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("largest difference %.3g V", compareNodes(t, "Kendall 64x16x4", eqsimVoltages(sys, r.X), ng))
+	t.Logf("largest difference %.3g V", newtonAgrees(t, "Kendall 64x16x4", c, ng))
 }
 
 // TestSpiceNonideal checks the deck of examples/nonideal.toml, a netlist
@@ -677,18 +639,10 @@ func TestSpiceNonideal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := mna.Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := solver.Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, ok := ng["W1.r[0][0]"]; !ok {
 		t.Error("ngspice gave no internal node")
 	}
-	d := compareNodes(t, "nonideal netlist", eqsimVoltages(sys, res.X), ng)
+	d := newtonAgrees(t, "nonideal netlist", c, ng)
 	t.Logf("%d nodes, largest difference from ngspice %.3g V", len(ng), d)
 	if math.IsNaN(d) {
 		t.Error("NaN difference")

@@ -101,3 +101,15 @@ func KendallNetwork(features, hidden, outputs int, seed uint64) *circuit.Circuit
 	)
 	return c
 }
+
+// KendallSample fills x with the feature values of a random sample that
+// resembles an image: a brightness b uniform in [0.3, 1] for the sample
+// and values uniform in [0, b]. Images differ in how much ink they have,
+// and so in the hidden voltages they produce in KendallNetwork: the
+// benchmarks cycle through such samples.
+func KendallSample(rng *rand.Rand, x []float64) {
+	b := 0.3 + 0.7*rng.Float64()
+	for i := range x {
+		x[i] = b * rng.Float64()
+	}
+}

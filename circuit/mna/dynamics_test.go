@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -98,14 +99,7 @@ func circ(e ...circuit.Element) *circuit.Circuit {
 func TestSourcePowerLayering(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 11))
-		s, err := Compile(layeredCircuit(rng, 1+rng.IntN(3), seed%2 == 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, l := layering(t, layeredCircuit(rng, 1+rng.IntN(3), seed%2 == 1), "layering")
 		w, wj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
 		// Trial 0 finds no product of PinnedTo, trial 1 one for the
 		// present inputs, trial 2 one for inputs since changed.
@@ -148,16 +142,17 @@ func TestCapacitances(t *testing.T) {
 		// Capacitors from a free node to a pinned one, between pinned
 		// nodes and with both ends on one node.
 		var c *circuit.Circuit
-		rails := [2]string{"hi", "lo"}
+		rails := [2]string{"bias+", "bias-"}
 		if seed%2 == 0 {
-			c = randomCircuit(rng, seed%4 == 0)
+			c = randomCircuit(rng, seed%4 == 0, circuittest.Nonideal{})
 		} else {
 			c = layeredCircuit(rng, 2, true)
 			rails = [2]string{"vhi", "vlo"}
 		}
-		c.Add(&circuit.Capacitor{Name: "Cpin", Nodes: [2]string{rails[0], c.Groups[1].Node(0)}, C: 3e-13},
+		h := circuittest.LayerGroup(c, "h", 1)
+		c.Add(&circuit.Capacitor{Name: "Cpin", Nodes: [2]string{rails[0], h.Node(0)}, C: 3e-13},
 			&circuit.Capacitor{Name: "Cpp", Nodes: [2]string{rails[0], rails[1]}, C: 1e-12},
-			&circuit.Capacitor{Name: "Cself", Nodes: [2]string{c.Groups[1].Node(1), c.Groups[1].Node(1)}, C: 1e-12})
+			&circuit.Capacitor{Name: "Cself", Nodes: [2]string{h.Node(h.Size - 1), h.Node(h.Size - 1)}, C: 1e-12})
 		s, err := Compile(c)
 		if err != nil {
 			t.Fatal(err)

@@ -7,46 +7,18 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
 
-// randomCircuit builds a circuit with every element kind, including the
-// blocks, around a few free nodes. With controlled false it has no
-// controlled sources, so it has a co-content.
-func randomCircuit(rng *rand.Rand, controlled bool) *circuit.Circuit {
-	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
-	c := &circuit.Circuit{}
-	c.Groups = []circuit.Group{{Name: "h", Size: 3}, {Name: "o", Size: 2}}
-	c.Add(
-		&circuit.VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
-		&circuit.VSource{Name: "Vlo", Nodes: [2]string{"lo", "gnd"}, V: -0.3},
-		&circuit.VSource{Name: "Vchain", Nodes: [2]string{"c2", "hi"}, V: 0.2},
-		&circuit.Input{Name: "x", Nodes: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, Differential: true, Amplitude: 1, Values: []float64{rng.Float64(), rng.Float64()}},
-		&circuit.Crossbar{Name: "W1", From: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, To: []string{"h[0]", "h[1]", "h[2]"}, G: randMat(rng, 4, 3)},
-		&circuit.Rectifier{Name: "RH", Nodes: []string{"h[0]", "h[1]", "h[2]"}, Model: d, High: "hi", Low: "lo"},
-		&circuit.Crossbar{Name: "W2", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"o[0]", "o[1]"}, G: randMat(rng, 3, 2)},
-		&circuit.Resistor{Name: "R1", Nodes: [2]string{"o[0]", "a"}, G: 1e-4},
-		&circuit.Resistor{Name: "R2", Nodes: [2]string{"a", "c2"}, G: 2e-4},
-		&circuit.Diode{Name: "D1", Nodes: [2]string{"a", "b"}, Model: d},
-		&circuit.Resistor{Name: "R3", Nodes: [2]string{"b", "0"}, G: 1e-3},
-		&circuit.ISource{Name: "I1", Nodes: [2]string{"0", "b"}, I: 1e-6},
-		&circuit.VSource{Name: "Vf", Nodes: [2]string{"b", "f"}, V: 0.1},
-		&circuit.Resistor{Name: "R4", Nodes: [2]string{"f", "0"}, G: 1e-3},
-		&circuit.Capacitor{Name: "C1", Nodes: [2]string{"a", "b"}, C: 1e-12},
-	)
-	if controlled {
-		c.Groups = append(c.Groups, circuit.Group{Name: "ha", Size: 3})
-		c.Add(
-			&circuit.Amplifier{Name: "A1", From: []string{"h[0]", "h[1]", "h[2]"}, To: []string{"ha[0]", "ha[1]", "ha[2]"}, Gain: 3},
-			&circuit.Crossbar{Name: "W3", From: []string{"ha[0]", "ha[1]", "ha[2]"}, To: []string{"o[1]"}, G: randMat(rng, 3, 1)},
-			&circuit.VCVS{Name: "E1", Nodes: [2]string{"e", "0"}, Control: [2]string{"a", "b"}, Gain: 2},
-			&circuit.Resistor{Name: "R5", Nodes: [2]string{"e", "o[1]"}, G: 1e-4},
-			&circuit.CCCS{Name: "F1", Nodes: [2]string{"a", "0"}, Control: "Vf", Gain: 0.5},
-		)
-	}
-	return c
+// randomCircuit draws with circuittest.Random a circuit of every element
+// kind: the block network and two stages of element cards, with the
+// nonidealities nl. With controlled it has the amplifier, VCVS and CCCS
+// (which may sense a VCVS); without, it has a co-content.
+func randomCircuit(rng *rand.Rand, controlled bool, nl circuittest.Nonideal) *circuit.Circuit {
+	return circuittest.Random(rng, circuittest.RandomOptions{Stages: 2, Controlled: controlled, SenseVCVS: controlled, Blocks: true, Nonideal: nl})
 }
 
 func randMat(rng *rand.Rand, r, c int) *mat.Dense {
@@ -74,13 +46,34 @@ func randX(rng *rand.Rand, s *System) []float64 {
 // TestJacobianFiniteDifference checks the analytic Jacobian of every
 // element kind against central differences of the residual.
 func TestJacobianFiniteDifference(t *testing.T) {
+	kinds := map[string]int{}
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 1))
-		s, err := Compile(randomCircuit(rng, seed%2 == 0))
+		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
+		countKinds(kinds, c)
+		s, err := Compile(c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkJacobian(t, s, randX(rng, s), seed)
+	}
+	checkKinds(t, kinds, 5)
+}
+
+// countKinds counts the elements of c by kind.
+func countKinds(kinds map[string]int, c *circuit.Circuit) {
+	for _, e := range c.Elements {
+		kinds[e.Kind().Name]++
+	}
+}
+
+// checkKinds fails unless every element kind was seen at least min times.
+func checkKinds(t *testing.T, kinds map[string]int, min int) {
+	t.Helper()
+	for _, k := range circuit.Kinds() {
+		if kinds[k.Name] < min {
+			t.Errorf("%d elements of kind %s, want %d or more: %v", kinds[k.Name], k.Name, min, kinds)
+		}
 	}
 }
 
@@ -89,61 +82,98 @@ func TestJacobianFiniteDifference(t *testing.T) {
 func TestCoContentGradient(t *testing.T) {
 	for seed := range uint64(10) {
 		rng := rand.New(rand.NewPCG(seed, 2))
-		c := randomCircuit(rng, false)
-		// Drop the floating source: the co-content is defined on node voltages only.
+		c := randomCircuit(rng, false, circuittest.Nonideal{})
 		s, err := Compile(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := randX(rng, s)
-		nf := s.NumFree()
-		f := make([]float64, s.Size())
-		s.Eval(f, nil, x, nil)
-		grad := make([]float64, nf)
-		fd.Gradient(grad, func(v []float64) float64 {
-			y := append(append([]float64(nil), v...), x[nf:]...)
-			e, ok := s.CoContent(y)
-			if !ok {
-				t.Fatal("no co-content for a reciprocal circuit")
-			}
-			return e
-		}, x[:nf], &fd.Settings{Formula: fd.Central, Step: 1e-6})
-		// The residual of node rows also holds branch currents of floating
-		// sources, which the co-content does not: remove them.
-		nodeOfVf := []string{"b", "f"}
-		ib := x[s.Unknown("Vf")]
-		for k := range nf {
-			want := f[k]
-			switch s.UnknownName(k) {
-			case nodeOfVf[0]:
-				want -= ib
-			case nodeOfVf[1]:
-				want += ib
-			}
-			if math.Abs(grad[k]-want) > 1e-7*math.Abs(want)+1e-13 {
-				t.Fatalf("seed %d node %s: dE/dV = %g, residual %g", seed, s.UnknownName(k), grad[k], want)
-			}
-		}
+		checkCoContentGradient(t, c, s, randX(rng, s), seed)
 	}
-	s, _ := Compile(randomCircuit(rand.New(rand.NewPCG(1, 1)), true))
+	s, _ := Compile(randomCircuit(rand.New(rand.NewPCG(1, 1)), true, circuittest.Nonideal{}))
 	if _, ok := s.CoContent(make([]float64, s.Size())); ok {
 		t.Error("a circuit with controlled sources reported a co-content")
 	}
 }
 
+// checkCoContentGradient compares the residual of the node rows of s at x
+// with central differences of its co-content.
+func checkCoContentGradient(t *testing.T, c *circuit.Circuit, s *System, x []float64, seed uint64) {
+	t.Helper()
+	nf := s.NumFree()
+	f := make([]float64, s.Size())
+	s.Eval(f, nil, x, nil)
+	grad := make([]float64, nf)
+	fd.Gradient(grad, func(v []float64) float64 {
+		y := append(append([]float64(nil), v...), x[nf:]...)
+		e, ok := s.CoContent(y)
+		if !ok {
+			t.Fatal("no co-content for a reciprocal circuit")
+		}
+		return e
+	}, x[:nf], &fd.Settings{Formula: fd.Central, Step: 1e-6})
+	// The co-content sums the energies of the elements, each at most
+	// its current times the voltages across it: with S the sum of the
+	// node rows' current scales and V the largest node voltage, the
+	// differences are good to about eps*S*V/1e-6 amperes.
+	fs, us, rs := make([]float64, s.Size()), make([]float64, s.Size()), make([]float64, s.Size())
+	s.ScalesTo(fs, us, rs, x, nil)
+	var scale, vmax float64
+	for k := range nf {
+		scale += fs[k]
+	}
+	for _, v := range s.VoltagesTo(nil, x) {
+		vmax = math.Max(vmax, math.Abs(v))
+	}
+	round := 4 * eps * scale * vmax / 1e-6
+	// The residual of node rows also holds the branch currents of
+	// floating sources, which the co-content does not: remove them.
+	want := f[:nf]
+	for k := nf; k < s.Size(); k++ {
+		v := c.Element(s.UnknownName(k)).(*circuit.VSource)
+		for side, n := range v.Nodes {
+			if u := s.Unknown(n); u >= 0 && u < nf {
+				want[u] -= float64(1-2*side) * x[k]
+			}
+		}
+	}
+	for k := range nf {
+		if math.Abs(grad[k]-want[k]) > 1e-7*math.Abs(want[k])+1e-13+round {
+			t.Fatalf("seed %d node %s: dE/dV = %g, residual %g", seed, s.UnknownName(k), grad[k], want[k])
+		}
+	}
+}
+
+// TestPinnedNodes checks the voltages of nodes pinned by grounded
+// sources, by a chain of sources and by a differential input, and that a
+// floating source keeps its branch current.
 func TestPinnedNodes(t *testing.T) {
-	c := randomCircuit(rand.New(rand.NewPCG(3, 3)), false)
+	c := &circuit.Circuit{}
+	in := &circuit.Input{Name: "x", Nodes: []string{"x[0]", "x[1]", "x[2]", "x[3]"}, Differential: true, Amplitude: 1, Values: []float64{0.7, 0.4}}
+	c.Add(
+		&circuit.VSource{Name: "Vhi", Nodes: [2]string{"hi", "0"}, V: 0.3},
+		&circuit.VSource{Name: "Vlo", Nodes: [2]string{"lo", "gnd"}, V: -0.3},
+		&circuit.VSource{Name: "Vchain", Nodes: [2]string{"c2", "hi"}, V: 0.2},
+		in,
+		&circuit.Crossbar{Name: "W", From: in.Nodes, To: []string{"a"}, G: mat.NewDense(4, 1, []float64{1, 2, 3, 4})},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"a", "c2"}, G: 1},
+		&circuit.VSource{Name: "Vf", Nodes: [2]string{"a", "f"}, V: 0.1},
+		&circuit.Resistor{Name: "R2", Nodes: [2]string{"f", "lo"}, G: 1},
+	)
 	s, err := Compile(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := s.VoltagesTo(nil, make([]float64, s.Size()))
-	in := c.Element("x").(*circuit.Input)
-	want := map[string]float64{"hi": 0.3, "lo": -0.3, "c2": 0.5, "x[1]": in.Values[1], "x[3]": -in.Values[1]}
+	want := map[string]float64{"hi": 0.3, "lo": -0.3, "c2": 0.5, "x[1]": 0.4, "x[3]": -0.4}
 	for name, w := range want {
 		i, _ := s.NodeIndex(name)
 		if !s.IsPinned(i) || v[i] != w {
 			t.Errorf("node %s: pinned %v, %g V, want %g V", name, s.IsPinned(i), v[i], w)
+		}
+	}
+	for _, name := range []string{"a", "f"} {
+		if i, _ := s.NodeIndex(name); s.IsPinned(i) {
+			t.Errorf("node %s pinned", name)
 		}
 	}
 	if s.Unknown("Vf") < 0 {
@@ -186,21 +216,33 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// fdStep is the step in volts (amperes) of the central differences.
+const fdStep = 6e-6
+
 // checkJacobian compares the Jacobian of s at x with central finite
-// differences of its residual.
+// differences of its residual. An entry may differ by 1e-6 of itself
+// (1e-12 at least) plus the rounding error of the differences,
+// 4*eps*S/fdStep with S the row's rounding scale (System.ScalesTo): at a
+// random point a diode from a node pinned at volts carries amperes, and
+// the currents of a row are then known to eps of that, not of the entry.
 func checkJacobian(t *testing.T, s *System, x []float64, seed uint64) {
 	t.Helper()
 	n := s.Size()
 	jac := mat.NewDense(n, n, nil)
 	s.Eval(make([]float64, n), jac, x, nil)
 	num := mat.NewDense(n, n, nil)
-	fd.Jacobian(num, func(y, x []float64) { s.Eval(y, nil, x, nil) }, x, &fd.JacobianSettings{Formula: fd.Central})
+	fd.Jacobian(num, func(y, x []float64) { s.Eval(y, nil, x, nil) }, x, &fd.JacobianSettings{Formula: fd.Central, Step: fdStep})
+	fs, us, rs := make([]float64, n), make([]float64, n), make([]float64, n)
+	s.ScalesTo(fs, us, rs, x, nil)
 	for i := range n {
 		for j := range n {
 			a, b := jac.At(i, j), num.At(i, j)
-			if math.Abs(a-b) > 1e-6*math.Max(1e-6, math.Abs(a)) {
+			if math.Abs(a-b) > 1e-6*math.Max(1e-6, math.Abs(a))+4*eps*fs[i]/fdStep {
 				t.Fatalf("seed %d: J[%s][%s] = %g, finite differences %g", seed, s.UnknownName(i), s.UnknownName(j), a, b)
 			}
 		}
 	}
 }
+
+// eps is the float64 machine epsilon.
+const eps = 0x1p-52

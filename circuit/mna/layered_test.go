@@ -14,108 +14,57 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// layeredCircuit builds a random layered network: a differential input, a
-// chain of hidden groups with rectifiers joined by crossbars, directly or
-// through amplifiers, an output group with nudge-style resistors, current
-// sources and diodes to pinned nodes, and a few elements that a layered
-// network may carry besides (a bias crossbar from a chain of sources,
-// capacitors, elements between pinned nodes only). Crossbars are drawn in
-// either orientation.
+// layeredCircuit draws a random layered network (circuittest.Layered with
+// circuittest.RandomLayered's options) and adds elements that a layered
+// network may carry besides: capacitors from an input to ground and
+// between hidden nodes, a resistor between pinned nodes only, a crossbar
+// from pinned nodes (out of order, and ground) into the first hidden
+// group, a current source from it to the outputs and, with amps, a diode
+// and a resistor on a node the last amplifier drives.
 func layeredCircuit(rng *rand.Rand, hidden int, amps bool) *circuit.Circuit {
-	d := circuit.DiodeModel{Name: "d", IS: 1e-14, N: 1 + rng.Float64()}
-	nf := 2 + rng.IntN(4)
-	in := circuit.Group{Name: "x", Size: 2 * nf}
-	c := &circuit.Circuit{Groups: []circuit.Group{in}}
-	vals := make([]float64, nf)
-	for i := range vals {
-		vals[i] = rng.Float64()
+	c := circuittest.Layered(rng, circuittest.RandomLayered(rng, hidden, amps))
+	h := circuittest.LayerGroup(c, "h", 1)
+	g := mat.NewDense(3, h.Size, nil)
+	for i := range 3 {
+		for j := range h.Size {
+			g.Set(i, j, 1e-5*rng.Float64())
+		}
 	}
-	rail := 0.2 + 0.3*rng.Float64()
 	c.Add(
-		&circuit.Input{Name: "in", Nodes: in.Nodes(), Differential: true, Amplitude: 1, Values: vals},
-		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", "0"}, V: rail},
-		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", "0"}, V: -rail},
-		&circuit.VSource{Name: "VB", Nodes: [2]string{"b[0]", "0"}, V: 0.3},
-		&circuit.VSource{Name: "VB2", Nodes: [2]string{"b[1]", "b[0]"}, V: -0.5},
-		&circuit.Resistor{Name: "Rpp", Nodes: [2]string{"b[1]", "vhi"}, G: 1e-3},
 		&circuit.Capacitor{Name: "Cx", Nodes: [2]string{"x[0]", "0"}, C: 1e-12},
+		&circuit.Capacitor{Name: "Ch", Nodes: [2]string{h.Node(0), h.Node(h.Size - 1)}, C: 1e-12},
+		&circuit.Resistor{Name: "Rpp", Nodes: [2]string{"b[1]", "vhi"}, G: 1e-3},
+		&circuit.Crossbar{Name: "WB", From: []string{"b[1]", "0", "b[0]"}, To: h.Nodes(), G: g},
+		&circuit.ISource{Name: "Ihy", Nodes: [2]string{h.Node(0), "y[0]"}, I: 1e-7},
 	)
-	cross := func(name string, from, to circuit.Group) {
-		g := layeredMat(rng, from.Size, to.Size)
-		if rng.IntN(2) == 0 {
-			c.Add(&circuit.Crossbar{Name: name, From: from.Nodes(), To: to.Nodes(), G: g})
-		} else {
-			c.Add(&circuit.Crossbar{Name: name, From: to.Nodes(), To: from.Nodes(), G: mat.DenseCopyOf(g.T())})
-		}
-	}
-	prev := in
-	for l := range hidden {
-		h := circuit.Group{Name: fmt.Sprintf("h%d", l), Size: 2 + rng.IntN(5)}
-		c.Groups = append(c.Groups, h)
-		if l == 0 || !amps || rng.IntN(3) == 0 {
-			cross(fmt.Sprintf("W%d", l), prev, h)
-		} else {
-			a := circuit.Group{Name: fmt.Sprintf("a%d", l), Size: prev.Size}
-			c.Groups = append(c.Groups, a)
-			c.Add(&circuit.Amplifier{Name: fmt.Sprintf("A%d", l), From: prev.Nodes(), To: a.Nodes(), Gain: 1 + 4*rng.Float64()})
-			cross(fmt.Sprintf("W%d", l), a, h)
-		}
-		c.Add(&circuit.Rectifier{Name: fmt.Sprintf("D%d", l), Nodes: h.Nodes(), Model: d, High: "vhi", Low: "vlo"})
-		if l == 0 {
-			cross("WB", circuit.Group{Name: "b", Size: 2}, h)
-			c.Add(&circuit.Capacitor{Name: "Ch", Nodes: [2]string{h.Node(0), h.Node(1)}, C: 1e-12})
-		}
-		prev = h
-	}
-	y := circuit.Group{Name: "y", Size: 1 + rng.IntN(3)}
-	c.Groups = append(c.Groups, y)
 	if amps {
-		a := circuit.Group{Name: "ay", Size: prev.Size}
-		c.Groups = append(c.Groups, a)
-		c.Add(&circuit.Amplifier{Name: "AY", From: prev.Nodes(), To: a.Nodes(), Gain: 2 + 2*rng.Float64()})
-		cross("WY", a, y)
 		// A driven node may carry loads of its own.
-		c.Add(&circuit.Diode{Name: "DA", Nodes: [2]string{a.Node(0), "vlo"}, Model: d},
+		a := circuittest.LayerGroup(c, "a", hidden)
+		c.Add(&circuit.Diode{Name: "DA", Nodes: [2]string{a.Node(0), "vlo"}, Model: circuittest.KendallDiode},
 			&circuit.Resistor{Name: "RA", Nodes: [2]string{"b[1]", a.Node(0)}, G: 2e-6})
-	} else {
-		cross("WY", prev, y)
 	}
-	for j := range y.Size {
-		t := fmt.Sprintf("t%d", j)
-		c.Add(
-			&circuit.VSource{Name: "VT" + t, Nodes: [2]string{t, "0"}, V: rng.Float64() - 0.5},
-			&circuit.Resistor{Name: "RN" + t, Nodes: [2]string{y.Node(j), t}, G: 1e-6 * rng.Float64()},
-			&circuit.ISource{Name: "IN" + t, Nodes: [2]string{y.Node(j), "0"}, I: 1e-7 * (rng.Float64() - 0.5)},
-			&circuit.Diode{Name: "DN" + t, Nodes: [2]string{"b[0]", y.Node(j)}, Model: d},
-		)
-	}
-	c.Add(&circuit.ISource{Name: "Ihy", Nodes: [2]string{"h0[0]", y.Node(0)}, I: 1e-7})
 	return c
 }
 
-// layeredMat draws an r×c conductance matrix, 1e-5*(0.1+u) siemens per
-// entry with u uniform in [0, 1].
-func layeredMat(rng *rand.Rand, r, c int) *mat.Dense {
-	g := mat.NewDense(r, c, nil)
-	for i := range r {
-		for j := range c {
-			g.Set(i, j, 1e-5*(0.1+rng.Float64()))
-		}
+// layering compiles c and returns its System and Layering, failing the
+// test if either fails.
+func layering(t *testing.T, c *circuit.Circuit, what string) (*System, *Layering) {
+	t.Helper()
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
-	return g
+	l, err := s.Layering()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return s, l
 }
 
 func TestKendallNetworkLayering(t *testing.T) {
 	const features, hidden, outputs = 6, 5, 3
 	c := circuittest.KendallNetwork(features, hidden, outputs, 7)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, l := layering(t, c, "layering")
 	if len(l.Blocks) != 2 || len(l.Chains) != 1 || len(l.Chains[0]) != 2 || len(l.Links) != 1 {
 		t.Fatalf("blocks %v chains %v links %d, want 2 blocks in one chain, one link", l.Blocks, l.Chains, len(l.Links))
 	}
@@ -153,14 +102,7 @@ func TestLayeringCurrents(t *testing.T) {
 	for seed := range uint64(30) {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		c := layeredCircuit(rng, 1+int(seed%3), seed%2 == 1)
-		s, err := Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		s, l := layering(t, c, fmt.Sprint("seed ", seed))
 		checkLayeringCurrents(t, rng, s, l, fmt.Sprint("seed ", seed))
 		// Changed weights and sources are seen after Refresh.
 		for _, e := range c.Elements {
@@ -249,14 +191,7 @@ func TestLayeringStructure(t *testing.T) {
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 12))
 		hidden := 1 + int(seed%4)
-		s, err := Compile(layeredCircuit(rng, hidden, seed%2 == 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		s, l := layering(t, layeredCircuit(rng, hidden, seed%2 == 0), fmt.Sprint("seed ", seed))
 		// hidden groups and the output group in one chain, and the loose
 		// block of nothing: every free node is linked.
 		if len(l.Chains) != 1 || len(l.Chains[0]) != hidden+1 {
@@ -357,16 +292,9 @@ func TestLayeringRejects(t *testing.T) {
 func TestPinnedVoltage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 13))
 	c := layeredCircuit(rng, 1, false)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Element("VB").(*circuit.VSource).V = 0.7
-	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": 0.2, "vhi": c.Element("VHI").(*circuit.VSource).V} {
+	s, l := layering(t, c, "layering")
+	c.Element("VB0").(*circuit.VSource).V = 0.7
+	for name, want := range map[string]float64{"0": 0, "b[0]": 0.7, "b[1]": -1.3, "vhi": c.Element("VHI").(*circuit.VSource).V} {
 		i, _ := s.NodeIndex(name)
 		if got := l.PinnedVoltage(i); math.Abs(got-want) > 1e-15 {
 			t.Errorf("V(%s) = %g, want %g", name, got, want)
@@ -386,27 +314,13 @@ func TestPinnedVoltage(t *testing.T) {
 // follow a change of either exactly as a fresh layering computes them.
 func TestPinnedToCachesInputs(t *testing.T) {
 	c := circuittest.KendallNetwork(6, 5, 3, 7)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, l := layering(t, c, "layering")
 	in := c.Element("in").(*circuit.Input)
 	w := c.Element("W1").(*circuit.Crossbar).G
 	cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
 	// fresh returns the currents of a layering made now.
 	fresh := func() []float64 {
-		s2, err := Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l2, err := s2.Layering()
-		if err != nil {
-			t.Fatal(err)
-		}
+		s2, l2 := layering(t, c, "fresh")
 		c2 := make([]float64, s2.NumFree())
 		l2.PinnedTo(c2, make([]float64, len(l2.Junctions)))
 		return c2

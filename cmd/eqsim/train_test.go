@@ -53,6 +53,10 @@ func TestMain(m *testing.M) {
 
 const xorNet = "testdata/xor.toml"
 
+// tinyMNIST is a 784-8-10 network on MNIST: differential inputs, a
+// rectifier, amplifiers and a bias group, 60 training and 30 test samples.
+const tinyMNIST = "../../testdata/mnist-784x8x10.toml"
+
 // mustTrain runs eqsim train with args and fails the test unless it exits
 // with status 0.
 func mustTrain(t *testing.T, args ...string) (stdout, stderr string) {
@@ -430,7 +434,7 @@ func TestTrainMissingMNIST(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
-	net := writeFile(t, dir, "m.toml", tinyMNIST(8))
+	net := tinyMNIST
 	for _, cmd := range [][]string{
 		{"train", net, "--data", empty, "--out", filepath.Join(dir, "out")},
 		{"eval", net, "--data", empty},
@@ -446,89 +450,6 @@ func TestTrainMissingMNIST(t *testing.T) {
 	}
 }
 
-// tinyMNIST returns a 784-hidden-10 network on MNIST: differential inputs,
-// a rectifier, amplifiers and a bias group, 60 training and 30 test
-// samples.
-func tinyMNIST(hidden int) string {
-	return fmt.Sprintf(`title = "tiny MNIST"
-[models.d]
-type = "diode"
-[[input]]
-name = "x"
-size = 784
-encoding = "differential"
-[[group]]
-name = "b"
-size = 2
-[[group]]
-name = "h"
-size = %d
-[[group]]
-name = "a"
-size = %d
-[[group]]
-name = "o"
-size = 10
-[[vsource]]
-name = "VBP"
-nodes = ["b[0]", "0"]
-v = 1
-[[vsource]]
-name = "VBN"
-nodes = ["b[1]", "0"]
-v = -1
-[[vsource]]
-name = "VHI"
-nodes = ["vhi", "0"]
-v = -0.5
-[[vsource]]
-name = "VLO"
-nodes = ["vlo", "0"]
-v = 0.5
-[[crossbar]]
-name = "W1"
-from = ["x", "b"]
-to = "h"
-trainable = true
-init = "uniform"
-low = "100n"
-high = "1u"
-[[rectifier]]
-name = "D"
-group = "h"
-model = "d"
-high = "vhi"
-low = "vlo"
-[[amplifier]]
-name = "A"
-from = "h"
-to = "a"
-gain = 4
-[[crossbar]]
-name = "W2"
-from = ["a", "b"]
-to = "o"
-trainable = true
-init = "uniform"
-low = "100n"
-high = "1u"
-seed = 2
-[output]
-group = "o"
-target_high = 0.1
-target_low = -0.1
-[training]
-dataset = "mnist"
-subset = 60
-test_subset = 30
-epochs = 2
-batch_size = 10
-[training.learning_rates]
-W1 = 1e-11
-W2 = 1e-10
-`, hidden, hidden)
-}
-
 // TestTrainMNISTResume trains a small network on an MNIST subset for two
 // epochs, straight and interrupted in the middle of the first, and
 // compares the conductances bit for bit.
@@ -540,7 +461,7 @@ func TestTrainMNISTResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	net := writeFile(t, dir, "m.toml", tinyMNIST(8))
+	net := tinyMNIST
 	ref, out := filepath.Join(dir, "ref"), filepath.Join(dir, "run")
 	stdout, _ := mustTrain(t, net, "--out", ref, "--json")
 	var sum run.Summary
@@ -555,7 +476,7 @@ func TestTrainMNISTResume(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	mustTrain(t, net, "--resume", out, "--workers", "1")
-	sameFiles(t, ref, out, "m.W1.npy", "m.W2.npy")
+	sameFiles(t, ref, out, "mnist-784x8x10.W1.npy", "mnist-784x8x10.W2.npy")
 	if a, b := deterministic(readMetricsCSV(t, ref)), deterministic(readMetricsCSV(t, out)); a != b {
 		t.Errorf("metrics differ:\n%s\n%s", a, b)
 	}

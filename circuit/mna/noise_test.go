@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -32,7 +33,7 @@ func shockley(m circuit.DiodeModel, temp, v float64) float64 {
 func TestNoiseMatrix(t *testing.T) {
 	for seed := range uint64(6) {
 		rng := rand.New(rand.NewPCG(seed, 77))
-		c := randomCircuit(rng, seed%2 == 1)
+		c := randomCircuit(rng, seed%2 == 1, circuittest.Nonideal{})
 		c.Temp = 250 + 100*rng.Float64()
 		for _, e := range c.Elements {
 			if x, ok := e.(*circuit.Crossbar); ok && seed%3 == 0 {

@@ -46,44 +46,25 @@ settling_time (seconds, transient only) and nodes (name -> volts).`,
 				return err
 			}
 			res, solveErr := equilibrium(sys, method)
-			v := sys.VoltagesTo(nil, res.X)
+			out, solveErr := describeSolve(sys, res, solveErr, names, method)
 			if jsonOut {
-				out := simulateJSON{
-					Converged:  res.Status == solver.Converged,
-					Status:     res.Status.String(),
-					Method:     res.Method,
-					Iterations: res.Iterations,
-					Residual:   res.Residual,
-					WorstNode:  res.WorstNode,
-					Nodes:      map[string]float64{},
-				}
-				if method == "transient" {
-					out.SettlingTime = &res.SettlingTime
-					out.Steps = &res.Steps
-				}
-				for _, n := range names {
-					i, _ := sys.NodeIndex(n)
-					out.Nodes[n] = v[i]
-				}
-				enc := json.NewEncoder(stdout)
-				if err := enc.Encode(out); err != nil {
+				if err := json.NewEncoder(stdout).Encode(out); err != nil {
 					return err
 				}
-			} else {
-				fmt.Fprintf(stderr, "%s: %s in %d iterations, largest KCL residual %.3g A at %s\n",
-					res.Method, res.Status, res.Iterations, res.Residual, res.WorstNode)
-				if method == "transient" {
-					fmt.Fprintf(stderr, "settled after %.4g s of simulated time (%d steps)\n", res.SettlingTime, res.Steps)
-				}
-				w := 4
-				for _, n := range names {
-					w = max(w, len(n))
-				}
-				fmt.Fprintf(stdout, "%-*s  %s\n", w, "node", "volts")
-				for _, n := range names {
-					i, _ := sys.NodeIndex(n)
-					fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, v[i])
-				}
+				return solveErr
+			}
+			fmt.Fprintf(stderr, "%s: %s in %d iterations, largest KCL residual %.3g A at %s\n",
+				res.Method, out.Status, res.Iterations, res.Residual, res.WorstNode)
+			if method == "transient" {
+				fmt.Fprintf(stderr, "settled after %.4g s of simulated time (%d steps)\n", res.SettlingTime, res.Steps)
+			}
+			w := 4
+			for _, n := range names {
+				w = max(w, len(n))
+			}
+			fmt.Fprintf(stdout, "%-*s  %s\n", w, "node", "volts")
+			for _, n := range names {
+				fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, float64(out.Nodes[n]))
 			}
 			return solveErr
 		},
@@ -96,15 +77,54 @@ settling_time (seconds, transient only) and nodes (name -> volts).`,
 }
 
 type simulateJSON struct {
-	Converged    bool               `json:"converged"`
-	Status       string             `json:"status"`
-	Method       string             `json:"method"`
-	Iterations   int                `json:"iterations"`
-	Steps        *int               `json:"steps,omitempty"`
-	Residual     float64            `json:"residual"`
-	WorstNode    string             `json:"worst_node"`
-	SettlingTime *float64           `json:"settling_time,omitempty"`
-	Nodes        map[string]float64 `json:"nodes"`
+	Converged    bool                 `json:"converged"`
+	Status       string               `json:"status"`
+	Method       string               `json:"method"`
+	Iterations   int                  `json:"iterations"`
+	Steps        *int                 `json:"steps,omitempty"`
+	Residual     jsonFloat            `json:"residual"`
+	WorstNode    string               `json:"worst_node"`
+	SettlingTime *jsonFloat           `json:"settling_time,omitempty"`
+	Nodes        map[string]jsonFloat `json:"nodes"`
+}
+
+// describeSolve returns the result of a solve of sys by method, with the
+// voltages of the nodes names, and the error of the command: solveErr,
+// or an error if the solve produced a voltage or residual that is not
+// finite. Such a result is not converged, its Status says why, and its
+// non-finite numbers encode as null.
+func describeSolve(sys *mna.System, res solver.Result, solveErr error, names []string, method string) (simulateJSON, error) {
+	v := sys.VoltagesTo(nil, res.X)
+	index := func(n string) int { i, _ := sys.NodeIndex(n); return i }
+	out := simulateJSON{
+		Converged:  res.Status == solver.Converged,
+		Status:     res.Status.String(),
+		Method:     res.Method,
+		Iterations: res.Iterations,
+		Residual:   jsonFloat(res.Residual),
+		WorstNode:  res.WorstNode,
+		Nodes:      map[string]jsonFloat{},
+	}
+	if method == "transient" {
+		st := jsonFloat(res.SettlingTime)
+		out.SettlingTime = &st
+		out.Steps = &res.Steps
+	}
+	for _, n := range names {
+		out.Nodes[n] = jsonFloat(v[index(n)])
+	}
+	if why := nonFinite(res.Residual, res.WorstNode, sys.Nodes(), v, index); why != "" {
+		// The solver may stop on a singular matrix or report convergence
+		// at NaN: either way the result says why.
+		if out.Converged {
+			out.Status = solver.Diverged.String()
+		}
+		out.Status, out.Converged = out.Status+": "+why, false
+		if solveErr == nil {
+			solveErr = fmt.Errorf("%s: %s", res.Method, out.Status)
+		}
+	}
+	return out, solveErr
 }
 
 // selectNodes returns the node names to print: all but ground, or those of

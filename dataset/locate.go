@@ -45,7 +45,9 @@ func findIDX(dir string) (p idxPaths, found int) {
 		dotted := strings.Replace(base, "-idx", ".idx", 1)
 		for _, name := range []string{base + ".gz", base, dotted + ".gz", dotted} {
 			path := filepath.Join(dir, name)
-			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			// A file that is there but not regular (a device, a pipe) is
+			// found, and refused by name when it is read.
+			if _, err := os.Stat(path); err == nil {
 				paths[i] = path
 				found++
 				break

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/internal/tomlloc"
 
 	"github.com/BurntSushi/toml"
@@ -25,9 +26,10 @@ var axisKeys = []string{"path", "name", "values", "from", "to", "count", "scale"
 // ParseFile reads and checks the sweep spec at path. The base netlist
 // must exist; each point's netlist is checked by LoadPoint. Errors in the
 // spec are *netlist.Error values that name its file and line; a file that
-// cannot be read gives the error of the read.
+// cannot be read (missing, not a regular file, over safeio.MaxNetlist
+// bytes) gives a *safeio.Error naming it.
 func ParseFile(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, safeio.MaxNetlist)
 	if err != nil {
 		return nil, err
 	}

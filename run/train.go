@@ -155,8 +155,8 @@ type runner struct {
 	// show is whether the caller watches the batches.
 	show bool
 
-	start    time.Time
-	before   float64 // the wall time of the run before this call
+	start  time.Time
+	before float64 // the wall time of the run before this call
 	// lastSave and lastDurable are the times of the last commit and of
 	// the last durable one.
 	lastSave, lastDurable time.Time

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/dataset"
 )
 
 // TestModelTemperatures: a saturation current that the scaling from tnom
@@ -58,5 +60,13 @@ model = "d1"
 				t.Errorf("%q: %q lacks %q", tc.options, err, w)
 			}
 		}
+	}
+}
+
+// TestMaxFeatures: a CSV data set may have as many features as the
+// largest input a netlist may have.
+func TestMaxFeatures(t *testing.T) {
+	if dataset.MaxFeatures != MaxNodes {
+		t.Errorf("dataset.MaxFeatures = %d, MaxNodes = %d", dataset.MaxFeatures, MaxNodes)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 const (
@@ -185,7 +187,9 @@ func goEnvFile() map[string]string {
 		}
 		path = filepath.Join(dir, "go", "env")
 	}
-	f, err := os.Open(path)
+	// Go's own settings file, read only if it is a regular file of sane
+	// size: a pipe there must not hang eqsim.
+	f, err := safeio.Open(path, 1<<20)
 	if err != nil {
 		return nil
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // loadCSV reads the training and test sets of a "csv" data set. With test
@@ -58,9 +58,10 @@ func holdOut(s *eqprop.Set, k int) (rest, held *eqprop.Set) {
 	return rest, held
 }
 
-// readCSVFile reads a CSV file of features then label per row.
+// readCSVFile reads a CSV file of features then label per row: a regular
+// file of at most safeio.MaxCSV bytes, else a *safeio.Error names it.
 func readCSVFile(path string) (*eqprop.Set, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path, safeio.MaxCSV)
 	if err != nil {
 		return nil, fmt.Errorf("dataset csv: %w", err)
 	}
@@ -73,8 +74,9 @@ func readCSVFile(path string) (*eqprop.Set, error) {
 }
 
 // readCSV parses CSV rows of features then label; name labels the errors.
+// A row of more than MaxFeatures+1 fields is refused before it is split.
 func readCSV(r io.Reader, name string) (*eqprop.Set, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(newFieldLimiter(r, name, MaxFeatures+1))
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1 // checked here, with a better message
 	cr.TrimLeadingSpace = true
@@ -88,8 +90,17 @@ func readCSV(r io.Reader, name string) (*eqprop.Set, error) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			var (
+				se *safeio.Error
+				fe *fieldsError
+				pe *csv.ParseError
+			)
+			switch {
+			case errors.As(err, &se):
+				return nil, se // it names the file
+			case errors.As(err, &fe):
+				return nil, fe
+			case errors.As(err, &pe):
 				return nil, fmt.Errorf("%s:%d: %v", name, pe.Line, pe.Err)
 			}
 			return nil, fmt.Errorf("%s: %w", name, err)

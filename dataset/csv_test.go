@@ -92,7 +92,7 @@ func TestLoadCSV(t *testing.T) {
 		{Spec{Name: "csv", Train: train}, "too few to hold out"},
 		{Spec{Name: "csv", Train: bad, Test: test}, bad + ":2: field 1"},
 		{Spec{Name: "csv", Train: train, Test: bad}, bad + ":2: field 1"},
-		{Spec{Name: "csv", Train: filepath.Join(dir, "none.csv"), Test: test}, "no such file"},
+		{Spec{Name: "csv", Train: filepath.Join(dir, "none.csv"), Test: test}, "none.csv: does not exist"},
 	} {
 		if _, _, err := Load(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: got error %v, want one containing %q", tc.spec, err, tc.want)

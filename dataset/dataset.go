@@ -47,8 +47,10 @@ const EnvData = "EQSIM_DATA"
 func Names() []string { return []string{"mnist", "fashion-mnist", "xor", "csv"} }
 
 // Load reads the training and test sets that spec describes. Its errors
-// name the file at fault; when files are missing, errors.Is(err,
-// fs.ErrNotExist) holds and the message says how to get them.
+// name the file at fault; when IDX files are not found, errors.Is(err,
+// fs.ErrNotExist) holds and the message says how to get them, and a file
+// that cannot be read gives a *safeio.Error (see the package
+// documentation).
 func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if spec.TrainSubset < 0 || spec.TestSubset < 0 {
 		return nil, nil, fmt.Errorf("dataset: negative subset size (train %d, test %d)", spec.TrainSubset, spec.TestSubset)

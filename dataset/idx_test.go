@@ -45,7 +45,7 @@ func TestReadIDX(t *testing.T) {
 		if gz {
 			in = gzipBytes(t, good)
 		}
-		idx, err := readIDX(bytes.NewReader(in))
+		idx, err := readIDX(bytes.NewReader(in), int64(len(in)), "x")
 		if err != nil {
 			t.Fatalf("gzip %t: %v", gz, err)
 		}
@@ -75,9 +75,12 @@ func TestReadIDXErrors(t *testing.T) {
 		{"corrupt gzip", corruptGzip, "checksum"},
 		{"truncated gzip", gzipBytes(t, good[:len(good)-2]), "need 6 bytes, found 4"},
 	} {
-		_, err := readIDX(bytes.NewReader(tc.in))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got error %v, want one containing %q", tc.name, err, tc.want)
+		// The size of the stream known, as for a file, or not.
+		for _, size := range []int64{int64(len(tc.in)), -1} {
+			_, err := readIDX(bytes.NewReader(tc.in), size, "x")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s (size %d): got error %v, want one containing %q", tc.name, size, err, tc.want)
+			}
 		}
 	}
 }

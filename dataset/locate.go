@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 const (
@@ -45,7 +47,9 @@ func findIDX(dir string) (p idxPaths, found int) {
 		dotted := strings.Replace(base, "-idx", ".idx", 1)
 		for _, name := range []string{base + ".gz", base, dotted + ".gz", dotted} {
 			path := filepath.Join(dir, name)
-			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			// A file that is there but not regular (a device, a pipe) is
+			// found, and refused by name when it is read.
+			if _, err := os.Stat(path); err == nil {
 				paths[i] = path
 				found++
 				break
@@ -183,7 +187,9 @@ func goEnvFile() map[string]string {
 		}
 		path = filepath.Join(dir, "go", "env")
 	}
-	f, err := os.Open(path)
+	// Go's own settings file, read only if it is a regular file of sane
+	// size: a pipe there must not hang eqsim.
+	f, err := safeio.Open(path, 1<<20)
 	if err != nil {
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/internal/tomlloc"
 
 	"github.com/eqsim/eqsim/circuit/mna"
@@ -60,11 +60,13 @@ type Netlist struct {
 }
 
 // ParseFile reads and parses the netlist in the file at path. Sidecar .npy
-// files are read relative to the file's directory. A file that cannot be
-// read gives the *fs.PathError of the failed read; anything wrong with
-// the netlist itself gives an *Error.
+// files are read relative to the file's directory. The file must be a
+// regular file of at most safeio.MaxNetlist bytes (64 MiB): one that is
+// missing, not regular (a device, a pipe, a folder) or larger gives a
+// *safeio.Error naming it, before anything but its type and size is
+// read. Anything wrong with the netlist itself gives an *Error.
 func ParseFile(path string) (*Netlist, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, safeio.MaxNetlist)
 	if err != nil {
 		return nil, err
 	}
@@ -80,21 +82,9 @@ func Parse(data []byte, path string) (*Netlist, error) {
 	return parse(data, path, func(name string) ([]byte, error) { return readSidecar(name) })
 }
 
-// readSidecar reads a regular file of at most the size of the largest
-// allowed array.
-func readSidecar(name string) ([]byte, error) {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	if fi.Size() > int64(limits.weights)*8+1<<16 {
-		return nil, fmt.Errorf("file is too large (%d bytes)", fi.Size())
-	}
-	return os.ReadFile(name)
-}
+// readSidecar reads a regular file of at most safeio.MaxNpy bytes, the
+// size of the largest allowed array (MaxWeights values) and its header.
+func readSidecar(name string) ([]byte, error) { return safeio.ReadFile(name, safeio.MaxNpy) }
 
 // keysOf are the keys of the tables other than element cards, whose keys
 // their circuit.Kind gives.
@@ -211,6 +201,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 	if m, ok := root["models"]; ok {
 		nl.Models = p.parseModels(top, m)
 	}
+	p.checkModelTemperatures(c, nl.Models)
 
 	items := p.collect(top, root)
 	// Groups, and the elements that define groups (inputs), first: the
@@ -702,6 +693,11 @@ func (t *table) sidecar(key, name string) *npyArray {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			t.fail(key, "sidecar file %s not found", path)
+		}
+		var se *safeio.Error
+		if errors.As(err, &se) {
+			// Its message starts with the path.
+			t.fail(key, "sidecar file %v", se)
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

@@ -34,8 +34,26 @@ import (
 // format: block elements whose nodes are not those of a group, values that
 // Parse would reject, models that share a name but differ.
 func WriteFile(path string, nl *Netlist) error {
+	files, err := Render(path, nl)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(files)
+}
+
+// File is a file of a rendered netlist: its path and its content.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Render returns the files that WriteFile would write at path, the
+// sidecars first and the netlist last, after the same checks, without
+// writing anything: for a caller that writes them together with other
+// files (a run folder's commit). Every file is in the folder of path.
+func Render(path string, nl *Netlist) ([]File, error) {
 	if nl == nil || nl.Circuit == nil {
-		return errors.New("netlist: WriteFile of a nil netlist")
+		return nil, errors.New("netlist: WriteFile of a nil netlist")
 	}
 	base := strings.TrimSuffix(filepath.Base(path), ".toml")
 	dir := filepath.Dir(path)
@@ -48,18 +66,18 @@ func WriteFile(path string, nl *Netlist) error {
 	}
 	text, side, err := render(nl, base)
 	if err != nil {
-		return fmt.Errorf("netlist: write %s: %w", path, err)
+		return nil, fmt.Errorf("netlist: write %s: %w", path, err)
 	}
-	files := make([]outFile, 0, len(side)+1)
+	files := make([]File, 0, len(side)+1)
 	for _, s := range side {
-		files = append(files, outFile{filepath.Join(dir, s.name), s.data})
+		files = append(files, File{filepath.Join(dir, s.name), s.data})
 	}
-	files = append(files, outFile{path, text})
+	files = append(files, File{path, text})
 
 	// Read back what would be written.
 	mem := map[string][]byte{}
 	for _, f := range files {
-		mem[f.path] = f.data
+		mem[f.Path] = f.Data
 	}
 	back, err := parse(text, path, func(name string) ([]byte, error) {
 		if b, ok := mem[name]; ok {
@@ -68,13 +86,13 @@ func WriteFile(path string, nl *Netlist) error {
 		return nil, fmt.Errorf("%s is not among the written files", name)
 	})
 	if err != nil {
-		return fmt.Errorf("netlist: write %s: the written netlist would not parse: %w", path, err)
+		return nil, fmt.Errorf("netlist: write %s: the written netlist would not parse: %w", path, err)
 	}
 	if d := Diff(nl.Circuit, back.Circuit); d != "" {
-		return fmt.Errorf("netlist: write %s: the written netlist would not reproduce the circuit: %s", path, d)
+		return nil, fmt.Errorf("netlist: write %s: the written netlist would not reproduce the circuit: %s", path, d)
 	}
 	if d := diffSections(nl, back); d != "" {
-		return fmt.Errorf("netlist: write %s: the written netlist would not reproduce its sections: %s", path, d)
+		return nil, fmt.Errorf("netlist: write %s: the written netlist would not reproduce its sections: %s", path, d)
 	}
 
 	protected := append([]string(nil), nl.Sidecars...)
@@ -83,21 +101,16 @@ func WriteFile(path string, nl *Netlist) error {
 	}
 	for _, f := range files {
 		for _, p := range protected {
-			if sameFile(f.path, p) {
+			if sameFile(f.Path, p) {
 				what := "a sidecar file the netlist reads"
 				if p == nl.Path {
 					what = "the netlist was read from it"
 				}
-				return fmt.Errorf("netlist: refusing to overwrite %s: %s", f.path, what)
+				return nil, fmt.Errorf("netlist: refusing to overwrite %s: %s", f.Path, what)
 			}
 		}
 	}
-	return writeAtomic(files)
-}
-
-type outFile struct {
-	path string
-	data []byte
+	return files, nil
 }
 
 type sidecarFile struct {
@@ -120,7 +133,7 @@ func sameFile(a, b string) bool {
 
 // writeAtomic writes every file to a temporary file beside it, then renames
 // them in order.
-func writeAtomic(files []outFile) (err error) {
+func writeAtomic(files []File) (err error) {
 	pending := make([]*atomicfile.File, 0, len(files))
 	defer func() {
 		if err != nil {
@@ -130,17 +143,17 @@ func writeAtomic(files []outFile) (err error) {
 		}
 	}()
 	for _, f := range files {
-		a, err := atomicfile.Create(f.path)
+		a, err := atomicfile.Create(f.Path)
 		if err != nil {
 			return fmt.Errorf("netlist: %w", err)
 		}
 		pending = append(pending, a)
-		_, err = a.Write(f.data)
+		_, err = a.Write(f.Data)
 		if err == nil {
 			err = a.Close()
 		}
 		if err != nil {
-			return fmt.Errorf("netlist: write %s: %w", f.path, err)
+			return fmt.Errorf("netlist: write %s: %w", f.Path, err)
 		}
 	}
 	for _, a := range pending {

@@ -2,20 +2,18 @@ package run
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/internal/atomicfile"
 	"github.com/eqsim/eqsim/internal/npy"
+	"github.com/eqsim/eqsim/internal/safeio"
+	"github.com/eqsim/eqsim/netlist"
 )
 
 // checkpointVersion is the version of the checkpoint format; a checkpoint
@@ -65,98 +63,158 @@ type checkpointBlock struct {
 	File string `json:"file"`
 }
 
-// fileSHA256 returns the hex SHA-256 of the file at path.
-func fileSHA256(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
-}
-
-// writeCheckpoint writes ck and the conductances of s into dir: the .npy
-// files first, each atomically, then state.json, then it removes the
-// files of earlier checkpoints.
-func writeCheckpoint(dir string, ck *Checkpoint, s eqprop.State, blocks []eqprop.Block) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// checkpointOutputs updates ck to the state s of a trainer of blocks and
+// returns the files of the checkpoint, named in the run folder (under
+// CheckpointDir): the conductances of every block and state.json. The
+// conductance files of a checkpoint are named by its Seq, so that they
+// never replace those of another.
+func checkpointOutputs(ck *Checkpoint, s eqprop.State, blocks []eqprop.Block) ([]safeio.Output, error) {
 	ck.Version = checkpointVersion
 	ck.Seq++
 	ck.Epoch, ck.Batch, ck.LossSum, ck.Errors, ck.Seen = s.Epoch, s.Batch, s.LossSum, s.Errors, s.Seen
 	ck.Blocks = ck.Blocks[:0]
-	keep := map[string]bool{checkpointFile: true}
+	var out []safeio.Output
 	for k, b := range blocks {
 		name := fmt.Sprintf("g%d.%d.npy", k, ck.Seq)
-		if err := npy.WriteFile(filepath.Join(dir, name), []int{b.Rows, b.Cols}, s.Conductances[k]); err != nil {
-			return err
-		}
+		out = append(out, safeio.Bytes(path.Join(CheckpointDir, name), npy.Encode([]int{b.Rows, b.Cols}, s.Conductances[k])))
 		ck.Blocks = append(ck.Blocks, checkpointBlock{Name: b.Name, Rows: b.Rows, Cols: b.Cols, File: name})
-		keep[name] = true
 	}
-	err := atomicfile.Write(filepath.Join(dir, checkpointFile), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ck)
-	})
+	state, err := json.MarshalIndent(ck, "", "  ")
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("the checkpoint's state: %w", err)
 	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		if n := e.Name(); !keep[n] && (strings.HasSuffix(n, ".npy") || strings.HasPrefix(n, ".")) {
-			os.Remove(filepath.Join(dir, n))
-		}
-	}
-	return nil
+	return append(out, safeio.Bytes(path.Join(CheckpointDir, checkpointFile), append(state, '\n'))), nil
 }
 
 // ErrNoCheckpoint says that a folder holds no checkpoint.
 var ErrNoCheckpoint = errors.New("no checkpoint")
 
 // ReadCheckpoint reads the checkpoint in dir (a run's output folder joined
-// with CheckpointDir) and the conductances it names. A folder without
-// state.json gives an error wrapping ErrNoCheckpoint.
+// with CheckpointDir) and the conductances it names, and checks that they
+// are whole and consistent. A folder without state.json gives an error
+// wrapping ErrNoCheckpoint. A checkpoint that cannot be trusted (its
+// state.json or a conductance file missing, not a regular file, too large,
+// garbage, truncated, of another version, with numbers that are not
+// finite or out of range, or metrics that do not match its epoch) gives
+// an *InputError that names the file and says what is wrong; other errors
+// are the system's.
 func ReadCheckpoint(dir string) (*Checkpoint, eqprop.State, error) {
 	var s eqprop.State
-	path := filepath.Join(dir, checkpointFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, s, fmt.Errorf("%w: %s does not exist", ErrNoCheckpoint, path)
-	}
-	if err != nil {
+	p := filepath.Join(dir, checkpointFile)
+	b, err := safeio.ReadFile(p, safeio.MaxState)
+	var se *safeio.Error
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, s, fmt.Errorf("%w: %s does not exist", ErrNoCheckpoint, p)
+	case errors.As(err, &se) && se.Kind != safeio.Other:
+		return nil, s, &InputError{fmt.Errorf("checkpoint %w", err)}
+	case err != nil:
 		return nil, s, err
 	}
+	ck, err := parseCheckpoint(b)
+	if err != nil {
+		return nil, s, &InputError{fmt.Errorf("checkpoint %s: %w", p, err)}
+	}
+	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen}
+	for _, blk := range ck.Blocks {
+		a, err := readConductances(filepath.Join(dir, blk.File), blk)
+		if err != nil {
+			return nil, s, err
+		}
+		s.Conductances = append(s.Conductances, a)
+	}
+	return ck, s, nil
+}
+
+// readConductances reads the conductances of blk from the .npy file p.
+func readConductances(p string, blk checkpointBlock) ([]float64, error) {
+	bad := func(format string, args ...any) error {
+		return &InputError{fmt.Errorf("checkpoint %s: %s", p, fmt.Sprintf(format, args...))}
+	}
+	a, err := npy.ReadFile(p, blk.Rows*blk.Cols)
+	var (
+		ne *npy.Error
+		se *safeio.Error
+	)
+	switch {
+	case errors.As(err, &se) && se.Kind != safeio.Other:
+		return nil, &InputError{fmt.Errorf("checkpoint %w", se)}
+	case errors.As(err, &ne):
+		return nil, bad("%v", err)
+	case err != nil:
+		return nil, err
+	case len(a.Shape) != 2 || a.Shape[0] != blk.Rows || a.Shape[1] != blk.Cols:
+		return nil, bad("conductances of shape %v, want %dx%d", a.Shape, blk.Rows, blk.Cols)
+	}
+	for i, g := range a.Data {
+		if !finite(g) || g < 0 {
+			return nil, bad("conductance %d of block %q is %v S", i, blk.Name, g)
+		}
+	}
+	return a.Data, nil
+}
+
+// parseCheckpoint decodes state.json and checks that it is whole and
+// consistent in itself: one JSON object of known fields, of this version,
+// with finite numbers in range, metric rows for epochs 1, 2, ... up to
+// its epoch, and conductance files named in the checkpoint folder.
+func parseCheckpoint(b []byte) (*Checkpoint, error) {
 	ck := &Checkpoint{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(ck); err != nil {
-		return nil, s, fmt.Errorf("%s: %w", path, err)
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("not a checkpoint's state: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("not a checkpoint's state: data after its JSON object")
 	}
 	if ck.Version != checkpointVersion {
-		return nil, s, fmt.Errorf("%s: checkpoint version %d, this eqsim reads version %d", path, ck.Version, checkpointVersion)
+		return nil, fmt.Errorf("checkpoint version %d, this eqsim reads version %d", ck.Version, checkpointVersion)
 	}
-	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen}
+	switch {
+	case ck.Seq < 1:
+		return nil, fmt.Errorf("sequence number %d", ck.Seq)
+	case ck.Epoch < 0, ck.Batch < 0, ck.Errors < 0, ck.Seen < 0, ck.Errors > ck.Seen:
+		return nil, fmt.Errorf("epoch %d, batch %d, errors %d of %d samples", ck.Epoch, ck.Batch, ck.Errors, ck.Seen)
+	case !finite(ck.LossSum) || ck.LossSum < 0, !finite(ck.Seconds) || ck.Seconds < 0:
+		return nil, fmt.Errorf("loss sum %v V^2, %v seconds", ck.LossSum, ck.Seconds)
+	}
+	for i, r := range ck.Rows {
+		if r.Epoch != i+1 {
+			return nil, fmt.Errorf("metric row %d is of epoch %d", i+1, r.Epoch)
+		}
+		if err := r.check(); err != nil {
+			return nil, fmt.Errorf("epoch %d: %w", r.Epoch, err)
+		}
+	}
+	done := len(ck.Rows)
+	if ck.Pending != nil {
+		if ck.Pending.Epoch != done+1 || ck.Batch != 0 {
+			return nil, fmt.Errorf("the untested epoch %d does not follow its %d metric rows (batch %d)", ck.Pending.Epoch, done, ck.Batch)
+		}
+		if err := ck.Pending.check(); err != nil {
+			return nil, fmt.Errorf("epoch %d: %w", ck.Pending.Epoch, err)
+		}
+		done++
+	}
+	if ck.Epoch != done {
+		return nil, fmt.Errorf("epoch %d does not match its %d metric rows: the state and its metrics are of different runs or damaged", ck.Epoch, done)
+	}
+	if len(ck.Blocks) == 0 {
+		return nil, errors.New("no conductance blocks")
+	}
+	files := map[string]bool{}
 	for _, blk := range ck.Blocks {
-		p := filepath.Join(dir, filepath.Base(blk.File))
-		if blk.Rows < 1 || blk.Cols < 1 {
-			return nil, s, fmt.Errorf("checkpoint %s: block %q of %dx%d conductances", path, blk.Name, blk.Rows, blk.Cols)
-		}
-		a, err := npy.ReadFile(p, blk.Rows*blk.Cols)
-		var ne *npy.Error
 		switch {
-		case errors.As(err, &ne):
-			return nil, s, fmt.Errorf("checkpoint %s: %w", p, err)
-		case err != nil:
-			return nil, s, fmt.Errorf("checkpoint %s: %w", path, err)
-		case len(a.Shape) != 2 || a.Shape[0] != blk.Rows || a.Shape[1] != blk.Cols:
-			return nil, s, fmt.Errorf("checkpoint %s: conductances of shape %v, want %dx%d", p, a.Shape, blk.Rows, blk.Cols)
+		case blk.Rows < 1 || blk.Cols < 1 || blk.Rows > netlist.MaxWeights/blk.Cols:
+			return nil, fmt.Errorf("block %q of %dx%d conductances", blk.Name, blk.Rows, blk.Cols)
+		case blk.File == "" || blk.File != filepath.Base(blk.File) || blk.File[0] == '.' || files[blk.File]:
+			return nil, fmt.Errorf("block %q: conductance file %q (want a file of the checkpoint folder, one per block)", blk.Name, blk.File)
 		}
-		s.Conductances = append(s.Conductances, a.Data)
+		files[blk.File] = true
 	}
-	return ck, s, nil
+	return ck, nil
 }

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // TestCheckpointRoundTrip writes checkpoints and reads them back bit for
@@ -20,7 +21,7 @@ import (
 func TestCheckpointRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "checkpoint")
 	blocks := []eqprop.Block{{Name: "W1", Rows: 2, Cols: 3}, {Name: "R", Rows: 1, Cols: 1}}
-	st := eqprop.State{Epoch: 3, Batch: 7, LossSum: 1.0 / 3, Errors: 2, Seen: 9,
+	st := eqprop.State{Epoch: 1, Batch: 7, LossSum: 1.0 / 3, Errors: 2, Seen: 9,
 		Conductances: [][]float64{{1e-6, 2e-6 / 3, math.Nextafter(1e-7, 1), 4e-6, 5e-6, 6e-6}, {1.0 / 7}}}
 	ck := &Checkpoint{Netlist: "/x/y.toml", NetlistSHA256: "abc", Seconds: 12.5,
 		Settings: Settings{Dataset: "xor", Beta: 1e-6, LearningRates: map[string]float64{"W1": 1e-12}},
@@ -67,6 +68,25 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 }
 
+// writeCheckpoint commits the checkpoint of ck and s into dir, the
+// checkpoint folder of a run folder, as a run does.
+func writeCheckpoint(dir string, ck *Checkpoint, s eqprop.State, blocks []eqprop.Block) error {
+	l, err := safeio.Lock(filepath.Dir(dir))
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	outs, err := checkpointOutputs(ck, s, blocks)
+	if err != nil {
+		return err
+	}
+	remove, err := staleConductances(dir, outs)
+	if err != nil {
+		return err
+	}
+	return l.Commit(outs, remove)
+}
+
 func TestSettingsDifferences(t *testing.T) {
 	a := Settings{Dataset: "mnist", Beta: 1e-6, Epochs: 10, Workers: 2, Seed: 1}
 	b := a
@@ -104,7 +124,7 @@ func TestCheckpointOfNpyio(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "checkpoint")
 	blocks := []eqprop.Block{{Name: "W1", Rows: 2, Cols: 3}}
 	g := []float64{1e-6, 2e-6 / 3, math.Nextafter(1e-7, 1), 4e-6, 5e-6, 6e-6}
-	st := eqprop.State{Epoch: 1, Conductances: [][]float64{g}}
+	st := eqprop.State{Conductances: [][]float64{g}}
 	ck := &Checkpoint{Settings: Settings{Dataset: "xor"}}
 	if err := writeCheckpoint(dir, ck, st, blocks); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -12,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/eqsim/eqsim/internal/plotio"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // curves returns the two plots of a run: the losses and the error rates
@@ -87,15 +87,15 @@ func (epochTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// writeCurves draws the curves of rows, one plot above the other, into
-// curves.png and curves.svg in dir.
-func writeCurves(dir, title string, rows []Metrics) error {
+// curvesOutputs returns curves.png and curves.svg: the curves of rows,
+// one plot above the other; none if rows is empty.
+func curvesOutputs(title string, rows []Metrics) ([]safeio.Output, error) {
 	if len(rows) == 0 {
-		return nil
+		return nil, nil
 	}
 	plots, err := curves(title, rows)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	const w, h = 6 * vg.Inch, 7 * vg.Inch
 	draw2 := func(c vg.CanvasSizer) {
@@ -104,5 +104,6 @@ func writeCurves(dir, title string, rows []Metrics) error {
 		plots[0].Draw(cs[0][0])
 		plots[1].Draw(cs[1][0])
 	}
-	return plotio.WriteImages(dir, strings.TrimSuffix(CurvesPNG, ".png"), w, h, draw2)
+	png, svg := plotio.Images(w, h, draw2)
+	return []safeio.Output{{Name: CurvesPNG, Write: png}, {Name: CurvesSVG, Write: svg}}, nil
 }

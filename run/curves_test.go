@@ -10,6 +10,24 @@ import (
 	"testing"
 )
 
+// writeCurves writes the curves of rows into dir.
+func writeCurves(dir, title string, rows []Metrics) error {
+	outs, err := curvesOutputs(title, rows)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		var b bytes.Buffer
+		if err := o.Write(&b); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, o.Name), b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func TestWriteCurves(t *testing.T) {
 	for _, n := range []int{1, 3, 40} {
 		dir := t.TempDir()

@@ -1,14 +1,14 @@
 package run
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"io"
+	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
 
-	"github.com/eqsim/eqsim/internal/atomicfile"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // Names of the files of a run's output folder.
@@ -39,30 +39,27 @@ type Metrics struct {
 	Samples int `json:"-"`
 }
 
-// writeMetrics writes rows as metrics.csv and metrics.jsonl in dir.
-func writeMetrics(dir string, rows []Metrics) error {
+// metricsOutputs returns metrics.csv and metrics.jsonl of rows.
+func metricsOutputs(rows []Metrics) ([]safeio.Output, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	err := atomicfile.Write(filepath.Join(dir, MetricsCSV), func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second"})
-		for _, r := range rows {
-			cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond)})
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
-		return err
+	var c bytes.Buffer
+	cw := csv.NewWriter(&c)
+	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second"})
+	for _, r := range rows {
+		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond)})
 	}
-	return atomicfile.Write(filepath.Join(dir, MetricsJSONL), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return nil, err
+	}
+	var j bytes.Buffer
+	enc := json.NewEncoder(&j)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			return nil, fmt.Errorf("metrics of epoch %d: %w", r.Epoch, err)
 		}
-		return nil
-	})
+	}
+	return []safeio.Output{safeio.Bytes(MetricsCSV, c.Bytes()), safeio.Bytes(MetricsJSONL, j.Bytes())}, nil
 }
 
 // meanRate returns the training samples per second over the epochs of rows
@@ -84,3 +81,22 @@ func meanRate(rows []Metrics, n int) float64 {
 	}
 	return samples / sec
 }
+
+// check returns an error unless every number of m is finite and in range.
+func (m Metrics) check() error {
+	for _, v := range []struct {
+		name  string
+		x, hi float64
+	}{
+		{"train loss", m.TrainLoss, math.Inf(1)}, {"train error", m.TrainError, 1},
+		{"test loss", m.TestLoss, math.Inf(1)}, {"test error", m.TestError, 1},
+		{"seconds", m.Seconds, math.Inf(1)}, {"samples per second", m.SamplesPerSecond, math.Inf(1)},
+	} {
+		if !finite(v.x) || v.x < 0 || v.x > v.hi {
+			return fmt.Errorf("%s %v", v.name, v.x)
+		}
+	}
+	return nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

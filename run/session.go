@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/internal/safeio"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/dataset"
@@ -164,16 +165,22 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 }
 
 // Load reads the data set with dataset.Load and checks that it fits the
-// network. Missing files give an error for which errors.Is(err,
-// fs.ErrNotExist) holds (its message says how to get them); anything else
-// wrong with the data is an *InputError.
+// network. IDX files that are not found give an error for which
+// errors.Is(err, fs.ErrNotExist) holds (its message says how to get
+// them); anything else wrong with the data, a CSV file that the netlist
+// names and that is missing included, is an *InputError.
 func (s *Session) Load() error { return s.LoadWith(dataset.Load) }
 
 // LoadWith is Load with another loader of data sets, one that caches them
 // say.
 func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err error)) error {
 	train, test, err := load(s.Spec)
-	if errors.Is(err, fs.ErrNotExist) {
+	var se *safeio.Error
+	switch {
+	case errors.As(err, &se) && se.Kind != safeio.Other:
+		// A file the netlist names, or that was found, cannot be read.
+		return inputf("%s: %v", s.Path, err)
+	case errors.Is(err, fs.ErrNotExist):
 		return err
 	}
 	if err != nil {

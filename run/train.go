@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // Progress shows a run's progress: Start, Set and Finish frame an epoch of
@@ -45,9 +44,10 @@ type Options struct {
 	// AfterBatch, if not nil, is called after every batch with the epoch
 	// (from 1) and the samples of the epoch done.
 	AfterBatch func(epoch, done int)
-	// SaveEvery is the least time between two writes of the outputs and
-	// the checkpoint at the end of epochs [30 s]; the last epoch and a
-	// stop always write them.
+	// SaveEvery is the most time between two commits of the outputs and
+	// the checkpoint within an epoch [30 s]; the end of every epoch, and
+	// a stop, commit them too. The curves are drawn at most every
+	// SaveEvery, after the last epoch and when the run stops.
 	SaveEvery time.Duration
 }
 
@@ -76,6 +76,17 @@ type Summary struct {
 // ends with the trained conductances. See the package documentation for
 // what it writes and its errors.
 func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
+	r, err := newRunner(s, o)
+	if err != nil {
+		return nil, err
+	}
+	defer r.unlockOut()
+	return r.run(ctx)
+}
+
+// newRunner applies the defaults of o and, for a run with an output
+// folder, takes the folder.
+func newRunner(s *Session, o Options) (*runner, error) {
 	show := o.Progress != nil || o.AfterBatch != nil
 	if o.Progress == nil {
 		o.Progress = Silent{}
@@ -93,7 +104,16 @@ func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
 	if o.Out != "" {
 		r.ckDir = filepath.Join(o.Out, CheckpointDir)
 		r.netOut = filepath.Join(o.Out, o.Base+".toml")
+		if err := r.lockOut(); err != nil {
+			return nil, err
+		}
 	}
+	return r, nil
+}
+
+// run is Train once the folder is taken.
+func (r *runner) run(ctx context.Context) (*Summary, error) {
+	s := r.s
 	state, err := r.open()
 	if err != nil {
 		return nil, err
@@ -108,16 +128,12 @@ func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
 		return nil, &InputError{fmt.Errorf("%s: %w", s.Path, &Failed{Err: err})}
 	}
 	if state != nil {
-		if err := r.tr.Restore(*state); err != nil {
-			return nil, &ResumeError{o.Out, err}
+		if err := r.restore(*state); err != nil {
+			return nil, &ResumeError{r.o.Out, err}
 		}
 	}
-	if o.Out != "" {
-		if err := os.MkdirAll(o.Out, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	r.ctx = ctx
+	r.ctx, r.stop = context.WithCancel(ctx)
+	defer r.stop()
 	return r.loop(state)
 }
 
@@ -129,14 +145,22 @@ type runner struct {
 	// ck holds the run's metrics, and its checkpoint when it writes one.
 	ck            *Checkpoint
 	ckDir, netOut string
-	ctx           context.Context
+	// dir is the output folder, locked; created says the run created it.
+	dir     *safeio.DirLock
+	created bool
+	ctx     context.Context
+	// stop stops the epoch under way, after a failed commit (saveErr).
+	stop    context.CancelFunc
+	saveErr error
 	// show is whether the caller watches the batches.
 	show bool
 
-	start    time.Time
-	before   float64 // the wall time of the run before this call
-	lastSave time.Time
-	saved    bool
+	start  time.Time
+	before float64 // the wall time of the run before this call
+	// lastSave and lastDurable are the times of the last commit and of
+	// the last durable one.
+	lastSave, lastDurable time.Time
+	saved                 bool
 }
 
 // open checks the output folder: the checkpoint of a resumed run, with
@@ -153,18 +177,25 @@ func (r *runner) open() (*eqprop.State, error) {
 	}
 	set := r.s.Settings()
 	r.ck = &Checkpoint{Netlist: absPath(path), NetlistSHA256: sum, Settings: set}
+	old, st, err := ReadCheckpoint(r.ckDir)
 	if !r.o.Resume {
-		if old, st, err := ReadCheckpoint(r.ckDir); err == nil && (st.Batch > 0 || old.Pending != nil || len(old.Rows) < old.Settings.Epochs) {
+		switch {
+		case errors.Is(err, ErrNoCheckpoint):
+			return nil, nil
+		case err != nil:
+			// Refused rather than overwritten: it may be all that is
+			// left of a run.
+			return nil, fmt.Errorf("%w (choose another folder, or delete %s to start again)", err, r.ckDir)
+		case st.Batch > 0 || old.Pending != nil || len(old.Rows) < old.Settings.Epochs:
 			return nil, &Unfinished{r.o.Out, len(old.Rows), old.Settings.Epochs}
 		}
 		return nil, nil
 	}
-	old, st, err := ReadCheckpoint(r.ckDir)
 	if errors.Is(err, ErrNoCheckpoint) {
 		return nil, &ResumeError{r.o.Out, inputf("no checkpoint there (%w)", err)}
 	}
 	if err != nil {
-		return nil, err
+		return nil, &ResumeError{r.o.Out, err}
 	}
 	var diffs []string
 	if old.NetlistSHA256 != sum {
@@ -172,7 +203,7 @@ func (r *runner) open() (*eqprop.State, error) {
 	}
 	diffs = append(diffs, old.Settings.Differences(set)...)
 	if len(diffs) > 0 {
-		return nil, &ResumeError{r.o.Out, inputf("the run cannot continue with other settings:\n  %s", strings.Join(diffs, "\n  "))}
+		return nil, &ResumeError{r.o.Out, inputf("checkpoint %s: the run cannot continue with other settings:\n  %s", filepath.Join(r.ckDir, checkpointFile), strings.Join(diffs, "\n  "))}
 	}
 	old.Settings, old.Netlist = set, absPath(path)
 	r.ck = old
@@ -193,7 +224,7 @@ func (r *runner) elapsed() float64 { return r.before + time.Since(r.start).Secon
 func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 	s, cfg := r.s, r.s.Config
 	n := s.Train.Len()
-	r.start, r.before, r.lastSave = time.Now(), r.ck.Seconds, time.Now()
+	r.start, r.before, r.lastSave, r.lastDurable = time.Now(), r.ck.Seconds, time.Now(), time.Now()
 	r.logStart(state)
 	if r.ck.Pending != nil {
 		if err := r.finish(*r.ck.Pending); err != nil {
@@ -205,9 +236,19 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 		epoch := st.Epoch + 1
 		skip := min(st.Batch*cfg.BatchSize, n)
 		var batch func(done, total int)
-		if r.show {
+		if r.show || r.o.Out != "" {
 			batch = func(done, total int) {
-				r.o.Progress.Set(done, skip)
+				if r.show {
+					r.o.Progress.Set(done, skip)
+				}
+				// A long epoch commits every SaveEvery, so that a kill
+				// loses no more.
+				if r.o.Out != "" && done < total && time.Since(r.lastSave) >= r.o.SaveEvery {
+					if err := r.commit(nil, true); err != nil {
+						r.saveErr = err
+						r.stop()
+					}
+				}
 				if r.o.AfterBatch != nil {
 					r.o.AfterBatch(epoch, done)
 				}
@@ -228,10 +269,10 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: the run has no finished epoch", r.o.Out)
 	}
-	if !r.saved {
+	if !r.saved && r.o.Out != "" {
 		// A resumed run that had nothing left to do: the outputs of the
 		// epochs it has.
-		if err := r.saveAll(nil); err != nil {
+		if err := r.commit(nil, true); err != nil {
 			return nil, err
 		}
 	}
@@ -263,8 +304,8 @@ func (r *runner) logStart(state *eqprop.State) {
 }
 
 // finish tests the network after an epoch, records the epoch's row and
-// writes the outputs. A run that writes nothing tests only after its last
-// epoch.
+// commits the outputs and the checkpoint. A run that writes nothing tests
+// only after its last epoch.
 func (r *runner) finish(row Metrics) error {
 	cfg := r.s.Config
 	last := row.Epoch >= cfg.Epochs
@@ -287,11 +328,10 @@ func (r *runner) finish(row Metrics) error {
 	}
 	row.TestLoss, row.TestError, row.Seconds = loss, rate, r.elapsed()
 	r.ck.Rows = append(r.ck.Rows, row)
-	// Short epochs would spend most of their time writing files: the
-	// outputs are written every SaveEvery, after the last epoch and when
-	// the run stops.
-	if last || time.Since(r.lastSave) >= r.o.SaveEvery {
-		if err := r.saveAll(nil); err != nil {
+	// Every epoch is committed, so that a kill loses at most one, and
+	// durably, with the curves, every SaveEvery and after the last.
+	if r.o.Out != "" {
+		if err := r.commit(nil, last || time.Since(r.lastDurable) >= r.o.SaveEvery); err != nil {
 			return err
 		}
 	}
@@ -301,8 +341,11 @@ func (r *runner) finish(row Metrics) error {
 }
 
 // stopped returns the error of an epoch that stopped with err, interrupted
-// or failed, after writing what the run writes.
+// or failed, after committing what the run writes.
 func (r *runner) stopped(err error, epoch int) error {
+	if r.saveErr != nil {
+		return r.saveErr
+	}
 	if r.ctx.Err() != nil {
 		if err := r.saveAll(nil); err != nil {
 			return err
@@ -311,7 +354,7 @@ func (r *runner) stopped(err error, epoch int) error {
 	}
 	f := &Failed{Epoch: epoch, Err: err}
 	if r.o.Out != "" {
-		if serr := r.save(nil); serr != nil {
+		if serr := r.saveAll(nil); serr != nil {
 			return errors.Join(err, serr)
 		}
 		f.Checkpoint = r.ckDir
@@ -324,35 +367,12 @@ func (r *runner) interrupted() error {
 	return &Interrupted{Epoch: st.Epoch, Done: min(st.Batch*r.s.Config.BatchSize, n), Total: n, Checkpoint: r.ckDir}
 }
 
-// save writes the checkpoint of the trainer's current state; pending is
-// the row of an epoch whose test was interrupted.
-func (r *runner) save(pending *Metrics) error {
-	r.ck.Seconds, r.ck.Pending = r.elapsed(), pending
-	if err := writeCheckpoint(r.ckDir, r.ck, r.tr.State(), r.s.Net.Blocks()); err != nil {
-		return fmt.Errorf("writing the checkpoint: %w", err)
-	}
-	return nil
-}
-
-// saveAll writes the trained netlist, the metrics, the plots and, last,
-// the checkpoint; nothing for a run without an output folder.
+// saveAll commits the outputs, the curves and the checkpoint of a run that
+// stops; nothing for a run without an output folder. pending is the row
+// of an epoch whose test was interrupted.
 func (r *runner) saveAll(pending *Metrics) error {
 	if r.o.Out == "" {
 		return nil
 	}
-	if err := netlist.WriteFile(r.netOut, r.s.Trained()); err != nil {
-		return err
-	}
-	if err := writeMetrics(r.o.Out, r.ck.Rows); err != nil {
-		return err
-	}
-	title := r.s.Netlist.Circuit.Title
-	if title == "" {
-		title = r.o.Base
-	}
-	if err := writeCurves(r.o.Out, title, r.ck.Rows); err != nil {
-		return fmt.Errorf("plotting: %w", err)
-	}
-	r.lastSave, r.saved = time.Now(), true
-	return r.save(pending)
+	return r.commit(pending, true)
 }

@@ -2,8 +2,10 @@ package sweep
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -34,15 +36,27 @@ type Merged struct {
 // each axis with error bars over the seeds, all axes on one page, and a
 // heatmap when the sweep is a grid of two axes. Warnings about missing and
 // failed runs go to logw. Folders that are not sweep folders, or hold
-// different sweeps, give a *run.InputError.
-func Merge(dirs []string, out string, logw io.Writer) (Merged, error) {
+// different sweeps, give a *run.InputError. Merge holds out, with an OS
+// lock, while it writes: a folder that another process holds (a sweep
+// under way) gives a *safeio.LockedError at once.
+func Merge(dirs []string, out string, logw io.Writer) (m Merged, err error) {
+	release, err := lockDir(out)
+	if err != nil {
+		return m, err
+	}
+	defer func() { release(err == nil) }()
+	return merge(dirs, out, logw)
+}
+
+// merge is Merge into a folder the caller holds.
+func merge(dirs []string, out string, logw io.Writer) (Merged, error) {
 	var m Merged
 	runs := map[string]*Result{}
 	from := map[string]string{}
 	for k, d := range dirs {
 		p, err := ReadPlan(d)
 		if err != nil {
-			if os.IsNotExist(err) {
+			if errors.Is(err, fs.ErrNotExist) {
 				return m, &run.InputError{Err: fmt.Errorf("%s is not a sweep folder (no %s)", d, PlanFile)}
 			}
 			return m, err

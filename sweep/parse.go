@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/internal/tomlloc"
 
 	"github.com/BurntSushi/toml"
@@ -25,9 +26,10 @@ var axisKeys = []string{"path", "name", "values", "from", "to", "count", "scale"
 // ParseFile reads and checks the sweep spec at path. The base netlist
 // must exist; each point's netlist is checked by LoadPoint. Errors in the
 // spec are *netlist.Error values that name its file and line; a file that
-// cannot be read gives the error of the read.
+// cannot be read (missing, not a regular file, over safeio.MaxNetlist
+// bytes) gives a *safeio.Error naming it.
 func ParseFile(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, safeio.MaxNetlist)
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +128,39 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		names[a.Name] = true
 		s.Axes = append(s.Axes, a)
 	}
+	if n := s.runs(); n > MaxRuns {
+		top.fail("", "the sweep has more than %d runs (points x seeds)", MaxRuns)
+	}
 	if _, err := os.Stat(s.Base); err != nil {
 		top.fail("base", "base netlist: %v", err)
 	}
 	return s, nil
+}
+
+// MaxRuns bounds the runs (points times seeds) of a sweep, so that a
+// short spec cannot ask for a plan that does not fit in memory: a grid of
+// five axes of 100 values is 10^10 points.
+const MaxRuns = 1_000_000
+
+// runs returns the number of runs of s, or MaxRuns+1 if there are more.
+func (s *Spec) runs() int {
+	points := 1
+	if s.Mode == Each {
+		for _, a := range s.Axes {
+			points += len(a.Values)
+		}
+	} else {
+		for _, a := range s.Axes {
+			if points > MaxRuns/len(a.Values) {
+				return MaxRuns + 1
+			}
+			points *= len(a.Values)
+		}
+	}
+	if points > MaxRuns/len(s.Seeds) {
+		return MaxRuns + 1
+	}
+	return points * len(s.Seeds)
 }
 
 // parseAxis reads one [[axis]].
@@ -163,14 +194,15 @@ func (p *parser) parseAxis(t *table) Axis {
 		if !ok || len(list) == 0 {
 			t.fail("values", "values must be a non-empty list")
 		}
+		seen := map[string]bool{}
 		for i, x := range list {
 			if !scalar(x) {
 				t.fail("values", "value %d (%v): want a number, string or boolean", i+1, x)
 			}
-			for _, y := range list[:i] {
-				if FormatValue(x) == FormatValue(y) {
-					t.fail("values", "value %s is listed twice", FormatValue(x))
-				}
+			if f := FormatValue(x); seen[f] {
+				t.fail("values", "value %s is listed twice", f)
+			} else {
+				seen[f] = true
 			}
 		}
 		a.Values = list

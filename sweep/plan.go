@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/internal/atomicfile"
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/run"
 )
 
@@ -173,7 +174,7 @@ func openDir(out string, plan Plan) error {
 // ReadPlan reads the plan of the sweep folder dir.
 func ReadPlan(dir string) (Plan, error) {
 	var p Plan
-	b, err := os.ReadFile(filepath.Join(dir, PlanFile))
+	b, err := safeio.ReadFile(filepath.Join(dir, PlanFile), safeio.MaxState)
 	if err != nil {
 		return p, err
 	}
@@ -206,7 +207,7 @@ func ReadRuns(dir string) (map[string]*Result, error) {
 			continue
 		}
 		path := filepath.Join(dir, PointDir, e.Name())
-		b, err := os.ReadFile(path)
+		b, err := safeio.ReadFile(path, safeio.MaxState)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/run"
 )
@@ -74,23 +75,31 @@ func (e *Interrupted) Unwrap() error { return context.Canceled }
 // is a Result with status "failed". When the runs are done Run merges the
 // folder (Merge): results.csv, summary.csv and the plots.
 //
-// Before anything is written Run checks the netlist of every point of the
-// shard; a bad one, like a folder that holds another sweep, gives a
-// *run.InputError. A cancelled context stops the runs under way (they are
-// lost, the finished ones kept) and gives an *Interrupted.
-func Run(ctx context.Context, s *Spec, o Options) (*Outcome, error) {
+// Run holds the folder o.Out, with an OS lock, from its start to its end:
+// a folder that another process holds gives a *safeio.LockedError at
+// once. Before anything is written Run checks the netlist of every point
+// of the shard; a bad one, like a folder that holds another sweep, gives
+// a *run.InputError. A cancelled context stops the runs under way (they
+// are lost, the finished ones kept) and gives an *Interrupted.
+func Run(ctx context.Context, s *Spec, o Options) (res *Outcome, err error) {
 	if o.Out == "" {
 		o.Out = strings.TrimSuffix(filepath.Base(s.Path), ".toml") + "-sweep"
 	}
+	release, err := lockDir(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	wrote := false
+	defer func() { release(wrote) }()
 	if o.Jobs == 0 {
 		o.Jobs = runtime.GOMAXPROCS(0)
 	}
 	if o.Progress == nil {
 		o.Progress = run.Silent{}
 	}
-	baseData, err := os.ReadFile(s.Base)
+	baseData, err := safeio.ReadFile(s.Base, safeio.MaxNetlist)
 	if err != nil {
-		return nil, &run.InputError{Err: fmt.Errorf("%s: base netlist: %v", s.Path, err)}
+		return nil, &run.InputError{Err: fmt.Errorf("%s: base netlist %w", s.Path, err)}
 	}
 	base, err := netlist.Parse(baseData, s.Base)
 	if err != nil {
@@ -114,6 +123,7 @@ func Run(ctx context.Context, s *Spec, o Options) (*Outcome, error) {
 	if err := openDir(o.Out, plan); err != nil {
 		return nil, err
 	}
+	wrote = true
 	var todo []Task
 	for _, t := range mine {
 		if _, err := os.Stat(filepath.Join(o.Out, PointDir, t.Key+".json")); err == nil {
@@ -121,7 +131,7 @@ func Run(ctx context.Context, s *Spec, o Options) (*Outcome, error) {
 		}
 		todo = append(todo, t)
 	}
-	res := &Outcome{Plan: plan, Out: o.Out, Mine: len(mine), Before: len(mine) - len(todo)}
+	res = &Outcome{Plan: plan, Out: o.Out, Mine: len(mine), Before: len(mine) - len(todo)}
 	name := "shard " + o.Shard.String() + ": "
 	if o.Shard.N <= 1 {
 		name = ""
@@ -135,7 +145,7 @@ func Run(ctx context.Context, s *Spec, o Options) (*Outcome, error) {
 	if ctx.Err() != nil {
 		return nil, &Interrupted{Done: res.Before + done, Mine: len(mine), Out: o.Out}
 	}
-	m, err := Merge([]string{o.Out}, o.Out, io.Discard)
+	m, err := merge([]string{o.Out}, o.Out, io.Discard)
 	if err != nil {
 		return nil, err
 	}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/run"
 )
 
@@ -151,6 +153,53 @@ func TestRunInterrupted(t *testing.T) {
 		if !reflect.DeepEqual(all[k], r) {
 			t.Errorf("run %s was redone", k)
 		}
+	}
+}
+
+// TestRunTakesFolder: a sweep holds its folder (a second Run or Merge
+// into it gets a *safeio.LockedError), removes the temporary files that
+// killed writers left in it, but not those of a subfolder that holds a
+// lock of its own, and leaves no folder behind when its input is bad.
+func TestRunTakesFolder(t *testing.T) {
+	s := parse(t, xorSpec(t, 2))
+	out := filepath.Join(t.TempDir(), "sw")
+	stray := filepath.Join(out, PointDir, ".p0000-s1.json.tmp123")
+	other := filepath.Join(out, "other", ".x.tmp7")
+	for _, p := range []string{stray, other, filepath.Join(out, "other", safeio.LockFile)} {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	var le *safeio.LockedError
+	_, err := Run(context.Background(), s, Options{Out: out, Jobs: 1, AfterRun: func(done int) {
+		if done > 1 {
+			return
+		}
+		if _, err := Run(context.Background(), s, Options{Out: out}); !errors.As(err, &le) || le.Dir != out {
+			t.Errorf("a second sweep into the folder: %v", err)
+		}
+		if _, err := Merge([]string{out}, out, io.Discard); !errors.As(err, &le) {
+			t.Errorf("a merge into the folder: %v", err)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stray); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s is left: %v", stray, err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("the temporary file of a folder with its own lock was removed: %v", err)
+	}
+	bad := parse(t, xorSpec(t, 2))
+	bad.Axes[0].Path = "training.device.kind"
+	bad.Axes[0].Values = []any{"no-such-kind"}
+	none := filepath.Join(t.TempDir(), "none")
+	var ie *run.InputError
+	if _, err := Run(context.Background(), bad, Options{Out: none}); !errors.As(err, &ie) {
+		t.Errorf("a bad point: %v", err)
+	}
+	if _, err := os.Stat(none); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a sweep of bad input left its folder: %v", err)
 	}
 }
 

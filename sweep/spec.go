@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/netlist"
 )
 
@@ -215,7 +215,7 @@ func (s *Spec) Fingerprint(base *netlist.Netlist, baseData []byte) (string, erro
 	h := sha256.New()
 	h.Write(baseData)
 	for _, sc := range base.Sidecars {
-		b, err := os.ReadFile(sc)
+		b, err := safeio.ReadFile(sc, safeio.MaxNpy)
 		if err != nil {
 			return "", err
 		}

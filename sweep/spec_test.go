@@ -1,11 +1,14 @@
 package sweep
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eqsim/eqsim/netlist"
 )
@@ -120,5 +123,30 @@ func TestSweepLoadPoint(t *testing.T) {
 	f3, _ := s.Fingerprint(ref, data)
 	if f1 == f2 || f1 == f3 {
 		t.Errorf("fingerprints %s %s %s: a changed base or plan must change it", f1, f2, f3)
+	}
+}
+
+// TestSpecRunLimit: a short spec that asks for more than MaxRuns runs is
+// refused before its points are made, and quickly; a list of many values
+// is checked for duplicates in linear time.
+func TestSpecRunLimit(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("../examples/xor.toml")
+	axis := "[[axis]]\npath = \"training.%s\"\nfrom = 1\nto = 1000\ncount = 1000\n"
+	spec := "base = \"" + abs + "\"\n" + fmt.Sprintf(axis, "a") + fmt.Sprintf(axis, "b") + fmt.Sprintf(axis, "c")
+	start := time.Now()
+	_, err := ParseFile(writeSpec(t, dir, "big.toml", spec))
+	if err == nil || !strings.Contains(err.Error(), "more than 1000000 runs") || time.Since(start) > time.Second {
+		t.Errorf("10^9 points: %v after %v", err, time.Since(start))
+	}
+	vals := make([]string, 200000)
+	for i := range vals {
+		vals[i] = strconv.Itoa(i)
+	}
+	long := "base = \"" + abs + "\"\n[[axis]]\npath = \"training.seed\"\nvalues = [" + strings.Join(vals, ", ") + ", 7]\n"
+	start = time.Now()
+	_, err = ParseFile(writeSpec(t, dir, "long.toml", long))
+	if err == nil || !strings.Contains(err.Error(), "value 7 is listed twice") || time.Since(start) > 5*time.Second {
+		t.Errorf("200,001 values: %v after %v", err, time.Since(start))
 	}
 }

@@ -167,6 +167,9 @@ func Compile(c *circuit.Circuit) (*System, error) {
 	if err := s.compileRecords(); err != nil {
 		return nil, err
 	}
+	if err := s.checkFinite(); err != nil {
+		return nil, err
+	}
 	if err := s.checkDCPaths(); err != nil {
 		return nil, err
 	}

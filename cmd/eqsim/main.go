@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/internal/safeio"
 
 	"github.com/spf13/cobra"
 
@@ -51,13 +52,19 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	return exitStatus(err)
 }
 
+// exitStatus maps err to the exit status: 2 for bad input (a file that is
+// missing, not a regular file or too large counts), 1 for a failed run
+// (a folder held by another run counts).
 func exitStatus(err error) int {
 	var ie inputError
 	var re *run.InputError
 	var ne *netlist.Error
 	var ce *circuit.Error
+	var se *safeio.Error
 	switch {
 	case errors.As(err, &ie), errors.As(err, &re), errors.As(err, &ne), errors.As(err, &ce):
+		return exitUsage
+	case errors.As(err, &se) && se.Kind != safeio.Other:
 		return exitUsage
 	}
 	return exitFailed

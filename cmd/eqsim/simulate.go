@@ -85,7 +85,7 @@ until --stop).`,
 			if res.X == nil {
 				return solveErr // nothing was solved
 			}
-			if err := printSimulation(stdout, stderr, sys, res, names, method == "transient", jsonOut); err != nil {
+			if solveErr, err = printSimulation(stdout, stderr, sys, res, solveErr, names, method == "transient", jsonOut); err != nil {
 				return err
 			}
 			return solveErr
@@ -125,35 +125,17 @@ func transient(sys *mna.System, stop float64, seed uint64, trace string, stderr 
 	return res, solveErr, err
 }
 
-// printSimulation prints the result of simulate, as JSON or as a table.
-func printSimulation(stdout, stderr io.Writer, sys *mna.System, res solver.Result, names []string, tran, jsonOut bool) error {
-	v := sys.VoltagesTo(nil, res.X)
+// printSimulation prints the result of simulate, as JSON or as a table,
+// and returns the command's error: solveErr, or why the result is not
+// finite (see describeSolve). err is an error of writing.
+func printSimulation(stdout, stderr io.Writer, sys *mna.System, res solver.Result, solveErr error, names []string, tran, jsonOut bool) (cmdErr, err error) {
+	out, cmdErr := describeSolve(sys, res, solveErr, names, tran)
 	if jsonOut {
-		out := simulateJSON{
-			Converged:  res.Status == solver.Converged,
-			Status:     res.Status.String(),
-			Method:     res.Method,
-			Iterations: res.Iterations,
-			Residual:   res.Residual,
-			WorstNode:  res.WorstNode,
-			Power:      sys.Power(res.X).Total(),
-			Nodes:      map[string]float64{},
-		}
-		if tran {
-			energy := res.Energy.Total()
-			out.SettlingTime = &res.SettlingTime
-			out.Steps = &res.Steps
-			out.Energy = &energy
-		}
-		for _, n := range names {
-			i, _ := sys.NodeIndex(n)
-			out.Nodes[n] = v[i]
-		}
-		return json.NewEncoder(stdout).Encode(out)
+		return cmdErr, json.NewEncoder(stdout).Encode(out)
 	}
 	fmt.Fprintf(stderr, "%s: %s in %d iterations, largest KCL residual %.3g A at %s\n",
-		res.Method, res.Status, res.Iterations, res.Residual, res.WorstNode)
-	fmt.Fprintf(stderr, "the sources deliver %.4g W\n", sys.Power(res.X).Total())
+		res.Method, out.Status, res.Iterations, res.Residual, res.WorstNode)
+	fmt.Fprintf(stderr, "the sources deliver %.4g W\n", float64(out.Power))
 	if tran {
 		fmt.Fprintf(stderr, "settled after %.4g s of simulated time (%d steps, %.4g s simulated), %.4g J delivered\n",
 			res.SettlingTime, res.Steps, res.Time, res.Energy.Total())
@@ -164,24 +146,64 @@ func printSimulation(stdout, stderr io.Writer, sys *mna.System, res solver.Resul
 	}
 	fmt.Fprintf(stdout, "%-*s  %s\n", w, "node", "volts")
 	for _, n := range names {
-		i, _ := sys.NodeIndex(n)
-		fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, v[i])
+		fmt.Fprintf(stdout, "%-*s  %.12g\n", w, n, float64(out.Nodes[n]))
 	}
-	return nil
+	return cmdErr, nil
 }
 
 type simulateJSON struct {
-	Converged    bool               `json:"converged"`
-	Status       string             `json:"status"`
-	Method       string             `json:"method"`
-	Iterations   int                `json:"iterations"`
-	Steps        *int               `json:"steps,omitempty"`
-	Residual     float64            `json:"residual"`
-	WorstNode    string             `json:"worst_node"`
-	SettlingTime *float64           `json:"settling_time,omitempty"`
-	Power        float64            `json:"power"`
-	Energy       *float64           `json:"energy,omitempty"`
-	Nodes        map[string]float64 `json:"nodes"`
+	Converged    bool                 `json:"converged"`
+	Status       string               `json:"status"`
+	Method       string               `json:"method"`
+	Iterations   int                  `json:"iterations"`
+	Steps        *int                 `json:"steps,omitempty"`
+	Residual     jsonFloat            `json:"residual"`
+	WorstNode    string               `json:"worst_node"`
+	SettlingTime *jsonFloat           `json:"settling_time,omitempty"`
+	Power        jsonFloat            `json:"power"`
+	Energy       *jsonFloat           `json:"energy,omitempty"`
+	Nodes        map[string]jsonFloat `json:"nodes"`
+}
+
+// describeSolve returns the result of a solve of sys (a transient if tran), with the
+// voltages of the nodes names, and the error of the command: solveErr,
+// or an error if the solve produced a voltage or residual that is not
+// finite. Such a result is not converged, its Status says why, and its
+// non-finite numbers encode as null.
+func describeSolve(sys *mna.System, res solver.Result, solveErr error, names []string, tran bool) (simulateJSON, error) {
+	v := sys.VoltagesTo(nil, res.X)
+	index := func(n string) int { i, _ := sys.NodeIndex(n); return i }
+	out := simulateJSON{
+		Converged:  res.Status == solver.Converged,
+		Status:     res.Status.String(),
+		Method:     res.Method,
+		Iterations: res.Iterations,
+		Residual:   jsonFloat(res.Residual),
+		WorstNode:  res.WorstNode,
+		Power:      jsonFloat(sys.Power(res.X).Total()),
+		Nodes:      map[string]jsonFloat{},
+	}
+	if tran {
+		st, energy := jsonFloat(res.SettlingTime), jsonFloat(res.Energy.Total())
+		out.SettlingTime = &st
+		out.Steps = &res.Steps
+		out.Energy = &energy
+	}
+	for _, n := range names {
+		out.Nodes[n] = jsonFloat(v[index(n)])
+	}
+	if why := nonFinite(res.Residual, res.WorstNode, sys.Nodes(), v, index); why != "" {
+		// The solver may stop on a singular matrix or report convergence
+		// at NaN: either way the result says why.
+		if out.Converged {
+			out.Status = solver.Diverged.String()
+		}
+		out.Status, out.Converged = out.Status+": "+why, false
+		if solveErr == nil {
+			solveErr = fmt.Errorf("%s: %s", res.Method, out.Status)
+		}
+	}
+	return out, solveErr
 }
 
 // traceWriter writes a trajectory as CSV: time, then every node but

@@ -134,14 +134,17 @@ coupled learning), and tests the network after every epoch. Flags override
 the keys of [training].
 
 The output folder (--out, default NETLIST-BASE-run in the current folder)
-receives, after the last epoch, when the run stops, and after other epochs
-at most every 30 seconds:
+belongs to the run while it runs (an OS lock: a second run on it exits 1).
+It receives, in one atomic commit, after every epoch, every 30 seconds
+within an epoch and when the run stops (so that kill -9 loses at most one
+epoch or 30 seconds):
 
   BASE.toml, BASE.*.npy   the trained netlist and its .npy sidecars
   metrics.csv, .jsonl     one row per epoch: epoch, train_loss, train_error,
                           test_loss, test_error, seconds (wall time since the
                           start), samples_per_second
-  curves.png, curves.svg  losses and errors against the epoch
+  curves.png, curves.svg  losses and errors against the epoch (at most
+                          every 30 seconds, and at the end)
   checkpoint/             the state to resume from
 
 A progress bar shows on stderr when it is a terminal; otherwise one line per

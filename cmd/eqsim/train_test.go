@@ -23,9 +23,23 @@ import (
 // TestMain lets the tests run the command line in a child process: with
 // EQSIM_TEST_MAIN=1 the test binary is eqsim, and with
 // EQSIM_TEST_SIGINT_AFTER=N it sends itself SIGINT after N batches, with
-// EQSIM_TEST_SWEEP_SIGINT_AFTER=N after N runs of a sweep.
+// EQSIM_TEST_SWEEP_SIGINT_AFTER=N after N runs of a sweep; with
+// EQSIM_TEST_PAUSE=FILE it waits after every batch or run while FILE
+// exists.
 func TestMain(m *testing.M) {
 	if os.Getenv("EQSIM_TEST_MAIN") == "1" {
+		if f := os.Getenv("EQSIM_TEST_PAUSE"); f != "" {
+			pause := func() {
+				for {
+					if _, err := os.Stat(f); err != nil {
+						return
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			interruptHook = func(int, int) bool { pause(); return false }
+			sweepHook = func(int) bool { pause(); return false }
+		}
 		if n, _ := strconv.Atoi(os.Getenv("EQSIM_TEST_SIGINT_AFTER")); n > 0 {
 			batches := 0
 			interruptHook = func(epoch, done int) bool {

@@ -18,11 +18,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/eqsim/eqsim/internal/atomicfile"
+	"github.com/eqsim/eqsim/internal/safeio"
 )
 
 // The kinds of Error: errors.Is(err, ErrTooLarge) and the like tell them
@@ -39,40 +39,43 @@ var (
 
 // Error is what is wrong with an .npy file. Kind is ErrFormat,
 // ErrUnsupported or ErrTooLarge; Msg says what is wrong (it is the whole
-// message: it does not repeat Kind).
+// message: it does not repeat Kind). Err, if not nil, is the error of the
+// read that found it: a *safeio.Error for a file over its limit.
 type Error struct {
 	Kind error
 	Msg  string
+	Err  error
 }
 
 func (e *Error) Error() string { return e.Msg }
 
-// Unwrap returns e.Kind.
-func (e *Error) Unwrap() error { return e.Kind }
+// Unwrap returns e.Kind and e.Err.
+func (e *Error) Unwrap() []error { return []error{e.Kind, e.Err} }
 
 func formatError(format string, a ...any) *Error {
-	return &Error{ErrFormat, fmt.Sprintf(format, a...)}
+	return &Error{Kind: ErrFormat, Msg: fmt.Sprintf(format, a...)}
 }
 
 func unsupported(format string, a ...any) *Error {
-	return &Error{ErrUnsupported, fmt.Sprintf(format, a...)}
+	return &Error{Kind: ErrUnsupported, Msg: fmt.Sprintf(format, a...)}
 }
 
 // ReadFile reads the .npy file at path with Decode. The file must be a
-// regular file no larger than maxElems float64 values and a header allow;
-// errors other than an *Error are those of the file system.
+// regular file (after symbolic links) no larger than maxElems float64
+// values and a 64 KiB header allow, nor than safeio.MaxNpy. A larger file
+// gives an *Error of kind ErrTooLarge that wraps the *safeio.Error of the
+// read; a file that is missing or not regular gives a *safeio.Error
+// naming it; the errors of Decode do not name the file.
 func ReadFile(path string, maxElems int) (*Array, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+	limit := int64(safeio.MaxNpy)
+	if maxElems >= 0 && int64(maxElems) < (limit-1<<16)/8 {
+		limit = int64(maxElems)*8 + 1<<16
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
+	b, err := safeio.ReadFile(path, limit)
+	var se *safeio.Error
+	if errors.As(err, &se) && se.Kind == safeio.TooLarge {
+		return nil, &Error{Kind: ErrTooLarge, Msg: se.Error(), Err: se}
 	}
-	if fi.Size() > int64(maxElems)*8+1<<16 {
-		return nil, &Error{ErrTooLarge, fmt.Sprintf("%s: file is too large (%d bytes)", path, fi.Size())}
-	}
-	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -145,12 +148,12 @@ func Decode(b []byte, maxElems int) (*Array, error) {
 	n := 1
 	for _, d := range hdr.shape {
 		if d != 0 && n > maxElems/d {
-			return nil, &Error{ErrTooLarge, fmt.Sprintf("array of shape %v is too large (at most %d elements)", hdr.shape, maxElems)}
+			return nil, &Error{Kind: ErrTooLarge, Msg: fmt.Sprintf("array of shape %v is too large (at most %d elements)", hdr.shape, maxElems)}
 		}
 		n *= d
 	}
 	if n > maxElems {
-		return nil, &Error{ErrTooLarge, fmt.Sprintf("array of shape %v is too large (at most %d elements)", hdr.shape, maxElems)}
+		return nil, &Error{Kind: ErrTooLarge, Msg: fmt.Sprintf("array of shape %v is too large (at most %d elements)", hdr.shape, maxElems)}
 	}
 	body := b[start+hlen:]
 	if len(body) != n*size {

@@ -31,20 +31,30 @@ var Colors = []color.Color{
 // WriteImages draws an image of w by h with paint into name.png (at 100
 // dpi) and name.svg in dir.
 func WriteImages(dir, name string, w, h vg.Length, paint func(vg.CanvasSizer)) error {
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
-	paint(img)
-	if err := atomicfile.Write(filepath.Join(dir, name+".png"), func(wr io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
-		return err
-	}); err != nil {
+	png, svg := Images(w, h, paint)
+	if err := atomicfile.Write(filepath.Join(dir, name+".png"), png); err != nil {
 		return err
 	}
-	svg := vgsvg.New(w, h)
-	paint(svg)
-	return atomicfile.Write(filepath.Join(dir, name+".svg"), func(wr io.Writer) error {
-		_, err := svg.WriteTo(wr)
+	return atomicfile.Write(filepath.Join(dir, name+".svg"), svg)
+}
+
+// Images returns the writers of the PNG (at 100 dpi) and the SVG of an
+// image of w by h that paint draws, for files written together (a commit
+// of a run folder); each draws its image when it is called.
+func Images(w, h vg.Length, paint func(vg.CanvasSizer)) (png, svg func(io.Writer) error) {
+	png = func(wr io.Writer) error {
+		img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
+		paint(img)
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(wr)
 		return err
-	})
+	}
+	svg = func(wr io.Writer) error {
+		c := vgsvg.New(w, h)
+		paint(c)
+		_, err := c.WriteTo(wr)
+		return err
+	}
+	return png, svg
 }
 
 // Save writes p, w by h, as name.png and name.svg in dir.

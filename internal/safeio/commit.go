@@ -69,6 +69,24 @@ func Bytes(name string, b []byte) Output {
 // of the folder, is a temporary name (IsTemp), the lock file or the
 // journal, or appears twice in files and remove together.
 func (l *DirLock) Commit(files []Output, remove []string) error {
+	return l.commit(files, remove, true)
+}
+
+// CommitUnsynced is Commit without its syncs, for commits too frequent to
+// pay a dozen syncs each (a checkpoint after every epoch of a short
+// epoch). Against the end of the process, by a kill too, it is as
+// atomic as Commit: the OS keeps what was written and renamed. A crash of
+// the machine (a power failure) may lose it, and a crash during it may
+// leave a journal that Lock cannot complete, refusing the folder until
+// the journal is deleted (which keeps the files as they are, those of
+// the commits before it and maybe some of its own). Follow a series of
+// them with a Commit to make the last one durable.
+func (l *DirLock) CommitUnsynced(files []Output, remove []string) error {
+	return l.commit(files, remove, false)
+}
+
+// commit is Commit, with the syncs if sync.
+func (l *DirLock) commit(files []Output, remove []string, sync bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.held()
@@ -98,7 +116,7 @@ func (l *DirLock) Commit(files []Output, remove []string) error {
 		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 			return fail(fmt.Errorf("commit %s: %w", dest, err))
 		}
-		temp, size, sum, err := stage(dest, f.Write)
+		temp, size, sum, err := stage(dest, f.Write, sync)
 		if temp != "" {
 			temps = append(temps, temp)
 		}
@@ -110,25 +128,28 @@ func (l *DirLock) Commit(files []Output, remove []string) error {
 		})
 	}
 	for d := range dirs {
+		if !sync {
+			break
+		}
 		if err := syncDir(d); err != nil {
 			return fail(fmt.Errorf("commit: sync %s: %w", d, err))
 		}
 	}
 	crashPoint("staged")
-	if placed, err := l.writeJournal(j); err != nil {
+	if placed, err := l.writeJournal(j, sync); err != nil {
 		if !placed {
 			return fail(err)
 		}
 		return err
 	}
 	crashPoint("journal")
-	return l.apply(j, make([]bool, len(j.Files)))
+	return l.apply(j, make([]bool, len(j.Files)), sync)
 }
 
-// stage writes a temporary file beside dest through write, syncs it and
-// returns its path (also on error, if it was created), size and hex
-// SHA-256.
-func stage(dest string, write func(w io.Writer) error) (temp string, size int64, sum string, err error) {
+// stage writes a temporary file beside dest through write, syncs it if
+// sync, and returns its path (also on error, if it was created), size and
+// hex SHA-256.
+func stage(dest string, write func(w io.Writer) error, sync bool) (temp string, size int64, sum string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(dest), TempPattern(filepath.Base(dest)))
 	if err != nil {
 		return "", 0, "", err
@@ -140,7 +161,7 @@ func stage(dest string, write func(w io.Writer) error) (temp string, size int64,
 	if err == nil {
 		err = bw.Flush()
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if err == nil {
@@ -179,15 +200,16 @@ type journalFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// writeJournal writes j into place atomically and durably. placed says
-// whether it reached its place (even if the sync after failed).
-func (l *DirLock) writeJournal(j *journal) (placed bool, err error) {
+// writeJournal writes j into place atomically, and durably if sync.
+// placed says whether it reached its place (even if the sync after
+// failed).
+func (l *DirLock) writeJournal(j *journal, sync bool) (placed bool, err error) {
 	b, err := json.MarshalIndent(j, "", "  ")
 	if err != nil {
 		return false, err
 	}
 	dest := l.path(JournalFile)
-	temp, _, _, err := stage(dest, func(w io.Writer) error { _, err := w.Write(b); return err })
+	temp, _, _, err := stage(dest, func(w io.Writer) error { _, err := w.Write(b); return err }, sync)
 	if err == nil {
 		crashPoint("journal-staged")
 		err = os.Rename(temp, dest)
@@ -198,15 +220,18 @@ func (l *DirLock) writeJournal(j *journal) (placed bool, err error) {
 		}
 		return false, fmt.Errorf("commit: write %s: %w", dest, err)
 	}
+	if !sync {
+		return true, nil
+	}
 	if err := syncDir(l.dir); err != nil {
 		return true, fmt.Errorf("commit: sync %s: %w", l.dir, err)
 	}
 	return true, nil
 }
 
-// apply finishes the decided commit j: done[i] says that the i-th file is
-// already at its destination.
-func (l *DirLock) apply(j *journal, done []bool) error {
+// apply finishes the decided commit j, syncing if sync: done[i] says that
+// the i-th file is already at its destination.
+func (l *DirLock) apply(j *journal, done []bool, sync bool) error {
 	dirs := map[string]bool{l.dir: true}
 	for i, f := range j.Files {
 		dest := l.path(f.Name)
@@ -228,6 +253,9 @@ func (l *DirLock) apply(j *journal, done []bool) error {
 	}
 	crashPoint("removed")
 	for d := range dirs {
+		if !sync {
+			break
+		}
 		if err := syncDir(d); err != nil {
 			return fmt.Errorf("commit: sync %s: %w", d, err)
 		}
@@ -235,6 +263,9 @@ func (l *DirLock) apply(j *journal, done []bool) error {
 	crashPoint("synced")
 	if err := os.Remove(l.path(JournalFile)); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if !sync {
+		return nil
 	}
 	if err := syncDir(l.dir); err != nil {
 		return fmt.Errorf("commit: sync %s: %w", l.dir, err)
@@ -298,7 +329,7 @@ func (l *DirLock) completeCommit() ([]string, error) {
 			return nil, bad("%s is not the file it names (%d bytes, SHA-256 %s; the journal says %d bytes, %s)", what, size, sum, f.Size, f.SHA256)
 		}
 	}
-	if err := l.apply(j, done); err != nil {
+	if err := l.apply(j, done, true); err != nil {
 		return nil, err
 	}
 	return names, nil

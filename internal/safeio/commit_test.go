@@ -126,8 +126,19 @@ var commitSteps = []string{"staged", "journal-staged", "journal", "renamed 0", "
 // TestCommitKilledAtEveryStep commits generation 1, then lets a child
 // process commit generation 2 and kill itself with SIGKILL at each step of
 // the commit in turn: the folder must then hold generation 1 if the kill
-// came before the journal was in place, and generation 2 after.
+// came before the journal was in place, and generation 2 after. So with
+// CommitUnsynced too: a kill loses nothing the OS was given.
 func TestCommitKilledAtEveryStep(t *testing.T) {
+	for _, mode := range []string{"synced", "unsynced"} {
+		t.Run(mode, func(t *testing.T) { commitKilledAtEveryStep(t, mode == "unsynced") })
+	}
+}
+
+func commitKilledAtEveryStep(t *testing.T, unsynced bool) {
+	env := "SAFEIO_UNSYNCED=0"
+	if unsynced {
+		env = "SAFEIO_UNSYNCED=1"
+	}
 	for i, step := range commitSteps {
 		t.Run(step, func(t *testing.T) {
 			dir := t.TempDir()
@@ -139,7 +150,7 @@ func TestCommitKilledAtEveryStep(t *testing.T) {
 				t.Fatal(err)
 			}
 			l.Unlock()
-			c := startChild(t, "commit", dir, "SAFEIO_CRASH_AT="+step)
+			c := startChild(t, "commit", dir, "SAFEIO_CRASH_AT="+step, env)
 			if s := c.line(t); s != "ready 1" {
 				t.Fatalf("child says %q", s)
 			}
@@ -218,14 +229,19 @@ func TestCommitTampered(t *testing.T) {
 // generation and kills it with SIGKILL at a random moment, many times.
 // After each kill, Lock must leave the files of exactly one generation:
 // the last one the child finished committing or the one it was committing.
+// So with CommitUnsynced too.
 func TestCommitKill9(t *testing.T) {
-	const iterations = 40
+	t.Run("synced", func(t *testing.T) { commitKill9(t, 40, "SAFEIO_UNSYNCED=0") })
+	t.Run("unsynced", func(t *testing.T) { commitKill9(t, 20, "SAFEIO_UNSYNCED=1") })
+}
+
+func commitKill9(t *testing.T, iterations int, env string) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(1, 2))
 	gen, journals, temps := 0, 0, 0
 	start := time.Now()
 	for i := range iterations {
-		c := startChild(t, "commit", dir)
+		c := startChild(t, "commit", dir, env)
 		if s, want := c.line(t), fmt.Sprintf("ready %d", gen); s != want {
 			t.Fatalf("iteration %d: child says %q, want %q", i, s, want)
 		}

@@ -37,7 +37,9 @@
 // locking it may see two commits mixed during the milliseconds of a
 // commit's renames, and the guarantees after a power failure are those of
 // a file system that keeps the order of fsync and rename (Linux's ext4,
-// xfs and btrfs do).
+// xfs and btrfs do). CommitUnsynced is as atomic against a kill, without
+// the syncs that make a commit survive a power failure: for commits more
+// frequent than syncs can afford, followed now and then by a Commit.
 //
 // Linux is the target. macOS and the BSDs have flock too; on other
 // systems the package compiles but Lock does not exclude other processes.

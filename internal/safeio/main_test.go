@@ -82,8 +82,10 @@ func childTry(dir string) {
 // childCommit locks dir, says which generation it holds, and commits the
 // following generations until it is killed, saying after each that it
 // returned. With SAFEIO_CRASH_AT set it kills itself with SIGKILL at that
-// step of its first commit.
+// step of its first commit; with SAFEIO_UNSYNCED=1 it commits with
+// CommitUnsynced.
 func childCommit(dir string) {
+	unsynced = os.Getenv("SAFEIO_UNSYNCED") == "1"
 	l, err := Lock(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -124,6 +126,9 @@ func generationFiles(g int) map[string]string {
 	}
 }
 
+// unsynced makes commitGeneration use CommitUnsynced.
+var unsynced bool
+
 func commitGeneration(l *DirLock, g int) error {
 	files := generationFiles(g)
 	var out []Output
@@ -133,6 +138,9 @@ func commitGeneration(l *DirLock, g int) error {
 	var remove []string
 	if g > 1 {
 		remove = []string{fmt.Sprintf("checkpoint/g%d.bin", g-1)}
+	}
+	if unsynced {
+		return l.CommitUnsynced(out, remove)
 	}
 	return l.Commit(out, remove)
 }

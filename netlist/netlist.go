@@ -101,7 +101,7 @@ func readSidecar(name string) ([]byte, error) {
 var keysOf = map[string][]string{
 	"":        append([]string{"title", "options", "models", "output", "training"}, cards...),
 	"options": {"temp", "tnom", "node_capacitance"},
-	"model":   {"type", "is", "n", "rs"},
+	"model":   {"type", "is", "n", "rs", "bv", "ibv"},
 	"group":   {"name", "size"},
 }
 
@@ -359,9 +359,6 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 		if typ != "diode" {
 			t.fail("type", "unknown model type %q (supported: \"diode\")", typ)
 		}
-		if _, ok := m["rs"]; ok {
-			t.fail("rs", "rs is not supported: put a resistor in series with the diode")
-		}
 		d := circuit.DiodeModel{Name: name, IS: 1e-14, N: 1}
 		if v, ok := t.positive("is"); ok {
 			d.IS = v
@@ -369,6 +366,7 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 		if v, ok := t.positive("n"); ok {
 			d.N = v
 		}
+		p.realDiode(t, &d)
 		p.models[name] = d
 	}
 	out := make([]circuit.DiodeModel, 0, len(p.models))

@@ -57,6 +57,16 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 	models := []string{name("d"), name("d")}
 	for _, m := range models {
 		p("[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(m), formatNumber(1e-15*(1+rng.Float64())), formatNumber(1+rng.Float64()))
+		// Real parts, each on a third of the models.
+		if rng.IntN(3) == 0 {
+			p("rs = %s\n", formatNumber(math.Pow(10, -2+4*rng.Float64())))
+		}
+		if rng.IntN(3) == 0 {
+			p("bv = %s\n", formatNumber(1+50*rng.Float64()))
+			if rng.IntN(2) == 0 {
+				p("ibv = %s\n", formatNumber(math.Pow(10, -9+6*rng.Float64())))
+			}
+		}
 	}
 	var nodes []string // free nodes, for cards to connect to
 	type grp struct {

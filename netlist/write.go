@@ -279,6 +279,14 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 	for _, name := range sortedKeys(models) {
 		m := models[name]
 		w.printf("\n[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(name), formatNumber(m.IS), formatNumber(m.N))
+		for _, k := range []struct {
+			key string
+			v   float64
+		}{{"rs", m.RS}, {"bv", m.BV}, {"ibv", m.IBV}} {
+			if k.v != 0 {
+				w.printf("%s = %s\n", k.key, formatNumber(k.v))
+			}
+		}
 	}
 
 	for _, g := range c.Groups {

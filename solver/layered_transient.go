@@ -377,7 +377,9 @@ func (m *layeredODE) junction(k int, v float64) (i, g float64) {
 		}
 	}
 	i, g = m.s.junc[k].j.Eval(v)
-	if a := v / nvt; a > -3+1e-3 && a < 80-1e-3 {
+	// The anchor's expansion is Shockley's exponential: a junction with
+	// series resistance has none to anchor.
+	if a := v / nvt; a > -3+1e-3 && a < 80-1e-3 && m.s.junc[k].j.Series() == 0 {
 		*an = anchor{v: v, e: (g - circuit.Gmin) * nvt, ok: true}
 	} else {
 		an.ok = false

@@ -23,6 +23,12 @@ func deckCheckPart(e circuit.Element, p *circuit.Part) error {
 			return deckBadPart(e, p, "diode saturation current", m.IS)
 		} else if !deckFinite(m.N) || m.N <= 0 {
 			return deckBadPart(e, p, "diode emission coefficient", m.N)
+		} else if !deckFinite(m.RS) || m.RS < 0 {
+			return deckBadPart(e, p, "diode series resistance", m.RS)
+		} else if !deckFinite(m.BV) || m.BV < 0 {
+			return deckBadPart(e, p, "diode breakdown voltage", m.BV)
+		} else if !deckFinite(m.IBV) || m.IBV < 0 {
+			return deckBadPart(e, p, "diode breakdown current", m.IBV)
 		}
 	case 'R', 'C', 'V', 'I', 'E', 'F':
 		v := p.Value
@@ -45,3 +51,19 @@ func deckBadPart(e circuit.Element, p *circuit.Part, what string, v float64) err
 
 // deckFinite reports whether v is neither infinite nor NaN.
 func deckFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// realDiodeParams returns the .model parameters of the real parts of m,
+// " RS=... BV=... IBV=...", for those it has.
+func realDiodeParams(m circuit.DiodeModel) string {
+	s := ""
+	if m.RS != 0 {
+		s += " RS=" + spiceNum(m.RS)
+	}
+	if m.BV != 0 {
+		s += " BV=" + spiceNum(m.BV)
+		if m.IBV != 0 {
+			s += " IBV=" + spiceNum(m.IBV)
+		}
+	}
+	return s
+}

@@ -247,7 +247,7 @@ func (j Junction) limit(vnew, vold float64) float64 {
 		// ngspice limits the voltage beyond breakdown, mirrored, with
 		// the forward critical voltage.
 		u := -(vnew + j.xbv)
-		ul := pnjlim(u, -(vold+j.xbv), j.nvt, j.vcrit)
+		ul := pnjlim(u, -(vold + j.xbv), j.nvt, j.vcrit)
 		if ul == u {
 			// Unlimited: vnew as it is, not as rounding the mirror
 			// twice would leave it.

@@ -577,6 +577,8 @@ var errorCases = []struct {
 	{"rectifier unknown model", "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"dx\" #!\nhigh = \"a\"\nlow = \"0\"\n", []string{`unknown model "dx"`}},
 	{"amplifier sizes", "[[group]]\nname = \"o\"\nsize = 2\n[[amplifier]] #!\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\n",
 		[]string{`amplifier "A"`, `from "h" has 4 nodes, to "o" has 2`}},
+	{"amplifier negative swing", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\nswing = -1 #!\n", []string{`amplifier "A"`, "swing must not be negative"}},
+	{"amplifier negative rout", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\nrout = \"-1k\" #!\n", []string{`amplifier "A"`, "rout must not be negative"}},
 	{"amplifier zero gain", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 0 #!\n", []string{"gain must not be zero"}},
 
 	// Topology, from mna.Compile.

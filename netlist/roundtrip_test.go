@@ -150,6 +150,12 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 		to.name = strings.NewReplacer("[", "(", "]", ")").Replace(to.name)
 		p("[[group]]\nname = %q\nsize = %d\n", to.name, to.size)
 		p("[[amplifier]]\nname = %s\nfrom = %q\nto = %q\ngain = %s\n", quote(name("A")), from.name, to.name, signed())
+		if rng.IntN(2) == 0 {
+			p("swing = %s\n", value())
+		}
+		if rng.IntN(2) == 0 {
+			p("rout = %s\n", value())
+		}
 	}
 	nodes = append(nodes, "n1", "n2", "n3")
 	two := func() string { return fmt.Sprintf("[%s, %s]", quote(pick2(rng, nodes)), quote(pick2(rng, nodes))) }

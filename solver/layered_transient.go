@@ -130,6 +130,9 @@ type layeredODE struct {
 // transientModel returns the layered ODE for a transient with ts, reusing
 // the work space of the last one. Capacitances are read anew.
 func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
+	if s.sat != nil {
+		return nil, fmt.Errorf("solver: the layered transient takes no saturating amplifiers (amplifier swing); the package's Transient integrates such circuits")
+	}
 	nf := len(s.fidx)
 	m := s.ode
 	if m == nil {

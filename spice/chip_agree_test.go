@@ -26,10 +26,10 @@ func realModel(m circuit.DiodeModel, rng *rand.Rand, name string) circuit.DiodeM
 	case 0:
 		m.RS = roundSig(math.Pow(10, -1+3*rng.Float64()), 3)
 	case 1:
-		m.BV = roundSig(0.3+3*rng.Float64(), 3)
+		m.BV = roundSig(1.5+3*rng.Float64(), 3)
 	default:
 		m.RS = roundSig(math.Pow(10, -1+3*rng.Float64()), 3)
-		m.BV = roundSig(0.3+3*rng.Float64(), 3)
+		m.BV = roundSig(1.5+3*rng.Float64(), 3)
 	}
 	if m.BV != 0 && rng.IntN(2) == 0 {
 		m.IBV = roundSig(math.Pow(10, -9+6*rng.Float64()), 2)
@@ -37,11 +37,16 @@ func realModel(m circuit.DiodeModel, rng *rand.Rand, name string) circuit.DiodeM
 	return m
 }
 
-// chipCircuit returns random circuit seed of the agreement tests with
-// real parts: every diode model replaced by a model with series
-// resistance and breakdown (realModel).
+// chipCircuit returns random circuit seed of the agreement tests, or
+// every third a layered one, with real parts: every diode model replaced
+// by a model with series resistance and breakdown (realModel), and
+// amplifiers with output swing, output resistance, or both, some with
+// gain errors and offsets.
 func chipCircuit(seed uint64) *circuit.Circuit {
 	c, _ := randomCircuit(seed)
+	if seed%3 == 2 {
+		c = newCircuitGen(seed + 2000).blocks()
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x63686970)) // "chip"
 	models := map[string]circuit.DiodeModel{}
 	real := func(m circuit.DiodeModel) circuit.DiodeModel {
@@ -52,12 +57,29 @@ func chipCircuit(seed uint64) *circuit.Circuit {
 		}
 		return r
 	}
+	if seed%3 != 2 {
+		// A diode driven into breakdown through a resistor.
+		m := agreeModels[rng.IntN(len(agreeModels))]
+		c.Add(&circuit.VSource{Name: "Vbd", Nodes: [2]string{"bd_src", "0"}, V: roundSig(2+6*rng.Float64(), 3)},
+			&circuit.Resistor{Name: "Rbd", Nodes: [2]string{"bd_src", "bd"}, G: 1 / roundSig(math.Pow(10, 2+3*rng.Float64()), 2)},
+			&circuit.Diode{Name: "Dbd", Nodes: [2]string{"0", "bd"}, Model: m})
+	}
 	for _, e := range c.Elements {
 		switch e := e.(type) {
 		case *circuit.Diode:
 			e.Model = real(e.Model)
 		case *circuit.Rectifier:
 			e.Model = real(e.Model)
+		case *circuit.Amplifier:
+			if rng.IntN(3) > 0 {
+				e.Swing = roundSig(0.05+1.5*rng.Float64(), 3)
+			}
+			if rng.IntN(2) == 0 {
+				e.Rout = roundSig(math.Pow(10, 1+3*rng.Float64()), 3)
+			}
+			if rng.IntN(2) == 0 {
+				e.Vary(circuit.AmplifierVariation{GainError: 0.2 * rng.Float64(), Offset: 0.05 * rng.Float64(), Seed: rng.Uint64N(100)})
+			}
 		}
 	}
 	return c
@@ -74,7 +96,7 @@ func TestAgreeNgspiceChip(t *testing.T) {
 	needNgspice(t)
 	worst := map[string]float64{}
 	cover := map[string]int{}
-	for seed := range uint64(40) {
+	for seed := range uint64(60) {
 		c := chipCircuit(seed)
 		op, err := spice.RunOP(context.Background(), c)
 		if err != nil {
@@ -93,8 +115,11 @@ func TestAgreeNgspiceChip(t *testing.T) {
 			t.Fatalf("circuit %d: %v", seed, err)
 		}
 		solvers := map[string]func() (solver.Result, error){
-			"newton":    func() (solver.Result, error) { return solver.Newton(sys, nil, nil) },
-			"transient": func() (solver.Result, error) { return solver.Transient(sys, nil, nil) },
+			"newton": func() (solver.Result, error) { return solver.Newton(sys, nil, nil) },
+		}
+		if seed%4 == 0 {
+			// Transients are slow: a quarter of the circuits.
+			solvers["transient"] = func() (solver.Result, error) { return solver.Transient(sys, nil, nil) }
 		}
 		if l, err := solver.NewLayered(sys); err == nil {
 			solvers["layered"] = func() (solver.Result, error) { return l.Solve(nil) }
@@ -114,9 +139,9 @@ func TestAgreeNgspiceChip(t *testing.T) {
 		t.Logf("%s: largest difference from ngspice %.3g V", name, d)
 	}
 	t.Logf("coverage: %v", cover)
-	for _, k := range []string{"series resistance", "breakdown", "series resistance forward", "layered"} {
-		if cover[k] < 5 {
-			t.Errorf("only %d circuits have a diode in %s", cover[k], k)
+	for _, k := range []string{"series resistance", "breakdown", "series resistance forward", "layered", "amplifier saturated", "amplifier rout"} {
+		if cover[k] < 4 {
+			t.Errorf("only %d circuits have a %s", cover[k], k)
 		}
 	}
 }
@@ -173,6 +198,17 @@ func chipCoverage(cover map[string]int, c *circuit.Circuit, v map[string]float64
 		for p := range e.Parts() {
 			if p.Type == 'D' {
 				diode(p.Nodes[0], p.Nodes[1], p.Model)
+			}
+		}
+		if a, ok := e.(*circuit.Amplifier); ok {
+			if a.Rout != 0 {
+				has["amplifier rout"] = true
+			}
+			for i := range a.From {
+				ch := a.ChannelAt(i)
+				if u := (ch.Gain*volt(a.From[i]) + ch.Offset) / ch.Swing; ch.Swing != 0 && math.Abs(u) > 1 {
+					has["amplifier saturated"] = true
+				}
 			}
 		}
 	}

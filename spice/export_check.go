@@ -35,6 +35,12 @@ func deckCheckPart(e circuit.Element, p *circuit.Part) error {
 		if !deckFinite(v) || p.Type == 'R' && v != 0 && !deckFinite(1/v) {
 			return deckBadPart(e, p, deckValueNames[p.Type], v)
 		}
+		if !deckFinite(p.Swing) || p.Swing < 0 {
+			return deckBadPart(e, p, "swing", p.Swing)
+		}
+		if !deckFinite(p.Offset) {
+			return deckBadPart(e, p, "offset", p.Offset)
+		}
 	default:
 		return &circuit.Error{Element: e.Label(), Msg: fmt.Sprintf("part %q of type %q has no SPICE card", p.Name, p.Type)}
 	}

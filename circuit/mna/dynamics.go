@@ -122,7 +122,9 @@ func (s *System) Power(x []float64) Power {
 		if b.v != nil {
 			p.Sources -= (v[b.p] - v[b.n]) * ib
 		} else {
-			p.Controlled -= (v[b.p] - v[b.n]) * ib
+			// An output resistance dissipates what its output stage
+			// delivers beyond what reaches the terminals.
+			p.Controlled -= (v[b.p] - v[b.n] - b.rout*ib) * ib
 		}
 	}
 	for _, c := range s.cccs {

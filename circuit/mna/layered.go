@@ -21,9 +21,10 @@ import (
 //     nodes split into blocks (groups) such that no crossbar joins a block to
 //     itself and the blocks of each connected part form a chain;
 //   - amplifiers drive their To nodes from free nodes: V(To[i]) =
-//     Gains[i]*V(From[i]) + Offsets[i]. A driven node belongs to the block
-//     of the node that drives it (its owner) and may carry anything an
-//     undriven node may;
+//     Gains[i]*V(From[i]) + Offsets[i], or its saturated form (see
+//     Swing), without output resistance. A driven node belongs to the
+//     block of the node that drives it (its owner) and may carry
+//     anything an undriven node may;
 //   - crossbars have ideal wires (no WireR): the internal nodes of a wired
 //     crossbar form a grid, not a chain of groups;
 //   - every other element on a free node joins it to a pinned node or
@@ -54,6 +55,11 @@ type Layering struct {
 	Owner  []int
 	Gain   []float64
 	Offset []float64
+	// Swing is nil when no amplifier saturates; otherwise Swing[u] is
+	// the output swing in volts of the channel that drives u (0 for a
+	// linear one), which makes V(u) = Swing[u]*tanh((Gain[u]*V(Owner[u])
+	// + Offset[u])/Swing[u]) (see circuit.AmplifierChannel).
+	Swing []float64
 	// Branch[u] is the x index of the amplifier branch current that drives
 	// node u, or -1 for an undriven node.
 	Branch []int

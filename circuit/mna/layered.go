@@ -75,6 +75,7 @@ type Layering struct {
 	Junctions []Junction
 
 	feeds    []feed
+	feedOf   []int // per crossbar of the system: its feed, -1 if none; nil until Power
 	products int // matrix-vector products of feeds taken, for tests
 	loads    []load
 	srcs     []cISrc
@@ -118,6 +119,12 @@ type feed struct {
 	// taken once per sample rather than once per solve.
 	last  []float64
 	valid bool
+	// cross is the crossbar's index in System.cross; sums holds the sums
+	// of its conductances over the free side, per pinned node, valid if
+	// sumsOK (see Layering.Power).
+	cross  int
+	sums   []float64
+	sumsOK bool
 }
 
 // unchanged reports whether v is bit for bit f.last.
@@ -242,6 +249,11 @@ func (l *Layering) newFeed(x *circuit.Crossbar, pinned []string, free []int, row
 		v: make([]float64, len(pinned)), c: make([]float64, len(free)), last: make([]float64, len(pinned))}
 	for i, nm := range pinned {
 		f.pinned[i] = s.index[nm]
+	}
+	for k := range s.cross {
+		if s.cross[k].x == x {
+			f.cross = k
+		}
 	}
 	// Inputs usually hold consecutive node indices: PinnedTo then reads
 	// their voltages in place.
@@ -393,7 +405,7 @@ func (l *Layering) Refresh() {
 	clear(l.xcond)
 	for i := range l.feeds {
 		f := &l.feeds[i]
-		f.valid = false
+		f.valid, f.sumsOK = false, false
 		sumsTo(l, f.g, f.rows, f.free)
 	}
 	for _, k := range l.Links {

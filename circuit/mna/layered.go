@@ -76,7 +76,7 @@ type Layering struct {
 
 	feeds    []feed
 	feedOf   []int // per crossbar of the system: its feed, -1 if none; nil until Power
-	products int // matrix-vector products of feeds taken, for tests
+	products int   // matrix-vector products of feeds taken, for tests
 	loads    []load
 	srcs     []cISrc
 	pinOf    []int     // node index -> index in sys.pins, or -1

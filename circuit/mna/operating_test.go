@@ -34,7 +34,7 @@ func bruteExtremes(c *circuit.Circuit, V func(string) float64) map[string]float6
 					p, q := t.CellNodes(i, j)
 					d := V(p) - V(q)
 					put(e.Label(), DeviceVoltage, math.Abs(d))
-					put(e.Label(), DevicePower, *t.Conductance(i*len(b)+j)*d*d)
+					put(e.Label(), DevicePower, *t.Conductance(i*len(b) + j)*d*d)
 				}
 			}
 		}
@@ -117,7 +117,7 @@ func TestProbe(t *testing.T) {
 				at = math.Abs(d)
 				if e.Quantity == DevicePower {
 					_, bs := tr.Sides()
-					at = *tr.Conductance(i*len(bs)+j) * d * d
+					at = *tr.Conductance(i*len(bs) + j) * d * d
 				}
 			case AmplifierOutput:
 				var i int

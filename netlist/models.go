@@ -23,3 +23,17 @@ func (p *parser) realDiode(t *table, d *circuit.DiodeModel) {
 		d.IBV = v
 	}
 }
+
+// writeModel writes the diode model m as the table [models.NAME], its real
+// parts where it has them.
+func writeModel(w *writer, name string, m circuit.DiodeModel) {
+	w.printf("\n[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(name), formatNumber(m.IS), formatNumber(m.N))
+	for _, k := range []struct {
+		key string
+		v   float64
+	}{{"rs", m.RS}, {"bv", m.BV}, {"ibv", m.IBV}} {
+		if k.v != 0 {
+			w.printf("%s = %s\n", k.key, formatNumber(k.v))
+		}
+	}
+}

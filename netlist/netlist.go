@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/audit"
 	"github.com/eqsim/eqsim/internal/tomlloc"
 
 	"github.com/eqsim/eqsim/circuit/mna"
@@ -57,6 +58,9 @@ type Netlist struct {
 	Output *Output
 	// Training is the [training] section, or nil if the netlist has none.
 	Training *Training
+	// Limits is the [limits] section, the limits of a chip that eqsim
+	// audit checks, or nil if the netlist has none.
+	Limits *audit.Limits
 }
 
 // ParseFile reads and parses the netlist in the file at path. Sidecar .npy
@@ -99,7 +103,7 @@ func readSidecar(name string) ([]byte, error) {
 // keysOf are the keys of the tables other than element cards, whose keys
 // their circuit.Kind gives.
 var keysOf = map[string][]string{
-	"":        append([]string{"title", "options", "models", "output", "training"}, cards...),
+	"":        append([]string{"title", "options", "models", "limits", "output", "training"}, cards...),
 	"options": {"temp", "tnom", "node_capacitance"},
 	"model":   {"type", "is", "n", "rs", "bv", "ibv"},
 	"group":   {"name", "size"},
@@ -209,6 +213,9 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 	nl = &Netlist{Path: path, Circuit: c}
 	if m, ok := root["models"]; ok {
 		nl.Models = p.parseModels(top, m)
+	}
+	if t := p.section(top, "limits"); t != nil {
+		nl.Limits = p.parseLimits(t)
 	}
 
 	items := p.collect(top, root)

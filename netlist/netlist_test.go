@@ -499,6 +499,11 @@ var errorCases = []struct {
 	{"bv not a number", "[models.d2]\ntype = \"diode\"\nbv = \"five\" #!\n", []string{`model "d2"`, "bv"}},
 	{"negative is", "[models.d2]\ntype = \"diode\"\nis = -1e-14 #!\n", []string{`model "d2"`, "is must be positive"}},
 	{"zero n", "[models.d2]\ntype = \"diode\"\nn = 0 #!\n", []string{`model "d2"`, "n must be positive"}},
+	{"limits not a table", "!limits = 5 #!\n", []string{"limits must be a table"}},
+	{"unknown limit", "[limits]\npower = 1\nvoltage = 1 #!\n", []string{`unknown key "voltage"`}},
+	{"negative limit", "[limits]\ninput = \"-1\" #!\n", []string{"input must be positive"}},
+	{"zero limit", "[limits]\ndevice_power = 0 #!\n", []string{"device_power must be positive"}},
+	{"limit not a number", "[limits]\npower = \"lots\" #!\n", []string{"power"}},
 	{"models not tables", "!models = 5 #!\n", []string{"models must be a table"}},
 	{"model not a table", "!models = {d1 = 5} #!\n", []string{`model "d1"`, "must be a table"}},
 

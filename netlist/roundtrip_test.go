@@ -195,6 +195,14 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 	for i, n := range nodes {
 		p("[[resistor]]\nname = \"Rg%d\"\nnodes = [%s, \"0\"]\nr = %s\n", i, quote(n), value())
 	}
+	if rng.IntN(2) == 0 {
+		p("[limits]\n")
+		for _, k := range []string{"input", "device_voltage", "device_power", "power", "amplifier_output", "diode_reverse", "diode_current"} {
+			if rng.IntN(2) == 0 {
+				p("%s = %s\n", k, value())
+			}
+		}
+	}
 	path := filepath.Join(dir, prefix+"random.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -229,6 +237,9 @@ func TestRoundTripRandom(t *testing.T) {
 		}
 		if !reflect.DeepEqual(nl.Circuit, back.Circuit) {
 			t.Fatalf("netlist %d: not reflect.DeepEqual", k)
+		}
+		if !reflect.DeepEqual(nl.Limits, back.Limits) {
+			t.Fatalf("netlist %d: limits %+v written back as %+v", k, nl.Limits, back.Limits)
 		}
 	}
 }

@@ -277,16 +277,7 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 		}
 	}
 	for _, name := range sortedKeys(models) {
-		m := models[name]
-		w.printf("\n[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(name), formatNumber(m.IS), formatNumber(m.N))
-		for _, k := range []struct {
-			key string
-			v   float64
-		}{{"rs", m.RS}, {"bv", m.BV}, {"ibv", m.IBV}} {
-			if k.v != 0 {
-				w.printf("%s = %s\n", k.key, formatNumber(k.v))
-			}
-		}
+		writeModel(w, name, models[name])
 	}
 
 	for _, g := range c.Groups {
@@ -328,6 +319,7 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 			group(c.Groups[next])
 		}
 	}
+	w.renderLimits(nl.Limits)
 	if err := w.renderTraining(nl.Output, nl.Training); err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package mna
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
 )
@@ -60,8 +61,9 @@ type Extreme struct {
 	Quantity Quantity
 	// Element is the element's name; Device names its device where it
 	// has several: "[3][7]" a crossbar's cell (row, column), "[2]" an
-	// input's node or an amplifier's channel, a junction's name for a
-	// rectifier's diode ("RH[4].hi"), "" for a resistor or a diode.
+	// amplifier's channel or an input's node (its node's name where it
+	// is not the input's name and an index), "[4].hi" a rectifier's
+	// diode, "" for a resistor or a diode.
 	Element, Device string
 	Value           float64
 }
@@ -189,15 +191,22 @@ func (p *Probe) device(k int) string {
 		return ""
 	}
 	r := &p.s.recs[at[0]]
+	// Names made from the element's, "x[3]" or "RH[4].hi", lose it.
+	own := func(name string) string {
+		if strings.HasPrefix(name, r.elem+"[") {
+			return name[len(r.elem):]
+		}
+		return name
+	}
 	switch r.kind {
 	case recVoltage:
-		return p.s.names[r.n[0]]
+		return own(p.s.names[r.n[0]])
 	case recCrossbar:
 		n := len(r.x.To)
 		return fmt.Sprintf("[%d][%d]", at[1]/n, at[1]%n)
 	case recJunction:
 		if name := p.s.dnames[at[1]]; name != r.elem {
-			return name
+			return own(name)
 		}
 	case recAmplifier:
 		if _, dev, ok := cutChannel(r.name); ok {

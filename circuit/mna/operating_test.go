@@ -104,7 +104,7 @@ func TestProbe(t *testing.T) {
 			var at float64
 			switch e.Quantity {
 			case InputVoltage:
-				at = math.Abs(V(e.Device))
+				at = math.Abs(V(e.Element + e.Device))
 			case DeviceVoltage, DevicePower:
 				if e.Element == "R2" {
 					continue

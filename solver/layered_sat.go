@@ -54,7 +54,9 @@ func (f *satFold) outputs(s *Layered) {
 	}
 }
 
-// evalSat is eval for the nonlinear fold.
+// evalSat is eval for the nonlinear fold. It limits no junction: the
+// fold's Newton updates are limited instead (satFold.limit), so that
+// every iterate is a consistent state of the circuit.
 func (s *Layered) evalSat(first bool) (limited bool) {
 	sf, lay := s.sat, s.lay
 	f, d, sc := s.f, s.d, s.scale
@@ -89,19 +91,13 @@ func (s *Layered) evalSat(first bool) (limited bool) {
 	for i, r := range f {
 		sc[i] = math.Abs(r)
 	}
+	// Junctions are evaluated where they are: limit keeps the iterates'
+	// junction voltages within pnjlim's steps (see satFold.limit).
 	for k := range s.junc {
 		jn := &s.junc[k]
 		vd := jn.sgn * (sf.vu[jn.u] - jn.vpin)
-		vl := vd
-		if !first {
-			vl = jn.j.Limit(vd, s.vdl[k])
-			if vl != vd {
-				limited = true
-			}
-		}
-		s.vdl[k] = vl
-		i, g := jn.j.Eval(vl)
-		i += g * (vd - vl)
+		s.vdl[k] = vd
+		i, g := jn.j.Eval(vd)
 		s.ij[k] = i
 		s.gj[k] = g
 		i *= jn.inv
@@ -118,13 +114,21 @@ func (s *Layered) evalSat(first bool) (limited bool) {
 // there is at least 1 - tanh(2)^2 = 0.07.
 const satLinear = 2
 
-// limit limits the Newton update s.dx of every owner of a saturating
-// channel, as pnjlim limits a junction's: the channel's argument u =
-// (gain*v + offset)/swing moves freely within the saturated region it is
-// in, but at most by 1 within the linear region |u| < satLinear or into
-// it. From a saturated iterate the output's slope is nearly zero, and an
-// unlimited update would throw u across the linear region to the other
-// side, and back: Newton's method on tanh runs into such cycles.
+// limit limits the Newton update s.dx of the owners (the unknowns of the
+// fold), so that the next iterate is a state of the circuit reached by
+// limited steps, rather than an iterate with limited junction voltages
+// and node voltages that disagree with them, as pnjlim leaves it: through
+// a saturating output's tanh the two would disagree by volts, and Newton
+// cycles between them.
+//
+// First the argument u = (gain*v + offset)/swing of every saturating
+// channel moves freely within the saturated region it is in, but at most
+// by 1 within the linear region |u| < satLinear or into it: from a
+// saturated iterate the output's slope is nearly zero, and an unlimited
+// update would throw u across the linear region to the other side, and
+// back. Then every junction's voltage moves as pnjlim would let it: an
+// update that pnjlim would cut is shortened to where the junction voltage
+// is the one pnjlim gives.
 func (f *satFold) limit(s *Layered) {
 	for u, ch := range f.ch {
 		if ch.Swing == 0 || s.lay.Owner[u] == u {
@@ -144,6 +148,38 @@ func (f *satFold) limit(s *Layered) {
 		if un < lo || un > hi {
 			un = math.Max(lo, math.Min(hi, un))
 			s.dx[fi] = (un*ch.Swing-ch.Offset)/ch.Gain - v
+		}
+	}
+	for k := range s.junc {
+		jn := &s.junc[k]
+		fi, ch := jn.fi, f.ch[jn.u]
+		v := s.v[fi]
+		out := func(v float64) float64 {
+			if s.lay.Owner[jn.u] == jn.u {
+				return v
+			}
+			y, _ := ch.Out(v)
+			return y
+		}
+		vd := jn.sgn * (out(v+s.dx[fi]) - jn.vpin)
+		vl := jn.j.Limit(vd, s.vdl[k])
+		if vl == vd {
+			continue
+		}
+		// The owner's voltage at which the junction is at vl.
+		y := jn.vpin + jn.sgn*vl
+		w := y
+		if s.lay.Owner[jn.u] != jn.u {
+			if ch.Swing != 0 {
+				if math.Abs(y) >= ch.Swing {
+					continue // beyond the output's reach
+				}
+				y = ch.Swing * math.Atanh(y/ch.Swing)
+			}
+			w = (y - ch.Offset) / ch.Gain
+		}
+		if d := w - v; math.Abs(d) < math.Abs(s.dx[fi]) && d*s.dx[fi] >= 0 {
+			s.dx[fi] = d
 		}
 	}
 }

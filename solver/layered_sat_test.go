@@ -8,6 +8,8 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/mna"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // realNet makes the parts of a layered network real: its amplifiers
@@ -158,4 +160,92 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// mirrorNet is a layered network whose nonlinearity sits behind its
+// amplifiers, as in the chip-voltage MNIST example: inputs of 0.5 V into
+// excitatory and inhibitory hidden groups (conductances up to w1
+// siemens), amplifiers of gain 10 and swing 1.5 V, and on their outputs
+// diode pairs (IS = 1 nA) that clamp them to [0, 0.5] V (inhibitory:
+// [-0.5, 0] V), whose
+// currents the mirrors return into the hidden nodes at a tenth.
+func mirrorNet(rng *rand.Rand, features, hidden int, w1 float64) *circuit.Circuit {
+	x := circuit.Group{Name: "x", Size: 2 * features}
+	h := circuit.Group{Name: "h", Size: hidden}
+	a := circuit.Group{Name: "a", Size: hidden}
+	hn := circuit.Group{Name: "hn", Size: hidden}
+	an := circuit.Group{Name: "an", Size: hidden}
+	y := circuit.Group{Name: "y", Size: 3}
+	g := func(r, c int, hi float64) *mat.Dense {
+		m := mat.NewDense(r, c, nil)
+		for i := range r {
+			for j := range c {
+				m.Set(i, j, 1e-7+hi*rng.Float64()*rng.Float64())
+			}
+		}
+		return m
+	}
+	// Each hidden node leans to the positive or the negative inputs, as
+	// trained ones do: some are pulled far beyond their clamps.
+	w := mat.NewDense(2*features, 2*hidden, nil)
+	for j := range 2 * hidden {
+		p := 2*rng.Float64() - 1
+		for i := range features {
+			w.Set(i, j, 1e-7+w1*rng.Float64()*(1+p)/2)
+			w.Set(features+i, j, 1e-7+w1*rng.Float64()*(1-p)/2)
+		}
+	}
+	vals := make([]float64, features)
+	for i := range vals {
+		vals[i] = rng.Float64()
+	}
+	d := circuit.DiodeModel{Name: "d", IS: 1e-9, N: 1, BV: 5}
+	c := &circuit.Circuit{Groups: []circuit.Group{x, h, hn, a, an, y}}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Differential: true, Amplitude: 0.5, Values: vals},
+		&circuit.VSource{Name: "VP", Nodes: [2]string{"vp", "0"}, V: 0.2},
+		&circuit.VSource{Name: "VE", Nodes: [2]string{"ve", "0"}, V: 0.3},
+		&circuit.VSource{Name: "VN", Nodes: [2]string{"vn", "0"}, V: -0.2},
+		&circuit.VSource{Name: "VI", Nodes: [2]string{"vi", "0"}, V: -0.3},
+		&circuit.Crossbar{Name: "W1", From: x.Nodes(), To: append(h.Nodes(), hn.Nodes()...), G: w, Trainable: true},
+		&circuit.Amplifier{Name: "A", From: h.Nodes(), To: a.Nodes(), Gain: 10, Swing: 1.5},
+		&circuit.Amplifier{Name: "AN", From: hn.Nodes(), To: an.Nodes(), Gain: 10, Swing: 1.5},
+		&circuit.Rectifier{Name: "D", Nodes: a.Nodes(), Model: d, High: "vp", Low: "ve"},
+		&circuit.Rectifier{Name: "DN", Nodes: an.Nodes(), Model: d, High: "vi", Low: "vn"},
+		&circuit.Crossbar{Name: "W2", From: append(a.Nodes(), an.Nodes()...), To: y.Nodes(), G: g(2*hidden, 3, 1e-5), Trainable: true},
+	)
+	return c
+}
+
+// TestLayeredMirrorNet solves mirror networks on many inputs: the layered
+// solver must converge on every one by itself (junctions behind a
+// saturating output once made Newton cycle between a forward-biased
+// junction and a limited one) and agree with Newton.
+func TestLayeredMirrorNet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 8 {
+		c := mirrorNet(rng, 100, 10, []float64{3e-4, 1e-3}[n%2])
+		sys := compile(t, c)
+		l, err := NewLayered(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := c.Element("in").(*circuit.Input)
+		for k := range 20 {
+			for i := range in.Values {
+				in.Values[i] = rng.Float64() * float64(rng.IntN(2))
+			}
+			res, err := l.Solve(nil)
+			if err != nil {
+				t.Fatalf("network %d, input %d: %v", n, k, err)
+			}
+			ref, err := Newton(sys, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, i := maxDiff(res.X, ref.X, 0, sys.NumFree()); d > 1e-9 {
+				t.Errorf("network %d, input %d: V(%s) = %.12g, Newton %.12g", n, k, sys.UnknownName(i), res.X[i], ref.X[i])
+			}
+		}
+	}
 }

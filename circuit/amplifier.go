@@ -19,10 +19,23 @@ import (
 // draws 1/Gains[i] of To[i]'s current out of From[i]. Gain stays the
 // nominal gain, the calibration constant that learning rules use. Compile
 // reads the gains and offsets once.
+//
+// Swing and Rout make the channels real parts (see AmplifierChannel): an
+// output that saturates smoothly at +-Swing volts,
+// Swing*tanh((gain*v + offset)/Swing), and an output resistance of Rout
+// ohms. The mirror keeps its ratio 1/gain when the output saturates: it
+// passes the learning signal back as if the channel were linear (a
+// straight-through estimate), so EqProp's estimate is exact only where
+// no channel saturates. Both are off at zero, which leaves the ideal
+// amplifier above exactly as it is.
 type Amplifier struct {
 	Name     string
 	From, To []string
 	Gain     float64
+	// Swing is the output swing in volts, 0 for an ideal output.
+	Swing float64
+	// Rout is the output resistance in ohms, 0 for none.
+	Rout float64
 	// Gains, if not nil, holds the actual gain of each channel,
 	// dimensionless, in place of Gain.
 	Gains []float64
@@ -43,6 +56,8 @@ var AmplifierKind = &Kind{
 		{Key: "from", Type: ParamGroup, Required: true, Doc: "The driving group."},
 		{Key: "to", Type: ParamGroup, Required: true, Doc: "The driven group, of the same size."},
 		{Key: "gain", Type: ParamNonZero, Required: true, Doc: "The nominal voltage gain."},
+		{Key: "swing", Type: ParamNonNegative, Unit: "V", Default: "0", Doc: "The output swing: outputs saturate smoothly at +-swing (0: ideal)."},
+		{Key: "rout", Type: ParamNonNegative, Unit: "ohm", Default: "0", Doc: "The output resistance (0: none)."},
 		{Key: "gain_error", Type: ParamSpread, Max: MaxRelativeSpread, Default: "0", Doc: "The relative standard deviation of each channel's gain."},
 		{Key: "offset", Type: ParamSpread, Max: math.MaxFloat64, Unit: "V", Default: "0", Doc: "The standard deviation of each channel's output offset."},
 		{Key: "seed", Type: ParamSeed, Default: "1", Doc: "The seed of the channels' draws."},
@@ -52,7 +67,7 @@ var AmplifierKind = &Kind{
 		if len(from) != len(to) {
 			return nil, paramErr("", "groups differ in size: from has %d nodes, to has %d", len(from), len(to))
 		}
-		e := &Amplifier{Name: name, From: from, To: to, Gain: a.Float("gain")}
+		e := &Amplifier{Name: name, From: from, To: to, Gain: a.Float("gain"), Swing: a.Float("swing"), Rout: a.Float("rout")}
 		v := AmplifierVariation{GainError: a.Float("gain_error"), Offset: a.Float("offset")}
 		v.Seed = variationSeed(a, v != AmplifierVariation{})
 		e.Vary(v)
@@ -67,6 +82,12 @@ func (e *Amplifier) ChannelGain(i int) float64 {
 		return e.Gains[i]
 	}
 	return e.Gain
+}
+
+// ChannelAt returns channel i as a device: its gain, the nominal gain,
+// its offset, the swing and the output resistance.
+func (e *Amplifier) ChannelAt(i int) AmplifierChannel {
+	return AmplifierChannel{Gain: e.ChannelGain(i), Nominal: e.Gain, Offset: e.Offset(i), Swing: e.Swing, Rout: e.Rout}
 }
 
 // Offset returns the output offset of channel i in volts: Offsets[i], or 0
@@ -100,6 +121,12 @@ func (e *Amplifier) Kind() *Kind { return AmplifierKind }
 // channels' gains and offsets are not what the recipe draws.
 func (e *Amplifier) Fields() ([]Field, error) {
 	f := []Field{{"from", e.From}, {"to", e.To}, {"gain", e.Gain}}
+	if e.Swing != 0 {
+		f = append(f, Field{"swing", e.Swing})
+	}
+	if e.Rout != 0 {
+		f = append(f, Field{"rout", e.Rout})
+	}
 	v := e.Variation
 	if err := v.Validate(); err != nil {
 		return nil, err
@@ -125,20 +152,34 @@ func (e *Amplifier) Fields() ([]Field, error) {
 // From[I]; a sense 'V' of minus the channel's offset from "I_s" to To[I],
 // so that V(To[I]) = gain*V(From[I]) + offset; and an 'F' of gain 1/gain
 // that draws the sensed current out of From[I]. The 'E' part's branch is
-// the channel's branch current.
+// the channel's branch current. With a swing the 'E' part saturates
+// (Part.Swing) and holds the offset, and the sense source is 0 V; with an
+// output resistance an 'R' part "I" of 1/Rout siemens joins "I_s" to a
+// second internal node "I_r", from which the sense source goes to To[I].
 func (e *Amplifier) Parts() iter.Seq[Part] {
 	return func(yield func(Part) bool) {
 		for i := range e.From {
 			name := strconv.Itoa(i)
 			s := name + "_s"
 			g := e.ChannelGain(i)
-			if !yield(Part{Type: 'E', Name: name, Nodes: [2]string{s, Ground}, Internal: [2]bool{true, false},
-				Control: [2]string{e.From[i], Ground}, Value: g, Branch: e.Channel(i)}) {
-				return
-			}
+			ep := Part{Type: 'E', Name: name, Nodes: [2]string{s, Ground}, Internal: [2]bool{true, false},
+				Control: [2]string{e.From[i], Ground}, Value: g, Branch: e.Channel(i)}
 			off := 0.0
 			if o := e.Offset(i); o != 0 {
 				off = -o
+			}
+			if e.Swing != 0 {
+				ep.Swing, ep.Offset, off = e.Swing, e.Offset(i), 0
+			}
+			if !yield(ep) {
+				return
+			}
+			if e.Rout != 0 {
+				r := name + "_r"
+				if !yield(Part{Type: 'R', Name: name, Nodes: [2]string{s, r}, Internal: [2]bool{true, true}, Value: 1 / e.Rout}) {
+					return
+				}
+				s = r
 			}
 			if !yield(Part{Type: 'V', Name: name, Nodes: [2]string{s, e.To[i]}, Internal: [2]bool{true, false}, Value: off}) {
 				return
@@ -156,6 +197,9 @@ func (e *Amplifier) Check() error {
 	}
 	if e.Gain == 0 {
 		return &Error{Element: e.Name, Msg: "gain is zero"}
+	}
+	if !(e.Swing >= 0) || !finite(e.Swing) || !(e.Rout >= 0) || !finite(e.Rout) {
+		return &Error{Element: e.Name, Msg: fmt.Sprintf("swing %v V and rout %v ohm, want finite numbers not negative", e.Swing, e.Rout)}
 	}
 	if e.Gains != nil && len(e.Gains) != len(e.From) {
 		return &Error{Element: e.Name, Msg: fmt.Sprintf("%d channel gains for %d channels", len(e.Gains), len(e.From))}
@@ -178,7 +222,7 @@ func (e *Amplifier) Check() error {
 
 func (e *Amplifier) Stamp(st Stamper) {
 	for i := range e.From {
-		st.Amplifier(e.From[i], e.To[i], e.ChannelGain(i), e.Gain, e.Offset(i), e.Channel(i))
+		st.Amplifier(e.From[i], e.To[i], e.ChannelAt(i), e.Channel(i))
 	}
 }
 

@@ -36,6 +36,11 @@ type Part struct {
 	// (zero: open), farads of a 'C', volts of a 'V', amperes of an 'I',
 	// the gain of an 'E' or 'F'.
 	Value float64
+	// Swing, if not zero, makes an 'E' part a saturating one (a
+	// behavioural source in SPICE): V(p) - V(n) = Swing*tanh((Value*(V(c0)
+	// - V(c1)) + Offset)/Swing), in volts. Offset is zero unless Swing is
+	// not.
+	Swing, Offset float64
 	// Model is the diode model of a 'D' part, with its parameters at the
 	// nominal temperature. A model with an empty Name is the part's own
 	// (a diode that varies from its element's model).

@@ -1,5 +1,7 @@
 package circuit
 
+import "math"
+
 // Stamper receives the devices an element is made of, as a compiled system
 // sees them (Element.Stamp). Nodes are named: the circuit's nodes and the
 // element's internal nodes. A value given by pointer is read again at
@@ -36,10 +38,43 @@ type Stamper interface {
 	// CCCS is a current-controlled current source: gain times the branch
 	// current named control flows from p through it to n.
 	CCCS(p, n string, gain float64, control string)
-	// Amplifier is a channel of a bidirectional amplifier: V(to) =
-	// gain*V(from) + offset volts against ground, with a branch current
-	// named name, and a mirror that draws 1/gain of the current the
-	// channel delivers into to out of from. nominal is the gain the
-	// learning rules calibrate with.
-	Amplifier(from, to string, gain, nominal, offset float64, name string)
+	// Amplifier is a channel of a bidirectional amplifier (see
+	// AmplifierChannel) from node from to node to, with a branch current
+	// named name.
+	Amplifier(from, to string, ch AmplifierChannel, name string)
+}
+
+// AmplifierChannel is one channel of a bidirectional amplifier: an output
+// stage that drives
+//
+//	V(to) = F(V(from)) - Rout*I,  F(v) = Gain*v + Offset              (Swing = 0)
+//	                              F(v) = Swing*tanh((Gain*v + Offset)/Swing)  (Swing > 0)
+//
+// volts against ground, I being the current it delivers into to, and a
+// mirror that draws I/Gain out of from. The mirror's ratio does not
+// follow the output's saturation: it is a separate current mirror.
+type AmplifierChannel struct {
+	// Gain is the channel's voltage gain, nonzero; Nominal is the gain
+	// the learning rules calibrate with.
+	Gain, Nominal float64
+	// Offset is the output offset in volts.
+	Offset float64
+	// Swing is the output swing in volts: the output saturates smoothly
+	// at +-Swing. 0 means none (an ideal output).
+	Swing float64
+	// Rout is the output resistance in ohms, 0 for none.
+	Rout float64
+}
+
+// Out returns the output stage's voltage F(v) in volts and its slope
+// dF/dv at v volts on the input.
+func (ch AmplifierChannel) Out(v float64) (f, slope float64) {
+	if ch.Swing == 0 {
+		return ch.Gain*v + ch.Offset, ch.Gain
+	}
+	u := (ch.Gain*v + ch.Offset) / ch.Swing
+	// 1/cosh^2 rather than 1 - tanh^2, which loses the slope of a
+	// saturated output to cancellation.
+	c := math.Cosh(u)
+	return ch.Swing * math.Tanh(u), ch.Gain / (c * c)
 }

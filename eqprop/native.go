@@ -372,6 +372,26 @@ func (n *Native) Clone() (Physical, error) {
 	return m, nil
 }
 
+// Power returns the power in watts that the circuit's sources deliver
+// at the equilibrium of the last relaxation: its independent sources and
+// its amplifiers, which at equilibrium is what its resistors, crossbars
+// and diodes dissipate (mna.Power's Total). On a layered network it costs
+// the free nodes, not the conductances (mna.Layering.Power).
+func (n *Native) Power() float64 { return n.PowerParts().Total() }
+
+// PowerParts returns the power of Power, in its parts: the independent
+// sources' and the amplifiers'.
+func (n *Native) PowerParts() mna.Power {
+	ps := n.last
+	if ps == nil {
+		panic("eqprop: Power before Relax")
+	}
+	if l, _ := ps.dc.Layered(); l != nil {
+		return l.Layering().Power(ps.x)
+	}
+	return ps.sys.Power(ps.x)
+}
+
 // System returns the compiled circuit of the free and nudged phases and
 // the unknowns of the last free equilibrium, for exact gradients. The
 // nudge elements (current sources or conductances into the outputs) keep

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -422,22 +423,48 @@ func mix(seed, x uint64) uint64 {
 	return z ^ z>>31
 }
 
+// PowerMeter is implemented by physical systems that measure the power
+// their sources deliver: Power returns it in watts at the equilibrium of
+// the last relaxation.
+type PowerMeter interface {
+	Power() float64
+}
+
+// Evaluation is the outcome of testing a network on a set.
+type Evaluation struct {
+	// Loss is the mean free-phase loss in V^2, Error the fraction of
+	// samples misclassified.
+	Loss, Error float64
+	// MeanPower is the mean over the samples of the power in watts that
+	// the sources deliver at the free equilibrium (PowerMeter), NaN if
+	// the network does not measure it.
+	MeanPower float64
+}
+
 // Evaluate returns the mean free-phase loss (V^2) of set's samples and the
-// fraction of them misclassified, relaxing them in parallel on the
-// replicas. The output voltages are read through Config.Sense, the noise
+// fraction of them misclassified, as EvaluateSet does.
+func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate float64, err error) {
+	e, err := t.EvaluateSet(ctx, set)
+	return e.Loss, e.Error, err
+}
+
+// EvaluateSet returns the mean free-phase loss (V^2) of set's samples, the
+// fraction of them misclassified and the mean power, relaxing them in
+// parallel on the replicas. The output voltages are read through Config.Sense, the noise
 // of sample i drawn from a stream of the seed and i alone: Evaluate
 // depends on the conductances and set only, not on the epoch or the
 // workers. It returns ctx.Err() if ctx is cancelled, and an error naming
 // the sample if a relaxation fails.
-func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate float64, err error) {
+func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error) {
 	if err := t.check(set); err != nil {
-		return 0, 0, err
+		return Evaluation{}, err
 	}
 	n := set.Len()
 	if n == 0 {
-		return 0, 0, errors.New("eqprop: empty data set")
+		return Evaluation{}, errors.New("eqprop: empty data set")
 	}
 	losses := make([]float64, n)
+	powers := make([]float64, n)
 	wrong := make([]bool, n)
 	errs := make([]error, n)
 	ys := make([][]float64, len(t.reps))
@@ -463,6 +490,10 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 			return
 		}
 		net.Measure(ms[r])
+		powers[i] = math.NaN()
+		if pm, ok := net.(PowerMeter); ok {
+			powers[i] = pm.Power()
+		}
 		if sn := sns[r]; sn != nil {
 			sn.key = senseKey(0, i)
 			sn.readOutputs(ms[r].Outputs, senseEval)
@@ -472,17 +503,19 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 		wrong[i] = t.cfg.Readout.Predict(ms[r].Outputs) != set.Labels[i]
 	})
 	if err := ctx.Err(); err != nil {
-		return 0, 0, err
+		return Evaluation{}, err
 	}
 	nerr := 0
+	var lossSum, powerSum float64
 	for i := range n {
 		if errs[i] != nil {
-			return 0, 0, fmt.Errorf("eqprop: sample %d: %w", i, errs[i])
+			return Evaluation{}, fmt.Errorf("eqprop: sample %d: %w", i, errs[i])
 		}
-		lossMean += losses[i]
+		lossSum += losses[i]
+		powerSum += powers[i]
 		if wrong[i] {
 			nerr++
 		}
 	}
-	return lossMean / float64(n), float64(nerr) / float64(n), nil
+	return Evaluation{Loss: lossSum / float64(n), Error: float64(nerr) / float64(n), MeanPower: powerSum / float64(n)}, nil
 }

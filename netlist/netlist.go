@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/eqsim/eqsim/audit"
 	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/internal/tomlloc"
 
@@ -57,6 +58,9 @@ type Netlist struct {
 	Output *Output
 	// Training is the [training] section, or nil if the netlist has none.
 	Training *Training
+	// Limits is the [limits] section, the limits of a chip that eqsim
+	// audit checks, or nil if the netlist has none.
+	Limits *audit.Limits
 }
 
 // ParseFile reads and parses the netlist in the file at path. Sidecar .npy
@@ -89,9 +93,9 @@ func readSidecar(name string) ([]byte, error) { return safeio.ReadFile(name, saf
 // keysOf are the keys of the tables other than element cards, whose keys
 // their circuit.Kind gives.
 var keysOf = map[string][]string{
-	"":        append([]string{"title", "options", "models", "output", "training"}, cards...),
+	"":        append([]string{"title", "options", "models", "limits", "output", "training"}, cards...),
 	"options": {"temp", "tnom", "node_capacitance", "thermal_noise"},
-	"model":   {"type", "is", "n", "rs"},
+	"model":   {"type", "is", "n", "rs", "bv", "ibv"},
 	"group":   {"name", "size"},
 }
 
@@ -202,6 +206,9 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 		nl.Models = p.parseModels(top, m)
 	}
 	p.checkModelTemperatures(c, nl.Models)
+	if t := p.section(top, "limits"); t != nil {
+		nl.Limits = p.parseLimits(t)
+	}
 
 	items := p.collect(top, root)
 	// Groups, and the elements that define groups (inputs), first: the
@@ -351,9 +358,6 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 		if typ != "diode" {
 			t.fail("type", "unknown model type %q (supported: \"diode\")", typ)
 		}
-		if _, ok := m["rs"]; ok {
-			t.fail("rs", "rs is not supported: put a resistor in series with the diode")
-		}
 		d := circuit.DiodeModel{Name: name, IS: 1e-14, N: 1}
 		if v, ok := t.positive("is"); ok {
 			d.IS = v
@@ -361,6 +365,7 @@ func (p *parser) parseModels(top *table, v any) []circuit.DiodeModel {
 		if v, ok := t.positive("n"); ok {
 			d.N = v
 		}
+		p.realDiode(t, &d)
 		p.models[name] = d
 	}
 	out := make([]circuit.DiodeModel, 0, len(p.models))

@@ -492,9 +492,18 @@ var errorCases = []struct {
 	{"unknown model type", "[models.q1]\ntype = \"bjt\" #!\n", []string{`model "q1"`, `unknown model type "bjt"`}},
 	{"unknown model type line", "[models.q1]\nis = 1\ntype = \"bjt\" #!\n", []string{`model "q1"`, `unknown model type "bjt"`}},
 	{"missing model type", "[models.q1] #!\nis = 1e-14\n", []string{`model "q1"`, "missing type"}},
-	{"rs", "[models.d2]\ntype = \"diode\"\nrs = 10 #!\n", []string{`model "d2"`, "rs is not supported"}},
+	{"negative rs", "[models.d2]\ntype = \"diode\"\nrs = -10 #!\n", []string{`model "d2"`, "rs must not be negative"}},
+	{"zero bv", "[models.d2]\ntype = \"diode\"\nbv = 0 #!\n", []string{`model "d2"`, "bv must be positive"}},
+	{"negative ibv", "[models.d2]\ntype = \"diode\"\nbv = 5\nibv = \"-1m\" #!\n", []string{`model "d2"`, "ibv must be positive"}},
+	{"ibv without bv", "[models.d2]\ntype = \"diode\"\nibv = 1e-3 #!\n", []string{`model "d2"`, "give bv too"}},
+	{"bv not a number", "[models.d2]\ntype = \"diode\"\nbv = \"five\" #!\n", []string{`model "d2"`, "bv"}},
 	{"negative is", "[models.d2]\ntype = \"diode\"\nis = -1e-14 #!\n", []string{`model "d2"`, "is must be positive"}},
 	{"zero n", "[models.d2]\ntype = \"diode\"\nn = 0 #!\n", []string{`model "d2"`, "n must be positive"}},
+	{"limits not a table", "!limits = 5 #!\n", []string{"limits must be a table"}},
+	{"unknown limit", "[limits]\npower = 1\nvoltage = 1 #!\n", []string{`unknown key "voltage"`}},
+	{"negative limit", "[limits]\ninput = \"-1\" #!\n", []string{"input must be positive"}},
+	{"zero limit", "[limits]\ndevice_power = 0 #!\n", []string{"device_power must be positive"}},
+	{"limit not a number", "[limits]\npower = \"lots\" #!\n", []string{"power"}},
 	{"models not tables", "!models = 5 #!\n", []string{"models must be a table"}},
 	{"model not a table", "!models = {d1 = 5} #!\n", []string{`model "d1"`, "must be a table"}},
 
@@ -573,6 +582,8 @@ var errorCases = []struct {
 	{"rectifier unknown model", "[[rectifier]]\nname = \"RH\"\ngroup = \"h\"\nmodel = \"dx\" #!\nhigh = \"a\"\nlow = \"0\"\n", []string{`unknown model "dx"`}},
 	{"amplifier sizes", "[[group]]\nname = \"o\"\nsize = 2\n[[amplifier]] #!\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\n",
 		[]string{`amplifier "A"`, `from "h" has 4 nodes, to "o" has 2`}},
+	{"amplifier negative swing", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\nswing = -1 #!\n", []string{`amplifier "A"`, "swing must not be negative"}},
+	{"amplifier negative rout", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 2\nrout = \"-1k\" #!\n", []string{`amplifier "A"`, "rout must not be negative"}},
 	{"amplifier zero gain", "[[group]]\nname = \"o\"\nsize = 4\n[[amplifier]]\nname = \"A\"\nfrom = \"h\"\nto = \"o\"\ngain = 0 #!\n", []string{"gain must not be zero"}},
 
 	// Topology, from mna.Compile.

@@ -59,6 +59,16 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 	models := []string{name("d"), name("d")}
 	for _, m := range models {
 		p("[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(m), formatNumber(1e-15*(1+rng.Float64())), formatNumber(1+rng.Float64()))
+		// Real parts, each on a third of the models.
+		if rng.IntN(3) == 0 {
+			p("rs = %s\n", formatNumber(math.Pow(10, -2+4*rng.Float64())))
+		}
+		if rng.IntN(3) == 0 {
+			p("bv = %s\n", formatNumber(1+50*rng.Float64()))
+			if rng.IntN(2) == 0 {
+				p("ibv = %s\n", formatNumber(math.Pow(10, -9+6*rng.Float64())))
+			}
+		}
 	}
 	var nodes []string // free nodes, for cards to connect to
 	type grp struct {
@@ -142,6 +152,12 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 		to.name = strings.NewReplacer("[", "(", "]", ")").Replace(to.name)
 		p("[[group]]\nname = %q\nsize = %d\n", to.name, to.size)
 		p("[[amplifier]]\nname = %s\nfrom = %q\nto = %q\ngain = %s\n", quote(name("A")), from.name, to.name, signed())
+		if rng.IntN(2) == 0 {
+			p("swing = %s\n", value())
+		}
+		if rng.IntN(2) == 0 {
+			p("rout = %s\n", value())
+		}
 	}
 	nodes = append(nodes, "n1", "n2", "n3")
 	two := func() string { return fmt.Sprintf("[%s, %s]", quote(pick2(rng, nodes)), quote(pick2(rng, nodes))) }
@@ -180,6 +196,14 @@ func randomNetlist(t testing.TB, rng *rand.Rand, dir, prefix string) string {
 	// A DC path to ground for every node.
 	for i, n := range nodes {
 		p("[[resistor]]\nname = \"Rg%d\"\nnodes = [%s, \"0\"]\nr = %s\n", i, quote(n), value())
+	}
+	if rng.IntN(2) == 0 {
+		p("[limits]\n")
+		for _, k := range []string{"input", "device_voltage", "device_power", "power", "amplifier_output", "diode_reverse", "diode_current"} {
+			if rng.IntN(2) == 0 {
+				p("%s = %s\n", k, value())
+			}
+		}
 	}
 	path := filepath.Join(dir, prefix+"random.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -261,5 +285,8 @@ func TestRoundTripRandom(t *testing.T) {
 		what := fmt.Sprint("netlist ", k)
 		back, _ := writeBack(t, what, nl, out)
 		sameCircuit(t, what, nl.Circuit, back.Circuit)
+		if !reflect.DeepEqual(nl.Limits, back.Limits) {
+			t.Fatalf("netlist %d: limits %+v written back as %+v", k, nl.Limits, back.Limits)
+		}
 	}
 }

@@ -293,8 +293,7 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 		}
 	}
 	for _, name := range sortedKeys(models) {
-		m := models[name]
-		w.printf("\n[models.%s]\ntype = \"diode\"\nis = %s\nn = %s\n", tomlKey(name), formatNumber(m.IS), formatNumber(m.N))
+		writeModel(w, name, models[name])
 	}
 
 	for _, g := range c.Groups {
@@ -336,6 +335,7 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 			group(c.Groups[next])
 		}
 	}
+	w.renderLimits(nl.Limits)
 	if err := w.renderTraining(nl.Output, nl.Training); err != nil {
 		return nil, nil, err
 	}

@@ -34,6 +34,12 @@ type Metrics struct {
 	// the end of the epoch's test.
 	Seconds          float64 `json:"seconds"`
 	SamplesPerSecond float64 `json:"samples_per_second"`
+	// MeanPower is the mean over the test samples of the power in watts
+	// the circuit's sources (inputs, rails, amplifiers) deliver at the
+	// free equilibrium of each: the power per inference (see
+	// eqprop.Evaluation). Zero in the rows of runs from before it was
+	// measured.
+	MeanPower float64 `json:"mean_power"`
 	// Samples is the number of training samples of the epoch (not in the
 	// metrics files: it weighs the mean rate of the run).
 	Samples int `json:"-"`
@@ -44,9 +50,9 @@ func metricsOutputs(rows []Metrics) ([]safeio.Output, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	var c bytes.Buffer
 	cw := csv.NewWriter(&c)
-	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second"})
+	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second", "mean_power"})
 	for _, r := range rows {
-		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond)})
+		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond), f(r.MeanPower)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

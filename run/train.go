@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/eqsim/eqsim/audit"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/internal/safeio"
 )
@@ -49,6 +51,10 @@ type Options struct {
 	// a stop, commit them too. The curves are drawn at most every
 	// SaveEvery, after the last epoch and when the run stops.
 	SaveEvery time.Duration
+	// Audit, if true, audits the trained network's operating point on
+	// the whole test set at the end against the netlist's [limits]
+	// (Summary.Audit).
+	Audit bool
 }
 
 // Summary is the outcome of a finished run: the metrics of its last epoch
@@ -59,6 +65,9 @@ type Summary struct {
 	TrainError float64 `json:"train_error"`
 	TestLoss   float64 `json:"test_loss"`
 	TestError  float64 `json:"test_error"`
+	// MeanPower is the last epoch's mean power per inference in watts
+	// (Metrics.MeanPower).
+	MeanPower float64 `json:"mean_power"`
 	// Seconds is the wall time of the run, across resumes.
 	Seconds          float64 `json:"seconds"`
 	SamplesPerSecond float64 `json:"samples_per_second"`
@@ -69,6 +78,9 @@ type Summary struct {
 	// Rows are the metrics of every epoch; only the last is tested in a
 	// run that writes nothing.
 	Rows []Metrics `json:"-"`
+	// Audit is the trained network's operating point on the test set,
+	// if Options.Audit asked for it.
+	Audit *audit.Report `json:"audit,omitempty"`
 }
 
 // Train trains s's network from the trainer's state to s.Config.Epochs
@@ -277,11 +289,22 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 		}
 	}
 	last := rows[len(rows)-1]
-	return &Summary{
+	sum := &Summary{
 		Epochs: len(rows), TrainLoss: last.TrainLoss, TrainError: last.TrainError,
-		TestLoss: last.TestLoss, TestError: last.TestError, Seconds: r.elapsed(),
+		TestLoss: last.TestLoss, TestError: last.TestError, MeanPower: last.MeanPower, Seconds: r.elapsed(),
 		SamplesPerSecond: meanRate(rows, n), Out: r.o.Out, Netlist: r.netOut, Rows: rows,
-	}, nil
+	}
+	if r.o.Audit {
+		rep, err := AuditSession(r.ctx, s, 0, cfg.Workers)
+		if err != nil {
+			if r.ctx.Err() != nil {
+				return nil, r.interrupted()
+			}
+			return nil, &Failed{Epoch: last.Epoch, Testing: true, Err: fmt.Errorf("auditing: %w", err)}
+		}
+		sum.Audit = &rep
+	}
+	return sum, nil
 }
 
 // logStart writes the line that starts or resumes the run.
@@ -316,7 +339,8 @@ func (r *runner) finish(row Metrics) error {
 			row.Epoch, cfg.Epochs, row.TrainLoss, 100*row.TrainError, row.SamplesPerSecond, row.Seconds)
 		return nil
 	}
-	loss, rate, err := r.tr.Evaluate(r.ctx, r.s.Test)
+	ev, err := r.tr.EvaluateSet(r.ctx, r.s.Test)
+	loss, rate := ev.Loss, ev.Error
 	if err != nil {
 		if r.ctx.Err() != nil {
 			if err := r.saveAll(&row); err != nil {
@@ -327,6 +351,9 @@ func (r *runner) finish(row Metrics) error {
 		return &Failed{Epoch: row.Epoch, Testing: true, Err: err}
 	}
 	row.TestLoss, row.TestError, row.Seconds = loss, rate, r.elapsed()
+	if !math.IsNaN(ev.MeanPower) {
+		row.MeanPower = ev.MeanPower
+	}
 	r.ck.Rows = append(r.ck.Rows, row)
 	// Every epoch is committed, so that a kill loses at most one, and
 	// durably, with the curves, every SaveEvery and after the last.

@@ -83,6 +83,7 @@ type Layered struct {
 	vraw               []float64
 
 	ode *layeredODE // the work space of Transient, nil until it runs
+	sat *satFold    // the nonlinear fold of saturating amplifiers, nil if none
 }
 
 // fjunc is a junction in folded form: the junction voltage is
@@ -174,8 +175,14 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 	for u := range nf {
 		s.fidx[u] = s.fidx[lay.Owner[u]]
 	}
-	for _, o := range s.off {
-		s.hasOff = s.hasOff || o != 0
+	if lay.Swing != nil {
+		// Offsets act inside the saturation: the nonlinear fold holds
+		// them.
+		s.sat = newSatFold(lay)
+	} else {
+		for _, o := range s.off {
+			s.hasOff = s.hasOff || o != 0
+		}
 	}
 	if s.hasOff {
 		s.koff = make([]float64, nf)
@@ -253,10 +260,17 @@ func (s *Layered) Refresh() {
 }
 
 func (s *Layered) refresh() {
-	lay := s.lay
 	if s.hasOff {
 		s.offsetCurrents()
 	}
+	s.couple(s.lay.Gain)
+}
+
+// couple sets the coupling blocks of the folded Jacobian from the links,
+// with slope[u] the derivative of free node u's voltage by its owner's
+// (its channel's gain where the channel is linear).
+func (s *Layered) couple(slope []float64) {
+	lay := s.lay
 	for _, blocks := range s.chain {
 		for k := range blocks {
 			clear(blocks[k].dn)
@@ -265,7 +279,7 @@ func (s *Layered) refresh() {
 	}
 	// The folded coupling: the current leaving free node p through
 	// conductance G to free node q, divided by p's gain, depends on q's
-	// owner with the factor -G*gain(q)/gain(p).
+	// owner with the factor -G*slope(q)/gain(p).
 	for _, k := range lay.Links {
 		bf, bt := s.blockPos[lay.BlockOf[k.From[0]]], s.blockPos[lay.BlockOf[k.To[0]]]
 		blocks := s.chain[bf[0]]
@@ -273,23 +287,23 @@ func (s *Layered) refresh() {
 		if bt[1] == bf[1]+1 {
 			up, dn := &blocks[bf[1]], &blocks[bt[1]]
 			for i, p := range k.From {
-				gp, pp := lay.Gain[p], lay.Pos[p]
+				gp, sp, pp := lay.Gain[p], slope[p], lay.Pos[p]
 				row := raw.Data[i*raw.Stride : i*raw.Stride+len(k.To)]
 				for j, q := range k.To {
-					gq, pq := lay.Gain[q], lay.Pos[q]
-					up.upT[pq*up.n+pp] -= row[j] * gq / gp
-					dn.dn[pq*dn.nprev+pp] -= row[j] * gp / gq
+					gq, sq, pq := lay.Gain[q], slope[q], lay.Pos[q]
+					up.upT[pq*up.n+pp] -= row[j] * sq / gp
+					dn.dn[pq*dn.nprev+pp] -= row[j] * sp / gq
 				}
 			}
 		} else {
 			dn, up := &blocks[bf[1]], &blocks[bt[1]]
 			for i, p := range k.From {
-				gp, pp := lay.Gain[p], lay.Pos[p]
+				gp, sp, pp := lay.Gain[p], slope[p], lay.Pos[p]
 				row := raw.Data[i*raw.Stride : i*raw.Stride+len(k.To)]
 				for j, q := range k.To {
-					gq, pq := lay.Gain[q], lay.Pos[q]
-					dn.dn[pp*dn.nprev+pq] -= row[j] * gq / gp
-					up.upT[pp*up.n+pq] -= row[j] * gp / gq
+					gq, sq, pq := lay.Gain[q], slope[q], lay.Pos[q]
+					dn.dn[pp*dn.nprev+pq] -= row[j] * sq / gp
+					up.upT[pp*up.n+pq] -= row[j] * sp / gq
 				}
 			}
 		}
@@ -374,6 +388,12 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 // the folded problem's constant currents and conductances.
 func (s *Layered) load() {
 	s.lay.PinnedTo(s.cur0, s.vj)
+	if s.sat != nil {
+		for k := range s.junc {
+			s.junc[k].vpin = s.vj[k]
+		}
+		return
+	}
 	clear(s.kf)
 	clear(s.gf)
 	cond := s.lay.Conductance()
@@ -441,6 +461,9 @@ func (s *Layered) newton(set *Settings) (Status, int) {
 		if !limited && s.converged(set) {
 			return Converged, it
 		}
+		if s.sat != nil {
+			s.sat.limit(s)
+		}
 		big := 0.0
 		for i, dx := range s.dx {
 			v := s.v[i] + dx
@@ -473,6 +496,9 @@ func (s *Layered) converged(set *Settings) bool {
 // are limited against the previous call unless first is true. It reports
 // whether any junction was limited.
 func (s *Layered) eval(first bool) (limited bool) {
+	if s.sat != nil {
+		return s.evalSat(first)
+	}
 	s.evalLinear()
 	return s.evalJunctions(first)
 }
@@ -640,8 +666,13 @@ func (s *Layered) fill(dst []float64) {
 func (s *Layered) rawCurrents(branches bool) {
 	lay := s.lay
 	nf := len(s.fidx)
-	for u := range nf {
-		s.vraw[u] = s.gain[u]*s.v[s.fidx[u]] + s.off[u]
+	if s.sat != nil {
+		s.sat.outputs(s)
+		copy(s.vraw, s.sat.vu)
+	} else {
+		for u := range nf {
+			s.vraw[u] = s.gain[u]*s.v[s.fidx[u]] + s.off[u]
+		}
 	}
 	if !branches {
 		return

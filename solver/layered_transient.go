@@ -143,6 +143,9 @@ type layeredODE struct {
 // transientModel returns the layered ODE for a transient with ts, reusing
 // the work space of the last one. Capacitances are read anew.
 func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
+	if s.sat != nil {
+		return nil, fmt.Errorf("solver: the layered transient takes no saturating amplifiers (amplifier swing); the package's Transient integrates such circuits")
+	}
 	nf := len(s.fidx)
 	m := s.ode
 	if m == nil {
@@ -391,7 +394,9 @@ func (m *layeredODE) junction(k int, v float64) (i, g float64) {
 		}
 	}
 	i, g = m.s.junc[k].j.Eval(v)
-	if a := v / nvt; a > -3+1e-3 && a < 80-1e-3 {
+	// The anchor's expansion is Shockley's exponential: a junction with
+	// series resistance has none to anchor.
+	if a := v / nvt; a > -3+1e-3 && a < 80-1e-3 && m.s.junc[k].j.Series() == 0 {
 		*an = anchor{v: v, e: (g - circuit.Gmin) * nvt, ok: true}
 	} else {
 		an.ok = false

@@ -70,7 +70,8 @@ const (
 // CCCS senses: ngspice documents only voltage sources as controls.
 //
 // Diode models become .model lines with IS and N (ngspice's defaults EG =
-// 1.11 eV and XTI = 3 are eqsim's): one per named model, and one of its
+// 1.11 eV and XTI = 3 are eqsim's), and RS, BV and IBV where the model
+// has them (ngspice's NBV defaults to N, as eqsim's): one per named model, and one of its
 // own, m followed by the card's name without its type letter, for a diode
 // whose model is its own (a rectifier's diodes that vary). The
 // temperature is written as temp and the nominal temperature as tnom, so
@@ -138,7 +139,7 @@ func (d *deck) write(w *bufio.Writer) {
 			spiceNum(deckReltol), spiceNum(deckVntol), spiceNum(deckAbstol), deckIterations, deckIterations)
 	}
 	for _, m := range d.models {
-		fmt.Fprintf(w, ".model %s D(IS=%s N=%s)\n", m.name, spiceNum(m.m.IS), spiceNum(m.m.N))
+		fmt.Fprintf(w, ".model %s D(IS=%s N=%s%s)\n", m.name, spiceNum(m.m.IS), spiceNum(m.m.N), realDiodeParams(m.m))
 	}
 	w.WriteString("\n")
 

@@ -109,11 +109,15 @@ func (cw *deckCards) part(el *deckElem, p *circuit.Part, name []byte) {
 		} else {
 			b = deckCard(b, name, a, n)
 		}
-		b = append(b, d.nodes[p.Control[0]]...)
-		b = append(b, ' ')
-		b = append(b, d.nodes[p.Control[1]]...)
-		b = append(b, ' ')
-		b = strconv.AppendFloat(b, p.Value, 'g', -1, 64)
+		if p.Swing != 0 {
+			b = deckSaturating(b, p, d.nodes[p.Control[0]], d.nodes[p.Control[1]])
+		} else {
+			b = append(b, d.nodes[p.Control[0]]...)
+			b = append(b, ' ')
+			b = append(b, d.nodes[p.Control[1]]...)
+			b = append(b, ' ')
+			b = strconv.AppendFloat(b, p.Value, 'g', -1, 64)
+		}
 		if sensed {
 			b = append(b, '\n')
 			b = deckCard(b, s.source, s.node, n)
@@ -337,4 +341,25 @@ func (s *deckShape) take(typ byte, own bool, name string) bool {
 
 func (s *deckShape) fits(typ byte, own bool, pat []byte, nums int) bool {
 	return s.typ == typ && s.own == own && len(s.lo) == nums && s.pattern == string(pat)
+}
+
+// deckSaturating appends the value of a saturating 'E' part with control
+// nodes cp and cn (SPICE names) to b, as a behavioural expression:
+// value={S*tanh((G*v(cp,cn)+O)/S)}.
+func deckSaturating(b []byte, p *circuit.Part, cp, cn string) []byte {
+	b = append(b, "value={"...)
+	b = strconv.AppendFloat(b, p.Swing, 'g', -1, 64)
+	b = append(b, "*tanh(("...)
+	b = strconv.AppendFloat(b, p.Value, 'g', -1, 64)
+	b = append(b, "*v("...)
+	b = append(b, cp...)
+	if cn != "0" {
+		b = append(b, ',')
+		b = append(b, cn...)
+	}
+	b = append(b, ")+("...)
+	b = strconv.AppendFloat(b, p.Offset, 'g', -1, 64)
+	b = append(b, "))/"...)
+	b = strconv.AppendFloat(b, p.Swing, 'g', -1, 64)
+	return append(b, ")}"...)
 }

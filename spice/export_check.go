@@ -23,11 +23,23 @@ func deckCheckPart(e circuit.Element, p *circuit.Part) error {
 			return deckBadPart(e, p, "diode saturation current", m.IS)
 		} else if !deckFinite(m.N) || m.N <= 0 {
 			return deckBadPart(e, p, "diode emission coefficient", m.N)
+		} else if !deckFinite(m.RS) || m.RS < 0 {
+			return deckBadPart(e, p, "diode series resistance", m.RS)
+		} else if !deckFinite(m.BV) || m.BV < 0 {
+			return deckBadPart(e, p, "diode breakdown voltage", m.BV)
+		} else if !deckFinite(m.IBV) || m.IBV < 0 {
+			return deckBadPart(e, p, "diode breakdown current", m.IBV)
 		}
 	case 'R', 'C', 'V', 'I', 'E', 'F':
 		v := p.Value
 		if !deckFinite(v) || p.Type == 'R' && v != 0 && !deckFinite(1/v) {
 			return deckBadPart(e, p, deckValueNames[p.Type], v)
+		}
+		if !deckFinite(p.Swing) || p.Swing < 0 {
+			return deckBadPart(e, p, "swing", p.Swing)
+		}
+		if !deckFinite(p.Offset) {
+			return deckBadPart(e, p, "offset", p.Offset)
 		}
 	default:
 		return &circuit.Error{Element: e.Label(), Msg: fmt.Sprintf("part %q of type %q has no SPICE card", p.Name, p.Type)}
@@ -45,3 +57,19 @@ func deckBadPart(e circuit.Element, p *circuit.Part, what string, v float64) err
 
 // deckFinite reports whether v is neither infinite nor NaN.
 func deckFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// realDiodeParams returns the .model parameters of the real parts of m,
+// " RS=... BV=... IBV=...", for those it has.
+func realDiodeParams(m circuit.DiodeModel) string {
+	s := ""
+	if m.RS != 0 {
+		s += " RS=" + spiceNum(m.RS)
+	}
+	if m.BV != 0 {
+		s += " BV=" + spiceNum(m.BV)
+		if m.IBV != 0 {
+			s += " IBV=" + spiceNum(m.IBV)
+		}
+	}
+	return s
+}

@@ -155,7 +155,7 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 			for _, v := range r.Params {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
-			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss),
+			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower),
 				strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
 			if err := c.Write(row); err != nil {
 				return err

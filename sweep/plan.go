@@ -67,7 +67,9 @@ type Result struct {
 	TrainError *float64 `json:"train_error,omitempty"`
 	TestLoss   *float64 `json:"test_loss,omitempty"`
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
-	Epochs     int      `json:"epochs"`
+	// MeanPower is the mean power per inference on the test set, W.
+	MeanPower *float64 `json:"mean_power,omitempty"`
+	Epochs    int      `json:"epochs"`
 	Seconds    float64  `json:"seconds"`
 }
 
@@ -84,6 +86,8 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.TestLoss
 	case "train_loss":
 		p = r.TrainLoss
+	case "mean_power":
+		p = r.MeanPower
 	}
 	if p == nil {
 		return 0, false
@@ -101,7 +105,7 @@ func (r *Result) Summary(metric string) string {
 	if strings.HasSuffix(metric, "_error") {
 		return fmt.Sprintf("%s %.2f%%", strings.ReplaceAll(metric, "_", " "), 100*v)
 	}
-	return fmt.Sprintf("%s %.4g V^2", strings.ReplaceAll(metric, "_", " "), v)
+	return fmt.Sprintf("%s %.4g %s", strings.ReplaceAll(metric, "_", " "), v, metricUnit(metric))
 }
 
 // Task is one run of a sweep: a point and a seed.
@@ -221,4 +225,13 @@ func ReadRuns(dir string) (map[string]*Result, error) {
 		runs[r.Key] = &r
 	}
 	return runs, nil
+}
+
+// metricUnit returns the unit of a metric other than an error: W for the
+// power, V^2 for the losses.
+func metricUnit(metric string) string {
+	if metric == "mean_power" {
+		return "W"
+	}
+	return "V^2"
 }

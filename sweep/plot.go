@@ -87,7 +87,7 @@ func metricAxis(metric string) (label string, scale float64) {
 	if strings.HasSuffix(metric, "_error") {
 		return strings.ReplaceAll(metric, "_", " ") + " (%)", 100
 	}
-	return strings.ReplaceAll(metric, "_", " ") + " (V^2)", 1
+	return strings.ReplaceAll(metric, "_", " ") + " (" + metricUnit(metric) + ")", 1
 }
 
 // writePlots draws the metric against each axis and, for a grid of two

@@ -272,6 +272,9 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 	r.Epochs = sum.Epochs
 	r.TestError, r.TestLoss = &sum.TestError, &sum.TestLoss
 	r.TrainError, r.TrainLoss = &sum.TrainError, &sum.TrainLoss
+	if sum.MeanPower > 0 {
+		r.MeanPower = &sum.MeanPower
+	}
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

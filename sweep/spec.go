@@ -16,7 +16,7 @@ import (
 // Metrics are the metrics a sweep can report: the errors are fractions
 // of misclassified samples and the losses mean squared output errors in
 // V^2, after the last epoch.
-var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss"}
+var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power"}
 
 // Sweep modes: "grid" runs every combination of the axes' values; "each"
 // runs the base netlist once and then each value of each axis alone, the

@@ -45,6 +45,10 @@ type (
 		gain   float64
 		off    float64 // V(p) - V(n) = gain*(V(cp) - V(cn)) + off for a VCVS
 		unk    int     // index of the branch current in x
+		// swing and rout make an amplifier channel a real part (see
+		// circuit.AmplifierChannel): V(p) - V(n) = swing*tanh((gain*(V(cp)
+		// - V(cn)) + off)/swing) + rout*x[unk]; 0 for none.
+		swing, rout float64
 	}
 	cCCCS struct {
 		p, n   int
@@ -253,7 +257,8 @@ func (s *System) compileRecords() error {
 			s.control = true
 			from, to := r.n[0], r.n[1]
 			k := s.addBranch(r.name)
-			s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: r.gain, off: r.offset, unk: k})
+			s.branch = append(s.branch, cBranch{p: to, n: 0, cp: from, cn: 0, gain: r.gain, off: r.offset, unk: k,
+				swing: r.ch.Swing, rout: r.ch.Rout})
 			// The backward mirror: the current delivered into to is
 			// minus the branch current; 1/gain of it leaves from.
 			s.cccs = append(s.cccs, cCCCS{p: from, n: 0, gain: -1 / r.gain, branch: k})

@@ -90,7 +90,11 @@ func (p Power) Total() float64 { return p.Sources + p.Controlled }
 // voltage across it. Capacitive currents are not included: at an
 // equilibrium there are none; a transient solver adds those of the
 // capacitors with a pinned terminal.
-func (s *System) Power(x []float64) Power {
+func (s *System) Power(x []float64) Power { return s.power(x, nil) }
+
+// power is Power with, if feed is not nil, the power of crossbar k taken
+// from feed(k) where it reports ok.
+func (s *System) power(x []float64, feed func(k int) (w float64, ok bool)) Power {
 	s.load(x)
 	v := s.v
 	pinned := func(n int) bool { return s.kind[n] == kindPinned }
@@ -122,7 +126,9 @@ func (s *System) Power(x []float64) Power {
 		if b.v != nil {
 			p.Sources -= (v[b.p] - v[b.n]) * ib
 		} else {
-			p.Controlled -= (v[b.p] - v[b.n]) * ib
+			// An output resistance dissipates what its output stage
+			// delivers beyond what reaches the terminals.
+			p.Controlled -= (v[b.p] - v[b.n] - b.rout*ib) * ib
 		}
 	}
 	for _, c := range s.cccs {
@@ -131,6 +137,12 @@ func (s *System) Power(x []float64) Power {
 		p.Controlled += i * (v[c.n] - v[c.p])
 	}
 	for k := range s.cross {
+		if feed != nil {
+			if w, ok := feed(k); ok {
+				p.Sources += w
+				continue
+			}
+		}
 		c := &s.cross[k]
 		data := c.x.G.RawMatrix()
 		if c.r != nil {

@@ -277,10 +277,19 @@ func (s *System) evalBranches(e *evaluation, f, x []float64) {
 		ib := x[b.unk]
 		cur[b.p] += ib
 		cur[b.n] -= ib
-		if b.v != nil {
+		slope := b.gain
+		switch {
+		case b.v != nil:
 			f[b.unk] = v[b.p] - v[b.n] - *b.v*b.vscale*s.srcScale
-		} else {
+		case b.swing == 0 && b.rout == 0:
 			f[b.unk] = v[b.p] - v[b.n] - b.gain*(v[b.cp]-v[b.cn]) - b.off*s.srcScale
+		default:
+			var out float64
+			out, slope = b.out(v[b.cp]-v[b.cn], s.srcScale)
+			f[b.unk] = v[b.p] - v[b.n] - out - b.rout*ib
+			if jd != nil {
+				jd[b.unk*stride+b.unk] -= b.rout
+			}
 		}
 		if jd != nil {
 			row := b.unk * stride
@@ -294,10 +303,10 @@ func (s *System) evalBranches(e *evaluation, f, x []float64) {
 			}
 			if b.v == nil {
 				if k := unk[b.cp]; k >= 0 {
-					jd[row+k] -= b.gain
+					jd[row+k] -= slope
 				}
 				if k := unk[b.cn]; k >= 0 {
-					jd[row+k] += b.gain
+					jd[row+k] += slope
 				}
 			}
 		}
@@ -484,3 +493,10 @@ func (c *cCross) wires(seg func(a, b int, g float64)) {
 
 // Element returns the named element, or nil.
 func (s *System) Element(name string) circuit.Element { return s.elemIndex[name] }
+
+// out returns the output stage's voltage of an amplifier channel (or
+// VCVS) at control voltage vc, its offset scaled by srcScale, and its
+// slope.
+func (b *cBranch) out(vc, srcScale float64) (f, slope float64) {
+	return circuit.AmplifierChannel{Gain: b.gain, Offset: b.off * srcScale, Swing: b.swing}.Out(vc)
+}

@@ -21,9 +21,10 @@ import (
 //     nodes split into blocks (groups) such that no crossbar joins a block to
 //     itself and the blocks of each connected part form a chain;
 //   - amplifiers drive their To nodes from free nodes: V(To[i]) =
-//     Gains[i]*V(From[i]) + Offsets[i]. A driven node belongs to the block
-//     of the node that drives it (its owner) and may carry anything an
-//     undriven node may;
+//     Gains[i]*V(From[i]) + Offsets[i], or its saturated form (see
+//     Swing), without output resistance. A driven node belongs to the
+//     block of the node that drives it (its owner) and may carry
+//     anything an undriven node may;
 //   - crossbars have ideal wires (no WireR): the internal nodes of a wired
 //     crossbar form a grid, not a chain of groups;
 //   - every other element on a free node joins it to a pinned node or
@@ -54,6 +55,11 @@ type Layering struct {
 	Owner  []int
 	Gain   []float64
 	Offset []float64
+	// Swing is nil when no amplifier saturates; otherwise Swing[u] is
+	// the output swing in volts of the channel that drives u (0 for a
+	// linear one), which makes V(u) = Swing[u]*tanh((Gain[u]*V(Owner[u])
+	// + Offset[u])/Swing[u]) (see circuit.AmplifierChannel).
+	Swing []float64
 	// Branch[u] is the x index of the amplifier branch current that drives
 	// node u, or -1 for an undriven node.
 	Branch []int
@@ -69,7 +75,8 @@ type Layering struct {
 	Junctions []Junction
 
 	feeds    []feed
-	products int // matrix-vector products of feeds taken, for tests
+	feedOf   []int // per crossbar of the system: its feed, -1 if none; nil until Power
+	products int   // matrix-vector products of feeds taken, for tests
 	loads    []load
 	srcs     []cISrc
 	pinOf    []int     // node index -> index in sys.pins, or -1
@@ -112,6 +119,12 @@ type feed struct {
 	// taken once per sample rather than once per solve.
 	last  []float64
 	valid bool
+	// cross is the crossbar's index in System.cross; sums holds the sums
+	// of its conductances over the free side, per pinned node, valid if
+	// sumsOK (see Layering.Power).
+	cross  int
+	sums   []float64
+	sumsOK bool
 }
 
 // unchanged reports whether v is bit for bit f.last.
@@ -236,6 +249,11 @@ func (l *Layering) newFeed(x *circuit.Crossbar, pinned []string, free []int, row
 		v: make([]float64, len(pinned)), c: make([]float64, len(free)), last: make([]float64, len(pinned))}
 	for i, nm := range pinned {
 		f.pinned[i] = s.index[nm]
+	}
+	for k := range s.cross {
+		if s.cross[k].x == x {
+			f.cross = k
+		}
 	}
 	// Inputs usually hold consecutive node indices: PinnedTo then reads
 	// their voltages in place.
@@ -387,7 +405,7 @@ func (l *Layering) Refresh() {
 	clear(l.xcond)
 	for i := range l.feeds {
 		f := &l.feeds[i]
-		f.valid = false
+		f.valid, f.sumsOK = false, false
 		sumsTo(l, f.g, f.rows, f.free)
 	}
 	for _, k := range l.Links {

@@ -24,11 +24,20 @@ func (l *Layering) drive(r *record, driver map[int]bool) error {
 	if !l.free(from) {
 		return notLayered(r.elem, s.nodeNames(from), "amplifier input is pinned")
 	}
+	if r.ch.Rout != 0 {
+		return notLayered(r.elem, s.nodeNames(to), "amplifier with output resistance (its output is a node of its own, not a function of its input)")
+	}
 	driver[from] = true
 	ut := s.unk[to]
 	l.Owner[ut] = s.unk[from]
 	l.Gain[ut] = r.gain
 	l.Offset[ut] = r.offset
+	if r.ch.Swing != 0 {
+		if l.Swing == nil {
+			l.Swing = make([]float64, len(l.Gain))
+		}
+		l.Swing[ut] = r.ch.Swing
+	}
 	l.Branch[ut] = s.branchOf[r.name]
 	return nil
 }

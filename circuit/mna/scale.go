@@ -103,10 +103,17 @@ func (s *System) ScalesTo(f, u, r, x, extra []float64) {
 	}
 	for _, b := range s.branch {
 		vs := math.Abs(v[b.p]) + math.Abs(v[b.n])
-		if b.v != nil {
+		switch {
+		case b.v != nil:
 			vs += math.Abs(*b.v * b.vscale * s.srcScale)
-		} else {
+		case b.swing == 0 && b.rout == 0:
 			vs += math.Abs(b.gain)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])) + math.Abs(b.off*s.srcScale)
+		default:
+			// The output and what its rounding comes from: the control
+			// voltages and the offset, by the output's slope.
+			out, slope := b.out(v[b.cp]-v[b.cn], s.srcScale)
+			vs += math.Abs(out) + math.Abs(slope)*(math.Abs(v[b.cp])+math.Abs(v[b.cn])+math.Abs(b.off*s.srcScale/b.gain)) +
+				math.Abs(b.rout*x[b.unk])
 		}
 		f[b.unk] = vs
 		if r != nil {

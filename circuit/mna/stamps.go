@@ -34,6 +34,7 @@ type record struct {
 	scale         float64  // of a voltage source's value
 	gain, nominal float64
 	offset        float64
+	ch            circuit.AmplifierChannel
 	model         circuit.DiodeModel
 	x             *circuit.Crossbar
 	pinning       bool // a voltage source that pins a node
@@ -92,6 +93,6 @@ func (st *stamps) CCCS(p, n string, gain float64, control string) {
 	st.add(record{kind: recCCCS, n: [4]int{st.idx(p), st.idx(n)}, gain: gain, name: control})
 }
 
-func (st *stamps) Amplifier(from, to string, gain, nominal, offset float64, name string) {
-	st.add(record{kind: recAmplifier, n: [4]int{st.idx(from), st.idx(to)}, gain: gain, nominal: nominal, offset: offset, name: name})
+func (st *stamps) Amplifier(from, to string, ch circuit.AmplifierChannel, name string) {
+	st.add(record{kind: recAmplifier, n: [4]int{st.idx(from), st.idx(to)}, gain: ch.Gain, nominal: ch.Nominal, offset: ch.Offset, ch: ch, name: name})
 }

@@ -84,7 +84,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
 	root.AddCommand(newSimulate(stdout, stderr), newExport(stdout, stderr), newVerify(stdout, stderr),
 		newTrain(stdout, stderr), newEval(stdout, stderr), newGradcheck(stdout, stderr), newSweep(stdout, stderr),
-		newNoise(stdout, stderr))
+		newNoise(stdout, stderr), newAudit(stdout, stderr))
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

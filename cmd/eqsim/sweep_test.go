@@ -68,7 +68,7 @@ func TestSweepXOR(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sw")
 	mustSweep(t, sweepXOR, "--out", out, "--jobs", "2")
 	rows := readCSV(t, filepath.Join(out, sweep.ResultsCSV))
-	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,epochs,seconds,error"
+	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,mean_power,epochs,seconds,error"
 	if h := strings.Join(rows[0], ","); h != wantHead {
 		t.Fatalf("results.csv header\n%s\nwant\n%s", h, wantHead)
 	}

@@ -142,7 +142,8 @@ epoch or 30 seconds):
   BASE.toml, BASE.*.npy   the trained netlist and its .npy sidecars
   metrics.csv, .jsonl     one row per epoch: epoch, train_loss, train_error,
                           test_loss, test_error, seconds (wall time since the
-                          start), samples_per_second
+                          start), samples_per_second, mean_power (W per
+                          inference, the mean over the test samples)
   curves.png, curves.svg  losses and errors against the epoch (at most
                           every 30 seconds, and at the end)
   checkpoint/             the state to resume from
@@ -155,8 +156,11 @@ holds an unfinished run is not overwritten.
 --resume DIR continues the run in DIR with the same netlist and settings
 (--epochs may be raised) and ends with the same conductances as a run never
 interrupted. With --json the last line on stdout is one JSON object with
-epochs, train_loss, train_error, test_loss, test_error, seconds,
-samples_per_second, out and netlist.`,
+epochs, train_loss, train_error, test_loss, test_error, mean_power,
+seconds, samples_per_second, out, netlist and audit. At the end the trained
+network's operating point is audited on the whole test set against the
+netlist's [limits] (see eqsim audit): printed on stderr, or the object
+audit of the JSON summary.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTrain(cmd, args[0], &f, out, resume, jsonOut, stdout, stderr)
@@ -192,6 +196,7 @@ func runTrain(cmd *cobra.Command, path string, f *trainFlags, out, resume string
 	sum, err := run.Train(ctx, s, run.Options{
 		Out: out, Resume: resume != "",
 		Progress: progress.New(stderr, progress.IsTerminal(stderr), "samples"),
+		Audit:    true,
 		AfterBatch: func(epoch, done int) {
 			if interruptHook != nil && interruptHook(epoch, done) {
 				cancel()
@@ -216,8 +221,11 @@ func runTrain(cmd *cobra.Command, path string, f *trainFlags, out, resume string
 	if jsonOut {
 		return json.NewEncoder(stdout).Encode(sum)
 	}
-	fmt.Fprintf(stdout, "%d epochs in %.1f s (%.0f samples/s): train error %.2f%%, test error %.2f%% (loss %.4g V^2)\ntrained netlist: %s\n",
-		sum.Epochs, sum.Seconds, sum.SamplesPerSecond, 100*sum.TrainError, 100*sum.TestError, sum.TestLoss, sum.Netlist)
+	fmt.Fprintf(stdout, "%d epochs in %.1f s (%.0f samples/s): train error %.2f%%, test error %.2f%% (loss %.4g V^2), %.4g W per inference\ntrained netlist: %s\n",
+		sum.Epochs, sum.Seconds, sum.SamplesPerSecond, 100*sum.TrainError, 100*sum.TestError, sum.TestLoss, sum.MeanPower, sum.Netlist)
+	if sum.Audit != nil {
+		printAudit(stderr, sum.Audit)
+	}
 	return nil
 }
 

@@ -159,7 +159,7 @@ func TestTrainOutputs(t *testing.T) {
 		}
 	}
 	rows := readMetricsCSV(t, out)
-	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
+	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
 		t.Fatalf("metrics.csv: %v", rows)
 	}
 	jl, _ := os.ReadFile(filepath.Join(out, run.MetricsJSONL))
@@ -173,7 +173,7 @@ func TestTrainOutputs(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatal(err)
 		}
-		if r["epoch"] != float64(i+1) || len(r) != 7 {
+		if r["epoch"] != float64(i+1) || len(r) != 8 || !(r["mean_power"] > 0) {
 			t.Errorf("metrics.jsonl line %d: %v", i, r)
 		}
 		if r["seconds"] < prev || r["samples_per_second"] <= 0 {

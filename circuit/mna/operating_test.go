@@ -1,0 +1,175 @@
+package mna
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
+)
+
+// bruteExtremes computes the extremes of every element of c at node
+// voltages V from the elements themselves: inputs' voltages, the cells
+// of trainable crossbars and resistors (circuit.Trainable), the diode
+// parts of diodes and rectifiers, the amplifiers' outputs.
+func bruteExtremes(c *circuit.Circuit, V func(string) float64) map[string]float64 {
+	out := map[string]float64{}
+	put := func(elem string, q Quantity, v float64) {
+		k := elem + " " + q.String()
+		if old, ok := out[k]; !ok || v > old {
+			out[k] = v
+		}
+	}
+	for _, e := range c.Elements {
+		if in, ok := e.(*circuit.Input); ok {
+			for _, n := range in.Nodes {
+				put(in.Name, InputVoltage, math.Abs(V(n)))
+			}
+		}
+		if t, ok := e.(circuit.Trainable); ok && t.IsTrainable() {
+			a, b := t.Sides()
+			for i := range a {
+				for j := range b {
+					p, q := t.CellNodes(i, j)
+					d := V(p) - V(q)
+					put(e.Label(), DeviceVoltage, math.Abs(d))
+					put(e.Label(), DevicePower, *t.Conductance(i*len(b) + j)*d*d)
+				}
+			}
+		}
+		for p := range e.Parts() {
+			if p.Type == 'D' {
+				vd := V(p.Nodes[0]) - V(p.Nodes[1])
+				j := p.Model.Junction(c.Temperature(), c.NominalTemperature())
+				i, _ := j.Eval(vd)
+				put(e.Label(), DiodeReverse, math.Max(0, -vd))
+				put(e.Label(), DiodeCurrent, math.Abs(i))
+			}
+		}
+		if a, ok := e.(*circuit.Amplifier); ok {
+			for _, n := range a.To {
+				put(a.Name, AmplifierOutput, math.Abs(V(n)))
+			}
+		}
+	}
+	return out
+}
+
+// TestProbe compares the probe's extremes with those computed from the
+// elements, on random circuits with every kind (trainable crossbars,
+// wired or not, and a trainable resistor), and checks that each extreme
+// names the device where it is.
+func TestProbe(t *testing.T) {
+	for seed := range uint64(12) {
+		rng := rand.New(rand.NewPCG(seed, 0x70726f6265)) // "probe"
+		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
+		realParts(c, rng)
+		for _, e := range c.Elements {
+			switch e := e.(type) {
+			case *circuit.Crossbar:
+				e.Trainable = e.Name != "W2"
+				if seed%3 == 0 && e.Name == "W1" {
+					e.WireR = 100
+				}
+			case *circuit.Resistor:
+				e.Trainable = e.Name == "R2"
+			}
+		}
+		s, err := Compile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randX(rng, s)
+		v := s.VoltagesTo(nil, x)
+		V := func(n string) float64 {
+			i, ok := s.NodeIndex(n)
+			if !ok {
+				t.Fatalf("no node %q", n)
+			}
+			return v[i]
+		}
+		want := bruteExtremes(c, V)
+		got := s.Probe().Extremes(x)
+		if len(got) != len(want) {
+			t.Errorf("seed %d: %d extremes, want %d: %v", seed, len(got), len(want), got)
+		}
+		for _, e := range got {
+			k := e.Element + " " + e.Quantity.String()
+			w, ok := want[k]
+			if !ok || math.Abs(e.Value-w) > 1e-15*math.Abs(w) {
+				t.Errorf("seed %d: %s = %g, want %g", seed, k, e.Value, w)
+			}
+			// The device named holds the extreme.
+			var at float64
+			switch e.Quantity {
+			case InputVoltage:
+				at = math.Abs(V(e.Element + e.Device))
+			case DeviceVoltage, DevicePower:
+				if e.Element == "R2" {
+					continue
+				}
+				var i, j int
+				fmt.Sscanf(e.Device, "[%d][%d]", &i, &j)
+				tr := c.Element(e.Element).(circuit.Trainable)
+				a, b := tr.CellNodes(i, j)
+				d := V(a) - V(b)
+				at = math.Abs(d)
+				if e.Quantity == DevicePower {
+					_, bs := tr.Sides()
+					at = *tr.Conductance(i*len(bs) + j) * d * d
+				}
+			case AmplifierOutput:
+				var i int
+				fmt.Sscanf(e.Device, "[%d]", &i)
+				at = math.Abs(V(c.Element(e.Element).(*circuit.Amplifier).To[i]))
+			default:
+				continue
+			}
+			if at != e.Value {
+				t.Errorf("seed %d: %s at %s%s is %g, not the extreme %g", seed, e.Quantity, e.Element, e.Device, at, e.Value)
+			}
+		}
+	}
+}
+
+// TestLayeringPower checks the layering's power against System.Power on
+// layered networks: after PinnedTo, after new inputs that PinnedTo has
+// not seen (summed cell by cell), and after new weights and Refresh.
+func TestLayeringPower(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 0x706f776572)) // "power"
+		c := layeredCircuit(rng, 1+int(seed%3), seed%2 == 1)
+		s, err := Compile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Layering()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
+		check := func(what string) {
+			x := randX(rng, s)
+			want, got := s.Power(x), l.Power(x)
+			if math.Abs(got.Sources-want.Sources) > 1e-12*math.Abs(want.Sources)+1e-18 || got.Controlled != want.Controlled {
+				t.Errorf("seed %d, %s: power %+v, System's %+v", seed, what, got, want)
+			}
+		}
+		l.PinnedTo(cur, vj)
+		check("after PinnedTo")
+		in := c.Element("in").(*circuit.Input)
+		in.Values[0] += 0.5
+		s.UpdatePins()
+		check("new inputs")
+		for _, e := range c.Elements {
+			if x, ok := e.(*circuit.Crossbar); ok {
+				x.G.Scale(1.5, x.G)
+			}
+		}
+		l.Refresh()
+		l.PinnedTo(cur, vj)
+		check("new weights")
+	}
+}

@@ -1,0 +1,77 @@
+package mna
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Power returns System.Power at x, the power in watts the sources deliver,
+// at the cost of the free nodes rather than the conductances: the power
+// a crossbar from pinned nodes p to free nodes u carries from the
+// sources,
+//
+//	sum over p, u of G*V(p)*(V(p) - V(u)) = sum over p of V(p)^2*S(p) - sum over u of V(u)*c(u),
+//
+// takes the sums S of its conductances over the free side (summed once
+// after Refresh) and the products c = G^T V(p) that PinnedTo keeps for the
+// present inputs. A crossbar whose pinned voltages changed since
+// PinnedTo is summed cell by cell, as System.Power does. Equal to
+// System.Power within rounding.
+func (l *Layering) Power(x []float64) Power {
+	s := l.sys
+	if l.feedOf == nil {
+		l.feedOf = make([]int, len(s.cross))
+		for k := range l.feedOf {
+			l.feedOf[k] = -1
+		}
+		for i := range l.feeds {
+			l.feedOf[l.feeds[i].cross] = i
+		}
+	}
+	return s.power(x, func(k int) (float64, bool) {
+		if l.feedOf[k] < 0 {
+			return 0, false
+		}
+		f := &l.feeds[l.feedOf[k]]
+		for i, n := range f.pinned {
+			f.v[i] = s.v[n]
+		}
+		if !f.unchanged(f.v) {
+			return 0, false
+		}
+		if !f.sumsOK {
+			f.sums = f.pinnedSums(f.sums)
+			f.sumsOK = true
+		}
+		var w float64
+		for i, vp := range f.v {
+			w += vp * vp * f.sums[i]
+		}
+		for j, u := range f.free {
+			w -= s.v[s.free[u]] * f.c[j]
+		}
+		return w, true
+	})
+}
+
+// pinnedSums returns into dst the sums of the feed's conductances over
+// its free side, one per pinned node.
+func (f *feed) pinnedSums(dst []float64) []float64 {
+	r, c := f.g.Dims()
+	n, m := r, c // sum over n, giving m
+	tr := blas.Trans
+	if f.rows {
+		// The pinned side is the rows: sum each row.
+		n, m, tr = c, r, blas.NoTrans
+	}
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	if cap(dst) < m {
+		dst = make([]float64, m)
+	}
+	dst = dst[:m]
+	blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: n, Inc: 1, Data: ones}, 0, blas64.Vector{N: m, Inc: 1, Data: dst})
+	return dst
+}

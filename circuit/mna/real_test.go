@@ -1,0 +1,116 @@
+package mna
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
+
+	"gonum.org/v1/gonum/diff/fd"
+)
+
+// realParts gives a randomCircuit's diodes series resistance and
+// breakdown and its amplifiers a swing and an output resistance, with
+// gain errors and offsets.
+func realParts(c *circuit.Circuit, rng *rand.Rand) {
+	m := func(d circuit.DiodeModel) circuit.DiodeModel {
+		d.Name = "dr"
+		d.RS = math.Pow(10, 3*rng.Float64())
+		d.BV = 0.3 + 0.3*rng.Float64() // reached by the random voltages
+		d.IBV = 1e-9
+		return d
+	}
+	for _, e := range c.Elements {
+		switch e := e.(type) {
+		case *circuit.Diode:
+			e.Model = m(e.Model)
+		case *circuit.Rectifier:
+			e.Model = m(e.Model)
+		case *circuit.Amplifier:
+			e.Swing = 0.5 + rng.Float64()
+			e.Rout = math.Pow(10, 1+3*rng.Float64())
+			e.Vary(circuit.AmplifierVariation{GainError: 0.2, Offset: 0.05, Seed: rng.Uint64()})
+		}
+	}
+}
+
+// TestRealPartsJacobianAndCoContent checks the analytic Jacobian with
+// diode series resistance and breakdown and saturating amplifiers with
+// output resistance against finite differences, and that the residual
+// of a circuit without controlled sources stays the gradient of its
+// co-content.
+func TestRealPartsJacobianAndCoContent(t *testing.T) {
+	for seed := range uint64(16) {
+		rng := rand.New(rand.NewPCG(seed, 0x7265616c)) // "real"
+		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
+		realParts(c, rng)
+		s, err := Compile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randX(rng, s)
+		for i := range s.NumFree() {
+			x[i] *= 2 // into breakdown, through the tanh
+		}
+		checkJacobian(t, s, x, seed)
+		if seed%2 == 0 {
+			continue
+		}
+		f := make([]float64, s.Size())
+		s.Eval(f, nil, x, nil)
+		nf := s.NumFree()
+		grad := make([]float64, nf)
+		fd.Gradient(grad, func(v []float64) float64 {
+			y := append(append([]float64(nil), v...), x[nf:]...)
+			e, _ := s.CoContent(y)
+			return e
+		}, x[:nf], &fd.Settings{Formula: fd.Central, Step: 1e-6})
+		ib := x[s.Unknown("Vf")]
+		for k := range nf {
+			want := f[k]
+			switch s.UnknownName(k) {
+			case "b":
+				want -= ib
+			case "f":
+				want += ib
+			}
+			if math.Abs(grad[k]-want) > 1e-6*math.Abs(want)+1e-12 {
+				t.Fatalf("seed %d node %s: dE/dV = %g, residual %g", seed, s.UnknownName(k), grad[k], want)
+			}
+		}
+	}
+}
+
+// TestRealAmplifierChannel checks a channel's equation and power: at any
+// x the branch row is V(to) - swing*tanh((gain*V(from) + offset)/swing) -
+// rout*I, and the controlled power is the output stage's, rout's loss
+// included.
+func TestRealAmplifierChannel(t *testing.T) {
+	c := circ(
+		&circuit.VSource{Name: "V", Nodes: [2]string{"in", "0"}, V: 0.2},
+		&circuit.Resistor{Name: "R", Nodes: [2]string{"in", "a"}, G: 1e-3},
+		&circuit.Resistor{Name: "RL", Nodes: [2]string{"b", "0"}, G: 1e-3},
+		&circuit.Amplifier{Name: "A", From: []string{"a"}, To: []string{"b"}, Gain: 5, Swing: 0.7, Rout: 250,
+			Offsets: []float64{0.03}, Variation: circuit.AmplifierVariation{}},
+	)
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{0.15, 0.4, -2e-4}
+	x[s.Unknown("a")], x[s.Unknown("b")], x[s.Unknown("A[0]")] = 0.15, 0.4, -2e-4
+	f := make([]float64, s.Size())
+	s.Eval(f, nil, x, nil)
+	ib := x[s.Unknown("A[0]")]
+	want := 0.4 - 0.7*math.Tanh((5*0.15+0.03)/0.7) - 250*ib
+	if got := f[s.Unknown("A[0]")]; math.Abs(got-want) > 1e-15 {
+		t.Errorf("branch row %g, want %g", got, want)
+	}
+	// The output stage delivers -ib at its own voltage, V(b) - rout*ib.
+	p := s.Power(x)
+	if w := -(0.4 - 250*ib) * ib; math.Abs(p.Controlled-(w+0.15*ib/5)) > 1e-18 {
+		t.Errorf("controlled power %g, want %g", p.Controlled, w+0.15*ib/5)
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAudit runs eqsim audit on the diode clamp (a circuit without a data
+// set: one sample, its own values) and on the XOR network (its test set),
+// within and beyond limits, and checks the exit status, the JSON keys of
+// the issue, and the figures against the clamp's closed form.
+func TestAudit(t *testing.T) {
+	dir := t.TempDir()
+	clamp, err := os.ReadFile("../../examples/diode-clamp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	within := writeFile(t, dir, "within.toml", string(clamp)+"\n[limits]\ndiode_current = \"5m\"\npower = 0.03\n")
+	beyond := writeFile(t, dir, "beyond.toml", string(clamp)+"\n[limits]\ndiode_current = \"1m\"\n")
+
+	code, stdout, stderr := eqsim("audit", "--json", within)
+	if code != 0 {
+		t.Fatalf("within the limits: exit %d, %s", code, stderr)
+	}
+	var r map[string]any
+	lastJSON(t, stdout, &r)
+	for _, k := range []string{"max_input", "max_device_voltage", "max_device_power", "mean_power", "max_power",
+		"max_amplifier_output", "max_diode_reverse", "max_diode_current", "violations"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("audit --json lacks %q: %s", k, stdout)
+		}
+	}
+	// The clamp's closed form (see the example): 4.307 mA through D1,
+	// 5 V times it from V1.
+	if i := r["max_diode_current"].(float64); math.Abs(i-4.307e-3) > 1e-6 {
+		t.Errorf("max_diode_current %g A, want 4.307 mA", i)
+	}
+	if p := r["mean_power"].(float64); math.Abs(p-5*r["max_diode_current"].(float64)) > 1e-9*p {
+		t.Errorf("mean_power %g W, want 5 V times the diode's current", p)
+	}
+	if v, ok := r["violations"].([]any); !ok || len(v) != 0 {
+		t.Errorf("violations %v, want []", r["violations"])
+	}
+
+	code, stdout, stderr = eqsim("audit", beyond)
+	if code != 1 || !strings.Contains(stdout, "diode_current = 0.001 A: D1 reaches 0.004307 A in sample 0") || !strings.Contains(stderr, "exceeds 1 of the limits") {
+		t.Errorf("beyond the limits: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// XOR on its test set: every limit exceeded by some element.
+	xor, err := os.ReadFile(xorNet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tight := writeFile(t, dir, "xor.toml", string(xor)+"\n[limits]\ninput = 0.5\ndevice_voltage = 0.1\ndevice_power = 1e-9\npower = 1e-9\namplifier_output = 0.01\ndiode_current = 1e-12\n")
+	code, stdout, _ = eqsim("audit", "--json", tight)
+	lastJSON(t, stdout, &r)
+	v := r["violations"].([]any)
+	if code != 1 || r["samples"] != 4.0 || len(v) < 6 {
+		t.Fatalf("xor with tight limits: exit %d, %s", code, stdout)
+	}
+	// In the order of the limits, each naming the element and sample.
+	next := 0
+	for _, want := range []string{"input = 0.5 V: x", "device_voltage = 0.1 V: W1", "device_voltage = 0.1 V: W2", "device_power = 1e-09 W: W1",
+		"power = 1e-09 W: the circuit", "amplifier_output = 0.01 V: A", "diode_current = 1e-12 A: D"} {
+		for next < len(v) && !strings.HasPrefix(v[next].(string), want) {
+			next++
+		}
+		if next == len(v) || !strings.Contains(v[next].(string), " in sample ") {
+			t.Errorf("no violation %q naming its sample in order: %v", want, v)
+			break
+		}
+	}
+	_, a, _ := eqsim("audit", "--json", "--workers", "1", tight)
+	_, b, _ := eqsim("audit", "--json", "--workers", "3", tight)
+	if a != b {
+		t.Errorf("audit differs with the number of workers:\n%s%s", a, b)
+	}
+	code, stdout, _ = eqsim("audit", "--json", "--samples", "2", xorNet)
+	lastJSON(t, stdout, &r)
+	if code != 0 || r["samples"] != 2.0 {
+		t.Errorf("--samples 2: exit %d, %s", code, stdout)
+	}
+}
+
+func TestAuditBadInput(t *testing.T) {
+	dir := t.TempDir()
+	neg := writeFile(t, dir, "neg.toml", "[[vsource]]\nname = \"V\"\nnodes = [\"a\", \"0\"]\nv = 1\n[[resistor]]\nname = \"R\"\nnodes = [\"a\", \"0\"]\nr = 1\n[limits]\npower = -1\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit", neg}, "neg.toml:10"},
+		{[]string{"audit", "--samples", "-1", xorNet}, "--samples"},
+		{[]string{"audit", filepath.Join(dir, "none.toml")}, "none.toml"},
+		{[]string{"audit"}, "accepts 1 arg"},
+	} {
+		code, stdout, stderr := eqsim(tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q (want status 2 and %q)", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+}

@@ -105,7 +105,12 @@ func TestProbe(t *testing.T) {
 			var at float64
 			switch e.Quantity {
 			case InputVoltage:
-				at = math.Abs(V(e.Element + e.Device))
+				// The node's name, or its part after the element's name.
+				n := e.Device
+				if _, ok := s.NodeIndex(n); !ok {
+					n = e.Element + n
+				}
+				at = math.Abs(V(n))
 			case DeviceVoltage, DevicePower:
 				if e.Element == "R2" {
 					continue

@@ -7,8 +7,6 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
-
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // realParts gives a randomCircuit's diodes series resistance and
@@ -58,28 +56,7 @@ func TestRealPartsJacobianAndCoContent(t *testing.T) {
 		if seed%2 == 0 {
 			continue
 		}
-		f := make([]float64, s.Size())
-		s.Eval(f, nil, x, nil)
-		nf := s.NumFree()
-		grad := make([]float64, nf)
-		fd.Gradient(grad, func(v []float64) float64 {
-			y := append(append([]float64(nil), v...), x[nf:]...)
-			e, _ := s.CoContent(y)
-			return e
-		}, x[:nf], &fd.Settings{Formula: fd.Central, Step: 1e-6})
-		ib := x[s.Unknown("Vf")]
-		for k := range nf {
-			want := f[k]
-			switch s.UnknownName(k) {
-			case "b":
-				want -= ib
-			case "f":
-				want += ib
-			}
-			if math.Abs(grad[k]-want) > 1e-6*math.Abs(want)+1e-12 {
-				t.Fatalf("seed %d node %s: dE/dV = %g, residual %g", seed, s.UnknownName(k), grad[k], want)
-			}
-		}
+		checkCoContentGradient(t, c, s, x, seed)
 	}
 }
 

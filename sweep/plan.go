@@ -70,7 +70,7 @@ type Result struct {
 	// MeanPower is the mean power per inference on the test set, W.
 	MeanPower *float64 `json:"mean_power,omitempty"`
 	Epochs    int      `json:"epochs"`
-	Seconds    float64  `json:"seconds"`
+	Seconds   float64  `json:"seconds"`
 }
 
 // Metric returns the metric of r named name (one of Metrics), if r has

@@ -314,27 +314,36 @@ func TestTemperatureScalesIS(t *testing.T) {
 	}
 }
 
-// TestDenseSizeLimit checks that the dense solvers refuse, without
-// allocating their Jacobian, systems beyond Settings.MaxSize.
+// TestDenseSizeLimit checks that the solvers with a dense Jacobian
+// refuse, without allocating it, systems beyond Settings.MaxSize, and that
+// with the default Jacobian (AutoJacobian) they solve them with the sparse
+// one: every node of the 46×46 wired array (4232 unknowns) keeps KCL
+// against a balance recomputed from the element list.
 func TestDenseSizeLimit(t *testing.T) {
 	c, _ := wiredArray(46, 46, 1e-5, 1)
 	big := compile(t, c)
 	if big.Size() <= DefaultMaxSize {
 		t.Fatalf("size %d, want more than %d", big.Size(), DefaultMaxSize)
 	}
+	dense := &Settings{Jacobian: DenseJacobian}
 	var se *SizeError
-	if _, err := Newton(big, nil, nil); !errors.As(err, &se) || se.Size != big.Size() || se.Max != DefaultMaxSize {
+	if _, err := Newton(big, nil, dense); !errors.As(err, &se) || se.Size != big.Size() || se.Max != DefaultMaxSize {
 		t.Errorf("Newton: %v, want a *SizeError", err)
 	}
-	if _, err := Transient(big, nil, nil); !errors.As(err, &se) {
+	if _, err := Transient(big, nil, &TransientSettings{Settings: *dense}); !errors.As(err, &se) {
 		t.Errorf("Transient: %v, want a *SizeError", err)
 	}
+	res, err := Newton(big, nil, nil)
+	if err != nil {
+		t.Fatalf("Newton with the default Jacobian: %v", err)
+	}
+	checkKCL(t, c, big, res.X, 1e-15, 1e-9)
 	small, _ := wiredArray(2, 2, 1e-5, 1)
 	sys := compile(t, small)
-	if _, err := Newton(sys, nil, &Settings{MaxSize: 3}); !errors.As(err, &se) || se.Max != 3 {
+	if _, err := Newton(sys, nil, &Settings{MaxSize: 3, Jacobian: DenseJacobian}); !errors.As(err, &se) || se.Max != 3 {
 		t.Errorf("Newton with MaxSize 3: %v, want a *SizeError", err)
 	}
-	if _, err := Newton(sys, nil, &Settings{MaxSize: -1}); err != nil {
+	if _, err := Newton(sys, nil, &Settings{MaxSize: -1, Jacobian: DenseJacobian}); err != nil {
 		t.Errorf("Newton without a bound: %v", err)
 	}
 }

@@ -62,7 +62,7 @@ func (s *sparseMatrix) Kind() Kind { return Sparse }
 // cost returns the predicted time of a Refactor, in nanoseconds.
 func (s *sparseMatrix) cost() float64 {
 	nnz, madds := s.sym.Predicted()
-	return sparseNs*madds + sparseEntryNs*(nnz+float64(s.a.NNZ()))
+	return sparseNs*madds + sparseEntryNs*(nnz+float64(s.a.NNZ())) + sparseFixedNs
 }
 
 func (s *sparseMatrix) Eval(f, x []float64, lim *mna.Limiter, jac bool) bool {

@@ -121,6 +121,14 @@ type Settings struct {
 	// one for it. Zero means DefaultMaxSize, a negative value no bound.
 	MaxSize int
 
+	// SkipInternal makes the layered solver leave the voltages of the
+	// internal nodes of crossbars with wire resistance as they are in
+	// the solution it writes, rather than compute them (one sparse solve
+	// per solve), for callers that measure only at the crossbars'
+	// periphery, as a trainer does. Layered.InternalTo computes them.
+	// The general solvers always compute them.
+	SkipInternal bool
+
 	// NoDamping, NoGminStepping and NoSourceStepping turn off the
 	// fallbacks Newton tries when plain Newton fails.
 	NoDamping        bool

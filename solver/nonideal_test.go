@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit/circuittest"
@@ -109,25 +108,6 @@ func TestWireResistanceIRDrop(t *testing.T) {
 			t.Logf("R = %g ohm: cell drops from %.4f V (cell (%d, 0)) to %.4f V (cell (0, %d))", r, cell.At(m-1, 0), m-1, cell.At(0, n-1), n-1)
 		}
 	}
-}
-
-// TestWiredCrossbarNotLayered checks that the layered solver refuses a
-// wired crossbar with a reason, and that Newton solves the network.
-func TestWiredCrossbarNotLayered(t *testing.T) {
-	c := circuittest.KendallNetwork(6, 4, 2, 1)
-	w1 := c.Element("W1").(*circuit.Crossbar)
-	w1.WireR = 50
-	sys := compile(t, c)
-	_, err := NewLayered(sys)
-	var ce *circuit.Error
-	if !errors.As(err, &ce) || ce.Element != "W1" || !strings.Contains(ce.Msg, "wire resistance") {
-		t.Fatalf("NewLayered: %v, want a *circuit.Error about W1's wire resistance", err)
-	}
-	res, err := Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkKCL(t, c, sys, res.X, 1e-18, 1e-9)
 }
 
 // varyNet applies every circuit nonideality but wire resistance to a

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/solver/reduce"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -66,10 +67,10 @@ type Layered struct {
 	chain    [][]cblock
 	blockPos [][2]int // block -> chain, position in it
 	links    []rawLink
-	laterals []rawLink  // laterals with a driven node on some side
-	wired    []*wiredRed // crossbars with wire resistance, reduced
-	internal []bool      // per free node: internal to a wired crossbar
-	ffull    []float64   // the whole system's residual, for Result
+	laterals []rawLink          // laterals with a driven node on some side
+	wired    []*reduce.Crossbar // crossbars with wire resistance, reduced
+	internal []bool             // per free node: internal to a wired crossbar
+	ffull    []float64          // the whole system's residual, for Result
 
 	// per solve
 	cur0 []float64 // per free node

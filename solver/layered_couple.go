@@ -2,7 +2,6 @@ package solver
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/solver/reduce"
@@ -13,26 +12,6 @@ import (
 // crossbars with wire resistance, whose internal nodes are eliminated
 // (package reduce) into a dense coupling of their free sides and a
 // constant current from their pinned sides.
-
-// wiredRed is a crossbar with wire resistance, reduced onto its periphery.
-type wiredRed struct {
-	w   *mna.Wired
-	net *reduce.Network
-	// per internal index, the x index; per periphery index, the node
-	// index and the x index (-1 if pinned)
-	ix       []int
-	pnode, px []int
-	free     []int // x indices of the free periphery nodes, in net's order
-	pinned   []int // node indices of the pinned periphery nodes
-	g        []float64
-	vp, last []float64 // pinned voltages, and those c was computed from
-	c        []float64 // per free periphery node: T·vp, A
-	valid    bool
-	driven   bool // a free periphery node is driven by an amplifier
-	vfull    []float64
-	xin      []float64
-	err      error // of the last Update
-}
 
 // lateralBlocks reports, per block, whether lateral crossbars or wired
 // crossbars couple its nodes to each other.
@@ -53,59 +32,11 @@ func lateralBlocks(lay *mna.Layering) []bool {
 
 // newWired sets up the reductions of the wired crossbars.
 func (s *Layered) newWired() error {
-	lay := s.lay
-	for k := range lay.Wired {
-		w := &lay.Wired[k]
-		r := &wiredRed{w: w}
-		peIdx := map[int]int{} // node index -> periphery index
-		r.ix = append(append(r.ix, w.Rows...), w.Cols...)
-		xin := make(map[int]int, len(r.ix)) // x index -> internal index
-		for i, x := range r.ix {
-			xin[x] = i
+	for k := range s.lay.Wired {
+		r, err := reduce.NewCrossbar(s.lay, &s.lay.Wired[k])
+		if err != nil {
+			return err
 		}
-		var free []bool
-		for _, side := range [][]int{w.FromNodes, w.ToNodes} {
-			for _, nd := range side {
-				if _, ok := peIdx[nd]; ok {
-					continue
-				}
-				peIdx[nd] = len(r.pnode)
-				r.pnode = append(r.pnode, nd)
-				x := lay.Unknown(nd)
-				r.px = append(r.px, x)
-				free = append(free, x >= 0)
-				if x >= 0 {
-					r.free = append(r.free, x)
-					r.driven = r.driven || lay.Owner[x] != x
-				} else {
-					r.pinned = append(r.pinned, nd)
-				}
-			}
-		}
-		// The ends of the conductances are node indices: periphery nodes
-		// by peIdx, internal nodes by their x index.
-		var ea, eb []int
-		var bad error
-		idx := func(nd int) int {
-			if p, ok := peIdx[nd]; ok {
-				return len(r.ix) + p
-			}
-			i, ok := xin[lay.Unknown(nd)]
-			if !ok && bad == nil {
-				bad = fmt.Errorf("solver: wired crossbar %q: node %d is neither internal nor at its periphery", w.Name, nd)
-			}
-			return i
-		}
-		w.Conductances(func(a, b int, _ float64) {
-			ea, eb = append(ea, idx(a)), append(eb, idx(b))
-		})
-		if bad != nil {
-			return bad
-		}
-		r.net = reduce.New(len(r.ix), free, ea, eb)
-		r.g = make([]float64, len(ea))
-		r.vp, r.last = make([]float64, len(r.pinned)), make([]float64, len(r.pinned))
-		r.c = make([]float64, len(r.free))
 		s.wired = append(s.wired, r)
 	}
 	return nil
@@ -155,19 +86,13 @@ func (s *Layered) refreshCouplings() {
 		}
 	}
 	for _, r := range s.wired {
-		n := 0
-		r.w.Conductances(func(_, _ int, g float64) {
-			r.g[n] = g
-			n++
-		})
-		r.valid = false
-		if r.err = r.net.Update(r.g); r.err != nil {
+		if r.Update() != nil {
 			continue
 		}
-		sm, _ := r.net.Coupling()
-		nf := len(r.free)
-		for f, p := range r.free {
-			for f2, q := range r.free {
+		sm, free := r.Coupling(), r.Free()
+		nf := len(free)
+		for f, p := range free {
+			for f2, q := range free {
 				s.couple(p, q, sm[f*nf+f2])
 			}
 		}
@@ -175,43 +100,16 @@ func (s *Layered) refreshCouplings() {
 }
 
 // wiredCurrents adds to cur0 the currents the wired crossbars' pinned
-// sides drive into their free sides, T·vp, taking the product again only
-// when the pinned voltages or the conductances changed.
+// sides drive into their free sides.
 func (s *Layered) wiredCurrents() {
 	for _, r := range s.wired {
-		if r.err != nil || len(r.pinned) == 0 {
+		if r.Err() != nil {
 			continue
 		}
-		for k, nd := range r.pinned {
-			r.vp[k] = s.lay.PinnedVoltage(nd)
-		}
-		if !r.valid || !sameBits(r.vp, r.last) {
-			_, t := r.net.Coupling()
-			np := len(r.pinned)
-			for f := range r.free {
-				row := t[f*np : (f+1)*np]
-				c := 0.0
-				for k, v := range r.vp {
-					c += row[k] * v
-				}
-				r.c[f] = c
-			}
-			copy(r.last, r.vp)
-			r.valid = true
-		}
-		for f, u := range r.free {
-			s.cur0[u] += r.c[f]
+		for f, i := range r.PinnedCurrents() {
+			s.cur0[r.Free()[f]] += i
 		}
 	}
-}
-
-func sameBits(a, b []float64) bool {
-	for k, x := range a {
-		if math.Float64bits(x) != math.Float64bits(b[k]) {
-			return false
-		}
-	}
-	return true
 }
 
 // rawCouplings adds to s.raw the currents that leave driven free nodes
@@ -232,14 +130,14 @@ func (s *Layered) rawCouplings() {
 		}
 	}
 	for _, r := range s.wired {
-		if !r.driven || r.err != nil {
+		if !r.Driven() || r.Err() != nil {
 			continue
 		}
-		sm, _ := r.net.Coupling()
-		nf := len(r.free)
-		for f, p := range r.free {
-			i := r.c[f]
-			for f2, q := range r.free {
+		sm, free, c := r.Coupling(), r.Free(), r.PinnedCurrents()
+		nf := len(free)
+		for f, p := range free {
+			i := c[f]
+			for f2, q := range free {
 				i += sm[f*nf+f2] * s.vraw[q]
 			}
 			s.raw[p] += i
@@ -253,23 +151,8 @@ func (s *Layered) rawCouplings() {
 // one sparse solve per wired crossbar.
 func (s *Layered) InternalTo(dst []float64) {
 	for _, r := range s.wired {
-		if r.err != nil {
-			continue
-		}
-		if r.vfull == nil {
-			r.vfull = make([]float64, len(r.pnode))
-			r.xin = make([]float64, len(r.ix))
-		}
-		for p, nd := range r.pnode {
-			if x := r.px[p]; x >= 0 {
-				r.vfull[p] = dst[x]
-			} else {
-				r.vfull[p] = s.lay.PinnedVoltage(nd)
-			}
-		}
-		r.net.InternalTo(r.xin, r.vfull)
-		for i, x := range r.ix {
-			dst[x] = r.xin[i]
+		if r.Err() == nil {
+			r.InternalTo(dst)
 		}
 	}
 }
@@ -277,8 +160,8 @@ func (s *Layered) InternalTo(dst []float64) {
 // wiredErr returns the error of the first reduction that failed.
 func (s *Layered) wiredErr() error {
 	for _, r := range s.wired {
-		if r.err != nil {
-			return fmt.Errorf("solver: crossbar %q: %w", r.w.Name, r.err)
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("solver: %w", err)
 		}
 	}
 	return nil

@@ -131,7 +131,7 @@ type layeredODE struct {
 // the work space of the last one. Capacitances are read anew.
 func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	if len(s.wired) > 0 {
-		return nil, fmt.Errorf("solver: layered transient: crossbar %q has wire resistance, whose internal nodes' capacitances the layered model leaves out; integrate the circuit with solver.Transient", s.wired[0].w.Name)
+		return nil, fmt.Errorf("solver: layered transient: crossbar %q has wire resistance, whose internal nodes' capacitances the layered model leaves out; integrate the circuit with solver.Transient", s.wired[0].Name())
 	}
 	nf := len(s.fidx)
 	m := s.ode

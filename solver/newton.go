@@ -6,6 +6,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/solver/jacobian"
+	"github.com/eqsim/eqsim/solver/tolerance"
 
 	"github.com/eqsim/eqsim/circuit"
 )
@@ -276,7 +277,7 @@ type engine struct {
 	f, rhs, dx, d, xk, xtry, ftry []float64
 	jac                           jacobian.Matrix
 	lim                           *mna.Limiter
-	sc                            *scaler
+	sc                            *tolerance.Scaler
 	caps                          []capacitor // for transient steps
 	capTerm, capV                 []float64
 	delta, dk, dtry               []float64 // voltage increments of a transient step
@@ -318,7 +319,7 @@ func newEngine(sys *mna.System, s Settings, caps []capacitor) *engine {
 		dtry:      make([]float64, n),
 		caps:      caps,
 		lim:       sys.NewLimiter(),
-		sc:        newScaler(sys, s),
+		sc:        tolerance.New(sys, s.VoltTol, s.CurrentTol, s.RelTol),
 		chordStep: math.Inf(1),
 		bestRatio: math.Inf(1),
 	}
@@ -327,7 +328,7 @@ func newEngine(sys *mna.System, s Settings, caps []capacitor) *engine {
 		pairs[k] = jacobian.Pair{I: c.i, J: c.j}
 	}
 	e.jac = jacobian.New(sys, s.jacobianFor(sys), pairs)
-	if nvt := e.sc.minNVt; nvt > 0 {
+	if nvt := e.sc.MinNVt(); nvt > 0 {
 		e.chordStep = chordFactor * nvt
 	}
 	return e
@@ -403,7 +404,7 @@ func (e *engine) tolerances(x []float64, o *runOpts) {
 	if o.invh > 0 {
 		capTerm, capV = e.capTerm, e.capV
 	}
-	e.sc.update(x, o.gmin, capTerm, capV)
+	e.sc.Update(x, o.gmin, capTerm, capV)
 }
 
 // run iterates Newton on x in place. It returns Converged when x meets the
@@ -513,7 +514,7 @@ func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (
 		// Near the solution the merit is rounding noise: a step to a
 		// point that meets the tolerances is good.
 		e.tolerances(e.xtry, o)
-		if e.sc.kclRatio(e.ftry) <= 1 {
+		if e.sc.KCLRatio(e.ftry) <= 1 {
 			*merit = m
 			return lambda, true
 		}
@@ -532,7 +533,7 @@ func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (
 // near counts iterates of a time step whose update nearly passed.
 func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
 	e.tolerances(x, o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		return false
 	}
 	// The previous factorization estimates the next update.
@@ -542,7 +543,7 @@ func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
 	if !e.jac.Solve(e.d, e.rhs) {
 		return false
 	}
-	if r := e.sc.updateRatio(e.d); r > 1 {
+	if r := e.sc.UpdateRatio(e.d); r > 1 {
 		// A time step's matrix C/h + J is ill-conditioned when h is
 		// short: its updates can stall at a noise floor above the
 		// tolerance while KCL holds. Quadratic convergence takes an
@@ -564,7 +565,7 @@ func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
 	// Keep the correction only if it keeps the KCL test.
 	e.eval(e.f, false, x, e.delta, nil, o)
 	e.tolerances(x, o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		copy(x, e.xk)
 		copy(e.delta, e.dk)
 		e.eval(e.f, false, x, e.delta, nil, o)
@@ -606,7 +607,7 @@ func (e *engine) consider(x []float64) {
 	o := runOpts{}
 	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	r := e.sc.kclRatio(e.f)
+	r := e.sc.KCLRatio(e.f)
 	if e.best == nil || r < e.bestRatio {
 		e.best = append(e.best[:0], x...)
 		e.bestRatio = r

@@ -210,7 +210,7 @@ func (e *engine) shortestTau(x []float64) float64 {
 			cdiag[c.j] += c.c
 		}
 	}
-	g := e.sc.linearConductance()
+	g := e.sc.LinearConductance()
 	tau := math.Inf(1)
 	for i, c := range cdiag {
 		if g[i] > 0 && c > 0 {
@@ -239,7 +239,7 @@ func (e *engine) steady(x []float64) bool {
 	o := runOpts{}
 	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		return false
 	}
 	e.eval(e.f, true, x, nil, nil, &o)
@@ -248,7 +248,7 @@ func (e *engine) steady(x []float64) bool {
 	for i, v := range e.f {
 		e.rhs[i] = -v
 	}
-	if !e.jac.Solve(e.d, e.rhs) || !e.sc.updateOK(e.d) {
+	if !e.jac.Solve(e.d, e.rhs) || !e.sc.UpdateOK(e.d) {
 		return false
 	}
 	copy(e.xk, x)
@@ -257,7 +257,7 @@ func (e *engine) steady(x []float64) bool {
 	}
 	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		copy(x, e.xk)
 	}
 	return true

@@ -159,14 +159,14 @@ func notLayered(elem string, nodes []string, format string, args ...any) error {
 func (s *System) Layering() (*Layering, error) {
 	nf := len(s.free)
 	l := &Layering{
-		sys:     s,
-		Owner:   make([]int, nf),
-		Gain:    make([]float64, nf),
-		Offset:  make([]float64, nf),
-		Branch:  make([]int, nf),
-		BlockOf: make([]int, nf),
-		Pos:     make([]int, nf),
-		pinOf:   make([]int, len(s.names)),
+		sys:      s,
+		Owner:    make([]int, nf),
+		Gain:     make([]float64, nf),
+		Offset:   make([]float64, nf),
+		Branch:   make([]int, nf),
+		BlockOf:  make([]int, nf),
+		Pos:      make([]int, nf),
+		pinOf:    make([]int, len(s.names)),
 		cond:     make([]float64, nf),
 		xcond:    make([]float64, nf),
 		Internal: make([]bool, nf),
@@ -333,32 +333,9 @@ func (l *Layering) chain() error {
 		l.BlockOf[u], l.Pos[u] = l.BlockOf[l.Owner[u]], l.Pos[l.Owner[u]]
 	}
 
-	// The block graph must be a set of paths; a crossbar within a block
-	// is a lateral coupling, not an edge.
+	// The block graph must be a set of paths.
 	nb := len(l.Blocks)
-	adj := make([][]int, nb)
-	edge := func(a, b int) {
-		if a != b && !slices.Contains(adj[a], b) {
-			adj[a] = append(adj[a], b)
-			adj[b] = append(adj[b], a)
-		}
-	}
-	links := l.Links[:0]
-	for _, k := range l.Links {
-		a, b := l.BlockOf[k.From[0]], l.BlockOf[k.To[0]]
-		if a == b {
-			l.Laterals = append(l.Laterals, k)
-			continue
-		}
-		links = append(links, k)
-		edge(a, b)
-	}
-	l.Links = links
-	for _, w := range l.Wired {
-		if w.From != nil && w.To != nil {
-			edge(l.BlockOf[w.From[0]], l.BlockOf[w.To[0]])
-		}
-	}
+	adj := l.blockGraph()
 	for b, nbrs := range adj {
 		if len(nbrs) > 2 {
 			return notLayered("", l.blockNames(b), "a group of free nodes is coupled by crossbars to %d other groups, not a chain", len(nbrs))
@@ -392,6 +369,36 @@ func (l *Layering) chain() error {
 		}
 	}
 	return nil
+}
+
+// blockGraph moves the links within a block to Laterals and returns the
+// neighbours of every block: the blocks that links and wired crossbars
+// between free groups join it to.
+func (l *Layering) blockGraph() [][]int {
+	adj := make([][]int, len(l.Blocks))
+	edge := func(a, b int) {
+		if a != b && !slices.Contains(adj[a], b) {
+			adj[a] = append(adj[a], b)
+			adj[b] = append(adj[b], a)
+		}
+	}
+	links := l.Links[:0]
+	for _, k := range l.Links {
+		a, b := l.BlockOf[k.From[0]], l.BlockOf[k.To[0]]
+		if a == b {
+			l.Laterals = append(l.Laterals, k)
+			continue
+		}
+		links = append(links, k)
+		edge(a, b)
+	}
+	l.Links = links
+	for _, w := range l.Wired {
+		if w.From != nil && w.To != nil {
+			edge(l.BlockOf[w.From[0]], l.BlockOf[w.To[0]])
+		}
+	}
+	return adj
 }
 
 // blockNames returns the names of the nodes of block b.

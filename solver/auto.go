@@ -31,7 +31,7 @@ func NewDC(sys *mna.System, set *Settings) *DC {
 	if set != nil {
 		d.set = *set
 	}
-	lay, err := NewLayered(sys)
+	lay, err := newLayered(sys, d.set.Shared)
 	if err != nil {
 		d.why = err
 		return d

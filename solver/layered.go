@@ -125,7 +125,11 @@ type rawLink struct {
 
 // NewLayered returns a layered solver for sys, or the error of
 // sys.Layering if sys is not a layered network.
-func NewLayered(sys *mna.System) (*Layered, error) {
+func NewLayered(sys *mna.System) (*Layered, error) { return newLayered(sys, nil) }
+
+// newLayered is NewLayered with the reductions of wired crossbars shared
+// through reg (nil: not shared).
+func newLayered(sys *mna.System, reg *Shared) (*Layered, error) {
 	lay, err := sys.Layering()
 	if err != nil {
 		return nil, err
@@ -221,7 +225,7 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 	s.links = rawLinks(lay, lay.Links)
 	s.laterals = rawLinks(lay, lay.Laterals)
 	s.blockPos = blockPos
-	if err := s.newWired(); err != nil {
+	if err := s.newWired(reg); err != nil {
 		return nil, err
 	}
 	s.refresh()

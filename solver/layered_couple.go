@@ -30,10 +30,17 @@ func lateralBlocks(lay *mna.Layering) []bool {
 	return has
 }
 
+// Shared lets the solvers of systems that share conductances, as the
+// replicas of a trainer's workers and phases do, reduce each crossbar with
+// wire resistance once per change of its conductances rather than once per
+// system (Settings.Shared). The zero value is ready to use; it is safe
+// for concurrent use.
+type Shared = reduce.Registry
+
 // newWired sets up the reductions of the wired crossbars.
-func (s *Layered) newWired() error {
+func (s *Layered) newWired(reg *Shared) error {
 	for k := range s.lay.Wired {
-		r, err := reduce.NewCrossbar(s.lay, &s.lay.Wired[k])
+		r, err := reduce.NewCrossbar(s.lay, &s.lay.Wired[k], reg)
 		if err != nil {
 			return err
 		}

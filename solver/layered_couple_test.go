@@ -166,3 +166,52 @@ func TestLayeredTransientLaterals(t *testing.T) {
 		t.Errorf("layered transient of a wired network: %v, want a refusal", err)
 	}
 }
+
+// TestDCSharedWired solves two replicas of a wired network (sharing the
+// conductances, with inputs of their own) through DCs that share the
+// reduction: one Network for both, and each solution agrees with Newton,
+// also after the conductances change and both refresh.
+func TestDCSharedWired(t *testing.T) {
+	c := circuittest.KendallNetwork(6, 4, 2, 1)
+	w1 := c.Element("W1").(*circuit.Crossbar)
+	w1.WireR = 50
+	var sh Shared
+	r2 := c.Replica()
+	in2 := r2.Element("in").(*circuit.Input)
+	for i := range in2.Values {
+		in2.Values[i] = 0.1 * float64(i)
+	}
+	var dcs []*DC
+	for _, cc := range []*circuit.Circuit{c, r2} {
+		dcs = append(dcs, NewDC(compile(t, cc), &Settings{Shared: &sh}))
+	}
+	l0, _ := dcs[0].Layered()
+	l1, _ := dcs[1].Layered()
+	if l0 == nil || l1 == nil || l0.wired[0].Network() != l1.wired[0].Network() {
+		t.Fatal("the replicas do not share the reduction")
+	}
+	for round := range 2 {
+		if round == 1 {
+			raw := w1.G.RawMatrix()
+			for i := range raw.Data {
+				raw.Data[i] *= 1.5
+			}
+			for _, d := range dcs {
+				d.Refresh()
+			}
+		}
+		for k, d := range dcs {
+			res, err := d.Solve(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := Newton(d.sys, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m, i := maxDiff(res.X, ref.X, 0, d.sys.NumFree()); m > 1e-9 {
+				t.Errorf("round %d, replica %d: %s = %.12g, Newton %.12g", round, k, d.sys.UnknownName(i), res.X[i], ref.X[i])
+			}
+		}
+	}
+}

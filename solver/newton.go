@@ -129,6 +129,10 @@ type Settings struct {
 	// periphery, as a trainer does. Layered.InternalTo computes them.
 	// The general solvers always compute them.
 	SkipInternal bool
+	// Shared, if not nil, is shared by the solvers (NewDC) of systems
+	// that share the conductances of crossbars with wire resistance:
+	// each crossbar is then reduced once per change of its conductances.
+	Shared *Shared
 
 	// NoDamping, NoGminStepping and NoSourceStepping turn off the
 	// fallbacks Newton tries when plain Newton fails.

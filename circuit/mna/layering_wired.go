@@ -1,6 +1,10 @@
 package mna
 
-import "github.com/eqsim/eqsim/circuit"
+import (
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/eqsim/eqsim/circuit"
+)
 
 // Wired is a crossbar with wire resistance in a layered network. Its
 // internal nodes (the cells' row and column nodes) are free nodes in no
@@ -9,6 +13,8 @@ import "github.com/eqsim/eqsim/circuit"
 // free nodes of its sides and, from a pinned side, a constant current.
 type Wired struct {
 	Name string
+	// G is the crossbar's conductance matrix, shared with its element.
+	G *mat.Dense
 	// From and To are the x indices of the sides' nodes, or nil for a
 	// pinned side; FromNodes and ToNodes their node indices.
 	From, To           []int
@@ -46,7 +52,7 @@ func (l *Layering) sortWired(x *circuit.Crossbar) error {
 			cx = &s.cross[k]
 		}
 	}
-	w := Wired{Name: x.Name, From: from, To: to, cx: cx,
+	w := Wired{Name: x.Name, G: x.G, From: from, To: to, cx: cx,
 		FromNodes: cx.from, ToNodes: cx.to, Rows: make([]int, len(cx.r)), Cols: make([]int, len(cx.c))}
 	for k := range cx.r {
 		w.Rows[k], w.Cols[k] = s.unk[cx.r[k]], s.unk[cx.c[k]]

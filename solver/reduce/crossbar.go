@@ -3,6 +3,9 @@ package reduce
 import (
 	"fmt"
 	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit/mna"
 )
@@ -27,12 +30,16 @@ type Crossbar struct {
 	valid     bool
 	vfull     []float64
 	xin       []float64
+	work      [2][]float64
 	err       error // of the last Update
 }
 
 // NewCrossbar returns the reduction of the wired crossbar w of lay. Call
-// Update before using it.
-func NewCrossbar(lay *mna.Layering, w *mna.Wired) (*Crossbar, error) {
+// Update before using it. With reg not nil, crossbars of other systems
+// with the same conductance matrix and the same free and pinned periphery
+// share one Network: its factorization and S are computed once per change
+// of the conductances.
+func NewCrossbar(lay *mna.Layering, w *mna.Wired, reg *Registry) (*Crossbar, error) {
 	r := &Crossbar{w: w, lay: lay}
 	r.ix = append(append(r.ix, w.Rows...), w.Cols...)
 	xin := make(map[int]int, len(r.ix)) // x index -> internal index
@@ -79,7 +86,8 @@ func NewCrossbar(lay *mna.Layering, w *mna.Wired) (*Crossbar, error) {
 	if bad != nil {
 		return nil, bad
 	}
-	r.net = New(len(r.ix), free, ea, eb)
+	r.net = reg.network(w.G, free, func() *Network { return New(len(r.ix), free, ea, eb) })
+	r.work = r.net.Work()
 	r.g = make([]float64, len(ea))
 	r.vp, r.last = make([]float64, len(r.pinned)), make([]float64, len(r.pinned))
 	r.c = make([]float64, len(r.free))
@@ -120,10 +128,7 @@ func (r *Crossbar) Err() error {
 // Coupling returns S, len(Free())², row-major: the current in amperes
 // leaving free periphery node Free()[f] is the sum over f' of
 // S[f][f']·V(Free()[f']) plus PinnedCurrents()[f].
-func (r *Crossbar) Coupling() []float64 {
-	s, _ := r.net.Coupling()
-	return s
-}
+func (r *Crossbar) Coupling() []float64 { return r.net.Coupling() }
 
 // PinnedCurrents returns, per free periphery node, the current in amperes
 // that the pinned periphery nodes at their present voltages drive out of
@@ -140,16 +145,7 @@ func (r *Crossbar) PinnedCurrents() []float64 {
 	if r.valid && sameBits(r.vp, r.last) {
 		return r.c
 	}
-	_, t := r.net.Coupling()
-	np := len(r.pinned)
-	for f := range r.free {
-		row := t[f*np : (f+1)*np]
-		c := 0.0
-		for k, v := range r.vp {
-			c += row[k] * v
-		}
-		r.c[f] = c
-	}
+	r.net.PinnedCurrentsTo(r.c, r.vp, r.work)
 	copy(r.last, r.vp)
 	r.valid = true
 	return r.c
@@ -179,8 +175,52 @@ func (r *Crossbar) InternalTo(x []float64) {
 			r.vfull[p] = r.lay.PinnedVoltage(nd)
 		}
 	}
-	r.net.InternalTo(r.xin, r.vfull)
+	r.net.InternalTo(r.xin, r.vfull, r.work)
 	for i, u := range r.ix {
 		x[u] = r.xin[i]
 	}
 }
+
+// Registry lets the solvers of systems that share the conductances of
+// their wired crossbars (replicas of one circuit, as a trainer's workers
+// and phases are) share the crossbars' Networks. The zero value is ready
+// to use; it is safe for concurrent use.
+type Registry struct {
+	mu   sync.Mutex
+	nets map[regKey]*Network
+}
+
+type regKey struct {
+	g    *mat.Dense
+	free string
+}
+
+// network returns the Network registered for g and free, made by build
+// if there is none; with r nil it returns build().
+func (r *Registry) network(g *mat.Dense, free []bool, build func() *Network) *Network {
+	if r == nil {
+		return build()
+	}
+	b := make([]byte, len(free))
+	for i, f := range free {
+		if f {
+			b[i] = 1
+		}
+	}
+	k := regKey{g, string(b)}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n, ok := r.nets[k]; ok {
+		return n
+	}
+	if r.nets == nil {
+		r.nets = map[regKey]*Network{}
+	}
+	n := build()
+	r.nets[k] = n
+	return n
+}
+
+// Network returns the network the crossbar is reduced by, which other
+// systems' crossbars share through a Registry.
+func (r *Crossbar) Network() *Network { return r.net }

@@ -3,13 +3,15 @@ package reduce
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/eqsim/eqsim/solver/sparse"
 )
 
 // Network is a linear resistive subnetwork with a fixed structure and
-// conductances that Update sets. It is not safe for concurrent use.
+// conductances that Update sets.
 type Network struct {
+	mu     sync.Mutex
 	nI, nP int
 	a, b   []int // edge ends: internal 0..nI-1, periphery nI..nI+nP-1
 	free   []int // periphery index -> its place among the free nodes, or -1
@@ -26,9 +28,25 @@ type Network struct {
 	// the edges from internal nodes to each free and pinned periphery
 	// node: (internal end, edge)
 	atFree, atPinned [][][2]int
-	s, t             []float64 // nf×nf, nf×np
+	s, t             []float64 // nf×nf, and nf×np when explicit
 	g                []float64 // the conductances of the last Update
 	rhs              []float64
+	// With the pivots on the diagonal, K_II = P'·L·D·Lᵀ·P and the
+	// reduction needs only forward substitutions: col[f] holds
+	// L⁻¹·P·K_IF[:, f] at the steps where it is not zero, and T·vp is
+	// taken per call (PinnedCurrentsTo) with one more. Otherwise T is
+	// explicit (from solves with K_II).
+	explicit bool
+	noHalves bool // tests: take the explicit path
+	col      []sparseVec
+	dinv     []float64 // 1/D by step
+	dense    []float64 // scatter space, by step
+}
+
+// sparseVec is a vector by its nonzeros: values at steps.
+type sparseVec struct {
+	at  []int
+	val []float64
 }
 
 // BlockRHS is the number of right-hand sides Update solves at once.
@@ -114,9 +132,20 @@ func (n *Network) Sizes() (internal, free, pinned int) { return n.nI, n.nf, n.np
 // siemens. It returns an error if the internal conductance matrix is
 // singular (an internal node with no path to the periphery) or not
 // finite; the reduction is then unusable.
+//
+// Update does nothing if g is, bit for bit, what the last successful
+// Update had: solvers of systems that share a Network (see Registry) each
+// update it after a change, and only the first pays. It is safe to call
+// from several goroutines, but not while PinnedCurrentsTo or InternalTo
+// run.
 func (n *Network) Update(g []float64) error {
 	if len(g) != len(n.a) {
 		panic("reduce: conductances of the wrong length")
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.done && sameBits(g, n.g) {
+		return nil
 	}
 	clear(n.vals)
 	for k, sl := range n.slots {
@@ -137,10 +166,66 @@ func (n *Network) Update(g []float64) error {
 		return err
 	}
 	n.direct(g)
-	for lo := 0; lo < n.nf; lo += BlockRHS {
-		n.block(g, lo, min(n.nf, lo+BlockRHS))
+	n.explicit = n.nI > 0 && (n.noHalves || !n.lu.DiagonalPivots())
+	if n.explicit {
+		for lo := 0; lo < n.nf; lo += BlockRHS {
+			n.block(g, lo, min(n.nf, lo+BlockRHS))
+		}
+		return nil
 	}
+	n.forward(g)
 	return nil
+}
+
+// forward computes S with forward substitutions only: for a symmetric
+// K_II factored with diagonal pivots, K_FI·K_II⁻¹·K_IF = Bᵀ·D⁻¹·B with
+// B = L⁻¹·P·K_IF, whose columns have few nonzeros (the steps that the
+// single internal neighbour of a periphery node reaches).
+func (n *Network) forward(g []float64) {
+	if n.nI == 0 {
+		return
+	}
+	if len(n.dense) != n.nI {
+		n.dense, n.rhs, n.dinv = make([]float64, n.nI), make([]float64, n.nI), make([]float64, n.nI)
+		n.col = make([]sparseVec, n.nf)
+	}
+	for k := range n.dinv {
+		n.dinv[k] = 1 / n.lu.Pivot(k)
+	}
+	b, y := n.rhs, n.dense
+	for f := range n.nf {
+		clear(b)
+		for _, e := range n.atFree[f] {
+			b[e[0]] -= g[e[1]]
+		}
+		n.lu.LowerTo(y, b)
+		c := &n.col[f]
+		c.at, c.val = c.at[:0], c.val[:0]
+		for k, v := range y {
+			if v != 0 {
+				c.at, c.val = append(c.at, k), append(c.val, v)
+			}
+		}
+	}
+	clear(y)
+	for f := range n.nf {
+		c := &n.col[f]
+		for t, k := range c.at {
+			y[k] = c.val[t] * n.dinv[k]
+		}
+		row := n.s[f*n.nf : (f+1)*n.nf]
+		for f2 := range n.nf {
+			c2 := &n.col[f2]
+			var dot float64
+			for t, k := range c2.at {
+				dot += y[k] * c2.val[t]
+			}
+			row[f2] -= dot
+		}
+		for _, k := range c.at {
+			y[k] = 0
+		}
+	}
 }
 
 // factor factors K_II, reusing the pivots of the last factorization.
@@ -230,31 +315,90 @@ func (n *Network) block(g []float64, lo, hi int) {
 	}
 }
 
-// Coupling returns S (free × free) and T (free × pinned), row-major, as of
-// the last Update, in the order of the free and of the pinned periphery
-// nodes. The slices belong to the network.
-func (n *Network) Coupling() (s, t []float64) { return n.s, n.t }
+// Coupling returns S (free × free), row-major, as of the last Update, in
+// the order of the free periphery nodes. The slice belongs to the
+// network.
+func (n *Network) Coupling() []float64 { return n.s }
+
+// Work returns work space for PinnedCurrentsTo and InternalTo: two
+// slices of nI elements.
+func (n *Network) Work() [2][]float64 { return [2][]float64{make([]float64, n.nI), make([]float64, n.nI)} }
+
+// PinnedCurrentsTo writes into dst, per free periphery node, the current
+// in amperes that leaves it into the network when the pinned periphery
+// nodes are at vp (by pinned index) and the free ones at 0 V: T·vp. It
+// takes one forward substitution (or, when the factorization pivoted off
+// the diagonal, a product with the explicit T), in work (from Work), and
+// may run in several goroutines at once between Updates.
+func (n *Network) PinnedCurrentsTo(dst, vp []float64, work [2][]float64) {
+	if len(dst) != n.nf || len(vp) != n.np {
+		panic("reduce: PinnedCurrentsTo: bad lengths")
+	}
+	if n.explicit || n.nI == 0 {
+		for f := range n.nf {
+			row := n.t[f*n.np : (f+1)*n.np]
+			c := 0.0
+			for p, v := range vp {
+				c += row[p] * v
+			}
+			dst[f] = c
+		}
+		return
+	}
+	// T·vp = K_FP·vp - Bᵀ·D⁻¹·L⁻¹·P·(K_IP·vp); the direct part first.
+	clear(dst)
+	z, y := work[0], work[1]
+	clear(z)
+	for p := range n.np {
+		for _, e := range n.atPinned[p] {
+			z[e[0]] -= n.g[e[1]] * vp[p]
+		}
+	}
+	for k := range n.a {
+		ea, eb := n.a[k]-n.nI, n.b[k]-n.nI
+		if ea < 0 || eb < 0 {
+			continue
+		}
+		for _, e := range [][2]int{{ea, eb}, {eb, ea}} {
+			if f, p := n.free[e[0]], n.pinned[e[1]]; f >= 0 && p >= 0 {
+				dst[f] -= n.g[k] * vp[p]
+			}
+		}
+	}
+	n.lu.LowerTo(y, z)
+	for f := range n.nf {
+		c := &n.col[f]
+		var dot float64
+		for t, k := range c.at {
+			dot += c.val[t] * y[k] * n.dinv[k]
+		}
+		dst[f] -= dot
+	}
+}
 
 // InternalTo writes into dst (len nI) the internal node voltages at
 // equilibrium for the periphery voltages vp (len nP, by periphery index),
-// with the conductances of the last Update.
-func (n *Network) InternalTo(dst, vp []float64) {
+// with the conductances of the last Update, using work (from Work). Like
+// PinnedCurrentsTo it may run in several goroutines at once.
+func (n *Network) InternalTo(dst, vp []float64, work [2][]float64) {
 	if len(dst) != n.nI || len(vp) != n.nP {
 		panic("reduce: InternalTo: bad lengths")
 	}
 	if n.nI == 0 {
 		return
 	}
-	clear(dst)
+	z, y := work[0], work[1]
+	clear(z)
 	g := n.g
 	for k := range n.a {
 		ea, eb := n.a[k], n.b[k]
 		switch {
 		case ea < n.nI && eb >= n.nI:
-			dst[ea] += g[k] * vp[eb-n.nI]
+			z[ea] += g[k] * vp[eb-n.nI]
 		case eb < n.nI && ea >= n.nI:
-			dst[eb] += g[k] * vp[ea-n.nI]
+			z[eb] += g[k] * vp[ea-n.nI]
 		}
 	}
-	n.lu.SolveTo(dst, dst)
+	n.lu.LowerTo(y, z)
+	n.lu.UpperTo(dst, y)
 }

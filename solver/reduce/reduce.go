@@ -322,7 +322,9 @@ func (n *Network) Coupling() []float64 { return n.s }
 
 // Work returns work space for PinnedCurrentsTo and InternalTo: two
 // slices of nI elements.
-func (n *Network) Work() [2][]float64 { return [2][]float64{make([]float64, n.nI), make([]float64, n.nI)} }
+func (n *Network) Work() [2][]float64 {
+	return [2][]float64{make([]float64, n.nI), make([]float64, n.nI)}
+}
 
 // PinnedCurrentsTo writes into dst, per free periphery node, the current
 // in amperes that leaves it into the network when the pinned periphery

@@ -94,6 +94,16 @@ func (d *DC) SolveTo(dst, x0 []float64) (Result, error) {
 	return res, err
 }
 
+// InternalTo writes into x, a solution of the system, the voltages of the
+// internal nodes of crossbars with wire resistance, which the layered
+// solver leaves out with Settings.SkipInternal (see Layered.InternalTo).
+// The general solver computes them with the rest: then it does nothing.
+func (d *DC) InternalTo(x []float64) {
+	if d.lay != nil {
+		d.lay.InternalTo(x)
+	}
+}
+
 // Refresh tells the solver that conductances of the system's crossbars
 // changed (see Layered.Refresh).
 func (d *DC) Refresh() {

@@ -39,6 +39,7 @@ type Plan struct {
 	Fingerprint string     `json:"fingerprint"`
 	Mode        string     `json:"mode"`
 	Metric      string     `json:"metric"`
+	GradCheck   int        `json:"gradcheck,omitempty"`
 	Seeds       []uint64   `json:"seeds"`
 	Axes        []PlanAxis `json:"axes"`
 	Points      int        `json:"points"`
@@ -66,7 +67,9 @@ type Result struct {
 	TrainError *float64 `json:"train_error,omitempty"`
 	TestLoss   *float64 `json:"test_loss,omitempty"`
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
-	Epochs     int      `json:"epochs"`
+	// Cosine is the cosine metric of a sweep with gradcheck.
+	Cosine *float64 `json:"cosine,omitempty"`
+	Epochs int      `json:"epochs"`
 	Seconds    float64  `json:"seconds"`
 }
 
@@ -83,6 +86,8 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.TestLoss
 	case "train_loss":
 		p = r.TrainLoss
+	case Cosine:
+		p = r.Cosine
 	}
 	if p == nil {
 		return 0, false
@@ -128,7 +133,7 @@ func (s *Spec) Tasks() []Task {
 func planOf(s *Spec, fp string, runs int) Plan {
 	p := Plan{
 		Spec: absPath(s.Path), Base: absPath(s.Base), Title: s.Title, Fingerprint: fp,
-		Mode: s.Mode, Metric: s.Metric, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
+		Mode: s.Mode, Metric: s.Metric, GradCheck: s.GradCheck, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
 	}
 	for _, a := range s.Axes {
 		p.Axes = append(p.Axes, PlanAxis{a.Name, a.Path, a.Values, a.Log})

@@ -68,9 +68,9 @@ type Result struct {
 	TestLoss   *float64 `json:"test_loss,omitempty"`
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
 	// Cosine is the cosine metric of a sweep with gradcheck.
-	Cosine *float64 `json:"cosine,omitempty"`
-	Epochs int      `json:"epochs"`
-	Seconds    float64  `json:"seconds"`
+	Cosine  *float64 `json:"cosine,omitempty"`
+	Epochs  int      `json:"epochs"`
+	Seconds float64  `json:"seconds"`
 }
 
 // Metric returns the metric of r named name (one of Metrics), if r has

@@ -14,7 +14,8 @@ import (
 )
 
 // couplings adds to a layeredNet lateral crossbars (a group to itself,
-// some on amplifier outputs) and wire resistance on some crossbars.
+// some on amplifier outputs), a feedback crossbar from the outputs into
+// the last hidden group, and wire resistance on some crossbars.
 func couplings(rng *rand.Rand, c *circuit.Circuit, wired bool) (laterals int) {
 	var add []circuit.Element
 	for _, g := range c.Groups {
@@ -29,6 +30,26 @@ func couplings(rng *rand.Rand, c *circuit.Circuit, wired bool) (laterals int) {
 		}
 		add = append(add, &circuit.Crossbar{Name: "L" + g.Name, From: g.Nodes(), To: g.Nodes(), G: m, Trainable: true})
 		laterals++
+	}
+	// Feedback from the outputs into the last hidden group, their
+	// neighbour in the chain.
+	var last, y circuit.Group
+	for _, g := range c.Groups {
+		switch {
+		case g.Name == "y":
+			y = g
+		case len(g.Name) > 1 && g.Name[0] == 'h':
+			last = g
+		}
+	}
+	if rng.IntN(2) == 0 {
+		m := mat.NewDense(y.Size, last.Size, nil)
+		for i := range y.Size {
+			for j := range last.Size {
+				m.Set(i, j, 1e-6*rng.Float64())
+			}
+		}
+		add = append(add, &circuit.Crossbar{Name: "FB", From: y.Nodes(), To: last.Nodes(), G: m, Trainable: true})
 	}
 	c.Add(add...)
 	if wired {

@@ -119,7 +119,14 @@ func New(nI int, free []bool, a, b []int) *Network {
 		}
 	}
 	if nI > 0 {
-		n.sym = sparse.Analyze(n.k, nil)
+		// The networks here are wired crossbars, strips of cells, which
+		// nested dissection orders best (see package sparse); Auto would
+		// also run minimum degree to find that out.
+		o := &sparse.Options{Ordering: sparse.Auto}
+		if nI >= sparse.AutoND {
+			o.Ordering = sparse.NestedDissection
+		}
+		n.sym = sparse.Analyze(n.k, o)
 	}
 	n.s, n.t = make([]float64, n.nf*n.nf), make([]float64, n.nf*n.np)
 	return n

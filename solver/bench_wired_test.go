@@ -82,6 +82,7 @@ func benchStructured(b *testing.B, warm bool) {
 				x0 = x
 			}
 			iters, n := 0, 0
+			c0 := procTime()
 			for b.Loop() {
 				copy(in.Values, samples[n%benchSamples])
 				r, err := d.SolveTo(x, x0)
@@ -91,6 +92,7 @@ func benchStructured(b *testing.B, warm bool) {
 				iters += r.Iterations
 				n++
 			}
+			b.ReportMetric(float64(procTime()-c0)/float64(n), "cpu-ns/op")
 			b.ReportMetric(float64(iters)/float64(n), "newton/op")
 		})
 	}
@@ -108,11 +110,13 @@ func BenchmarkRefreshWired(b *testing.B) {
 	}
 	g := sys.Circuit().Element("W1").(*circuit.Crossbar).G
 	n := 0
+	c0 := procTime()
 	for b.Loop() {
 		g.Set(n%1568, n%100, g.At(n%1568, n%100)*1.01)
 		l.Refresh()
 		n++
 	}
+	b.ReportMetric(float64(procTime()-c0)/float64(n), "cpu-ns/op")
 }
 
 // BenchmarkFirstSolveWired measures everything from the compiled wired
@@ -121,9 +125,13 @@ func BenchmarkRefreshWired(b *testing.B) {
 // complement, and a solve from 0 V.
 func BenchmarkFirstSolveWired(b *testing.B) {
 	sys, _, _ := wiredNetwork(b)
+	n := 0
+	c0 := procTime()
 	for b.Loop() {
 		if _, err := NewDC(sys, nil).Solve(nil); err != nil {
 			b.Fatal(err)
 		}
+		n++
 	}
+	b.ReportMetric(float64(procTime()-c0)/float64(n), "cpu-ns/op")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -117,14 +118,17 @@ func BenchmarkDiodeGrid(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			iters := 0
+			iters, n := 0, 0
+			c0 := procTime()
 			for b.Loop() {
 				r, err := solver.Auto(sys, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
 				iters = r.Iterations
+				n++
 			}
+			b.ReportMetric(float64(procTime()-c0)/float64(n), "cpu-ns/op")
 			b.ReportMetric(float64(iters), "newton/op")
 		})
 	}
@@ -199,4 +203,16 @@ func TestWiredNgspiceLarge(t *testing.T) {
 	needNgspice(t)
 	eq, ng, worst := wiredAgainstNgspice(t, 128, 64, 1)
 	t.Logf("wired 256x64: eqsim %v, ngspice %v (%.0fx), largest deviation %.3g V", eq, ng, ng.Seconds()/eq.Seconds(), worst)
+}
+
+// procTime returns the processor time of the process so far, user and
+// system, over all its threads (zero where Getrusage is missing):
+// benchmarks report it beside the wall time because the machine they run
+// on is shared.
+func procTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

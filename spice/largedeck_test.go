@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -205,14 +204,3 @@ func TestWiredNgspiceLarge(t *testing.T) {
 	t.Logf("wired 256x64: eqsim %v, ngspice %v (%.0fx), largest deviation %.3g V", eq, ng, ng.Seconds()/eq.Seconds(), worst)
 }
 
-// procTime returns the processor time of the process so far, user and
-// system, over all its threads (zero where Getrusage is missing):
-// benchmarks report it beside the wall time because the machine they run
-// on is shared.
-func procTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

@@ -203,4 +203,3 @@ func TestWiredNgspiceLarge(t *testing.T) {
 	eq, ng, worst := wiredAgainstNgspice(t, 128, 64, 1)
 	t.Logf("wired 256x64: eqsim %v, ngspice %v (%.0fx), largest deviation %.3g V", eq, ng, ng.Seconds()/eq.Seconds(), worst)
 }
-

@@ -1,14 +1,13 @@
 package eqprop
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/diff/fd"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/solver"
+	"github.com/eqsim/eqsim/solver/jacobian"
 )
 
 // ExactGradient returns dL/dG in V^2/S for every block of n (flat,
@@ -22,8 +21,8 @@ import (
 // the gradient is dL/dG = -lambda^T dF/dG. A conductance G between nodes a
 // and b adds G*(V_a - V_b) to the current leaving a and takes it from b,
 // so dL/dG = -(lambda_a - lambda_b)(V_a - V_b), with lambda zero at ground
-// and pinned nodes. J is dense and factorised by LU: this is a reference
-// for small and medium networks, not a training method.
+// and pinned nodes. J is factorised by LU, dense or sparse by its size
+// (solver/jacobian): a reference, not a training method.
 //
 // ExactGradient relaxes n's free phase on x from rest (see Native.Reset).
 // It panics if the lengths of x
@@ -50,25 +49,20 @@ func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
 		i, _ := sys.NodeIndex(name)
 		dl[u] += v[i] - y[k]
 	}
-	jac := mat.NewDense(size, size, nil)
-	sys.Eval(make([]float64, size), jac, xs, nil)
-	var lu mat.LU
-	lu.Factorize(jac)
-	lambda := mat.NewVecDense(size, nil)
-	if err := lu.SolveVecTo(lambda, true, mat.NewVecDense(size, dl)); err != nil {
-		var c mat.Condition
-		if !errors.As(err, &c) || math.IsInf(float64(c), 1) {
-			return nil, fmt.Errorf("eqprop: adjoint solve: %w", err)
-		}
-		// An ill-conditioned but regular J still gives a usable lambda;
-		// the finite-difference check says how good.
+	// An ill-conditioned but regular J still gives a usable lambda; the
+	// finite-difference check says how good.
+	jac := jacobian.New(sys, jacobian.Auto, nil)
+	jac.Eval(make([]float64, size), xs, nil, true)
+	lambda := make([]float64, size)
+	if !jac.Factor() || !jac.SolveTrans(lambda, dl) {
+		return nil, fmt.Errorf("eqprop: adjoint solve: the Jacobian at the equilibrium is singular")
 	}
 	// Per node: the adjoint of its voltage, zero where the node is pinned.
 	lam := make([]float64, len(v))
 	for _, name := range sys.Nodes() {
 		i, _ := sys.NodeIndex(name)
 		if u := sys.Unknown(name); u >= 0 {
-			lam[i] = lambda.AtVec(u)
+			lam[i] = lambda[u]
 		}
 	}
 	grad := make([][]float64, len(n.blocks))

@@ -52,6 +52,9 @@ type Native struct {
 	// replicas lists every Native sharing these conductances, so that
 	// Program can tell all their solvers.
 	replicas *[]*Native
+	// shared lets the solvers of all replicas reduce each crossbar with
+	// wire resistance once per change of its conductances.
+	shared *solver.Shared
 }
 
 // phaseSystem is one compiled copy of the circuit with its solver.
@@ -80,10 +83,11 @@ type phaseSystem struct {
 // conductances (Program writes into c) and copies everything else. The
 // trainable blocks are c's trainable crossbars and resistors in element
 // order. A circuit that is not a layered network (see mna.Layering) is
-// relaxed by dense Newton; NewNative returns an error for one with more
-// than solver.DefaultMaxSize unknowns, which that would take too long.
+// relaxed by Newton's method (with the sparse Jacobian when it is large).
+// Crossbars with wire resistance are measured at their periphery: their
+// internal nodes are not computed while training (see System).
 func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
-	n := &Native{base: c, cfg: cfg}
+	n := &Native{base: c, cfg: cfg, shared: &solver.Shared{}}
 	_, ok := c.Element(cfg.Input).(*circuit.Input)
 	if !ok {
 		return nil, fmt.Errorf("eqprop: no input element %q", cfg.Input)
@@ -147,7 +151,7 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 		return nil, err
 	}
 	p.c, p.sys = c, sys
-	p.dc = solver.NewDC(sys, &solver.Settings{NoSourceStepping: true})
+	p.dc = solver.NewDC(sys, &solver.Settings{NoSourceStepping: true, SkipInternal: true, Shared: n.shared})
 	if err := p.dc.CheckSize(); err != nil {
 		// The general solver would grind, or exhaust memory, on every
 		// relaxation.
@@ -360,7 +364,7 @@ func (n *Native) refresh() {
 
 // Clone returns a replica sharing the conductances.
 func (n *Native) Clone() (Physical, error) {
-	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas}
+	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared}
 	var err error
 	if m.free, err = m.build(false); err != nil {
 		return nil, err
@@ -393,7 +397,12 @@ func (n *Native) PowerParts() mna.Power {
 }
 
 // System returns the compiled circuit of the free and nudged phases and
-// the unknowns of the last free equilibrium, for exact gradients. The
-// nudge elements (current sources or conductances into the outputs) keep
-// the values of the last relaxation: zero after a free phase.
-func (n *Native) System() (*mna.System, []float64) { return n.free.sys, n.x0 }
+// the unknowns of the last free equilibrium, for exact gradients, the
+// internal nodes of crossbars with wire resistance included (computed
+// here: relaxations leave them out). The nudge elements (current sources
+// or conductances into the outputs) keep the values of the last
+// relaxation: zero after a free phase.
+func (n *Native) System() (*mna.System, []float64) {
+	n.free.dc.InternalTo(n.x0)
+	return n.free.sys, n.x0
+}

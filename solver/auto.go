@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/eqsim/eqsim/circuit/mna"
@@ -19,6 +20,7 @@ type DC struct {
 	set Settings
 	lay *Layered // nil: not layered
 	why error    // why the system is not layered
+	gen *engine  // the general solver, made on first use
 }
 
 // NewDC returns a DC solver for sys with the given settings (nil means
@@ -29,7 +31,7 @@ func NewDC(sys *mna.System, set *Settings) *DC {
 	if set != nil {
 		d.set = *set
 	}
-	lay, err := NewLayered(sys)
+	lay, err := newLayered(sys, d.set.Shared)
 	if err != nil {
 		d.why = err
 		return d
@@ -44,15 +46,16 @@ func NewDC(sys *mna.System, set *Settings) *DC {
 func (d *DC) Layered() (*Layered, error) { return d.lay, d.why }
 
 // CheckSize returns nil if the system can be solved: it is layered, or
-// it has at most Settings.MaxSize unknowns for the general solver. The
-// error then says both why it is not layered and how large it is.
+// the general solver takes it (any size with the sparse Jacobian; at most
+// Settings.MaxSize unknowns with DenseJacobian). The error then says both
+// why it is not layered and how large it is.
 func (d *DC) CheckSize() error {
 	if d.lay != nil {
 		return nil
 	}
-	set := d.set.withDefaults()
-	if n := d.sys.Size(); set.MaxSize > 0 && n > set.MaxSize {
-		return &notSolvableError{size: &SizeError{Size: n, Max: set.MaxSize}, why: d.why}
+	var se *SizeError
+	if err := checkSize(d.sys, d.set.withDefaults()); errors.As(err, &se) {
+		return &notSolvableError{size: se, why: d.why}
 	}
 	return nil
 }
@@ -74,12 +77,31 @@ func (d *DC) SolveTo(dst, x0 []float64) (Result, error) {
 		}
 	}
 	d.sys.UpdatePins()
-	res, err := Newton(d.sys, x0, &d.set)
+	if x0 != nil && len(x0) != d.sys.Size() {
+		panic(fmt.Sprintf("solver: len(x0) = %d, want %d", len(x0), d.sys.Size()))
+	}
+	if err := checkSize(d.sys, d.set.withDefaults()); err != nil {
+		return Result{}, err
+	}
+	if d.gen == nil {
+		d.gen = newEngine(d.sys, d.set.withDefaults(), nil)
+	}
+	res, err := d.gen.newton(x0)
 	if len(res.X) == len(dst) {
 		copy(dst, res.X)
 		res.X = dst
 	}
 	return res, err
+}
+
+// InternalTo writes into x, a solution of the system, the voltages of the
+// internal nodes of crossbars with wire resistance, which the layered
+// solver leaves out with Settings.SkipInternal (see Layered.InternalTo).
+// The general solver computes them with the rest: then it does nothing.
+func (d *DC) InternalTo(x []float64) {
+	if d.lay != nil {
+		d.lay.InternalTo(x)
+	}
 }
 
 // Refresh tells the solver that conductances of the system's crossbars

@@ -87,6 +87,7 @@ func benchDC(b *testing.B, warm bool) {
 			b.ReportMetric(float64(iters)/float64(n), "newton/op")
 		})
 	}
+	benchStructured(b, warm)
 }
 
 // BenchmarkTransient measures a full free-phase settle of the

@@ -1,9 +1,11 @@
 package solver
 
 import (
+	"errors"
 	"math"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/solver/reduce"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -66,6 +68,10 @@ type Layered struct {
 	chain    [][]cblock
 	blockPos [][2]int // block -> chain, position in it
 	links    []rawLink
+	laterals []rawLink          // laterals with a driven node on some side
+	wired    []*reduce.Crossbar // crossbars with wire resistance, reduced
+	internal []bool             // per free node: internal to a wired crossbar
+	ffull    []float64          // the whole system's residual, for Result
 
 	// per solve
 	cur0 []float64 // per free node
@@ -103,8 +109,9 @@ type cblock struct {
 	nprev, nnxt int
 	dn          []float64 // B(k,k-1): n x nprev, row-major
 	upT         []float64 // B(k,k+1) transposed: nnxt x n
-	s           []float64 // Schur complement, n x n, LU-factored (k > 0)
+	s           []float64 // Schur complement, n x n, LU-factored (k > 0, or w)
 	ipiv        []int
+	w           []float64 // lateral couplings within the block, n x n, or nil
 	tt          []float64 // (S(k)^-1 B(k,k+1)) transposed: nnxt x n
 	work        []float64 // n x nnxt
 }
@@ -120,10 +127,20 @@ type rawLink struct {
 
 // NewLayered returns a layered solver for sys, or the error of
 // sys.Layering if sys is not a layered network.
-func NewLayered(sys *mna.System) (*Layered, error) {
+func NewLayered(sys *mna.System) (*Layered, error) { return newLayered(sys, nil) }
+
+// newLayered is NewLayered with the reductions of wired crossbars shared
+// through reg (nil: not shared).
+func newLayered(sys *mna.System, reg *Shared) (*Layered, error) {
 	lay, err := sys.Layering()
 	if err != nil {
 		return nil, err
+	}
+	if lay.Swing != nil && (len(lay.Laterals) > 0 || len(lay.Wired) > 0) {
+		// The saturating fold eliminates blocks as a chain of links; a
+		// block coupled to itself is not (yet) folded that way. Newton
+		// solves such circuits.
+		return nil, errors.New("saturating amplifiers with lateral or wired crossbars")
 	}
 	nf := sys.NumFree()
 	s := &Layered{
@@ -137,11 +154,13 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 		raw:  make([]float64, nf),
 		vraw: make([]float64, nf),
 	}
+	s.internal = lay.Internal
+	hasW := lateralBlocks(lay)
 	// Order every chain so that eliminating from its first block costs
 	// least, and number the folded unknowns block by block in that order.
 	blockPos := make([][2]int, len(lay.Blocks)) // chain, position
 	for c, ch := range lay.Chains {
-		if chainCost(lay, reversed(ch)) < chainCost(lay, ch) {
+		if chainCost(lay, reversed(ch), hasW) < chainCost(lay, ch, hasW) {
 			ch = reversed(ch)
 		}
 		blocks := make([]cblock, len(ch))
@@ -157,11 +176,16 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 		}
 		for k := range blocks {
 			b := &blocks[k]
+			if hasW[ch[k]] {
+				b.w = make([]float64, b.n*b.n)
+			}
+			if k > 0 || b.w != nil {
+				b.s = make([]float64, b.n*b.n)
+				b.ipiv = make([]int, b.n)
+			}
 			if k > 0 {
 				b.nprev = blocks[k-1].n
 				b.dn = make([]float64, b.n*b.nprev)
-				b.s = make([]float64, b.n*b.n)
-				b.ipiv = make([]int, b.n)
 			}
 			if k+1 < len(blocks) {
 				b.nnxt = blocks[k+1].n
@@ -212,7 +236,20 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 		g := lay.Gain[j.Node]
 		s.junc = append(s.junc, fjunc{fi: s.fidx[j.Node], u: j.Node, sgn: sgn, gain: g, inv: 1 / g, j: j})
 	}
-	for _, k := range lay.Links {
+	s.links = rawLinks(lay, lay.Links)
+	s.laterals = rawLinks(lay, lay.Laterals)
+	s.blockPos = blockPos
+	if err := s.newWired(reg); err != nil {
+		return nil, err
+	}
+	s.refresh()
+	return s, nil
+}
+
+// rawLinks returns the links of ls with a driven node on some side.
+func rawLinks(lay *mna.Layering, ls []mna.Link) []rawLink {
+	var out []rawLink
+	for _, k := range ls {
 		rl := rawLink{l: k}
 		for _, u := range k.From {
 			rl.from = rl.from || lay.Owner[u] != u
@@ -223,12 +260,10 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 		if rl.from || rl.to {
 			rl.vf, rl.cf = make([]float64, len(k.From)), make([]float64, len(k.From))
 			rl.vt, rl.ct = make([]float64, len(k.To)), make([]float64, len(k.To))
-			s.links = append(s.links, rl)
+			out = append(out, rl)
 		}
 	}
-	s.blockPos = blockPos
-	s.refresh()
-	return s, nil
+	return out
 }
 
 func reversed(c []int) []int {
@@ -239,9 +274,13 @@ func reversed(c []int) []int {
 	return r
 }
 
-// chainCost estimates the flops of one block elimination along c.
-func chainCost(lay *mna.Layering, c []int) float64 {
+// chainCost estimates the flops of one block elimination along c; blocks
+// with lateral couplings (hasW) are dense even at the start.
+func chainCost(lay *mna.Layering, c []int, hasW []bool) float64 {
 	cost := 0.0
+	if n := float64(len(lay.Blocks[c[0]])); hasW[c[0]] {
+		cost += n * n * n / 3
+	}
 	for k := 1; k < len(c); k++ {
 		n, p := float64(len(lay.Blocks[c[k]])), float64(len(lay.Blocks[c[k-1]]))
 		cost += n*n*p + n*n*n/3
@@ -263,20 +302,22 @@ func (s *Layered) refresh() {
 	if s.hasOff {
 		s.offsetCurrents()
 	}
-	s.couple(s.lay.Gain)
+	s.coupleLinks(s.lay.Gain)
 }
 
-// couple sets the coupling blocks of the folded Jacobian from the links,
-// with slope[u] the derivative of free node u's voltage by its owner's
+// coupleLinks sets the coupling blocks of the folded Jacobian from the
+// links (and the lateral and wired couplings), with slope[u] the derivative of free node u's voltage by its owner's
 // (its channel's gain where the channel is linear).
-func (s *Layered) couple(slope []float64) {
+func (s *Layered) coupleLinks(slope []float64) {
 	lay := s.lay
 	for _, blocks := range s.chain {
 		for k := range blocks {
 			clear(blocks[k].dn)
 			clear(blocks[k].upT)
+			clear(blocks[k].w)
 		}
 	}
+	s.refreshCouplings()
 	// The folded coupling: the current leaving free node p through
 	// conductance G to free node q, divided by p's gain, depends on q's
 	// owner with the factor -G*slope(q)/gain(p).
@@ -357,6 +398,9 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 		panic("solver: bad length for Layered.SolveTo")
 	}
 	set := s.Settings.withDefaults()
+	if err := s.wiredErr(); err != nil {
+		return Result{X: dst, Status: Singular, Method: "layered"}, err
+	}
 	s.load()
 	if x0 != nil {
 		for i, u := range s.xidx {
@@ -378,6 +422,11 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 	if worst >= 0 {
 		res.WorstNode = s.lay.NodeName(s.xidx[worst])
 	}
+	if len(s.wired) > 0 && !set.SkipInternal {
+		// The residual of the whole system, internal nodes included,
+		// which the folded one does not see.
+		res.Residual, res.WorstNode = s.fullResidual(dst)
+	}
 	if st != Converged {
 		return res, &ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
 	}
@@ -388,6 +437,7 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 // the folded problem's constant currents and conductances.
 func (s *Layered) load() {
 	s.lay.PinnedTo(s.cur0, s.vj)
+	s.wiredCurrents()
 	if s.sat != nil {
 		for k := range s.junc {
 			s.junc[k].vpin = s.vj[k]
@@ -523,6 +573,9 @@ func (s *Layered) evalLinear() {
 				q := &blocks[k+1]
 				blas64.Gemv(blas.Trans, 1, gen(b.upT, b.nnxt, b.n), vec(v[q.off:q.off+q.n]), 1, fk)
 			}
+			if b.w != nil {
+				blas64.Gemv(blas.NoTrans, 1, gen(b.w, b.n, b.n), vec(v[b.off:b.off+b.n]), 1, fk)
+			}
 		}
 	}
 	for i, r := range f {
@@ -571,7 +624,7 @@ func (s *Layered) step(factor bool) bool {
 		for k := range blocks {
 			b := &blocks[k]
 			y := dx[b.off : b.off+b.n]
-			if k == 0 {
+			if k == 0 && b.w == nil {
 				invd := s.invd[b.off : b.off+b.n]
 				if !factor {
 					for i := range y {
@@ -595,15 +648,20 @@ func (s *Layered) step(factor bool) bool {
 				}
 				continue
 			}
-			p := &blocks[k-1]
 			S := gen(b.s, b.n, b.n)
 			if factor {
-				// S(k) = D(k) - B(k,k-1) S(k-1)^-1 B(k-1,k).
-				clear(b.s)
-				for i := range b.n {
-					b.s[i*b.n+i] = d[b.off+i]
+				// S(k) = D(k) + W(k) - B(k,k-1) S(k-1)^-1 B(k-1,k).
+				copy(b.s, b.w)
+				if b.w == nil {
+					clear(b.s)
 				}
-				blas64.Gemm(blas.NoTrans, blas.Trans, -1, gen(b.dn, b.n, b.nprev), gen(p.tt, b.n, p.n), 1, S)
+				for i := range b.n {
+					b.s[i*b.n+i] += d[b.off+i]
+				}
+				if k > 0 {
+					p := &blocks[k-1]
+					blas64.Gemm(blas.NoTrans, blas.Trans, -1, gen(b.dn, b.n, b.nprev), gen(p.tt, b.n, p.n), 1, S)
+				}
 				if !lapack64.Getrf(S, b.ipiv) {
 					return false
 				}
@@ -612,7 +670,10 @@ func (s *Layered) step(factor bool) bool {
 			for i := range y {
 				y[i] = -f[b.off+i]
 			}
-			blas64.Gemv(blas.NoTrans, -1, gen(b.dn, b.n, b.nprev), vec(dx[p.off:p.off+p.n]), 1, vec(y))
+			if k > 0 {
+				p := &blocks[k-1]
+				blas64.Gemv(blas.NoTrans, -1, gen(b.dn, b.n, b.nprev), vec(dx[p.off:p.off+p.n]), 1, vec(y))
+			}
 			lapack64.Getrs(blas.NoTrans, S, blas64.General{Rows: b.n, Cols: 1, Stride: 1, Data: y}, b.ipiv)
 			if factor && b.nnxt > 0 {
 				for q := range b.nnxt {
@@ -649,7 +710,14 @@ func (s *Layered) step(factor bool) bool {
 func (s *Layered) fill(dst []float64) {
 	nf := len(s.fidx)
 	s.rawCurrents(nf < len(dst))
-	copy(dst, s.vraw)
+	for u, v := range s.vraw {
+		if !s.internal[u] {
+			dst[u] = v
+		}
+	}
+	if len(s.wired) > 0 && !s.Settings.SkipInternal {
+		s.InternalTo(dst)
+	}
 	if nf == len(dst) {
 		return
 	}
@@ -708,6 +776,7 @@ func (s *Layered) rawCurrents(branches bool) {
 			}
 		}
 	}
+	s.rawCouplings()
 }
 
 // Layering returns the structure the solver works on.

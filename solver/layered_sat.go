@@ -105,7 +105,7 @@ func (s *Layered) evalSat(first bool) (limited bool) {
 		d[jn.fi] += g * sf.slope[jn.u] * jn.inv
 		sc[jn.fi] += math.Abs(i)
 	}
-	s.couple(sf.slope)
+	s.coupleLinks(sf.slope)
 	return limited
 }
 

@@ -146,6 +146,9 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	if s.sat != nil {
 		return nil, fmt.Errorf("solver: the layered transient takes no saturating amplifiers (amplifier swing); the package's Transient integrates such circuits")
 	}
+	if len(s.wired) > 0 {
+		return nil, fmt.Errorf("solver: layered transient: crossbar %q has wire resistance, whose internal nodes' capacitances the layered model leaves out; integrate the circuit with solver.Transient", s.wired[0].Name())
+	}
 	nf := len(s.fidx)
 	m := s.ode
 	if m == nil {
@@ -570,6 +573,7 @@ func (m *layeredODE) ampPower(x, xdot []float64) float64 {
 			}
 		}
 	}
+	s.lateralFlows(m.lc, x)
 	for _, k := range m.ampJunc {
 		jn := &s.junc[k]
 		m.lc[jn.u] -= jn.sgn * s.ij[k]

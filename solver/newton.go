@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/eqsim/eqsim/circuit/mna"
-
-	"gonum.org/v1/gonum/mat"
+	"github.com/eqsim/eqsim/solver/jacobian"
+	"github.com/eqsim/eqsim/solver/tolerance"
 
 	"github.com/eqsim/eqsim/circuit"
 )
@@ -24,16 +24,17 @@ const (
 	DefaultCurrentTol = 1e-15
 	// DefaultRelTol is the relative tolerance (SPICE's reltol is 1e-3).
 	DefaultRelTol = 1e-9
-	// DefaultMaxSize bounds the number of unknowns of the dense solvers,
-	// Newton and Transient. Their Jacobian is dense: at 4096 unknowns it
-	// takes 134 MB and an LU factorization some 3 s on one core of the
-	// development machine, and both grow as n^2 and n^3. Layered
-	// networks of any size go to Layered instead.
+	// DefaultMaxSize bounds the number of unknowns of a dense Jacobian
+	// (DenseJacobian): at 4096 unknowns it takes 134 MB and an LU
+	// factorization some 3 s on one core of the development machine,
+	// and both grow as n^2 and n^3. Larger systems take the sparse
+	// Jacobian; layered networks of any size go to Layered.
 	DefaultMaxSize = 4096
 )
 
-// SizeError is returned by Newton and Transient, before they allocate
-// anything, for a system with more unknowns than Settings.MaxSize.
+// SizeError is returned by Newton and Transient with a dense Jacobian
+// (DenseJacobian), before they allocate anything, for a system with more
+// unknowns than Settings.MaxSize.
 type SizeError struct {
 	// Size is the number of unknowns of the system, Max the bound.
 	Size, Max int
@@ -42,12 +43,29 @@ type SizeError struct {
 func (e *SizeError) Error() string {
 	return fmt.Sprintf("solver: %d unknowns are more than the dense solver's limit of %d (Settings.MaxSize): "+
 		"its Jacobian would take %.3g GB and every factorization time that grows as n^3; "+
-		"solve a layered network with Layered, or make the circuit smaller", e.Size, e.Max, 8*float64(e.Size)*float64(e.Size)/1e9)
+		"use the sparse Jacobian (SparseJacobian or AutoJacobian)", e.Size, e.Max, 8*float64(e.Size)*float64(e.Size)/1e9)
 }
 
-// checkSize returns a *SizeError if sys has more unknowns than s allows.
+// Forms of the general solvers' Jacobian (Settings.Jacobian), from
+// package solver/jacobian.
+type JacobianKind = jacobian.Kind
+
+const (
+	// AutoJacobian is dense for small systems and sparse for large ones,
+	// whichever the analysis of its pattern predicts is faster, and never
+	// dense above Settings.MaxSize unknowns.
+	AutoJacobian = jacobian.Auto
+	// DenseJacobian is a dense matrix factored by gonum's LU.
+	DenseJacobian = jacobian.Dense
+	// SparseJacobian is a sparse matrix (package solver/sparse), ordered
+	// and analysed once and refactored at every iteration.
+	SparseJacobian = jacobian.Sparse
+)
+
+// checkSize returns a *SizeError if s asks for a dense Jacobian and sys
+// has more unknowns than s allows.
 func checkSize(sys *mna.System, s Settings) error {
-	if n := sys.Size(); s.MaxSize > 0 && n > s.MaxSize {
+	if n := sys.Size(); s.Jacobian == DenseJacobian && s.MaxSize > 0 && n > s.MaxSize {
 		return &SizeError{Size: n, Max: s.MaxSize}
 	}
 	return nil
@@ -94,10 +112,27 @@ type Settings struct {
 	// DefaultRelTol.
 	RelTol float64
 
-	// MaxSize bounds the number of unknowns (sys.Size()): Newton and
-	// Transient return a *SizeError for a larger system. Zero means
-	// DefaultMaxSize, a negative value no bound.
+	// Jacobian is the form of the Jacobian of Newton and Transient
+	// (AutoJacobian, the zero value, DenseJacobian or SparseJacobian).
+	Jacobian JacobianKind
+
+	// MaxSize bounds the number of unknowns (sys.Size()) of a dense
+	// Jacobian: with DenseJacobian, Newton and Transient return a
+	// *SizeError for a larger system, and AutoJacobian takes the sparse
+	// one for it. Zero means DefaultMaxSize, a negative value no bound.
 	MaxSize int
+
+	// SkipInternal makes the layered solver leave the voltages of the
+	// internal nodes of crossbars with wire resistance as they are in
+	// the solution it writes, rather than compute them (one sparse solve
+	// per solve), for callers that measure only at the crossbars'
+	// periphery, as a trainer does. Layered.InternalTo computes them.
+	// The general solvers always compute them.
+	SkipInternal bool
+	// Shared, if not nil, is shared by the solvers (NewDC) of systems
+	// that share the conductances of crossbars with wire resistance:
+	// each crossbar is then reduced once per change of its conductances.
+	Shared *Shared
 
 	// NoDamping, NoGminStepping and NoSourceStepping turn off the
 	// fallbacks Newton tries when plain Newton fails.
@@ -129,8 +164,17 @@ func (s *Settings) withDefaults() Settings {
 	return d
 }
 
+// jacobianFor returns the form of the Jacobian s gives sys.
+func (s Settings) jacobianFor(sys *mna.System) JacobianKind {
+	if s.Jacobian == AutoJacobian && s.MaxSize > 0 && sys.Size() > s.MaxSize {
+		return SparseJacobian
+	}
+	return s.Jacobian
+}
+
 // Newton finds the DC operating point of sys by Newton's method on its
-// KCL residual with the dense Jacobian, starting from x0 (len sys.Size();
+// KCL residual, with the Jacobian Settings.Jacobian asks for (by default
+// dense for small systems, sparse for large ones), starting from x0 (len sys.Size();
 // nil means all zeros). x0 is not modified. Newton panics if x0 has the
 // wrong length.
 //
@@ -157,24 +201,30 @@ func (s *Settings) withDefaults() Settings {
 //
 // If no method converges, Newton returns the finite iterate with the
 // smallest residual it has seen, a Status other than Converged, and a
-// *ConvergenceError naming the node with the largest KCL residual. For a
-// system with more than Settings.MaxSize unknowns it returns a *SizeError
-// and does not solve.
+// *ConvergenceError naming the node with the largest KCL residual. With a
+// dense Jacobian (DenseJacobian) and more than Settings.MaxSize unknowns
+// it returns a *SizeError and does not solve.
 func Newton(sys *mna.System, x0 []float64, set *Settings) (Result, error) {
 	s := set.withDefaults()
 	if err := checkSize(sys, s); err != nil {
 		return Result{}, err
 	}
-	n := sys.Size()
-	x := make([]float64, n)
+	if x0 != nil && len(x0) != sys.Size() {
+		panic(fmt.Sprintf("solver: len(x0) = %d, want %d", len(x0), sys.Size()))
+	}
+	return newEngine(sys, s, nil).newton(x0)
+}
+
+// newton is Newton with the engine e, which keeps its Jacobian's
+// analysis from one call to the next.
+func (e *engine) newton(x0 []float64) (Result, error) {
+	s := e.set
+	x := make([]float64, e.n)
 	if x0 != nil {
-		if len(x0) != n {
-			panic(fmt.Sprintf("solver: len(x0) = %d, want %d", len(x0), n))
-		}
 		copy(x, x0)
 	}
-	e := newEngine(sys, s)
-	if n == 0 {
+	e.iters, e.best, e.bestRatio = 0, nil, math.Inf(1)
+	if e.n == 0 {
 		return e.result(x, "newton", Converged), nil
 	}
 	e.consider(x)
@@ -229,10 +279,9 @@ type engine struct {
 	n, nf int
 
 	f, rhs, dx, d, xk, xtry, ftry []float64
-	jac                           *mat.Dense
-	lin                           *luSolver
+	jac                           jacobian.Matrix
 	lim                           *mna.Limiter
-	sc                            *scaler
+	sc                            *tolerance.Scaler
 	caps                          []capacitor // for transient steps
 	capTerm, capV                 []float64
 	delta, dk, dtry               []float64 // voltage increments of a transient step
@@ -250,7 +299,10 @@ type engine struct {
 	bestRatio float64
 }
 
-func newEngine(sys *mna.System, s Settings) *engine {
+// newEngine returns the engine of Newton runs on sys, with the Jacobian
+// that s.Jacobian asks for and room in it for the capacitors of time
+// steps.
+func newEngine(sys *mna.System, s Settings, caps []capacitor) *engine {
 	n := sys.Size()
 	e := &engine{
 		sys:       sys,
@@ -269,16 +321,18 @@ func newEngine(sys *mna.System, s Settings) *engine {
 		delta:     make([]float64, n),
 		dk:        make([]float64, n),
 		dtry:      make([]float64, n),
-		lin:       newLUSolver(n),
+		caps:      caps,
 		lim:       sys.NewLimiter(),
-		sc:        newScaler(sys, s),
+		sc:        tolerance.New(sys, s.VoltTol, s.CurrentTol, s.RelTol),
 		chordStep: math.Inf(1),
 		bestRatio: math.Inf(1),
 	}
-	if n > 0 {
-		e.jac = mat.NewDense(n, n, nil)
+	pairs := make([]jacobian.Pair, len(caps))
+	for k, c := range caps {
+		pairs[k] = jacobian.Pair{I: c.i, J: c.j}
 	}
-	if nvt := e.sc.minNVt; nvt > 0 {
+	e.jac = jacobian.New(sys, s.jacobianFor(sys), pairs)
+	if nvt := e.sc.MinNVt(); nvt > 0 {
 		e.chordStep = chordFactor * nvt
 	}
 	return e
@@ -297,24 +351,18 @@ type runOpts struct {
 }
 
 // eval writes the residual of the run's problem at x into dst and, if jac
-// is not nil, its Jacobian. For a time step the residual is
+// is true, its Jacobian into e.jac. For a time step the residual is
 // F(x) + invh*C*delta + hist, where delta is x minus the state at the start
 // of the step, carried separately so that the capacitive currents keep
 // their precision when the step is short, and hist is the constant part
 // of the capacitive current that the integration formula gives.
-func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mna.Limiter, o *runOpts) bool {
-	limited := e.sys.Eval(dst, jac, x, lim)
-	var raw []float64
-	stride := 0
-	if jac != nil {
-		m := jac.RawMatrix()
-		raw, stride = m.Data, m.Stride
-	}
+func (e *engine) eval(dst []float64, jac bool, x, delta []float64, lim *mna.Limiter, o *runOpts) bool {
+	limited := e.jac.Eval(dst, x, lim, jac)
 	if o.gmin > 0 {
 		for i := 0; i < e.nf; i++ {
 			dst[i] += o.gmin * x[i]
-			if raw != nil {
-				raw[i*stride+i] += o.gmin
+			if jac {
+				e.jac.AddDiag(i, o.gmin)
 			}
 		}
 	}
@@ -326,14 +374,14 @@ func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mn
 		for i := range e.capTerm {
 			e.capTerm[i], e.capV[i] = 0, 0
 		}
-		for _, c := range e.caps {
+		for k, c := range e.caps {
 			g := c.c * o.invh
+			if jac {
+				e.jac.AddPair(k, g)
+			}
 			if c.j < 0 {
 				dst[c.i] += g * delta[c.i]
 				e.capTerm[c.i] += g * math.Abs(x[c.i])
-				if raw != nil {
-					raw[c.i*stride+c.i] += g
-				}
 				continue
 			}
 			q := g * (delta[c.i] - delta[c.j])
@@ -345,12 +393,6 @@ func (e *engine) eval(dst []float64, jac *mat.Dense, x, delta []float64, lim *mn
 			// The rounding of a node's voltage a capacitor couples in.
 			e.capV[c.i] = math.Max(e.capV[c.i], math.Abs(x[c.j]))
 			e.capV[c.j] = math.Max(e.capV[c.j], math.Abs(x[c.i]))
-			if raw != nil {
-				raw[c.i*stride+c.i] += g
-				raw[c.j*stride+c.j] += g
-				raw[c.i*stride+c.j] -= g
-				raw[c.j*stride+c.i] -= g
-			}
 		}
 		for i, q := range o.hist {
 			dst[i] += q
@@ -366,7 +408,7 @@ func (e *engine) tolerances(x []float64, o *runOpts) {
 	if o.invh > 0 {
 		capTerm, capV = e.capTerm, e.capV
 	}
-	e.sc.update(x, o.gmin, capTerm, capV)
+	e.sc.Update(x, o.gmin, capTerm, capV)
 }
 
 // run iterates Newton on x in place. It returns Converged when x meets the
@@ -392,23 +434,23 @@ func (e *engine) run(x []float64, o runOpts) Status {
 			x[i] = o.xold[i] + e.delta[i]
 		}
 	}
-	limited := e.eval(e.f, e.jac, x, e.delta, lim, &o)
+	limited := e.eval(e.f, true, x, e.delta, lim, &o)
 	var w float64 // weight of branch rows in the merit, S
 	merit := 0.0
 	if o.search {
 		for i := 0; i < e.nf; i++ {
-			w = math.Max(w, math.Abs(e.jac.At(i, i)))
+			w = math.Max(w, math.Abs(e.jac.Diag(i)))
 		}
 		w = math.Max(w, circuit.Gmin)
 		merit = e.merit(e.f, w)
 	}
 	near := 0 // KCL-passing iterates with a nearly small update
 	for k := 0; k < maxIter; k++ {
-		e.lin.factor(e.jac)
+		e.jac.Factor()
 		for i, v := range e.f {
 			e.rhs[i] = -v
 		}
-		if !e.lin.solve(e.dx, e.rhs) {
+		if !e.jac.Solve(e.dx, e.rhs) {
 			return Singular
 		}
 		lambda := 1.0
@@ -427,7 +469,7 @@ func (e *engine) run(x []float64, o runOpts) Status {
 			copy(e.delta, e.dk)
 			return Diverged
 		}
-		limited = e.eval(e.f, e.jac, x, e.delta, lim, &o)
+		limited = e.eval(e.f, true, x, e.delta, lim, &o)
 		if limited {
 			continue
 		}
@@ -467,7 +509,7 @@ func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (
 	lambda := 1.0
 	for {
 		e.move(o, e.xtry, e.dtry, x, e.delta, e.dx, lambda)
-		e.eval(e.ftry, nil, e.xtry, e.dtry, nil, o)
+		e.eval(e.ftry, false, e.xtry, e.dtry, nil, o)
 		m := e.merit(e.ftry, w)
 		if m <= (1-armijo*lambda)**merit {
 			*merit = m
@@ -476,7 +518,7 @@ func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (
 		// Near the solution the merit is rounding noise: a step to a
 		// point that meets the tolerances is good.
 		e.tolerances(e.xtry, o)
-		if e.sc.kclRatio(e.ftry) <= 1 {
+		if e.sc.KCLRatio(e.ftry) <= 1 {
 			*merit = m
 			return lambda, true
 		}
@@ -495,17 +537,17 @@ func (e *engine) backtrack(x []float64, o *runOpts, w float64, merit *float64) (
 // near counts iterates of a time step whose update nearly passed.
 func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
 	e.tolerances(x, o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		return false
 	}
 	// The previous factorization estimates the next update.
 	for i, v := range e.f {
 		e.rhs[i] = -v
 	}
-	if !e.lin.solve(e.d, e.rhs) {
+	if !e.jac.Solve(e.d, e.rhs) {
 		return false
 	}
-	if r := e.sc.updateRatio(e.d); r > 1 {
+	if r := e.sc.UpdateRatio(e.d); r > 1 {
 		// A time step's matrix C/h + J is ill-conditioned when h is
 		// short: its updates can stall at a noise floor above the
 		// tolerance while KCL holds. Quadratic convergence takes an
@@ -525,12 +567,12 @@ func (e *engine) accept(x []float64, o *runOpts, near *int) bool {
 	copy(e.dk, e.delta)
 	e.move(o, x, e.delta, e.xk, e.dk, e.d, 1)
 	// Keep the correction only if it keeps the KCL test.
-	e.eval(e.f, nil, x, e.delta, nil, o)
+	e.eval(e.f, false, x, e.delta, nil, o)
 	e.tolerances(x, o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		copy(x, e.xk)
 		copy(e.delta, e.dk)
-		e.eval(e.f, nil, x, e.delta, nil, o)
+		e.eval(e.f, false, x, e.delta, nil, o)
 	}
 	return true
 }
@@ -567,9 +609,9 @@ func (e *engine) consider(x []float64) {
 		return
 	}
 	o := runOpts{}
-	e.eval(e.f, nil, x, nil, nil, &o)
+	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	r := e.sc.kclRatio(e.f)
+	r := e.sc.KCLRatio(e.f)
 	if e.best == nil || r < e.bestRatio {
 		e.best = append(e.best[:0], x...)
 		e.bestRatio = r
@@ -651,123 +693,4 @@ func (e *engine) sourceStepping() ([]float64, bool) {
 	e.sys.SetSourceScale(1)
 	e.consider(x)
 	return nil, false
-}
-
-// scaler keeps the tolerances of the acceptance tests, made from the
-// rounding-error scales the system reports (mna.System.ScalesTo).
-type scaler struct {
-	sys    *mna.System
-	set    Settings
-	minNVt float64 // smallest N*Vt of the diodes, V; 0 without diodes
-
-	fs, us, rs, extra []float64 // scales of the residual rows and unknowns
-	ftol, xtol        []float64 // per row of x
-}
-
-func newScaler(sys *mna.System, s Settings) *scaler {
-	n := sys.Size()
-	return &scaler{
-		sys:    sys,
-		set:    s,
-		minNVt: sys.MinNVt(),
-		fs:     make([]float64, n),
-		us:     make([]float64, n),
-		rs:     make([]float64, n),
-		extra:  make([]float64, sys.NumFree()),
-		ftol:   make([]float64, n),
-		xtol:   make([]float64, n),
-	}
-}
-
-// floorUlps is how many ulps of the rounding floor of a node's residual
-// (mna.System.ScalesTo's r) its KCL tolerance allows at least: node
-// voltages are only known to an ulp, so a conductance G across volts
-// carries a current known to G*ulp(V) at best, however small the current.
-const floorUlps = 8
-
-// eps is the float64 machine epsilon, 2^-52.
-const eps = 0x1p-52
-
-// update computes the tolerances of every row at x: ftol for the
-// residual, xtol for the update. gmin adds the current of a shunt
-// conductance, capTerm (nil for DC) the scale of the capacitive currents
-// of a time step, and capV (nil for DC) the largest voltage a capacitor
-// couples into each node row.
-func (sc *scaler) update(x []float64, gmin float64, capTerm, capV []float64) {
-	if len(x) == 0 {
-		return
-	}
-	nf := len(sc.extra)
-	for k := range nf {
-		sc.extra[k] = gmin * math.Abs(x[k])
-		if capTerm != nil {
-			sc.extra[k] += capTerm[k]
-		}
-	}
-	sc.sys.ScalesTo(sc.fs, sc.us, sc.rs, x, sc.extra)
-	s := sc.set
-	for k := range sc.fs {
-		if k < nf {
-			vs := sc.us[k]
-			if capTerm != nil {
-				vs += capV[k]
-			}
-			sc.ftol[k] = s.CurrentTol + s.RelTol*sc.fs[k] + floorUlps*eps*sc.rs[k]
-			sc.xtol[k] = s.VoltTol + s.RelTol*vs
-			continue
-		}
-		sc.ftol[k] = s.VoltTol + s.RelTol*sc.fs[k]
-		sc.xtol[k] = s.CurrentTol + s.RelTol*sc.us[k]
-	}
-}
-
-// linearConductance returns, per free node row, the sum of the
-// conductances of the resistors and crossbar entries at the node, in
-// siemens.
-func (sc *scaler) linearConductance() []float64 {
-	g := make([]float64, sc.sys.NumFree())
-	sc.sys.LinearConductanceTo(g)
-	return g
-}
-
-// kclOK reports whether every residual meets its tolerance.
-func (sc *scaler) kclOK(f []float64) bool { return within(f, sc.ftol) }
-
-// updateOK reports whether every component of an update meets its tolerance.
-func (sc *scaler) updateOK(d []float64) bool { return within(d, sc.xtol) }
-
-// updateRatio returns the largest component of an update relative to its
-// tolerance.
-func (sc *scaler) updateRatio(d []float64) float64 {
-	var m float64
-	for i, v := range d {
-		r := math.Abs(v) / sc.xtol[i]
-		if math.IsNaN(r) {
-			return math.Inf(1)
-		}
-		m = math.Max(m, r)
-	}
-	return m
-}
-
-// kclRatio returns the largest residual relative to its tolerance.
-func (sc *scaler) kclRatio(f []float64) float64 {
-	var m float64
-	for i, v := range f {
-		r := math.Abs(v) / sc.ftol[i]
-		if math.IsNaN(r) {
-			return math.Inf(1)
-		}
-		m = math.Max(m, r)
-	}
-	return m
-}
-
-func within(v, tol []float64) bool {
-	for i, a := range v {
-		if !(math.Abs(a) <= tol[i]) {
-			return false
-		}
-	}
-	return true
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit/circuittest"
@@ -109,25 +108,6 @@ func TestWireResistanceIRDrop(t *testing.T) {
 			t.Logf("R = %g ohm: cell drops from %.4f V (cell (%d, 0)) to %.4f V (cell (0, %d))", r, cell.At(m-1, 0), m-1, cell.At(0, n-1), n-1)
 		}
 	}
-}
-
-// TestWiredCrossbarNotLayered checks that the layered solver refuses a
-// wired crossbar with a reason, and that Newton solves the network.
-func TestWiredCrossbarNotLayered(t *testing.T) {
-	c := circuittest.KendallNetwork(6, 4, 2, 1)
-	w1 := c.Element("W1").(*circuit.Crossbar)
-	w1.WireR = 50
-	sys := compile(t, c)
-	_, err := NewLayered(sys)
-	var ce *circuit.Error
-	if !errors.As(err, &ce) || ce.Element != "W1" || !strings.Contains(ce.Msg, "wire resistance") {
-		t.Fatalf("NewLayered: %v, want a *circuit.Error about W1's wire resistance", err)
-	}
-	res, err := Newton(sys, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkKCL(t, c, sys, res.X, 1e-18, 1e-9)
 }
 
 // variation is every circuit nonideality but wire resistance: channel
@@ -302,27 +282,36 @@ func TestTemperatureScalesIS(t *testing.T) {
 	}
 }
 
-// TestDenseSizeLimit checks that the dense solvers refuse, without
-// allocating their Jacobian, systems beyond Settings.MaxSize.
+// TestDenseSizeLimit checks that the solvers with a dense Jacobian
+// refuse, without allocating it, systems beyond Settings.MaxSize, and that
+// with the default Jacobian (AutoJacobian) they solve them with the sparse
+// one: every node of the 46×46 wired array (4232 unknowns) keeps KCL
+// against a balance recomputed from the element list.
 func TestDenseSizeLimit(t *testing.T) {
 	c, _ := wiredArray(46, 46, 1e-5, 1)
 	big := compile(t, c)
 	if big.Size() <= DefaultMaxSize {
 		t.Fatalf("size %d, want more than %d", big.Size(), DefaultMaxSize)
 	}
+	dense := &Settings{Jacobian: DenseJacobian}
 	var se *SizeError
-	if _, err := Newton(big, nil, nil); !errors.As(err, &se) || se.Size != big.Size() || se.Max != DefaultMaxSize {
+	if _, err := Newton(big, nil, dense); !errors.As(err, &se) || se.Size != big.Size() || se.Max != DefaultMaxSize {
 		t.Errorf("Newton: %v, want a *SizeError", err)
 	}
-	if _, err := Transient(big, nil, nil); !errors.As(err, &se) {
+	if _, err := Transient(big, nil, &TransientSettings{Settings: *dense}); !errors.As(err, &se) {
 		t.Errorf("Transient: %v, want a *SizeError", err)
 	}
+	res, err := Newton(big, nil, nil)
+	if err != nil {
+		t.Fatalf("Newton with the default Jacobian: %v", err)
+	}
+	checkKCL(t, c, big, res.X, 1e-15, 1e-9)
 	small, _ := wiredArray(2, 2, 1e-5, 1)
 	sys := compile(t, small)
-	if _, err := Newton(sys, nil, &Settings{MaxSize: 3}); !errors.As(err, &se) || se.Max != 3 {
+	if _, err := Newton(sys, nil, &Settings{MaxSize: 3, Jacobian: DenseJacobian}); !errors.As(err, &se) || se.Max != 3 {
 		t.Errorf("Newton with MaxSize 3: %v, want a *SizeError", err)
 	}
-	if _, err := Newton(sys, nil, &Settings{MaxSize: -1}); err != nil {
+	if _, err := Newton(sys, nil, &Settings{MaxSize: -1, Jacobian: DenseJacobian}); err != nil {
 		t.Errorf("Newton without a bound: %v", err)
 	}
 }

@@ -202,7 +202,7 @@ func Transient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, e
 		}
 		copy(x, x0)
 	}
-	e := newEngine(sys, ts.Settings)
+	e := newEngine(sys, ts.Settings, capacitors(sys))
 	if n == 0 {
 		if ts.Observe != nil {
 			ts.Observe(0, x)
@@ -234,7 +234,7 @@ func (e *engine) shortestTau(x []float64) float64 {
 			cdiag[c.j] += c.c
 		}
 	}
-	g := e.sc.linearConductance()
+	g := e.sc.LinearConductance()
 	tau := math.Inf(1)
 	for i, c := range cdiag {
 		if g[i] > 0 && c > 0 {
@@ -245,9 +245,9 @@ func (e *engine) shortestTau(x []float64) float64 {
 		return tau
 	}
 	o := runOpts{}
-	e.eval(e.f, e.jac, x, nil, nil, &o)
+	e.eval(e.f, true, x, nil, nil, &o)
 	for i, c := range cdiag {
-		if g := e.jac.At(i, i); g > 0 && c > 0 {
+		if g := e.jac.Diag(i); g > 0 && c > 0 {
 			tau = math.Min(tau, c/g)
 		}
 	}
@@ -261,27 +261,27 @@ func (e *engine) shortestTau(x []float64) float64 {
 // applies the final Newton update to x.
 func (e *engine) steady(x []float64) bool {
 	o := runOpts{}
-	e.eval(e.f, nil, x, nil, nil, &o)
+	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		return false
 	}
-	e.eval(e.f, e.jac, x, nil, nil, &o)
-	e.lin.factor(e.jac)
+	e.eval(e.f, true, x, nil, nil, &o)
+	e.jac.Factor()
 	e.iters++
 	for i, v := range e.f {
 		e.rhs[i] = -v
 	}
-	if !e.lin.solve(e.d, e.rhs) || !e.sc.updateOK(e.d) {
+	if !e.jac.Solve(e.d, e.rhs) || !e.sc.UpdateOK(e.d) {
 		return false
 	}
 	copy(e.xk, x)
 	for i := range x {
 		x[i] += e.d[i]
 	}
-	e.eval(e.f, nil, x, nil, nil, &o)
+	e.eval(e.f, false, x, nil, nil, &o)
 	e.tolerances(x, &o)
-	if !e.sc.kclOK(e.f) {
+	if !e.sc.KCLOK(e.f) {
 		copy(x, e.xk)
 	}
 	return true

@@ -27,7 +27,6 @@ type pinnedCap struct {
 }
 
 func newDenseODE(e *engine, ts *TransientSettings) *denseODE {
-	e.caps = capacitors(e.sys)
 	m := &denseODE{e: e, maxIter: ts.MaxIterations, rhs: make([]float64, e.n), sol: make([]float64, e.n), obs: ts.Observe}
 	v := e.sys.VoltagesTo(nil, make([]float64, e.n))
 	for _, c := range e.sys.Capacitances() {
@@ -89,7 +88,7 @@ func (m *denseODE) Filter(v []float64, alpha float64) bool {
 	for i := range e.nf {
 		m.rhs[i] *= alpha
 	}
-	if !e.lin.solve(m.sol, m.rhs) {
+	if !e.jac.Solve(m.sol, m.rhs) {
 		return false
 	}
 	copy(v, m.sol[:e.nf])

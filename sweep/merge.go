@@ -119,6 +119,14 @@ func merge(dirs []string, out string, logw io.Writer) (Merged, error) {
 	if err := writePlots(out, plan, pts); err != nil {
 		return m, fmt.Errorf("plotting: %w", err)
 	}
+	if plan.GradCheck > 0 && plan.Metric != Cosine {
+		// The cosine's plots beside the metric's.
+		cp := plan
+		cp.Metric = Cosine
+		if err := writePlots(out, cp, summarize(cp, list)); err != nil {
+			return m, fmt.Errorf("plotting: %w", err)
+		}
+	}
 	return m, nil
 }
 
@@ -146,6 +154,9 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 		}
 		head = append(head, "status")
 		head = append(head, Metrics...)
+		if plan.GradCheck > 0 {
+			head = append(head, Cosine)
+		}
 		head = append(head, "epochs", "seconds", "error")
 		if err := c.Write(head); err != nil {
 			return err
@@ -155,8 +166,11 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 			for _, v := range r.Params {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
-			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower),
-				strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
+			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower))
+			if plan.GradCheck > 0 {
+				row = append(row, csvFloat(r.Cosine))
+			}
+			row = append(row, strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
 			if err := c.Write(row); err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ import (
 	"github.com/eqsim/eqsim/netlist"
 )
 
-var sweepKeys = []string{"title", "base", "metric", "mode", "seeds", "set", "axis"}
+var sweepKeys = []string{"title", "base", "metric", "mode", "seeds", "gradcheck", "set", "axis"}
 var axisKeys = []string{"path", "name", "values", "from", "to", "count", "scale"}
 
 // ParseFile reads and checks the sweep spec at path. The base netlist
@@ -62,8 +62,18 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 	if !filepath.IsAbs(base) {
 		s.Base = filepath.Join(p.dir, base)
 	}
+	if v, ok := root["gradcheck"]; ok {
+		n, isInt := v.(int64)
+		if !isInt || n < 0 || n > 100000 {
+			top.fail("gradcheck", "gradcheck must be a number of samples, 0 to 100000, e.g. gradcheck = 10")
+		}
+		s.GradCheck = int(n)
+	}
 	if m, ok := top.str("metric"); ok {
-		if !slices.Contains(Metrics, m) {
+		if m == Cosine && s.GradCheck == 0 {
+			top.fail("metric", "metric %q needs gradcheck = N samples", m)
+		}
+		if !slices.Contains(Metrics, m) && m != Cosine {
 			top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
 		}
 		s.Metric = m

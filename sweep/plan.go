@@ -40,6 +40,7 @@ type Plan struct {
 	Fingerprint string     `json:"fingerprint"`
 	Mode        string     `json:"mode"`
 	Metric      string     `json:"metric"`
+	GradCheck   int        `json:"gradcheck,omitempty"`
 	Seeds       []uint64   `json:"seeds"`
 	Axes        []PlanAxis `json:"axes"`
 	Points      int        `json:"points"`
@@ -69,8 +70,10 @@ type Result struct {
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
 	// MeanPower is the mean power per inference on the test set, W.
 	MeanPower *float64 `json:"mean_power,omitempty"`
-	Epochs    int      `json:"epochs"`
-	Seconds   float64  `json:"seconds"`
+	// Cosine is the cosine metric of a sweep with gradcheck.
+	Cosine  *float64 `json:"cosine,omitempty"`
+	Epochs  int      `json:"epochs"`
+	Seconds float64  `json:"seconds"`
 }
 
 // Metric returns the metric of r named name (one of Metrics), if r has
@@ -88,6 +91,8 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.TrainLoss
 	case "mean_power":
 		p = r.MeanPower
+	case Cosine:
+		p = r.Cosine
 	}
 	if p == nil {
 		return 0, false
@@ -133,7 +138,7 @@ func (s *Spec) Tasks() []Task {
 func planOf(s *Spec, fp string, runs int) Plan {
 	p := Plan{
 		Spec: absPath(s.Path), Base: absPath(s.Base), Title: s.Title, Fingerprint: fp,
-		Mode: s.Mode, Metric: s.Metric, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
+		Mode: s.Mode, Metric: s.Metric, GradCheck: s.GradCheck, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
 	}
 	for _, a := range s.Axes {
 		p.Axes = append(p.Axes, PlanAxis{a.Name, a.Path, a.Values, a.Log})

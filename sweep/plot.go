@@ -87,6 +87,9 @@ func metricAxis(metric string) (label string, scale float64) {
 	if strings.HasSuffix(metric, "_error") {
 		return strings.ReplaceAll(metric, "_", " ") + " (%)", 100
 	}
+	if metric == Cosine {
+		return "cosine of estimate and exact gradient", 1
+	}
 	return strings.ReplaceAll(metric, "_", " ") + " (" + metricUnit(metric) + ")", 1
 }
 

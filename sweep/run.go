@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -275,8 +276,40 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 	if sum.MeanPower > 0 {
 		r.MeanPower = &sum.MeanPower
 	}
+	if s.GradCheck > 0 {
+		c, err := cosine(ss, s.GradCheck)
+		if err != nil {
+			r.Status, r.Error = "failed", "gradcheck: "+err.Error()
+		} else {
+			r.Cosine = &c
+		}
+	}
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
+}
+
+// cosine returns the cosine between the gradient estimate of the
+// session's estimator and the exact gradient on the first samples test
+// samples, for the trained network.
+func cosine(ss *run.Session, samples int) (float64, error) {
+	set := ss.Test
+	if set == nil || set.Len() == 0 {
+		set = ss.Train
+	}
+	rep, err := eqprop.GradCheck(ss.Net, set, samples, 0, ss.Config)
+	if err != nil {
+		return 0, err
+	}
+	name := ss.Config.WithDefaults().Estimator
+	for _, e := range rep.Estimators {
+		if e.Name == name {
+			if math.IsNaN(e.Cosine) {
+				return 0, fmt.Errorf("the exact gradient or the %s estimate is zero", name)
+			}
+			return e.Cosine, nil
+		}
+	}
+	return 0, fmt.Errorf("no report of estimator %q", name)
 }
 
 // dataCache loads each data set spec once for all the runs of a sweep.

@@ -18,6 +18,12 @@ import (
 // V^2, after the last epoch.
 var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power"}
 
+// Cosine is the metric of a sweep with gradcheck: after training, the
+// cosine between the training estimator's gradient estimate (measured as
+// training measures it) and the exact gradient (eqprop.GradCheck), summed
+// over the first gradcheck test samples.
+const Cosine = "cosine"
+
 // Sweep modes: "grid" runs every combination of the axes' values; "each"
 // runs the base netlist once and then each value of each axis alone, the
 // other parameters at their base values.
@@ -36,6 +42,7 @@ const (
 //	metric = "test_error"            # what the plots show [test_error]
 //	mode = "each"                    # "grid" (every combination) or "each" [grid]
 //	seeds = [1, 2]                   # [training] seed of each repeat [[1]]
+//	gradcheck = 10                   # samples of the cosine metric after training [0: none]
 //
 //	[set]                            # values set on every point (an axis overrides)
 //	"training.epochs" = 2
@@ -58,8 +65,11 @@ type Spec struct {
 	Title string
 	// Base is the base netlist's path, joined to the spec's directory.
 	Base string
-	// Metric is one of Metrics.
+	// Metric is one of Metrics, or Cosine with GradCheck.
 	Metric string
+	// GradCheck is the number of test samples of the cosine metric
+	// (Cosine), 0 for none.
+	GradCheck int
 	// Mode is Grid or Each.
 	Mode string
 	// Seeds are the values of [training] seed each point runs with.
@@ -223,6 +233,9 @@ func (s *Spec) Fingerprint(base *netlist.Netlist, baseData []byte) (string, erro
 		h.Write(b)
 	}
 	fmt.Fprintf(h, "\x00mode=%s seeds=%v\n", s.Mode, s.Seeds)
+	if s.GradCheck > 0 {
+		fmt.Fprintf(h, "gradcheck=%d\n", s.GradCheck)
+	}
 	for _, o := range s.Set {
 		fmt.Fprintf(h, "set %s=%T:%s\n", o.Path, o.Value, FormatValue(o.Value))
 	}

@@ -120,19 +120,9 @@ func (l *Limiter) InitJunctions() { l.init, l.initJct = false, true }
 // step from it lands where SPICE's would. Eval reports whether any junction
 // was limited; when none was, f is the true residual.
 func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (limited bool) {
-	n := s.Size()
-	if len(f) != n {
-		panic("circuit: bad residual length")
-	}
-	if lim != nil && len(lim.vd) != len(s.diodes) {
-		panic("circuit: limiter from another system")
-	}
-	s.load(x)
-	e := evaluation{v: s.v, cur: s.cur, unk: s.unk}
-	for i := range e.cur {
-		e.cur[i] = 0
-	}
+	e := s.begin(f, x, lim)
 	if jac != nil {
+		n := s.Size()
 		r, c := jac.Dims()
 		if r != n || c != n {
 			panic("circuit: bad Jacobian size")
@@ -141,9 +131,30 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 		raw := jac.RawMatrix()
 		e.jd, e.stride = raw.Data, raw.Stride
 	}
-	s.evalLinear(&e)
-	limited = s.evalJunctions(&e, lim)
-	s.evalBranches(&e, f, x)
+	return s.evalAll(&e, f, x, lim)
+}
+
+// begin checks the arguments of an evaluation at x, loads x and returns
+// the evaluation with its currents zeroed and no Jacobian.
+func (s *System) begin(f, x []float64, lim *Limiter) evaluation {
+	if len(f) != s.Size() {
+		panic("circuit: bad residual length")
+	}
+	if lim != nil && len(lim.vd) != len(s.diodes) {
+		panic("circuit: limiter from another system")
+	}
+	s.load(x)
+	e := evaluation{v: s.v, cur: s.cur, unk: s.unk}
+	clear(e.cur)
+	return e
+}
+
+// evalAll runs the evaluation e at x: the currents into e.cur and f, and
+// the Jacobian in e's form. It reports whether a junction was limited.
+func (s *System) evalAll(e *evaluation, f, x []float64, lim *Limiter) (limited bool) {
+	s.evalLinear(e)
+	limited = s.evalJunctions(e, lim)
+	s.evalBranches(e, f, x)
 	for k, i := range s.free {
 		f[k] = e.cur[i]
 	}
@@ -151,22 +162,45 @@ func (s *System) Eval(f []float64, jac *mat.Dense, x []float64, lim *Limiter) (l
 }
 
 // evaluation is the state of one Eval: the node voltages, the currents
-// leaving the nodes, and the dense Jacobian (jd nil: none).
+// leaving the nodes, and the Jacobian in one of three forms: dense (jd),
+// sparse (sv, the values, with slots, where the h-th entry stamped goes),
+// or its pattern (pat, recording the position of every entry stamped, in
+// order). The order in which entries are stamped depends only on the
+// structure of the system, never on values: that is what lets the h-th
+// entry of one evaluation go where the h-th entry of the pattern went.
 type evaluation struct {
 	v, cur []float64
 	unk    []int
 	jd     []float64
 	stride int
+	sv     []float64
+	slots  []int
+	h      int
+	pat    *pattern
+}
+
+// jac reports whether the evaluation stamps a Jacobian.
+func (e *evaluation) jac() bool { return e.jd != nil || e.sv != nil || e.pat != nil }
+
+// add adds g to the Jacobian entry (i, j), both unknown indices.
+func (e *evaluation) add(i, j int, g float64) {
+	switch {
+	case e.jd != nil:
+		e.jd[i*e.stride+j] += g
+	case e.sv != nil:
+		e.sv[e.slots[e.h]] += g
+		e.h++
+	case e.pat != nil:
+		e.pat.rows = append(e.pat.rows, i)
+		e.pat.cols = append(e.pat.cols, j)
+	}
 }
 
 // stamp adds g to dF_a/dV_b where a and b are nodes.
 func (e *evaluation) stamp(a, b int, g float64) {
-	if e.jd == nil {
-		return
-	}
 	ia, ib := e.unk[a], e.unk[b]
 	if ia >= 0 && ib >= 0 {
-		e.jd[ia*e.stride+ib] += g
+		e.add(ia, ib, g)
 	}
 }
 
@@ -175,7 +209,7 @@ func (e *evaluation) cond(a, b int, g float64) {
 	i := g * (e.v[a] - e.v[b])
 	e.cur[a] += i
 	e.cur[b] -= i
-	if e.jd != nil {
+	if e.jac() {
 		e.stamp(a, a, g)
 		e.stamp(b, b, g)
 		e.stamp(a, b, -g)
@@ -189,7 +223,8 @@ func (s *System) evalLinear(e *evaluation) {
 	for _, r := range s.res {
 		e.cond(r.a, r.b, *r.g)
 	}
-	v, cur, unk, jd, stride := e.v, e.cur, e.unk, e.jd, e.stride
+	v, cur, unk := e.v, e.cur, e.unk
+	jac := e.jac()
 	for _, c := range s.cross {
 		data := c.x.G.RawMatrix()
 		if c.r != nil {
@@ -210,20 +245,20 @@ func (s *System) evalLinear(e *evaluation) {
 				sumi += it
 				sumg += g
 				cur[b] -= it
-				if jd != nil {
+				if jac {
 					ib := unk[b]
 					if ib >= 0 {
-						jd[ib*stride+ib] += g
+						e.add(ib, ib, g)
 						if ia >= 0 {
-							jd[ib*stride+ia] -= g
-							jd[ia*stride+ib] -= g
+							e.add(ib, ia, -g)
+							e.add(ia, ib, -g)
 						}
 					}
 				}
 			}
 			cur[a] += sumi
-			if jd != nil && ia >= 0 {
-				jd[ia*stride+ia] += sumg
+			if jac && ia >= 0 {
+				e.add(ia, ia, sumg)
 			}
 		}
 	}
@@ -267,7 +302,8 @@ func (s *System) evalJunctions(e *evaluation, lim *Limiter) (limited bool) {
 // evalBranches adds the current sources, the branch currents and their
 // equations (into f), and the CCCS.
 func (s *System) evalBranches(e *evaluation, f, x []float64) {
-	v, cur, unk, jd, stride := e.v, e.cur, e.unk, e.jd, e.stride
+	v, cur, unk := e.v, e.cur, e.unk
+	jac := e.jac()
 	for _, src := range s.isrc {
 		i := *src.i * s.srcScale
 		cur[src.p] += i
@@ -287,26 +323,25 @@ func (s *System) evalBranches(e *evaluation, f, x []float64) {
 			var out float64
 			out, slope = b.out(v[b.cp]-v[b.cn], s.srcScale)
 			f[b.unk] = v[b.p] - v[b.n] - out - b.rout*ib
-			if jd != nil {
-				jd[b.unk*stride+b.unk] -= b.rout
+			if jac {
+				e.add(b.unk, b.unk, -b.rout)
 			}
 		}
-		if jd != nil {
-			row := b.unk * stride
+		if jac {
 			if k := unk[b.p]; k >= 0 {
-				jd[k*stride+b.unk] += 1
-				jd[row+k] += 1
+				e.add(k, b.unk, 1)
+				e.add(b.unk, k, 1)
 			}
 			if k := unk[b.n]; k >= 0 {
-				jd[k*stride+b.unk] -= 1
-				jd[row+k] -= 1
+				e.add(k, b.unk, -1)
+				e.add(b.unk, k, -1)
 			}
 			if b.v == nil {
 				if k := unk[b.cp]; k >= 0 {
-					jd[row+k] -= slope
+					e.add(b.unk, k, -slope)
 				}
 				if k := unk[b.cn]; k >= 0 {
-					jd[row+k] += slope
+					e.add(b.unk, k, slope)
 				}
 			}
 		}
@@ -315,12 +350,12 @@ func (s *System) evalBranches(e *evaluation, f, x []float64) {
 		i := c.gain * x[c.branch]
 		cur[c.p] += i
 		cur[c.n] -= i
-		if jd != nil {
+		if jac {
 			if k := unk[c.p]; k >= 0 {
-				jd[k*stride+c.branch] += c.gain
+				e.add(k, c.branch, c.gain)
 			}
 			if k := unk[c.n]; k >= 0 {
-				jd[k*stride+c.branch] -= c.gain
+				e.add(k, c.branch, -c.gain)
 			}
 		}
 	}

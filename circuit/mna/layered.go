@@ -18,15 +18,18 @@ import (
 //   - every independent voltage source and input pins its node (no
 //     floating sources), and there are no circuit.VCVS or circuit.CCCS cards;
 //   - free nodes are joined to each other only by crossbars, and the free
-//     nodes split into blocks (groups) such that no crossbar joins a block to
-//     itself and the blocks of each connected part form a chain;
+//     nodes split into blocks (groups) such that the crossbars between
+//     blocks join the blocks of each connected part into a chain; a
+//     crossbar may join a block to itself (lateral connections, Laterals);
 //   - amplifiers drive their To nodes from free nodes: V(To[i]) =
 //     Gains[i]*V(From[i]) + Offsets[i], or its saturated form (see
 //     Swing), without output resistance. A driven node belongs to the
 //     block of the node that drives it (its owner) and may carry
 //     anything an undriven node may;
-//   - crossbars have ideal wires (no WireR): the internal nodes of a wired
-//     crossbar form a grid, not a chain of groups;
+//   - a crossbar with wire resistance (Wired) has internal nodes on a grid
+//     of wire segments: they belong to no block, and a solver eliminates
+//     them, which couples the free nodes of its sides to each other like
+//     a lateral crossbar and, between two free sides, like a link;
 //   - every other element on a free node joins it to a pinned node or
 //     ground: crossbars from inputs, resistors, diodes (rectifiers
 //     included) and current sources. Capacitors are open at DC and ignored.
@@ -67,9 +70,20 @@ type Layering struct {
 	// position in it.
 	BlockOf []int
 	Pos     []int
-	// Links are the crossbars that join free nodes (driven or not) to
-	// free nodes.
+	// Links are the crossbars that join free nodes (driven or not) of one
+	// block to free nodes of another.
 	Links []Link
+	// Laterals are the crossbars that join free nodes of one block to
+	// each other: a group to itself, or two groups that links put in one
+	// block. A conductance between a node and itself (the diagonal of a
+	// crossbar from a group to itself) carries no current and is left
+	// out of Conductance.
+	Laterals []Link
+	// Wired are the crossbars with wire resistance.
+	Wired []Wired
+	// Internal[u] reports whether free node u is an internal node of a
+	// wired crossbar. Internal nodes are in no block.
+	Internal []bool
 	// Junctions are the diodes between a free node and a pinned node or
 	// ground, rectifier diodes included.
 	Junctions []Junction
@@ -158,16 +172,17 @@ func notLayered(elem string, nodes []string, format string, args ...any) error {
 func (s *System) Layering() (*Layering, error) {
 	nf := len(s.free)
 	l := &Layering{
-		sys:     s,
-		Owner:   make([]int, nf),
-		Gain:    make([]float64, nf),
-		Offset:  make([]float64, nf),
-		Branch:  make([]int, nf),
-		BlockOf: make([]int, nf),
-		Pos:     make([]int, nf),
-		pinOf:   make([]int, len(s.names)),
-		cond:    make([]float64, nf),
-		xcond:   make([]float64, nf),
+		sys:      s,
+		Owner:    make([]int, nf),
+		Gain:     make([]float64, nf),
+		Offset:   make([]float64, nf),
+		Branch:   make([]int, nf),
+		BlockOf:  make([]int, nf),
+		Pos:      make([]int, nf),
+		pinOf:    make([]int, len(s.names)),
+		cond:     make([]float64, nf),
+		xcond:    make([]float64, nf),
+		Internal: make([]bool, nf),
 	}
 	for i := range l.pinOf {
 		l.pinOf[i] = -1
@@ -284,14 +299,13 @@ func (l *Layering) chain() error {
 		return i
 	}
 	linked := make([]bool, nf)
-	for _, k := range l.Links {
-		for _, side := range [][]int{k.From, k.To} {
-			r := find(l.Owner[side[0]])
-			for _, u := range side {
-				o := l.Owner[u]
-				linked[o] = true
-				parent[find(o)] = r
-			}
+	sides := l.freeSides()
+	for _, side := range sides {
+		r := find(l.Owner[side[0]])
+		for _, u := range side {
+			o := l.Owner[u]
+			linked[o] = true
+			parent[find(o)] = r
 		}
 	}
 	// Blocks in order of first appearance along the link sides, so that a
@@ -309,24 +323,22 @@ func (l *Layering) chain() error {
 		l.Pos[o] = len(l.Blocks[b])
 		l.Blocks[b] = append(l.Blocks[b], o)
 	}
-	for _, k := range l.Links {
-		for _, side := range [][]int{k.From, k.To} {
-			for _, u := range side {
-				o := l.Owner[u]
-				r := find(o)
-				b, ok := blockOfRoot[r]
-				if !ok {
-					b = len(l.Blocks)
-					blockOfRoot[r] = b
-					l.Blocks = append(l.Blocks, nil)
-				}
-				add(o, b)
+	for _, side := range sides {
+		for _, u := range side {
+			o := l.Owner[u]
+			r := find(o)
+			b, ok := blockOfRoot[r]
+			if !ok {
+				b = len(l.Blocks)
+				blockOfRoot[r] = b
+				l.Blocks = append(l.Blocks, nil)
 			}
+			add(o, b)
 		}
 	}
 	loose := -1
 	for u := range nf {
-		if l.Owner[u] != u || linked[u] {
+		if l.Owner[u] != u || linked[u] || l.Internal[u] {
 			continue
 		}
 		if loose < 0 {
@@ -341,17 +353,7 @@ func (l *Layering) chain() error {
 
 	// The block graph must be a set of paths.
 	nb := len(l.Blocks)
-	adj := make([][]int, nb)
-	for _, k := range l.Links {
-		a, b := l.BlockOf[k.From[0]], l.BlockOf[k.To[0]]
-		if a == b {
-			return notLayered(k.Name, nil, "crossbar joins a group of free nodes to itself")
-		}
-		if !slices.Contains(adj[a], b) {
-			adj[a] = append(adj[a], b)
-			adj[b] = append(adj[b], a)
-		}
-	}
+	adj := l.blockGraph()
 	for b, nbrs := range adj {
 		if len(nbrs) > 2 {
 			return notLayered("", l.blockNames(b), "a group of free nodes is coupled by crossbars to %d other groups, not a chain", len(nbrs))
@@ -387,6 +389,36 @@ func (l *Layering) chain() error {
 	return nil
 }
 
+// blockGraph moves the links within a block to Laterals and returns the
+// neighbours of every block: the blocks that links and wired crossbars
+// between free groups join it to.
+func (l *Layering) blockGraph() [][]int {
+	adj := make([][]int, len(l.Blocks))
+	edge := func(a, b int) {
+		if a != b && !slices.Contains(adj[a], b) {
+			adj[a] = append(adj[a], b)
+			adj[b] = append(adj[b], a)
+		}
+	}
+	links := l.Links[:0]
+	for _, k := range l.Links {
+		a, b := l.BlockOf[k.From[0]], l.BlockOf[k.To[0]]
+		if a == b {
+			l.Laterals = append(l.Laterals, k)
+			continue
+		}
+		links = append(links, k)
+		edge(a, b)
+	}
+	l.Links = links
+	for _, w := range l.Wired {
+		if w.From != nil && w.To != nil {
+			edge(l.BlockOf[w.From[0]], l.BlockOf[w.To[0]])
+		}
+	}
+	return adj
+}
+
 // blockNames returns the names of the nodes of block b.
 func (l *Layering) blockNames(b int) []string {
 	out := make([]string, len(l.Blocks[b]))
@@ -411,6 +443,18 @@ func (l *Layering) Refresh() {
 	for _, k := range l.Links {
 		sumsTo(l, k.G, false, k.From)
 		sumsTo(l, k.G, true, k.To)
+	}
+	for _, k := range l.Laterals {
+		raw := k.G.RawMatrix()
+		for i, p := range k.From {
+			for j, q := range k.To {
+				if p != q {
+					g := raw.Data[i*raw.Stride+j]
+					l.xcond[p] += g
+					l.xcond[q] += g
+				}
+			}
+		}
 	}
 	l.loadConductance()
 }

@@ -253,7 +253,6 @@ func TestLayeringRejects(t *testing.T) {
 		{"floating source", []circuit.Element{&circuit.VSource{Name: "V", Nodes: [2]string{"y0", "h0"}, V: 1}}, `"V": not a layered network: floating voltage source`},
 		{"diode", []circuit.Element{&circuit.Diode{Name: "D", Nodes: [2]string{"h0", "y0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}}}, `"D": not a layered network: diode between free nodes: h0, y0`},
 		{"free rail", []circuit.Element{&circuit.Rectifier{Name: "DR", Nodes: []string{"h0"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}, High: "y0", Low: "0"}}, `"DR": not a layered network: diode between free nodes: h0, y0`},
-		{"self", []circuit.Element{&circuit.Crossbar{Name: "W3", From: []string{"h0"}, To: []string{"h1"}, G: g(1, 1)}}, `"W3": not a layered network: crossbar joins a group of free nodes to itself`},
 		{"mixed", []circuit.Element{&circuit.Crossbar{Name: "W3", From: []string{"x0", "y0"}, To: []string{"z0"}, G: g(2, 1)}}, `"W3": not a layered network: crossbar side From mixes pinned and free nodes`},
 		{"loop", []circuit.Element{
 			&circuit.Crossbar{Name: "W3", From: []string{"y0"}, To: []string{"z0"}, G: g(1, 1)},

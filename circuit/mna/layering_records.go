@@ -84,7 +84,7 @@ func (l *Layering) sort(r *record) error {
 // sides free).
 func (l *Layering) sortCrossbar(x *circuit.Crossbar) error {
 	if x.Wired() {
-		return notLayered(x.Name, nil, "crossbar with wire resistance (its cells are internal nodes on a grid of wire segments, which only the general solvers take)")
+		return l.sortWired(x)
 	}
 	from, fpin, err := l.side(x.Name, "From", x.From)
 	if err != nil {

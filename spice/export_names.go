@@ -180,6 +180,15 @@ func (n *spiceNamer) alloc(cand string) string {
 
 // newDeck checks c and assigns every node, card and model its SPICE name.
 func newDeck(c *circuit.Circuit) (*deck, error) {
+	// A value without a card is named by its part, before the compiled
+	// system finds the currents it would give overflowing.
+	for _, e := range c.Elements {
+		for p := range e.Parts() {
+			if err := deckCheckPart(e, &p); err != nil {
+				return nil, err
+			}
+		}
+	}
 	sys, err := mna.Compile(c)
 	if err != nil {
 		return nil, err
@@ -229,7 +238,7 @@ func newDeck(c *circuit.Circuit) (*deck, error) {
 	return d, nil
 }
 
-// scan reads every element's parts once: it checks their values, tells
+// scan reads every element's parts once (newDeck checked their values): it tells
 // single elements from blocks, names the named diode models (in models)
 // and collects the diodes with models of their own, the branches 'F' parts
 // sense (with an element that senses each), the parts that carry branch
@@ -241,9 +250,6 @@ func (d *deck) scan(models *spiceNamer) (own []deckOwnModel, sensed []deckSensed
 		n, first := 0, ""
 		var seen map[string]bool
 		for p := range e.Parts() {
-			if err := deckCheckPart(e, &p); err != nil {
-				return nil, nil, err
-			}
 			if n == 0 {
 				first, el.typ = p.Name, p.Type
 			}

@@ -103,7 +103,7 @@ func Train(ctx context.Context, s *Session, o Options) (*Summary, error) {
 			return nil, err
 		}
 	}
-	r.tr, err = eqprop.NewTrainer(s.Net, s.Config)
+	r.tr, err = eqprop.NewTrainer(s.Physical, s.Config)
 	if err != nil {
 		return nil, &InputError{fmt.Errorf("%s: %w", s.Path, &Failed{Err: err})}
 	}
@@ -247,7 +247,7 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 func (r *runner) logStart(state *eqprop.State) {
 	s, cfg := r.s, r.s.Config
 	var shapes []string
-	for _, b := range s.Net.Blocks() {
+	for _, b := range s.Physical.Blocks() {
 		shapes = append(shapes, fmt.Sprintf("%s %dx%d", b.Name, b.Rows, b.Cols))
 	}
 	verb := "training"
@@ -328,7 +328,7 @@ func (r *runner) interrupted() error {
 // the row of an epoch whose test was interrupted.
 func (r *runner) save(pending *Metrics) error {
 	r.ck.Seconds, r.ck.Pending = r.elapsed(), pending
-	if err := writeCheckpoint(r.ckDir, r.ck, r.tr.State(), r.s.Net.Blocks()); err != nil {
+	if err := writeCheckpoint(r.ckDir, r.ck, r.tr.State(), r.s.Physical.Blocks()); err != nil {
 		return fmt.Errorf("writing the checkpoint: %w", err)
 	}
 	return nil

@@ -85,6 +85,7 @@ type ngFamily struct {
 	mu      sync.Mutex
 	members []*Ngspice
 	decks   int
+	closed  bool
 }
 
 // ngAlterRatio is how many conductance cards ngspice loads, as a deck, in
@@ -95,15 +96,15 @@ type ngFamily struct {
 const ngAlterRatio = 10
 
 // NewNgspice returns an ngspice backend for circuit c with the inputs and
-// outputs of cfg, and starts the ngspice of its free phase. It shares c's
-// trainable conductances (Program writes into c) and copies everything
-// else. The trainable blocks are c's trainable crossbars and resistors in
-// element order, with the Scale that eqprop.NewNative gives them.
+// outputs of cfg. It shares c's trainable conductances (Program writes
+// into c) and copies everything else. The trainable blocks are c's
+// trainable crossbars and resistors in element order, with the Scale that
+// eqprop.NewNative gives them. ngspice starts on the first relaxation, so
+// a backend that never relaxes needs no Close.
 //
 // NewNgspice returns an error wrapping ErrNoNgspice when ngspice is not
-// on PATH, an error for a circuit that has no deck (see WriteSpice) or
-// lacks the input and outputs, and an *NgspiceError if ngspice fails to
-// start.
+// on PATH, and an error for a circuit that has no deck (see WriteSpice)
+// or lacks the input and outputs.
 func NewNgspice(c *circuit.Circuit, cfg BackendConfig) (*Ngspice, error) {
 	bin, err := exec.LookPath("ngspice")
 	if err != nil {
@@ -130,20 +131,16 @@ func NewNgspice(c *circuit.Circuit, cfg BackendConfig) (*Ngspice, error) {
 	}
 	f.version = make([]uint64, len(f.blocks))
 	// The scales come from the circuit of the nudged phases, as
-	// eqprop.Native takes them from its own.
+	// eqprop.Native takes them from its own; its deck is checked now
+	// rather than on the first relaxation.
 	nudge := f.circuit(ngNudge, nil)
 	if err := f.scales(nudge.c); err != nil {
 		return nil, err
 	}
-	if f.dir, err = os.MkdirTemp("", "eqsim-ngspice-"); err != nil {
+	if _, err := newDeck(nudge.c); err != nil {
 		return nil, err
 	}
-	n := f.member(append([]float64(nil), in.Values...))
-	if _, err := n.system(ngFree); err != nil {
-		n.Close()
-		return nil, err
-	}
-	return n, nil
+	return f.member(append([]float64(nil), in.Values...)), nil
 }
 
 // scales sets each block's Scale from the amplifiers between it and the
@@ -296,7 +293,7 @@ func (n *Ngspice) Clone() (eqprop.Physical, error) {
 }
 
 // Close ends the ngspice processes of n and of every clone of the family
-// and removes their decks. The family is unusable afterwards.
+// and removes their decks. The family cannot relax afterwards.
 func (n *Ngspice) Close() error {
 	f := n.fam
 	f.mu.Lock()
@@ -310,6 +307,7 @@ func (n *Ngspice) Close() error {
 		}
 	}
 	f.members = nil
+	f.closed = true
 	if f.dir == "" {
 		return nil
 	}
@@ -328,9 +326,17 @@ func (n *Ngspice) system(kind int) (*ngSystem, error) {
 	}
 	f := n.fam
 	f.mu.Lock()
-	if f.dir == "" {
+	if f.closed {
 		f.mu.Unlock()
 		return nil, &NgspiceError{Msg: "the backend is closed"}
+	}
+	if f.dir == "" {
+		dir, err := os.MkdirTemp("", "eqsim-backend-")
+		if err != nil {
+			f.mu.Unlock()
+			return nil, err
+		}
+		f.dir = dir
 	}
 	f.decks++
 	file := "deck" + strconv.Itoa(f.decks) + ".cir"

@@ -290,8 +290,8 @@ func TestNgspiceBackendTrainsLikeNative(t *testing.T) {
 	}
 }
 
-// TestNgspiceBackendMissing runs the backend with no ngspice on PATH, and
-// with an ngspice that dies at once.
+// TestNgspiceBackendMissing makes the backend with no ngspice on PATH, and
+// relaxes it with an ngspice that dies at once.
 func TestNgspiceBackendMissing(t *testing.T) {
 	c := blocksCircuit(1)()
 	cfg := spice.BackendConfig{Input: "in", Outputs: []string{"y[0]"}}
@@ -304,7 +304,13 @@ func TestNgspiceBackendMissing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ngspice"), []byte("#!/bin/sh\necho broken >&2\nexit 3\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err = spice.NewNgspice(c, cfg)
+	n, err := spice.NewNgspice(c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	n.SetInput(make([]float64, n.Features()))
+	err = n.Relax(eqprop.Phase{Kind: eqprop.Free})
 	var ne *spice.NgspiceError
 	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "exited") || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("with a broken ngspice: %v, want an *NgspiceError with its last words", err)

@@ -113,6 +113,7 @@ func (d *deck) write(w *bufio.Writer) {
 	} else {
 		fmt.Fprintf(w, "* Temperature %s K; diode parameters measured at %s K.\n", spiceNum(t), spiceNum(tnom))
 	}
+	d.writeCircuitRecord(w)
 
 	renamed := false
 	for _, n := range d.nodeList {
@@ -135,6 +136,7 @@ func (d *deck) write(w *bufio.Writer) {
 
 	cw := &deckCards{d: d, w: w}
 	for k, e := range c.Elements {
+		d.writeRecord(w, k, e)
 		cw.element(e, &d.elems[k])
 	}
 

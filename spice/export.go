@@ -77,6 +77,13 @@ const (
 // that ngspice scales IS with temperature exactly when eqsim does
 // (circuit.DiodeModel.SaturationCurrent).
 //
+// Before its cards every element gets a record, a comment "* eqsim
+// element {...}" with its kind, name, netlist fields and card names, and
+// the circuit one, "* eqsim circuit {...}", with its title, temperatures
+// and groups (see package spice/importer, which rebuilds the circuit from
+// them); a resistor card whose resistance 1/G does not give G back ends
+// with the comment "; eqsim g=G".
+//
 // Values are written with the shortest decimal representation that reads
 // back as the same float64. WriteSpice returns an error, before writing
 // anything, if c does not compile (see mna.Compile) or holds a value

@@ -42,15 +42,8 @@ type deckLines struct {
 	// records are the record comments of eqsim's exporter ("* eqsim
 	// circuit {...}", "* eqsim element {...}"; see package deckrec), in
 	// deck order.
-	records []deckRecord
+	records []deckrec.Record
 	notes   []Note
-}
-
-// deckRecord is one record comment: its line, its kind ("circuit" or
-// "element") and its JSON text.
-type deckRecord struct {
-	line       int
-	kind, text string
 }
 
 // The comment of eqsim's exporter on a deck's second line.
@@ -252,14 +245,14 @@ func gHint(comment string) (string, bool) {
 }
 
 // recordComment returns the record of a comment line that holds one.
-func recordComment(line string, n int) (deckRecord, bool) {
+func recordComment(line string, n int) (deckrec.Record, bool) {
 	if text, ok := strings.CutPrefix(line, deckrec.CircuitPrefix); ok {
-		return deckRecord{line: n, kind: "circuit", text: text}, true
+		return deckrec.Record{Line: n, Kind: "circuit", Text: text}, true
 	}
 	if text, ok := strings.CutPrefix(line, deckrec.ElementPrefix); ok {
-		return deckRecord{line: n, kind: "element", text: text}, true
+		return deckrec.Record{Line: n, Kind: "element", Text: text}, true
 	}
-	return deckRecord{}, false
+	return deckrec.Record{}, false
 }
 
 // nameComment records the node and element names of comments written by

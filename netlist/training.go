@@ -44,6 +44,9 @@ type Training struct {
 	// sets it to the netlist's only input when the section does not name
 	// one.
 	Input string
+	// Backend is the physical system that solves the phases, one of
+	// Backends, or "" (the key is absent): "native", eqsim's own solver.
+	Backend string
 	// Config holds the settings given in the section; its zero fields mean
 	// eqprop's defaults (see eqprop.Config.WithDefaults). Its Readout is
 	// not used: the readout is the Output's.
@@ -89,12 +92,16 @@ func (nl *Netlist) TrainingConfig() eqprop.Config {
 	return c
 }
 
+// Backends are the values of [training] backend: "native" solves the
+// phases with eqsim's solver, "ngspice" in ngspice (spice.Ngspice).
+var Backends = []string{"native", "ngspice"}
+
 var (
 	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
-		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense",
+		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend",
 	}
 	deviceKeys = []string{
 		"kind", "g_min", "g_max", "on_off", "dw_min", "up_down", "gamma", "a", "b",
@@ -206,6 +213,8 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 		}
 	}
 
+	tr.Backend = t.backend()
+
 	c := &tr.Config
 	c.Epochs = t.count("epochs", 1)
 	c.BatchSize = t.count("batch_size", 1)
@@ -270,6 +279,15 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 		t.fail("", "%v", err)
 	}
 	return tr
+}
+
+// backend reads the optional backend key: one of Backends, or "".
+func (t *table) backend() string {
+	s, ok := t.str("backend")
+	if ok && !contains(Backends, s) {
+		t.fail("backend", "unknown backend %q (want \"native\" or \"ngspice\")%s", s, tomlloc.Suggest(s, Backends))
+	}
+	return s
 }
 
 // inputNames returns the names of the inputs among elems, the elements
@@ -549,6 +567,9 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 	}
 	if t.Input != "" {
 		w.printf("input = %s\n", quote(t.Input))
+	}
+	if t.Backend != "" {
+		w.printf("backend = %s\n", quote(t.Backend))
 	}
 	ints = []struct {
 		key string

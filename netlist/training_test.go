@@ -94,6 +94,7 @@ test_file = "/abs/test.csv"
 subset = 100
 test_subset = 50
 input = "x"
+backend = "ngspice"
 epochs = 3
 batch_size = 4
 estimator = "chl"
@@ -122,7 +123,7 @@ func TestParseTraining(t *testing.T) {
 	}
 	want := &Training{
 		Dataset: "csv", TrainFile: "data/train.csv", TestFile: "/abs/test.csv",
-		Subset: 100, TestSubset: 50, Input: "x",
+		Subset: 100, TestSubset: 50, Input: "x", Backend: "ngspice",
 		Config: eqprop.Config{
 			Epochs: 3, BatchSize: 4, Estimator: "chl", Nudge: eqprop.NudgeConductance,
 			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
@@ -202,6 +203,7 @@ var trainErrors = []struct {
 	{"training unknown key", "[output]\ngroup = \"o\"\n[training]\nepoch = 3 #!\n", []string{"training", `unknown key "epoch"`, `did you mean "epochs"`}},
 	{"training estimator", "[output]\ngroup = \"o\"\n[training]\nestimator = \"centred\" #!\n", []string{`unknown estimator "centred"`, `did you mean "centered"`}},
 	{"training nudge", "[output]\ngroup = \"o\"\n[training]\nnudge = \"voltage\" #!\n", []string{`unknown nudge "voltage"`}},
+	{"training backend", "[output]\ngroup = \"o\"\n[training]\nbackend = \"ngspce\" #!\n", []string{`unknown backend "ngspce"`, `did you mean "ngspice"`}},
 	{"training dataset", "[output]\ngroup = \"o\"\n[training]\ndataset = \"mnsit\" #!\n", []string{`unknown data set "mnsit"`, `did you mean "mnist"`}},
 	{"training csv without file", "[output]\ngroup = \"o\"\n[training]\ndataset = \"csv\" #!\n", []string{"needs train_file"}},
 	{"training file without csv", "[output]\ngroup = \"o\"\n[training]\ndataset = \"xor\"\ntrain_file = \"a.csv\" #!\n", []string{"only for dataset = \"csv\""}},

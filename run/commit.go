@@ -53,7 +53,7 @@ func (r *runner) commit(pending *Metrics, durable bool) error {
 		}
 		outs = append(outs, c...)
 	}
-	ck, err := checkpointOutputs(r.ck, r.tr.State(), r.s.Net.Blocks())
+	ck, err := checkpointOutputs(r.ck, r.tr.State(), r.s.Physical.Blocks())
 	if err != nil {
 		return err
 	}

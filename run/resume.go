@@ -30,7 +30,7 @@ func (r *runner) restore(st eqprop.State) error {
 	bad := func(format string, args ...any) error {
 		return &InputError{fmt.Errorf("checkpoint %s: %s", path, fmt.Sprintf(format, args...))}
 	}
-	blocks := r.s.Net.Blocks()
+	blocks := r.s.Physical.Blocks()
 	if len(r.ck.Blocks) != len(blocks) {
 		return bad("%d conductance blocks, the network has %d", len(r.ck.Blocks), len(blocks))
 	}

@@ -3,8 +3,10 @@ package run
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit/mna"
@@ -14,6 +16,7 @@ import (
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/netlist"
+	"github.com/eqsim/eqsim/spice"
 )
 
 // Overrides change the settings of a netlist's [training] section. A nil
@@ -36,6 +39,8 @@ type Overrides struct {
 	Beta, LearningRate *float64
 	// Estimator is one of eqprop.Estimators.
 	Estimator *string
+	// Backend is one of netlist.Backends.
+	Backend *string
 }
 
 // check returns an error for an override out of range.
@@ -51,6 +56,8 @@ func (o Overrides) check() error {
 		return inputf("workers must not be negative")
 	case pos(o.Beta), pos(o.LearningRate):
 		return inputf("beta and the learning rate must be positive")
+	case o.Backend != nil && !slices.Contains(netlist.Backends, *o.Backend):
+		return inputf("unknown backend %q (want %s)", *o.Backend, strings.Join(netlist.Backends, " or "))
 	}
 	return nil
 }
@@ -68,7 +75,14 @@ type Session struct {
 	// Config is the trainer's configuration: the netlist's, with the
 	// overrides and the defaults applied.
 	Config eqprop.Config
-	Net    *eqprop.Native
+	// Net is the network on eqsim's own solver. Physical is the network
+	// that trains and tests: Net, or with the backend "ngspice" a
+	// *spice.Ngspice of the same circuit; the two share the circuit's
+	// conductances.
+	Net      *eqprop.Native
+	Physical eqprop.Physical
+	// Backend is the backend of Physical, one of netlist.Backends.
+	Backend string
 	// Spec says where the data set comes from.
 	Spec dataset.Spec
 	// Train and Test are nil until Load.
@@ -89,7 +103,11 @@ func Open(path string, o Overrides) (*Session, error) {
 }
 
 // NewSession returns the session of a parsed netlist with o applied; path
-// names it in messages. Every error is an *InputError.
+// names it in messages. Every error is an *InputError but that of the
+// backend "ngspice" when ngspice is not installed, for which
+// errors.Is(err, spice.ErrNoNgspice) holds: the run cannot be done here,
+// though nothing is wrong with its input. A session of the backend
+// "ngspice" runs ngspice processes once it relaxes: Close ends them.
 func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error) {
 	if err := o.check(); err != nil {
 		return nil, err
@@ -153,6 +171,20 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}
+	s.Physical, s.Backend = s.Net, "native"
+	if o.Backend != nil {
+		s.Training.Backend = *o.Backend
+	}
+	if s.Training.Backend == "ngspice" {
+		ng, err := spice.NewNgspice(nl.Circuit, spice.BackendConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge})
+		switch {
+		case errors.Is(err, spice.ErrNoNgspice):
+			return nil, fmt.Errorf("%s: backend \"ngspice\": %w", path, err)
+		case err != nil:
+			return nil, inputf("%s: backend \"ngspice\": %v", path, err)
+		}
+		s.Physical, s.Backend = ng, "ngspice"
+	}
 	s.Spec = dataset.Spec{
 		Name:        s.Training.Dataset,
 		Train:       nl.DataPath(s.Training.TrainFile),
@@ -162,6 +194,16 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		TestSubset:  s.Training.TestSubset,
 	}
 	return s, nil
+}
+
+// Close ends what the session's backend runs (ngspice's processes); a
+// session of the native backend has nothing to end. The session cannot
+// relax afterwards.
+func (s *Session) Close() error {
+	if c, ok := s.Physical.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // Load reads the data set with dataset.Load and checks that it fits the
@@ -186,12 +228,12 @@ func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err
 	if err != nil {
 		return &InputError{err}
 	}
-	f := s.Net.Features()
+	f := s.Physical.Features()
 	if train.Features != f {
 		return inputf("%s: data set %s has %d features per sample, but input %q takes %d (its size)", s.Path, train.Name, train.Features, s.Training.Input, f)
 	}
-	if c := s.Config.Readout.Classes(s.Net.Outputs()); train.Classes > c {
-		return inputf("%s: data set %s has %d classes, but the readout of output group %q (%d nodes) tells only %d", s.Path, train.Name, train.Classes, s.Netlist.Output.Group, s.Net.Outputs(), c)
+	if c := s.Config.Readout.Classes(s.Physical.Outputs()); train.Classes > c {
+		return inputf("%s: data set %s has %d classes, but the readout of output group %q (%d nodes) tells only %d", s.Path, train.Name, train.Classes, s.Netlist.Output.Group, s.Physical.Outputs(), c)
 	}
 	if train.Len() == 0 || test.Len() == 0 {
 		return inputf("%s: data set %s has %d training and %d test samples", s.Path, train.Name, train.Len(), test.Len())
@@ -214,6 +256,10 @@ func (s *Session) Settings() Settings {
 		}
 		return a
 	}
+	backend := ""
+	if s.Backend != "native" {
+		backend = s.Backend
+	}
 	readout := "single"
 	if c.Readout.Differential {
 		readout = "differential"
@@ -227,6 +273,7 @@ func (s *Session) Settings() Settings {
 		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
+		Backend: backend,
 	}
 }
 

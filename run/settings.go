@@ -40,6 +40,9 @@ type Settings struct {
 	ADCBits    int     `json:"adc_bits,omitempty"`
 	ADCMin     float64 `json:"adc_min,omitempty"`
 	ADCMax     float64 `json:"adc_max,omitempty"`
+	// Backend is "ngspice" for a run whose phases ngspice solves, absent
+	// for eqsim's own solver, so that older checkpoints still match.
+	Backend string `json:"backend,omitempty"`
 }
 
 // Differences lists, as "key: checkpoint X, now Y", the settings in which

@@ -135,7 +135,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 			return nil, err
 		}
 	}
-	r.tr, err = eqprop.NewTrainer(s.Net, s.Config)
+	r.tr, err = eqprop.NewTrainer(s.Physical, s.Config)
 	if err != nil {
 		return nil, &InputError{fmt.Errorf("%s: %w", s.Path, &Failed{Err: err})}
 	}
@@ -311,7 +311,7 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 func (r *runner) logStart(state *eqprop.State) {
 	s, cfg := r.s, r.s.Config
 	var shapes []string
-	for _, b := range s.Net.Blocks() {
+	for _, b := range s.Physical.Blocks() {
 		shapes = append(shapes, fmt.Sprintf("%s %dx%d", b.Name, b.Rows, b.Cols))
 	}
 	verb := "training"

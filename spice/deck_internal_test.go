@@ -68,3 +68,15 @@ var (
 	Num         = spiceNum
 	IsSpiceName = isSpiceName
 )
+
+// NgspiceCounts returns how many operating points the systems of n have
+// solved and how many times they have loaded their decks.
+func NgspiceCounts(n *Ngspice) (solves, loads int) {
+	for _, s := range n.systems {
+		if s != nil {
+			solves += s.solved
+			loads += s.reloads
+		}
+	}
+	return solves, loads
+}

@@ -449,7 +449,7 @@ func TestRunNgspiceErrors(t *testing.T) {
 	t.Setenv("PATH", dir)
 	if _, err := spice.RunNgspice(context.Background(), c); !errors.Is(err, spice.ErrNoNgspice) {
 		t.Errorf("without ngspice: error %v, want ErrNoNgspice", err)
-	} else if !strings.Contains(err.Error(), "apt-get install ngspice") {
+	} else if !strings.Contains(err.Error(), "apt-get install -y ngspice") {
 		t.Errorf("error %q does not say how to install ngspice", err)
 	}
 

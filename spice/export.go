@@ -78,6 +78,13 @@ const (
 // that ngspice scales IS with temperature exactly when eqsim does
 // (circuit.DiodeModel.SaturationCurrent).
 //
+// Before its cards every element gets a record, a comment "* eqsim
+// element {...}" with its kind, name, netlist fields and card names, and
+// the circuit one, "* eqsim circuit {...}", with its title, temperatures
+// and groups (see package spice/importer, which rebuilds the circuit from
+// them); a resistor card whose resistance 1/G does not give G back ends
+// with the comment "; eqsim g=G".
+//
 // Values are written with the shortest decimal representation that reads
 // back as the same float64. WriteSpice returns an error, before writing
 // anything, if c does not compile (see mna.Compile) or holds a value
@@ -118,6 +125,7 @@ func (d *deck) write(w *bufio.Writer) {
 	} else {
 		fmt.Fprintf(w, "* Temperature %s K; diode parameters measured at %s K.\n", spiceNum(t), spiceNum(tnom))
 	}
+	d.writeCircuitRecord(w)
 
 	renamed := false
 	for _, n := range d.nodeList {
@@ -145,6 +153,7 @@ func (d *deck) write(w *bufio.Writer) {
 
 	cw := &deckCards{d: d, w: w}
 	for k, e := range c.Elements {
+		d.writeRecord(w, k, e)
 		cw.element(e, &d.elems[k])
 	}
 	if d.tran > 0 {

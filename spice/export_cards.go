@@ -91,6 +91,7 @@ func (cw *deckCards) part(el *deckElem, p *circuit.Part, name []byte) {
 		}
 		b = deckCard(b, name, a, n)
 		b = strconv.AppendFloat(b, 1/p.Value, 'g', -1, 64)
+		b = appendGHint(b, p.Value)
 	case 'C', 'V', 'I':
 		b = deckCard(b, name, a, n)
 		b = strconv.AppendFloat(b, p.Value, 'g', -1, 64)

@@ -12,7 +12,9 @@ import (
 
 // Two inputs summed by a crossbar into a loaded node: the resistor keeps
 // its name with the type letter in front, the blocks' cards are named
-// after their stems, and the group nodes are renamed.
+// after their stems, and the group nodes are renamed. The comments
+// "* eqsim circuit" and "* eqsim element" are the records from which
+// eqsim's importer rebuilds the circuit exactly.
 func ExampleWriteSpice() {
 	x := circuit.Group{Name: "x", Size: 2}
 	c := &circuit.Circuit{Title: "weighted sum", Groups: []circuit.Group{x}}
@@ -30,6 +32,7 @@ func ExampleWriteSpice() {
 	// * Prints the DC operating point: every node voltage (V) and branch current (A),
 	// * one "name = value" a line; exits with status 1 if there is none.
 	// * Temperature 300.15 K.
+	// * eqsim circuit {"title":"weighted sum","temp":0,"tnom":0,"node_capacitance":0,"groups":[{"name":"x","size":2}]}
 	// *
 	// * Node names changed for ngspice (eqsim name = SPICE name):
 	// * node "x[0]" = x_0_
@@ -38,14 +41,17 @@ func ExampleWriteSpice() {
 	// .options temp=27 tnom=27 gmin=1e-12
 	// .options reltol=1e-09 vntol=1e-12 abstol=1e-15 itl1=1000 itl2=1000
 	//
+	// * eqsim element {"kind":"input","name":"x","stem":"x","fields":{"amplitude":1,"encoding":"single","size":2,"values":[0.5,-0.25]}}
 	// * input "x": Data-driven voltage sources from ground, one per node of the group it defines.
 	// *   vx_I for I = 0..1: 2 voltage sources
 	// vx_0 x_0_ 0 0.5
 	// vx_1 x_1_ 0 -0.25
+	// * eqsim element {"kind":"crossbar","name":"W","stem":"w","fields":{"from":{"groups":["x"]},"matrix":{"rows":2,"cols":1},"to":{"nodes":["out"]}}}
 	// * crossbar "W": A conductance from every node of one group (or list of groups) to every node of another.
 	// *   rw_I_J for I = 0..1, J = 0: 2 resistors
 	// rw_0_0 x_0_ out 1000
 	// rw_1_0 x_1_ out 500
+	// * eqsim element {"kind":"resistor","name":"load","card":"rload","fields":{"g":0.001,"nodes":["out","0"]}}
 	// * element "load" = rload
 	// rload out 0 1000
 	//

@@ -16,7 +16,7 @@ import (
 )
 
 // ErrNoNgspice is returned by RunNgspice when no ngspice program is on PATH.
-var ErrNoNgspice = errors.New("ngspice is not installed (not on PATH); install it, e.g. apt-get install ngspice")
+var ErrNoNgspice = errors.New("ngspice is not installed (not on PATH); install it (on Debian or Ubuntu, as root): apt-get install -y ngspice")
 
 // NgspiceError is returned by RunNgspice when ngspice fails: it cannot be
 // started, exits with a nonzero status (it does when it finds no operating

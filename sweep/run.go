@@ -258,6 +258,7 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 	if err != nil {
 		return nil, err
 	}
+	defer ss.Close()
 	if err := ss.LoadWith(cache.load); err != nil {
 		return nil, err
 	}

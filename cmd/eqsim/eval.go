@@ -47,12 +47,13 @@ dataset.`,
 			if err != nil {
 				return err
 			}
+			defer s.Close()
 			if err := s.Load(); err != nil {
 				return err
 			}
 			cfg := s.Config
 			cfg.Workers = workers
-			tr, err := eqprop.NewTrainer(s.Net, cfg.WithDefaults())
+			tr, err := eqprop.NewTrainer(s.Physical, cfg.WithDefaults())
 			if err != nil {
 				return badInput("%s: %v", args[0], err)
 			}

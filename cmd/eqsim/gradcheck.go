@@ -45,6 +45,7 @@ differences. The nudge kind, eta and readout are those of the netlist;
 			if err != nil {
 				return err
 			}
+			defer s.Close()
 			if err := s.Load(); err != nil {
 				return err
 			}

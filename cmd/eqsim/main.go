@@ -82,7 +82,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	// Cobra reports unknown flags and wrong argument counts as plain
 	// errors; they are usage errors.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
-	root.AddCommand(newSimulate(stdout, stderr), newExport(stdout, stderr), newVerify(stdout, stderr),
+	root.AddCommand(newSimulate(stdout, stderr), newExport(stdout, stderr), newImport(stdout, stderr), newVerify(stdout, stderr),
 		newTrain(stdout, stderr), newEval(stdout, stderr), newGradcheck(stdout, stderr), newSweep(stdout, stderr),
 		newNoise(stdout, stderr), newAudit(stdout, stderr))
 	for _, c := range root.Commands() {

@@ -46,6 +46,7 @@ type trainFlags struct {
 	epochs, batchSize, workers int
 	seed                       uint64
 	beta, lr, estimator        string
+	backend                    string
 }
 
 func (f *trainFlags) add(fs *pflag.FlagSet) {
@@ -57,6 +58,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.Estimators, ", ")+" (overrides [training] estimator)")
+	fs.StringVar(&f.backend, "backend", "", "what solves the phases: "+strings.Join(netlist.Backends, " or ")+" (overrides [training] backend; default native)")
 }
 
 // overrides checks the flags of flags that were given and returns what
@@ -98,6 +100,9 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		}
 		if changed("estimator") {
 			o.Estimator = &t.estimator
+		}
+		if changed("backend") {
+			o.Backend = &t.backend
 		}
 	}
 	return o, errors.Join(err, valueFlag("beta", "siemens such as 1u", &o.Beta))
@@ -186,6 +191,7 @@ func runTrain(cmd *cobra.Command, path string, f *trainFlags, out, resume string
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	if abs(out) == abs(filepath.Dir(path)) {
 		return badInput("--out %s is the netlist's own folder: the trained netlist would overwrite it", out)
 	}

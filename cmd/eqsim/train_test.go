@@ -411,6 +411,7 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{xorNet, "--beta", "-1u"}, []string{"--beta"}},
 		{[]string{xorNet, "--lr", "0"}, []string{"--lr"}},
 		{[]string{xorNet, "--seed", "x"}, []string{"seed"}},
+		{[]string{xorNet, "--backend", "spice"}, []string{`backend "spice"`, "ngspice"}},
 		{[]string{filepath.Join(dir, "missing.toml")}, []string{"missing.toml"}},
 		{[]string{xorNet, "extra"}, []string{"accepts 1 arg"}},
 	} {

@@ -70,11 +70,22 @@
 // other than 1 becomes a model of its own, named like "dmod_2". A
 // flattened name that equals another name is an error.
 //
-// Decks written by eqsim's exporter import to the circuit exported, but
-// for its block elements, which come back as the element cards they were
-// written as. Its comments `* node "h[3]" = h_3_` and `* element "load" =
-// rload` restore the eqsim names of the top level's nodes and elements,
-// and an end-of-line comment `; eqsim g=G` on a resistor card gives its
-// conductance G exactly, when 1/G rounds to the card's resistance (1/(1/G)
-// differs from G in the last bit for about one conductance in seven).
+// Decks written by eqsim's exporter import to the circuit exported, bit
+// for bit (circuit.Diff), when it has a netlist form. Their comments
+// `* node "h[3]" = h_3_` and `* element "load" = rload` restore the eqsim
+// names of the top level's nodes and elements, and an end-of-line comment
+// `; eqsim g=G` on a resistor card gives its conductance G exactly, when
+// 1/G rounds to the card's resistance (1/(1/G) differs from G in the last
+// bit for about one conductance in seven). Their records, comments
+// `* eqsim circuit {...}` and `* eqsim element {...}`, describe the
+// circuit's title, temperatures and node groups and every element's kind,
+// name and netlist fields: an element whose record fits its cards (the
+// same parts, nodes and values; a crossbar's conductances are read from
+// its cards) is rebuilt from it, so that crossbars, rectifiers,
+// amplifiers and inputs come back as blocks with their groups, diode
+// models with their names, and trainable resistors trainable. A record
+// that does not fit its cards, after an edit say, is not used, with a
+// note, and its cards come in as element cards, as do the cards of decks
+// not written by eqsim: large crossbars written out resistor by resistor
+// come in as resistors.
 package importer

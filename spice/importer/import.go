@@ -134,6 +134,7 @@ func Import(r io.Reader, name string) (*Deck, error) {
 	if err := im.run(); err != nil {
 		return nil, err
 	}
+	im.reassemble()
 	return im.deck(), nil
 }
 
@@ -223,12 +224,25 @@ func (im *importer) check() error {
 }
 
 func (im *importer) deck() *Deck {
-	d := &Deck{Circuit: im.c, Models: im.models, Notes: im.notes}
-	// A port that no element of its subcircuit uses names no node.
+	d := &Deck{Circuit: im.c, Notes: im.notes}
+	// A port that no element of its subcircuit uses names no node, and
+	// the private nodes of the cards of a rebuilt element are gone.
 	used := map[string]bool{}
+	seen := map[string]bool{}
 	for _, e := range im.c.Elements {
 		for _, t := range e.Terminals() {
 			used[t] = true
+		}
+		if in, ok := e.(circuit.InternalNodes); ok {
+			for _, t := range in.InternalNodes() {
+				used[t] = true
+			}
+		}
+		for p := range e.Parts() {
+			if p.Type == 'D' && p.Model.Name != "" && !seen[p.Model.Name] {
+				seen[p.Model.Name] = true
+				d.Models = append(d.Models, p.Model)
+			}
 		}
 	}
 	for _, k := range im.nodeOrder {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/eqsim/eqsim/spice/internal/deckrec"
 )
 
 // importCard is one logical line of a deck: a card with its continuation
@@ -37,7 +39,11 @@ type deckLines struct {
 	// "element:" plus the SPICE name.
 	nodeNames, elemNames map[string]string
 	nameLines            map[string]int
-	notes                []Note
+	// records are the record comments of eqsim's exporter ("* eqsim
+	// circuit {...}", "* eqsim element {...}"; see package deckrec), in
+	// deck order.
+	records []deckrec.Record
+	notes   []Note
 }
 
 // The comment of eqsim's exporter on a deck's second line.
@@ -100,6 +106,10 @@ func readDeckLines(r io.Reader, file string) (*deckLines, error) {
 			continue
 		}
 		if strings.HasPrefix(line, "*") {
+			if r, ok := recordComment(line, n); ok {
+				d.records = append(d.records, r)
+				continue
+			}
 			if err := d.nameComment(line, n, file); err != nil {
 				return nil, err
 			}
@@ -232,6 +242,17 @@ func gHint(comment string) (string, bool) {
 		return "", false
 	}
 	return rest, true
+}
+
+// recordComment returns the record of a comment line that holds one.
+func recordComment(line string, n int) (deckrec.Record, bool) {
+	if text, ok := strings.CutPrefix(line, deckrec.CircuitPrefix); ok {
+		return deckrec.Record{Line: n, Kind: "circuit", Text: text}, true
+	}
+	if text, ok := strings.CutPrefix(line, deckrec.ElementPrefix); ok {
+		return deckrec.Record{Line: n, Kind: "element", Text: text}, true
+	}
+	return deckrec.Record{}, false
 }
 
 // nameComment records the node and element names of comments written by

@@ -39,8 +39,9 @@
 // value gets the function's value at t = 0, which is the value ngspice's
 // operating point uses; AC specifications are ignored. Diode model
 // parameters that matter only to charge storage or noise (CJO, TT, KF, ...)
-// are ignored with a note; RS, BV, IBV and the other parameters that change
-// the DC characteristic are errors ("RS is not supported yet") unless they
+// are ignored with a note; IS, N, RS, BV and IBV are read (RS and BV not
+// with an area factor other than 1); the other parameters that change the
+// DC characteristic are errors ("IKF is not supported yet") unless they
 // have their default values, as are EG and XTI other than 1.11 and 3 away
 // from the nominal temperature. Temperatures are in degrees Celsius in the
 // deck and in kelvin in the circuit (plus 273.15); without tnom the

@@ -45,11 +45,12 @@ func (im *importer) parseModel(card *importCard, toks []deckToken, def *subcktDe
 
 // diodeParam is how Import treats one diode model parameter of ngspice.
 type diodeParam struct {
-	// set stores a supported parameter in the model. A parameter with
-	// set nil is parsed but not supported yet: a value other than def is
-	// an error "NAME is not supported yet". Supporting RS, BV or IBV once
-	// circuit.DiodeModel has them is giving their entry a set function.
-	set func(m *circuit.DiodeModel, v float64)
+	// set stores a supported parameter in the model, whose value must be
+	// positive (or zero, with zero). A parameter with set nil is parsed
+	// but not supported yet: a value other than def is an error "NAME is
+	// not supported yet".
+	set  func(m *circuit.DiodeModel, v float64)
+	zero bool
 	// def is the SPICE default; NaN means "not given", so that any
 	// value is an error (BV: no breakdown unless given).
 	def float64
@@ -74,10 +75,10 @@ var diodeParams = map[string]diodeParam{
 	"is":  {set: func(m *circuit.DiodeModel, v float64) { m.IS = v }},
 	"js":  {set: func(m *circuit.DiodeModel, v float64) { m.IS = v }},
 	"n":   {set: func(m *circuit.DiodeModel, v float64) { m.N = v }},
-	"rs":  {def: 0},
-	"bv":  {def: math.NaN()},
-	"ibv": {def: 1e-3},
-	"ib":  {def: 1e-3},
+	"rs":  {set: func(m *circuit.DiodeModel, v float64) { m.RS = v }, zero: true},
+	"bv":  {set: func(m *circuit.DiodeModel, v float64) { m.BV = v }},
+	"ibv": {set: func(m *circuit.DiodeModel, v float64) { m.IBV = v }},
+	"ib":  {set: func(m *circuit.DiodeModel, v float64) { m.IBV = v }},
 	// Other currents that shape the DC characteristic.
 	"ikf": {def: 0}, "ik": {def: 0}, "ikr": {def: 0},
 	"jsw": {def: 0}, "jtun": {def: 0}, "jtunsw": {def: 0},
@@ -85,10 +86,12 @@ var diodeParams = map[string]diodeParam{
 	"eg":  {def: circuit.DiodeEG, tempOnly: true},
 	"xti": {def: circuit.DiodeXTI, tempOnly: true},
 	// Coefficients of parameters above.
-	"nbv": {ignored: unused}, "ns": {ignored: unused}, "ntun": {ignored: unused},
+	// eqsim's breakdown has NBV = N and no temperature coefficients.
+	"nbv": {def: math.NaN()}, "trs": {def: 0}, "trs1": {def: 0}, "trs2": {def: 0},
+	"tbv1": {def: 0}, "tbv2": {def: 0},
+	"ns": {ignored: unused}, "ntun": {ignored: unused},
 	"xtitun": {ignored: unused}, "keg": {ignored: unused}, "pj": {ignored: unused},
-	"trs": {ignored: unused}, "trs1": {ignored: unused}, "trs2": {ignored: unused},
-	"tbv1": {ignored: unused}, "tbv2": {ignored: unused}, "tcv": {ignored: unused},
+	"tcv": {ignored: unused},
 	// Charge storage.
 	"tt": {ignored: noCharge}, "ttt1": {ignored: noCharge}, "ttt2": {ignored: noCharge},
 	"cjo": {ignored: noCharge}, "cj0": {ignored: noCharge}, "cj": {ignored: noCharge},
@@ -178,7 +181,7 @@ func (im *importer) evalDiodeModel(f *importFrame, md *modelDef) *diodeUse {
 		case !ok:
 			return fail("unknown diode model parameter %s", name)
 		case dp.set != nil:
-			if !(v > 0) {
+			if !(v > 0 || dp.zero && v == 0) {
 				return fail("%s must be positive, not %g", name, v)
 			}
 			dp.set(&u.m, v)

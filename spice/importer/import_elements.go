@@ -304,6 +304,11 @@ func (e *elementCard) diode() (circuit.Element, error) {
 		return nil, e.errorf("area must be positive, not %g", area)
 	}
 	m := u.m
+	if area != 1 && (m.RS != 0 || m.BV != 0) {
+		// ngspice scales RS and IBV by the area too; eqsim's import
+		// does not yet.
+		return nil, e.errorf("an area factor (%g) with a model with RS or BV is not supported yet", area)
+	}
 	m.IS *= area
 	if !finite(m.IS) || m.IS <= 0 {
 		return nil, e.errorf("saturation current %g is not positive and finite", m.IS)

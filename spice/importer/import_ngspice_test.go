@@ -338,11 +338,22 @@ func (g *deckGen) writeModels(b *strings.Builder) {
 		g.models = append(g.models, name)
 		is := strconv.FormatFloat(math.Exp(math.Log(1e-15)+r.Float64()*math.Log(1e4)), 'g', 6, 64)
 		n := strconv.FormatFloat(1+r.Float64(), 'g', 4, 64)
+		// Series resistance and breakdown, in some models.
+		var real []string
+		if r.IntN(3) == 0 {
+			real = append(real, "rs="+strconv.FormatFloat(math.Pow(10, -1+3*r.Float64()), 'g', 3, 64))
+		}
+		if r.IntN(3) == 0 {
+			real = append(real, "bv="+strconv.FormatFloat(1.5+3*r.Float64(), 'g', 3, 64))
+			if r.IntN(2) == 0 {
+				real = append(real, "ibv="+strconv.FormatFloat(math.Pow(10, -9+6*r.Float64()), 'g', 2, 64))
+			}
+		}
 		switch r.IntN(3) {
 		case 0:
-			g.card(b, ".model", g.cased(name), "D(IS="+is, "N="+n+")")
+			g.card(b, append([]string{".model", g.cased(name), "D(IS=" + is}, append(real, "N="+n+")")...)...)
 		case 1:
-			g.card(b, g.cased(".model"), g.cased(name), g.cased("d"), "is="+is, "n="+n, "cjo=2p", "tt=1n")
+			g.card(b, append([]string{g.cased(".model"), g.cased(name), g.cased("d"), "is=" + is, "n=" + n, "cjo=2p", "tt=1n"}, real...)...)
 		default:
 			g.card(b, ".MODEL", g.cased(name), "D", "(", "IS", "=", is, ",", "N", "=", n, ")")
 		}

@@ -65,7 +65,7 @@ type Trainer struct {
 // slot holds one sample of a batch: its target and what its relaxations
 // measured.
 type slot struct {
-	x      []float64
+	x      []float64 // the sample's features
 	y      []float64
 	label  int
 	index  int // the sample's index in the data set
@@ -152,6 +152,7 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 	t.slots = make([]slot, cfg.BatchSize)
 	for i := range t.slots {
 		s := &t.slots[i]
+		s.x = make([]float64, net.Features())
 		s.y = make([]float64, t.nOut)
 		s.out = make([]float64, t.nOut)
 		s.m1 = NewMeasurement(t.blocks, t.nOut)
@@ -224,8 +225,8 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		slots := t.slots[:hi-lo]
 		for i := range slots {
 			s := &slots[i]
-			s.x = train.Sample(perm[lo+i])
 			s.index = perm[lo+i]
+			train.SampleTo(s.x, s.index)
 			s.label = train.Labels[s.index]
 			t.cfg.Readout.TargetTo(s.y, s.label)
 		}
@@ -440,10 +441,12 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 	losses := make([]float64, n)
 	wrong := make([]bool, n)
 	errs := make([]error, n)
+	xs := make([][]float64, len(t.reps))
 	ys := make([][]float64, len(t.reps))
 	ms := make([]*Measurement, len(t.reps))
 	sns := make([]*sensor, len(t.reps))
 	for r := range t.reps {
+		xs[r] = make([]float64, set.Features)
 		ys[r] = make([]float64, t.nOut)
 		ms[r] = NewMeasurement(t.blocks, t.nOut)
 		sns[r] = newSensor(t.cfg.Sense, t.cfg.Seed)
@@ -457,7 +460,7 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 		if rs, ok := net.(Resetter); ok {
 			rs.Reset()
 		}
-		net.SetInput(set.Sample(i))
+		net.SetInput(set.SampleTo(xs[r], i))
 		if err := net.Relax(Phase{Kind: Free}); err != nil {
 			errs[i] = err
 			return

@@ -204,6 +204,6 @@ func (n *Native) conductance(p Param) *float64 {
 // refreshAll tells every replica's solvers that conductances changed.
 func (n *Native) refreshAll() {
 	for _, r := range *n.replicas {
-		r.refresh()
+		r.stale = true
 	}
 }

@@ -49,6 +49,10 @@ type Native struct {
 	vout    []float64      // outputs at the last free equilibrium
 	relaxed bool
 	cold    bool // the next free phase starts from 0 V (see Reset)
+	// stale says that conductances changed since the solvers last saw
+	// them: each replica refreshes its own at its next relaxation, in
+	// the goroutine that relaxes it.
+	stale bool
 	// replicas lists every Native sharing these conductances, so that
 	// Program can tell all their solvers.
 	replicas *[]*Native
@@ -225,6 +229,14 @@ func (n *Native) Relax(p Phase) error {
 	if p.Kind != Free && len(p.Target) != len(n.cfg.Outputs) {
 		panic("eqprop: target length differs from the number of outputs")
 	}
+	if n.stale {
+		for _, p := range []*phaseSystem{n.free, n.clamp} {
+			if p != nil {
+				p.dc.Refresh()
+			}
+		}
+		n.stale = false
+	}
 	ps := n.free
 	switch p.Kind {
 	case Free:
@@ -345,16 +357,7 @@ func (n *Native) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesT
 func (n *Native) Program(k int, g []float64) {
 	n.train[k].SetConductances(g)
 	for _, r := range *n.replicas {
-		r.refresh()
-	}
-}
-
-// refresh tells the solvers that conductances changed.
-func (n *Native) refresh() {
-	for _, p := range []*phaseSystem{n.free, n.clamp} {
-		if p != nil {
-			p.dc.Refresh()
-		}
+		r.stale = true
 	}
 }
 

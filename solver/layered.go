@@ -82,7 +82,9 @@ type Layered struct {
 	raw                []float64 // per free node: raw currents at the end
 	vraw               []float64
 
-	ode *layeredODE // the work space of Transient, nil until it runs
+	ode  *layeredODE // the work space of Transient, nil until it runs
+	cold *coldStart  // the work space of start, nil until it runs
+	fac  lastFactor
 }
 
 // fjunc is a junction in folded form: the junction voltage is
@@ -253,6 +255,7 @@ func (s *Layered) Refresh() {
 }
 
 func (s *Layered) refresh() {
+	s.fac.valid = false
 	lay := s.lay
 	if s.hasOff {
 		s.offsetCurrents()
@@ -322,9 +325,10 @@ func (s *Layered) offsetCurrents() {
 
 // Solve returns the equilibrium of the network, starting Newton's method
 // from x0 (in the system's unknown ordering, as Result.X; only the
-// voltages of undriven free nodes are read) or from 0 V if x0 is nil. A
-// solution for nearby inputs, such as the previous sample's, makes a good
-// x0. If the iteration from x0 fails it starts once more from 0 V.
+// voltages of undriven free nodes are read) or, if x0 is nil, from the
+// cold start described at Layered.start. A solution for nearby inputs,
+// such as the previous sample's, makes a good x0. If the iteration from
+// x0 or the cold start fails it starts once more from 0 V.
 //
 // On failure Solve returns the last (finite) iterate with a Status other
 // than Converged and a *ConvergenceError naming the node with the largest
@@ -344,18 +348,20 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 	}
 	set := s.Settings.withDefaults()
 	s.load()
+	started, reuse := false, false
 	if x0 != nil {
 		for i, u := range s.xidx {
 			s.v[i] = x0[u]
 		}
-	} else {
+		reuse = s.fac.near(s.v, s.chordStep)
+	} else if started = s.start(); !started {
 		clear(s.v)
 	}
-	st, it := s.newton(&set)
-	if st != Converged && x0 != nil {
+	st, it := s.newton(&set, reuse)
+	if st != Converged && (x0 != nil || started) {
 		clear(s.v)
 		var it2 int
-		st, it2 = s.newton(&set)
+		st, it2 = s.newton(&set, false)
 		it += it2
 	}
 	resid, worst := s.residualNorm()
@@ -424,22 +430,30 @@ func (s *Layered) residualNorm() (float64, int) {
 // the next iterate is first tested with the update that the previous
 // factorization predicts, which saves refactoring the Jacobian at the
 // point that is accepted.
-func (s *Layered) newton(set *Settings) (Status, int) {
-	first, chord := true, false
+//
+// With reuse true (see reusable), the first iteration takes the update
+// the previous factorization predicts without refactoring.
+func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
+	first, chord := true, reuse
 	for it := 1; it <= set.MaxIterations; it++ {
 		limited := s.eval(first)
 		first = false
+		factor := true
 		if chord && !limited {
 			s.step(false)
 			if s.converged(set) {
 				return Converged, it
 			}
+			factor = !reuse || it > 1
 		}
-		if !s.step(true) {
-			return Singular, it
-		}
-		if !limited && s.converged(set) {
-			return Converged, it
+		if factor {
+			if !s.step(true) {
+				return Singular, it
+			}
+			s.fac.note(s.v)
+			if !limited && s.converged(set) {
+				return Converged, it
+			}
 		}
 		big := 0.0
 		for i, dx := range s.dx {
@@ -540,6 +554,9 @@ func gen(data []float64, r, c int) blas64.General {
 // factor false it reuses the elimination of the previous call (a chord
 // step). It reports false if a pivot vanished.
 func (s *Layered) step(factor bool) bool {
+	if factor {
+		s.fac.valid = false
+	}
 	f, d, dx := s.f, s.d, s.dx
 	for _, blocks := range s.chain {
 		for k := range blocks {

@@ -327,6 +327,16 @@ func (e *Crossbar) SetConductances(g []float64) {
 	e.G.Copy(mat.NewDense(r, c, g))
 }
 
+// SetConductanceRows sets rows lo, lo+1, ... of G from g, row-major; g
+// holds a whole number of rows.
+func (e *Crossbar) SetConductanceRows(lo int, g []float64) {
+	_, c := e.G.Dims()
+	raw := e.G.RawMatrix()
+	for i := 0; i < len(g); i += c {
+		copy(raw.Data[(lo+i/c)*raw.Stride:(lo+i/c)*raw.Stride+c], g[i:i+c])
+	}
+}
+
 // Conductance returns a pointer to G's entry k, row-major.
 func (e *Crossbar) Conductance(k int) *float64 {
 	_, c := e.G.Dims()

@@ -234,11 +234,9 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		for i := range slots {
 			s := &slots[i]
 			s.index = perm[lo+i]
-			train.SampleTo(s.x, s.index)
 			s.label = train.Labels[s.index]
-			t.cfg.Readout.TargetTo(s.y, s.label)
 		}
-		t.relax(slots)
+		t.relax(slots, train)
 		for i := range slots {
 			if err := slots[i].err; err != nil {
 				return stats(), fmt.Errorf("eqprop: epoch %d, sample %d: %w", t.epoch+1, perm[lo+i], err)
@@ -275,13 +273,16 @@ func loss(out, y []float64) float64 {
 	return l
 }
 
-// relax runs every slot's relaxations on the replicas in parallel. Which
-// replica takes which slot does not matter: each slot's measurements
-// depend only on its sample and the conductances, and their read noise
-// only on the seed, the epoch, the sample's index and the phase.
-func (t *Trainer) relax(slots []slot) {
+// relax reads every slot's sample from set and runs its relaxations on
+// the replicas in parallel. Which replica takes which slot does not
+// matter: each slot's measurements depend only on its sample and the
+// conductances, and their read noise only on the seed, the epoch, the
+// sample's index and the phase.
+func (t *Trainer) relax(slots []slot, set *Set) {
 	t.parallel(len(slots), func(r, i int) {
 		s := &slots[i]
+		set.SampleTo(s.x, s.index)
+		t.cfg.Readout.TargetTo(s.y, s.label)
 		if s.sense != nil {
 			s.sense.key = senseKey(t.epoch, s.index)
 		}

@@ -32,7 +32,8 @@ const updateRows = 32
 // updateRows rows at a time, the bands spread over the workers: each
 // conductance is read and written once per batch, and every one is
 // computed as the whole product would compute it, so the result does not
-// depend on the bands or the workers.
+// depend on the bands or the workers. A network that is a RowProgrammer
+// gets each band as it is done.
 func (t *Trainer) update(slots []slot) {
 	m := len(slots)
 	for k, b := range t.blocks {
@@ -43,11 +44,18 @@ func (t *Trainer) update(slots []slot) {
 			t.updateDevices(k, step)
 			continue
 		}
+		rp, rows := t.reps[0].(RowProgrammer)
 		bands := (b.Rows + updateRows - 1) / updateRows
 		t.parallel(bands, func(r, i int) {
-			t.applyRows(k, m, lo, hi, step, i*updateRows, min((i+1)*updateRows, b.Rows), t.band[r])
+			i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
+			t.applyRows(k, m, lo, hi, step, i0, i1, t.band[r])
+			if rows {
+				rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+			}
 		})
-		t.reps[0].Program(k, t.g[k])
+		if !rows {
+			t.reps[0].Program(k, t.g[k])
+		}
 	}
 }
 

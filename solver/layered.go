@@ -256,6 +256,9 @@ func (s *Layered) Refresh() {
 
 func (s *Layered) refresh() {
 	s.fac.valid = false
+	if s.cold != nil {
+		s.cold.valid = false
+	}
 	lay := s.lay
 	if s.hasOff {
 		s.offsetCurrents()

@@ -1,15 +1,52 @@
 package solver
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
-// coldStart lists the junctions of every folded node for Layered.start.
+// coldStart is the work space of Layered.start: the junctions of every
+// folded node and the factorization of the linear part's Jacobian, which
+// depends on the conductances alone.
 type coldStart struct {
 	first []int // folded node i has junctions order[first[i]:first[i+1]]
 	order []int
+
+	gf    []float64 // the linear conductances factored, as of valid
+	invd  []float64
+	fac   [][]blockFactor // per chain and block
+	valid bool            // fac factors gf's Jacobian; Refresh clears it
+}
+
+// blockFactor is the part of a cblock that a factorization writes.
+type blockFactor struct {
+	s    []float64
+	ipiv []int
+	tt   []float64
+}
+
+// swap exchanges the factorization in s's blocks with c's.
+func (c *coldStart) swap(s *Layered) {
+	s.invd, c.invd = c.invd, s.invd
+	for ci, blocks := range s.chain {
+		for k := range blocks {
+			b, f := &blocks[k], &c.fac[ci][k]
+			b.s, f.s = f.s, b.s
+			b.ipiv, f.ipiv = f.ipiv, b.ipiv
+			b.tt, f.tt = f.tt, b.tt
+		}
+	}
 }
 
 func (s *Layered) newColdStart() *coldStart {
-	c := &coldStart{first: make([]int, s.nu+1)}
+	c := &coldStart{first: make([]int, s.nu+1), gf: make([]float64, s.nu), invd: make([]float64, s.nu)}
+	for _, blocks := range s.chain {
+		fs := make([]blockFactor, len(blocks))
+		for k, b := range blocks {
+			fs[k] = blockFactor{s: make([]float64, len(b.s)), ipiv: make([]int, len(b.ipiv)), tt: make([]float64, len(b.tt))}
+		}
+		c.fac = append(c.fac, fs)
+	}
 	for _, jn := range s.junc {
 		c.first[jn.fi+1]++
 	}
@@ -40,14 +77,23 @@ func (s *Layered) start() bool {
 	if s.cold == nil {
 		s.cold = s.newColdStart()
 	}
+	c := s.cold
 	clear(s.v)
 	s.evalLinear()
 	copy(s.d, s.gf)
-	if !s.step(true) {
+	// The linear part's Jacobian is factored once until the conductances
+	// change, in work space of its own, so that Newton's last
+	// factorization is kept.
+	factor := !c.valid || !slices.Equal(c.gf, s.gf)
+	c.swap(s)
+	ok := s.step(factor)
+	c.swap(s)
+	c.valid = ok
+	copy(c.gf, s.gf)
+	if !ok {
 		return false
 	}
 	copy(s.v, s.dx)
-	c := s.cold
 	for fi := range s.nu {
 		js := c.order[c.first[fi]:c.first[fi+1]]
 		if len(js) == 0 {
@@ -64,15 +110,26 @@ func (s *Layered) start() bool {
 		if best < 0 {
 			continue
 		}
-		// The node's linear part delivers gf*(vlin - v) to its junctions.
-		// Newton's method on that balance starts where the most forward
-		// junction alone would carry all of gf*ulin, above the root on
-		// its convex exponential, where steps fall short of the root
-		// rather than beyond it.
+		// The node's linear part delivers gf*(ulin - u) to the most
+		// forward junction at junction voltage u. Where that junction
+		// alone carries it, is*(exp(u/a) - 1) = gf*(ulin - u), or
+		// u = a*log(1 + gf*(ulin - u)/is): two steps of Newton's method
+		// on that form, from the voltage at which the junction would
+		// carry all of gf*ulin, come within rounding of its root for
+		// the large ulin of clamped nodes. Newton's method on the node's
+		// balance with all its junctions then finishes.
 		vlin, gf := s.v[fi], s.gf[fi]
 		jb := &s.junc[best]
 		a := jb.j.NVt()
-		u := math.Min(ubest, a*math.Log1p(gf*ubest/jb.j.IS()))
+		is := jb.j.IS()
+		u := math.Min(ubest, a*math.Log1p(gf*ubest/is))
+		for range 2 {
+			r := is + gf*(ubest-u)
+			if !(r > 0) {
+				break
+			}
+			u -= (u - a*math.Log(r/is)) / (1 + a*gf/r)
+		}
 		v := (jb.vpin + jb.sgn*u) * jb.inv
 		ok := false
 		for range 30 {

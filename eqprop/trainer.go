@@ -52,7 +52,7 @@ type Trainer struct {
 	// space.
 	g, grad  [][]float64
 	dev      []*device.Array // per block; nil without Config.Device
-	p, q     [][]float64     // Rows x 2*BatchSize and 2*BatchSize x Cols
+	p, q     [][]float64     // Rows x (2*BatchSize+2) and (2*BatchSize+2) x Cols
 	row, col [][]float64
 	band     [][]float64 // per replica: updateRows x the largest Cols
 
@@ -122,8 +122,8 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		if cfg.Device != nil {
 			t.grad = append(t.grad, make([]float64, b.Rows*b.Cols))
 		}
-		t.p = append(t.p, make([]float64, 2*cfg.BatchSize*b.Rows))
-		t.q = append(t.q, make([]float64, 2*cfg.BatchSize*b.Cols))
+		t.p = append(t.p, make([]float64, (2*cfg.BatchSize+2)*b.Rows))
+		t.q = append(t.q, make([]float64, (2*cfg.BatchSize+2)*b.Cols))
 		t.row = append(t.row, make([]float64, b.Rows))
 		t.col = append(t.col, make([]float64, b.Cols))
 	}

@@ -82,9 +82,14 @@ type Layered struct {
 	raw                []float64 // per free node: raw currents at the end
 	vraw               []float64
 
-	ode  *layeredODE // the work space of Transient, nil until it runs
-	cold *coldStart  // the work space of start, nil until it runs
-	fac  lastFactor
+	ode      *layeredODE // the work space of Transient, nil until it runs
+	cold     *coldStart  // the work space of start, nil until it runs
+	nodeJ    nodeJunctions
+	gs       bool      // solve by Gauss-Seidel sweeps (see gaussSeidel)
+	gsc      []float64 // folded: the work space of gaussSeidel
+	omega    float64   // gaussSeidel's over-relaxation factor
+	omegaSet bool      // omega is estimated
+	fac      lastFactor
 }
 
 // fjunc is a junction in folded form: the junction voltage is
@@ -222,6 +227,7 @@ func NewLayered(sys *mna.System) (*Layered, error) {
 		}
 	}
 	s.blockPos = blockPos
+	s.gs = s.useGaussSeidel()
 	s.refresh()
 	return s, nil
 }
@@ -351,6 +357,9 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 	}
 	set := s.Settings.withDefaults()
 	s.load()
+	if s.gs {
+		return s.solveGS(dst, x0, &set)
+	}
 	started, reuse := false, false
 	if x0 != nil {
 		for i, u := range s.xidx {
@@ -367,6 +376,13 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 		st, it2 = s.newton(&set, false)
 		it += it2
 	}
+	return s.result(dst, st, it)
+}
+
+// result fills dst with the solution at s.v and returns it as a Result
+// with status st after it iterations, with a *ConvergenceError unless st
+// is Converged.
+func (s *Layered) result(dst []float64, st Status, it int) (Result, error) {
 	resid, worst := s.residualNorm()
 	s.fill(dst)
 	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}

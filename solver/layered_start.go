@@ -5,13 +5,9 @@ import (
 	"slices"
 )
 
-// coldStart is the work space of Layered.start: the junctions of every
-// folded node and the factorization of the linear part's Jacobian, which
-// depends on the conductances alone.
+// coldStart is the work space of Layered.start: the factorization of the
+// linear part's Jacobian, which depends on the conductances alone.
 type coldStart struct {
-	first []int // folded node i has junctions order[first[i]:first[i+1]]
-	order []int
-
 	gf    []float64 // the linear conductances factored, as of valid
 	invd  []float64
 	fac   [][]blockFactor // per chain and block
@@ -39,7 +35,7 @@ func (c *coldStart) swap(s *Layered) {
 }
 
 func (s *Layered) newColdStart() *coldStart {
-	c := &coldStart{first: make([]int, s.nu+1), gf: make([]float64, s.nu), invd: make([]float64, s.nu)}
+	c := &coldStart{gf: make([]float64, s.nu), invd: make([]float64, s.nu)}
 	for _, blocks := range s.chain {
 		fs := make([]blockFactor, len(blocks))
 		for k, b := range blocks {
@@ -47,19 +43,33 @@ func (s *Layered) newColdStart() *coldStart {
 		}
 		c.fac = append(c.fac, fs)
 	}
-	for _, jn := range s.junc {
-		c.first[jn.fi+1]++
-	}
-	for i := range s.nu {
-		c.first[i+1] += c.first[i]
-	}
-	c.order = make([]int, len(s.junc))
-	next := append([]int(nil), c.first[:s.nu]...)
-	for k, jn := range s.junc {
-		c.order[next[jn.fi]] = k
-		next[jn.fi]++
-	}
 	return c
+}
+
+// nodeJunctions lists the junctions of every folded node: node i has
+// junctions order[first[i]:first[i+1]].
+type nodeJunctions struct {
+	first, order []int
+}
+
+// junctionsOf returns the junctions of folded node fi.
+func (s *Layered) junctionsOf(fi int) []int {
+	if s.nodeJ.first == nil {
+		nj := nodeJunctions{first: make([]int, s.nu+1), order: make([]int, len(s.junc))}
+		for _, jn := range s.junc {
+			nj.first[jn.fi+1]++
+		}
+		for i := range s.nu {
+			nj.first[i+1] += nj.first[i]
+		}
+		next := append([]int(nil), nj.first[:s.nu]...)
+		for k, jn := range s.junc {
+			nj.order[next[jn.fi]] = k
+			next[jn.fi]++
+		}
+		s.nodeJ = nj
+	}
+	return s.nodeJ.order[s.nodeJ.first[fi]:s.nodeJ.first[fi+1]]
 }
 
 // start sets s.v to a cold start for Newton's method and reports whether
@@ -95,32 +105,42 @@ func (s *Layered) start() bool {
 	}
 	copy(s.v, s.dx)
 	for fi := range s.nu {
-		js := c.order[c.first[fi]:c.first[fi+1]]
-		if len(js) == 0 {
+		if len(s.junctionsOf(fi)) == 0 {
 			continue
 		}
-		// The node's most forward-biased junction, if any.
-		best, ubest := -1, 0.0
-		for _, k := range js {
-			jn := &s.junc[k]
-			if u := jn.sgn * (jn.gain*s.v[fi] - jn.vpin); u > ubest {
-				best, ubest = k, u
-			}
+		if v, ok := s.balance(fi, s.v[fi]); ok {
+			s.v[fi] = v
 		}
-		if best < 0 {
-			continue
+	}
+	return true
+}
+
+// balance returns the voltage of folded node fi at which its junctions
+// carry the current its linear part delivers, gf*(vlin - v) with gf its
+// linear conductance and vlin its voltage with the junctions open, and
+// whether it found it. The rest of the circuit is held.
+func (s *Layered) balance(fi int, vlin float64) (float64, bool) {
+	js := s.junctionsOf(fi)
+	// The node's most forward-biased junction, if any.
+	best, ubest := -1, 0.0
+	for _, k := range js {
+		jn := &s.junc[k]
+		if u := jn.sgn * (jn.gain*vlin - jn.vpin); u > ubest {
+			best, ubest = k, u
 		}
-		// The node's linear part delivers gf*(ulin - u) to the most
-		// forward junction at junction voltage u. Where that junction
-		// alone carries it, is*(exp(u/a) - 1) = gf*(ulin - u), or
-		// u = a*log(1 + gf*(ulin - u)/is): two steps of Newton's method
-		// on that form, from the voltage at which the junction would
-		// carry all of gf*ulin, come within rounding of its root for
-		// the large ulin of clamped nodes. Newton's method on the node's
-		// balance with all its junctions then finishes.
-		vlin, gf := s.v[fi], s.gf[fi]
+	}
+	// The node's linear part delivers gf*(ulin - u) to the most forward
+	// junction at junction voltage u. Where that junction alone carries
+	// it, is*(exp(u/a) - 1) = gf*(ulin - u), or u = a*log(1 + gf*(ulin -
+	// u)/is): two steps of Newton's method on that form, from the voltage
+	// at which the junction would carry all of gf*ulin, come within
+	// rounding of its root for the large ulin of clamped nodes. Newton's
+	// method on the node's balance with all its junctions then finishes,
+	// from vlin if no junction is forward biased there.
+	gf, v, a := s.gf[fi], vlin, 0.0
+	if best >= 0 {
 		jb := &s.junc[best]
-		a := jb.j.NVt()
+		a = jb.j.NVt()
 		is := jb.j.IS()
 		u := math.Min(ubest, a*math.Log1p(gf*ubest/is))
 		for range 2 {
@@ -130,26 +150,36 @@ func (s *Layered) start() bool {
 			}
 			u -= (u - a*math.Log(r/is)) / (1 + a*gf/r)
 		}
-		v := (jb.vpin + jb.sgn*u) * jb.inv
-		ok := false
-		for range 30 {
-			f, d := gf*(v-vlin), gf
-			for _, k := range js {
-				jn := &s.junc[k]
-				i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
-				f += jn.sgn * i * jn.inv
-				d += g
-			}
-			dv := f / d
-			v -= dv
-			if !(math.Abs(dv) > 1e-12*math.Max(math.Abs(v), a)) {
-				ok = !math.IsNaN(v)
-				break
-			}
+		v = (jb.vpin + jb.sgn*u) * jb.inv
+	} else if len(js) > 0 {
+		a = s.junc[js[0]].j.NVt()
+	}
+	return s.polish(fi, vlin, v, a, 30, math.Inf(1))
+}
+
+// polish runs at most n steps of Newton's method on the balance of node
+// fi (see balance) from v, a the N*Vt of its junctions, and returns the
+// root and true once a step is below 1e-12 relative (or a), or false if a
+// step exceeds maxStep volts or n steps do not get there.
+func (s *Layered) polish(fi int, vlin, v, a float64, n int, maxStep float64) (float64, bool) {
+	js := s.junctionsOf(fi)
+	gf := s.gf[fi]
+	for range n {
+		f, d := gf*(v-vlin), gf
+		for _, k := range js {
+			jn := &s.junc[k]
+			i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
+			f += jn.sgn * i * jn.inv
+			d += g
 		}
-		if ok {
-			s.v[fi] = v
+		dv := f / d
+		if !(math.Abs(dv) <= maxStep) {
+			return vlin, false
+		}
+		v -= dv
+		if !(math.Abs(dv) > 1e-12*math.Max(math.Abs(v), a)) {
+			return v, !math.IsNaN(v)
 		}
 	}
-	return true
+	return vlin, false
 }

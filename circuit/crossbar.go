@@ -48,7 +48,10 @@ type Crossbar struct {
 // CrossbarKind is the kind of Crossbar, the card [[crossbar]]. Its
 // conductances come from exactly one of matrix (an .npy file) and an init
 // rule: "uniform" draws them from [low, high] with a PCG seeded with seed,
-// row-major; "constant" sets them all to g.
+// row-major; "sparse" draws each, row-major from a PCG seeded with seed,
+// from [low, high] with probability density and sets it to low otherwise
+// (most devices start off, as trained networks want); "constant" sets
+// them all to g.
 var CrossbarKind = &Kind{
 	Name: "crossbar",
 	Doc:  "A conductance from every node of one group (or list of groups) to every node of another.",
@@ -57,10 +60,11 @@ var CrossbarKind = &Kind{
 		{Key: "to", Type: ParamGroupList, Required: true, Doc: "The columns: a group or input, or an array of them concatenated."},
 		{Key: "trainable", Type: ParamBool, Default: "false", Doc: "Whether learning may change the conductances."},
 		{Key: "matrix", Type: ParamMatrix, Unit: "S", Doc: "The conductances, len(from) x len(to), as a float64 .npy file."},
-		{Key: "init", Type: ParamEnum, Values: []string{"uniform", "constant"}, Doc: "The rule that draws the conductances instead of matrix."},
-		{Key: "low", Type: ParamPositive, Unit: "S", Doc: "The lower bound of init = \"uniform\"."},
-		{Key: "high", Type: ParamPositive, Unit: "S", Doc: "The upper bound of init = \"uniform\"."},
-		{Key: "seed", Type: ParamSeed, Default: "1", Doc: "The seed of init = \"uniform\"."},
+		{Key: "init", Type: ParamEnum, Values: []string{"uniform", "sparse", "constant"}, Doc: "The rule that draws the conductances instead of matrix."},
+		{Key: "low", Type: ParamPositive, Unit: "S", Doc: "The lower bound of init = \"uniform\" or \"sparse\"."},
+		{Key: "high", Type: ParamPositive, Unit: "S", Doc: "The upper bound of init = \"uniform\" or \"sparse\"."},
+		{Key: "density", Type: ParamPositive, Doc: "The fraction of conductances init = \"sparse\" draws from [low, high], at most 1; the others are low."},
+		{Key: "seed", Type: ParamSeed, Default: "1", Doc: "The seed of init = \"uniform\" or \"sparse\"."},
 		{Key: "g", Type: ParamPositive, Unit: "S", Doc: "The conductance of init = \"constant\"."},
 		{Key: "wire_r", Type: ParamNonNegative, Unit: "ohm", Default: "0", Doc: "The resistance of every wire segment (0: ideal wires)."},
 	},
@@ -68,7 +72,7 @@ var CrossbarKind = &Kind{
 }
 
 // initKeys are the keys each init rule allows, and matrix none of.
-var initKeys = map[string][]string{"": nil, "uniform": {"low", "high", "seed"}, "constant": {"g"}}
+var initKeys = map[string][]string{"": nil, "uniform": {"low", "high", "seed"}, "sparse": {"low", "high", "density", "seed"}, "constant": {"g"}}
 
 func buildCrossbar(name string, a *Args) (Element, error) {
 	e := &Crossbar{Name: name, From: a.Nodes("from"), To: a.Nodes("to"), Trainable: a.Bool("trainable")}
@@ -90,7 +94,7 @@ func buildCrossbar(name string, a *Args) (Element, error) {
 	}
 	hasM, hasI := a.Has("matrix"), a.Has("init")
 	rule := a.String("init")
-	for _, k := range []string{"low", "high", "seed", "g"} {
+	for _, k := range []string{"low", "high", "density", "seed", "g"} {
 		if !a.Has(k) || contains(initKeys[rule], k) {
 			continue
 		}
@@ -115,13 +119,22 @@ func buildCrossbar(name string, a *Args) (Element, error) {
 			}
 			data[k] = g
 		}
-	case rule == "uniform":
+	case rule == "uniform" || rule == "sparse":
 		if !a.Has("low") || !a.Has("high") {
-			return nil, paramErr("", "init = \"uniform\" needs low and high (siemens)")
+			return nil, paramErr("", "init = %q needs low and high (siemens)", rule)
 		}
 		low, high := a.Float("low"), a.Float("high")
 		if low > high {
 			return nil, paramErr("low", "low = %g is above high = %g", low, high)
+		}
+		density := 1.0
+		if rule == "sparse" {
+			if !a.Has("density") {
+				return nil, paramErr("", "init = \"sparse\" needs density (the fraction of conductances drawn from [low, high])")
+			}
+			if density = a.Float("density"); density > 1 {
+				return nil, paramErr("density", "density = %g is above 1", density)
+			}
 		}
 		seed := int64(1)
 		if a.Has("seed") {
@@ -129,6 +142,10 @@ func buildCrossbar(name string, a *Args) (Element, error) {
 		}
 		rng := rand.New(rand.NewPCG(uint64(seed), 0))
 		for k := range data {
+			if rule == "sparse" && rng.Float64() >= density {
+				data[k] = low
+				continue
+			}
 			data[k] = low + (high-low)*rng.Float64()
 		}
 	case rule == "constant":
@@ -325,6 +342,16 @@ func (e *Crossbar) ConductancesTo(dst []float64) {
 func (e *Crossbar) SetConductances(g []float64) {
 	r, c := e.G.Dims()
 	e.G.Copy(mat.NewDense(r, c, g))
+}
+
+// SetConductanceRows sets rows lo, lo+1, ... of G from g, row-major; g
+// holds a whole number of rows.
+func (e *Crossbar) SetConductanceRows(lo int, g []float64) {
+	_, c := e.G.Dims()
+	raw := e.G.RawMatrix()
+	for i := 0; i < len(g); i += c {
+		copy(raw.Data[(lo+i/c)*raw.Stride:(lo+i/c)*raw.Stride+c], g[i:i+c])
+	}
 }
 
 // Conductance returns a pointer to G's entry k, row-major.

@@ -142,6 +142,9 @@ func (m DiodeModel) ibv() float64 {
 // NVt returns N*Vt in volts, the voltage scale of the junction.
 func (j Junction) NVt() float64 { return j.nvt }
 
+// IS returns the saturation current in amperes.
+func (j Junction) IS() float64 { return j.is }
+
 // VCrit returns SPICE's critical voltage in volts, above which Newton
 // updates are limited.
 func (j Junction) VCrit() float64 { return j.vcrit }

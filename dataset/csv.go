@@ -52,7 +52,7 @@ func holdOut(s *eqprop.Set, k int) (rest, held *eqprop.Set) {
 		if (i+1)%k == 0 {
 			dst = held
 		}
-		dst.X = append(dst.X, s.Sample(i)...)
+		dst.X = append(dst.X, s.X[i*s.Features:(i+1)*s.Features]...)
 		dst.Labels = append(dst.Labels, s.Labels[i])
 	}
 	return rest, held

@@ -83,8 +83,8 @@ func TestRealSets(t *testing.T) {
 				n, first int
 			}{{train, 60000, tc.trainFirst}, {test, 10000, tc.testFirst}} {
 				s := c.s
-				if s.Len() != c.n || s.Features != 784 || s.Classes != 10 || len(s.X) != c.n*784 {
-					t.Fatalf("got %d samples of %d features, %d classes, len(X) %d", s.Len(), s.Features, s.Classes, len(s.X))
+				if s.Len() != c.n || s.Features != 784 || s.Classes != 10 || len(s.Codes) != c.n*784 || s.X != nil {
+					t.Fatalf("got %d samples of %d features, %d classes, %d codes, %d float64s", s.Len(), s.Features, s.Classes, len(s.Codes), len(s.X))
 				}
 				if s.Labels[0] != c.first {
 					t.Errorf("first label %d, want %d", s.Labels[0], c.first)
@@ -97,8 +97,11 @@ func TestRealSets(t *testing.T) {
 					t.Errorf("class counts %v", count)
 				}
 				lo, hi := 1.0, 0.0
-				for _, v := range s.X {
-					lo, hi = min(lo, v), max(hi, v)
+				x := make([]float64, s.Features)
+				for i := range s.Len() {
+					for _, v := range s.SampleTo(x, i) {
+						lo, hi = min(lo, v), max(hi, v)
+					}
 				}
 				if lo != 0 || hi != 1 {
 					t.Errorf("pixels in [%g, %g], want [0, 1]", lo, hi)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -155,7 +154,8 @@ func readIDXFile(path string) (*idxFile, error) {
 	return idx, nil
 }
 
-// pixel maps a byte to its intensity in [0, 1].
+// pixel maps a byte to its intensity in [0, 1]: the Levels of every
+// image set.
 var pixel = func() (p [256]float64) {
 	for i := range p {
 		p[i] = float64(i) / 255
@@ -164,7 +164,9 @@ var pixel = func() (p [256]float64) {
 }()
 
 // idxSet builds a Set from an images file of width x height images and a
-// labels file with labels below classes.
+// labels file with labels below classes. The set is coded (see
+// eqprop.Set): it keeps the images' bytes, one per pixel, rather than
+// eight times as many bytes of float64s.
 func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width, height, classes int) (*eqprop.Set, error) {
 	if len(images.dims) != 3 {
 		return nil, fmt.Errorf("%s: IDX dimensions %v, want 3 (images, rows, columns)", imagesPath, images.dims)
@@ -184,7 +186,8 @@ func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width,
 		Source:   imagesPath,
 		Features: rows * cols,
 		Classes:  classes,
-		X:        make([]float64, len(images.data)),
+		Codes:    images.data,
+		Levels:   &pixel,
 		Labels:   make([]int, n),
 	}
 	for i, b := range labels.data {
@@ -193,26 +196,7 @@ func idxSet(name, imagesPath, labelsPath string, images, labels *idxFile, width,
 		}
 		s.Labels[i] = int(b)
 	}
-	convert(s.X, images.data)
 	return s, nil
-}
-
-// convert sets dst[i] = pixel[src[i]] using every core: the time goes into
-// faulting in the fresh pages of dst, which the kernel does in parallel.
-func convert(dst []float64, src []byte) {
-	const minChunk = 1 << 20
-	chunk := max(minChunk, (len(src)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(src); lo += chunk {
-		hi := min(lo+chunk, len(src))
-		wg.Go(func() {
-			d := dst[lo:hi]
-			for i, b := range src[lo:hi] {
-				d[i] = pixel[b]
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // idxPaths are the four files of an MNIST-like data set.
@@ -221,7 +205,7 @@ type idxPaths struct {
 }
 
 // loadIDXSets loads the training and test sets of mnist or fashion-mnist,
-// reading and converting the files concurrently.
+// reading the files concurrently.
 func loadIDXSets(name, dir string) (train, test *eqprop.Set, err error) {
 	p, err := locate(name, dir)
 	if err != nil {
@@ -240,11 +224,8 @@ func loadIDXSets(name, dir string) (train, test *eqprop.Set, err error) {
 	}
 
 	const classes = 10
-	wg.Go(func() {
-		train, errs[0] = idxSet(name, paths[0], paths[1], files[0], files[1], GoMNIST.Width, GoMNIST.Height, classes)
-	})
+	train, errs[0] = idxSet(name, paths[0], paths[1], files[0], files[1], GoMNIST.Width, GoMNIST.Height, classes)
 	test, errs[2] = idxSet(name, paths[2], paths[3], files[2], files[3], GoMNIST.Width, GoMNIST.Height, classes)
-	wg.Wait()
 	if err := errors.Join(errs[0], errs[2]); err != nil {
 		return nil, nil, fmt.Errorf("dataset %s: %w", name, err)
 	}

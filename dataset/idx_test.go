@@ -123,7 +123,7 @@ func TestLoadIDXFolder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("gzip %t: %v", gz, err)
 		}
-		if train.Len() != 5 || test.Len() != 3 || train.Features != 784 || train.Classes != 10 || len(train.X) != 5*784 {
+		if train.Len() != 5 || test.Len() != 3 || train.Features != 784 || train.Classes != 10 || len(train.Codes) != 5*784 {
 			t.Fatalf("gzip %t: got train %d x %d, test %d, classes %d", gz, train.Len(), train.Features, test.Len(), train.Classes)
 		}
 		for i := range train.Len() {

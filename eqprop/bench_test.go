@@ -6,6 +6,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"github.com/eqsim/eqsim/circuit/circuittest"
 )
 
@@ -50,4 +53,66 @@ func benchTrainStep(b *testing.B, hidden int, sense Sensing) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkTrainFloor measures, on the matrices of BenchmarkTrainStep, the
+// arithmetic of one mini-batch of 20 that no implementation of it can
+// skip, as plain gonum calls: per sample the product of W1ᵀ with the
+// input voltages and of W2ᵀ with the hidden voltages, and per batch the
+// centered update of W1 and W2, a rank-2 update per sample written as one
+// matrix product of inner dimension 2*20 per block. TrainStep divided by
+// it is how far the trainer is from the floor.
+func BenchmarkTrainFloor(b *testing.B) {
+	for _, h := range []int{100} {
+		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) {
+			c, nc := kendall(784, h, 10, 1)
+			n := mustNative(b, c, nc)
+			const batch = 20
+			blocks := n.Blocks()
+			w := make([]blas64.General, len(blocks))
+			for k, bl := range blocks {
+				w[k] = blas64.General{Rows: bl.Rows, Cols: bl.Cols, Stride: bl.Cols, Data: make([]float64, bl.Rows*bl.Cols)}
+				n.ConductancesTo(w[k].Data, k)
+			}
+			set := randomSet(batch, 784, 10, 1)
+			// The side voltages: the inputs as the differential input
+			// drives them, the hidden and output voltages of any value.
+			rng := rand.New(rand.NewPCG(2, 3))
+			vin := make([][]float64, batch)
+			for s := range vin {
+				vin[s] = make([]float64, 2*784)
+				for i, x := range set.Sample(s) {
+					vin[s][i], vin[s][784+i] = circuittest.KendallAmplitude*x, -circuittest.KendallAmplitude*x
+				}
+			}
+			vh := make([]float64, h)
+			for i := range vh {
+				vh[i] = rng.Float64()
+			}
+			ch, co := make([]float64, h), make([]float64, 10)
+			// P holds [DA SA] (Rows x 2*batch) and Q [SB; DB] (2*batch x
+			// Cols) of each block.
+			p, q := make([]blas64.General, len(blocks)), make([]blas64.General, len(blocks))
+			for k, bl := range blocks {
+				p[k] = blas64.General{Rows: bl.Rows, Cols: 2 * batch, Stride: 2 * batch, Data: make([]float64, bl.Rows*2*batch)}
+				q[k] = blas64.General{Rows: 2 * batch, Cols: bl.Cols, Stride: bl.Cols, Data: make([]float64, 2*batch*bl.Cols)}
+				for i := range p[k].Data {
+					p[k].Data[i] = 1e-3 * rng.NormFloat64()
+				}
+				for i := range q[k].Data {
+					q[k].Data[i] = 1e-3 * rng.NormFloat64()
+				}
+			}
+			for b.Loop() {
+				for s := range batch {
+					blas64.Gemv(blas.Trans, 1, w[0], blas64.Vector{N: 2 * 784, Inc: 1, Data: vin[s]}, 0, blas64.Vector{N: h, Inc: 1, Data: ch})
+					blas64.Gemv(blas.Trans, 1, w[1], blas64.Vector{N: h, Inc: 1, Data: vh}, 0, blas64.Vector{N: 10, Inc: 1, Data: co})
+				}
+				for k := range blocks {
+					blas64.Gemm(blas.NoTrans, blas.NoTrans, -1e-12, p[k], q[k], 1, w[k])
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
 }

@@ -2,6 +2,7 @@ package eqprop
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/eqsim/eqsim/circuit/mna"
 
@@ -49,6 +50,12 @@ type Native struct {
 	vout    []float64      // outputs at the last free equilibrium
 	relaxed bool
 	cold    bool // the next free phase starts from 0 V (see Reset)
+	// version counts the programming of conductances, shared by the
+	// replicas, and seen is its value when this replica's solvers last
+	// saw them: each replica refreshes its own solvers at its next
+	// relaxation, in the goroutine that relaxes it.
+	version *atomic.Uint64
+	seen    uint64
 	// replicas lists every Native sharing these conductances, so that
 	// Program can tell all their solvers.
 	replicas *[]*Native
@@ -113,6 +120,7 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	n.vout = make([]float64, len(cfg.Outputs))
 	n.x0 = make([]float64, n.free.sys.Size())
 	n.replicas = &[]*Native{n}
+	n.version = new(atomic.Uint64)
 	n.scales()
 	return n, nil
 }
@@ -228,6 +236,14 @@ func (n *Native) Relax(p Phase) error {
 	}
 	if p.Kind != Free && len(p.Target) != len(n.cfg.Outputs) {
 		panic("eqprop: target length differs from the number of outputs")
+	}
+	if v := n.version.Load(); v != n.seen {
+		for _, p := range []*phaseSystem{n.free, n.clamp} {
+			if p != nil {
+				p.dc.Refresh()
+			}
+		}
+		n.seen = v
 	}
 	ps := n.free
 	switch p.Kind {
@@ -348,23 +364,34 @@ func (n *Native) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesT
 // may be relaxing meanwhile.
 func (n *Native) Program(k int, g []float64) {
 	n.train[k].SetConductances(g)
-	for _, r := range *n.replicas {
-		r.refresh()
-	}
+	n.version.Add(1)
 }
 
-// refresh tells the solvers that conductances changed.
-func (n *Native) refresh() {
-	for _, p := range []*phaseSystem{n.free, n.clamp} {
-		if p != nil {
-			p.dc.Refresh()
+// rowSetter is a trainable element that can set some of its rows.
+type rowSetter interface {
+	SetConductanceRows(lo int, g []float64)
+}
+
+// ProgramRows writes rows [lo, lo+len(g)/Cols) of block k's conductances
+// from g (see RowProgrammer).
+func (n *Native) ProgramRows(k, lo int, g []float64) {
+	c := n.blocks[k].Cols
+	if len(g)%c != 0 || lo < 0 || lo+len(g)/c > n.blocks[k].Rows {
+		panic(fmt.Sprintf("eqprop: ProgramRows of %d conductances from row %d of a %dx%d block", len(g), lo, n.blocks[k].Rows, c))
+	}
+	if rs, ok := n.train[k].(rowSetter); ok {
+		rs.SetConductanceRows(lo, g)
+	} else {
+		for i, v := range g {
+			*n.train[k].Conductance(lo*c + i) = v
 		}
 	}
+	n.version.Add(1)
 }
 
 // Clone returns a replica sharing the conductances.
 func (n *Native) Clone() (Physical, error) {
-	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared}
+	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared, version: n.version, seen: n.version.Load()}
 	var err error
 	if m.free, err = m.build(false); err != nil {
 		return nil, err

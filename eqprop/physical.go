@@ -137,3 +137,16 @@ type Physical interface {
 	// workspace that shares the conductances with the receiver.
 	Clone() (Physical, error)
 }
+
+// RowProgrammer is implemented by a Physical that can program some rows of
+// a block by themselves, as a crossbar array is written row by row. The
+// trainer then programs each band of rows as soon as it has updated it,
+// from several goroutines at once, rather than the whole block after the
+// update.
+type RowProgrammer interface {
+	// ProgramRows writes rows lo, lo+1, ... of block k's conductances,
+	// in siemens, from g, which holds a whole number of rows, row-major.
+	// Calls for disjoint rows may run at once; none may run while a
+	// clone relaxes. Clones see the change as with Program.
+	ProgramRows(k, lo int, g []float64)
+}

@@ -4,6 +4,11 @@ import "fmt"
 
 // Set is a labelled data set: Len() samples of Features features each.
 // The trainer reads only this; package dataset builds Sets from files.
+//
+// The features are stored in one of two forms: as float64s in X, or,
+// for data whose features take at most 256 values (the pixels of image
+// data sets), as one byte per feature in Codes that Levels maps to its
+// value, in an eighth of the memory. SampleTo reads either.
 type Set struct {
 	// Name is the data set's name ("mnist", "xor", ...).
 	Name string
@@ -15,8 +20,13 @@ type Set struct {
 	// Classes is the number of classes; every label is in [0, Classes).
 	Classes int
 	// X holds the features, row-major: sample i is
-	// X[i*Features : (i+1)*Features].
+	// X[i*Features : (i+1)*Features]. It is nil in a coded set.
 	X []float64
+	// Codes holds, in a coded set (Levels not nil), the features as
+	// bytes, row-major: feature j of sample i is
+	// Levels[Codes[i*Features+j]].
+	Codes  []byte
+	Levels *[256]float64
 	// Labels holds the label of each sample.
 	Labels []int
 }
@@ -24,14 +34,32 @@ type Set struct {
 // Len returns the number of samples in s.
 func (s *Set) Len() int { return len(s.Labels) }
 
-// Sample returns the features of sample i. The result is a view of s.X:
-// writing to it changes s. Sample panics if i is out of range.
-func (s *Set) Sample(i int) []float64 {
+// SampleTo writes the features of sample i into dst, which must have
+// Features elements, and returns dst. It panics if i is out of range or
+// dst has the wrong length.
+func (s *Set) SampleTo(dst []float64, i int) []float64 {
 	if i < 0 || i >= s.Len() {
 		panic(fmt.Sprintf("eqprop: sample %d out of range [0, %d)", i, s.Len()))
 	}
+	if len(dst) != s.Features {
+		panic(fmt.Sprintf("eqprop: %d elements for the %d features of a sample", len(dst), s.Features))
+	}
 	lo, hi := i*s.Features, (i+1)*s.Features
-	return s.X[lo:hi:hi]
+	if s.Levels == nil {
+		copy(dst, s.X[lo:hi])
+		return dst
+	}
+	lv := s.Levels
+	for j, c := range s.Codes[lo:hi] {
+		dst[j] = lv[c]
+	}
+	return dst
+}
+
+// Sample returns the features of sample i in a new slice. It panics if i
+// is out of range.
+func (s *Set) Sample(i int) []float64 {
+	return s.SampleTo(make([]float64, s.Features), i)
 }
 
 // Subset returns a Set of the first n samples of s, or all of them when
@@ -42,7 +70,11 @@ func (s *Set) Subset(n int) *Set {
 		n = s.Len()
 	}
 	t := *s
-	t.X = s.X[: n*s.Features : n*s.Features]
+	if s.Levels == nil {
+		t.X = s.X[: n*s.Features : n*s.Features]
+	} else {
+		t.Codes = s.Codes[: n*s.Features : n*s.Features]
+	}
 	t.Labels = s.Labels[:n:n]
 	return &t
 }

@@ -20,10 +20,47 @@ func TestSubset(t *testing.T) {
 	if s.X[2] != 2 || s.Labels[1] != 1 {
 		t.Errorf("append to a subset changed the set: %v %v", s.X, s.Labels)
 	}
-	// Sample is a view that cannot grow into the next sample.
+	// Sample is a copy: neither writing to it nor appending to it
+	// changes the set.
 	x := s.Sample(1)
 	if !slices.Equal(x, []float64{2, 3}) || cap(x) != 2 {
 		t.Errorf("Sample(1) = %v with capacity %d", x, cap(x))
+	}
+	x[0] = 7
+	if s.X[2] != 2 {
+		t.Errorf("writing to Sample(1) changed the set: %v", s.X)
+	}
+}
+
+// A coded set reads as the set of float64s it encodes, whole and in
+// subsets.
+func TestCodedSet(t *testing.T) {
+	var lv [256]float64
+	for i := range lv {
+		lv[i] = float64(i) / 255
+	}
+	codes := []byte{0, 255, 3, 128, 7, 9}
+	plain := &Set{Features: 2, Classes: 3, Labels: []int{0, 1, 2}}
+	for _, c := range codes {
+		plain.X = append(plain.X, float64(c)/255)
+	}
+	coded := &Set{Features: 2, Classes: 3, Codes: codes, Levels: &lv, Labels: []int{0, 1, 2}}
+	for _, n := range []int{0, 1, 2} {
+		p, c := plain.Subset(n), coded.Subset(n)
+		if p.Len() != c.Len() {
+			t.Fatalf("Subset(%d): %d samples, want %d", n, c.Len(), p.Len())
+		}
+		dst := make([]float64, 2)
+		for i := range p.Len() {
+			if got := c.SampleTo(dst, i); !slices.Equal(got, p.Sample(i)) {
+				t.Errorf("Subset(%d).SampleTo(%d) = %v, want %v", n, i, got, p.Sample(i))
+			}
+		}
+	}
+	sub := coded.Subset(1)
+	sub.Codes = append(sub.Codes, 1, 1)
+	if coded.Codes[2] != 3 {
+		t.Errorf("append to a subset changed the set: %v", coded.Codes)
 	}
 }
 
@@ -39,4 +76,12 @@ func TestSamplePanics(t *testing.T) {
 			s.Sample(i)
 		}()
 	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("SampleTo with 2 elements for 1 feature did not panic")
+			}
+		}()
+		s.SampleTo(make([]float64, 2), 0)
+	}()
 }

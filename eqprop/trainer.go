@@ -10,9 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-
 	"github.com/eqsim/eqsim/eqprop/device"
 )
 
@@ -52,11 +49,13 @@ type Trainer struct {
 
 	slots []slot
 	// Per block: conductances (the trainer's copy of what is programmed),
-	// the gradient and the reduction's work space.
+	// the gradient (with Config.Device only) and the reduction's work
+	// space.
 	g, grad  [][]float64
 	dev      []*device.Array // per block; nil without Config.Device
-	p, q     [][]float64     // Rows x 2*BatchSize and 2*BatchSize x Cols
+	p, q     [][]float64     // Rows x (2*BatchSize+2) and (2*BatchSize+2) x Cols
 	row, col [][]float64
+	band     [][]float64 // per replica: updateRows x the largest Cols
 
 	epoch, batch int
 	lossSum      float64
@@ -66,7 +65,7 @@ type Trainer struct {
 // slot holds one sample of a batch: its target and what its relaxations
 // measured.
 type slot struct {
-	x      []float64
+	x      []float64 // the sample's features
 	y      []float64
 	label  int
 	index  int // the sample's index in the data set
@@ -121,9 +120,11 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		}
 		t.lr = append(t.lr, lr)
 		t.g = append(t.g, make([]float64, b.Rows*b.Cols))
-		t.grad = append(t.grad, make([]float64, b.Rows*b.Cols))
-		t.p = append(t.p, make([]float64, 2*cfg.BatchSize*b.Rows))
-		t.q = append(t.q, make([]float64, 2*cfg.BatchSize*b.Cols))
+		if cfg.Device != nil {
+			t.grad = append(t.grad, make([]float64, b.Rows*b.Cols))
+		}
+		t.p = append(t.p, make([]float64, (2*cfg.BatchSize+2)*b.Rows))
+		t.q = append(t.q, make([]float64, (2*cfg.BatchSize+2)*b.Cols))
 		t.row = append(t.row, make([]float64, b.Rows))
 		t.col = append(t.col, make([]float64, b.Cols))
 	}
@@ -149,10 +150,18 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		}
 		t.reps = append(t.reps, r)
 	}
+	cols := 0
+	for _, b := range t.blocks {
+		cols = max(cols, b.Cols)
+	}
+	for range t.reps {
+		t.band = append(t.band, make([]float64, updateRows*cols))
+	}
 	t.est = newPlan(cfg.Estimator, cfg, nil)
 	t.slots = make([]slot, cfg.BatchSize)
 	for i := range t.slots {
 		s := &t.slots[i]
+		s.x = make([]float64, net.Features())
 		s.y = make([]float64, t.nOut)
 		s.out = make([]float64, t.nOut)
 		s.m1 = NewMeasurement(t.blocks, t.nOut)
@@ -225,12 +234,10 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		slots := t.slots[:hi-lo]
 		for i := range slots {
 			s := &slots[i]
-			s.x = train.Sample(perm[lo+i])
 			s.index = perm[lo+i]
 			s.label = train.Labels[s.index]
-			t.cfg.Readout.TargetTo(s.y, s.label)
 		}
-		t.relax(slots)
+		t.relax(slots, train)
 		for i := range slots {
 			if err := slots[i].err; err != nil {
 				return stats(), fmt.Errorf("eqprop: epoch %d, sample %d: %w", t.epoch+1, perm[lo+i], err)
@@ -267,13 +274,16 @@ func loss(out, y []float64) float64 {
 	return l
 }
 
-// relax runs every slot's relaxations on the replicas in parallel. Which
-// replica takes which slot does not matter: each slot's measurements
-// depend only on its sample and the conductances, and their read noise
-// only on the seed, the epoch, the sample's index and the phase.
-func (t *Trainer) relax(slots []slot) {
+// relax reads every slot's sample from set and runs its relaxations on
+// the replicas in parallel. Which replica takes which slot does not
+// matter: each slot's measurements depend only on its sample and the
+// conductances, and their read noise only on the seed, the epoch, the
+// sample's index and the phase.
+func (t *Trainer) relax(slots []slot, set *Set) {
 	t.parallel(len(slots), func(r, i int) {
 		s := &slots[i]
+		set.SampleTo(s.x, s.index)
+		t.cfg.Readout.TargetTo(s.y, s.label)
 		if s.sense != nil {
 			s.sense.key = senseKey(t.epoch, s.index)
 		}
@@ -307,111 +317,6 @@ func (t *Trainer) parallel(n int, f func(r, i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// update reduces the batch's measurements in sample order into the
-// gradient of every block and programs the new conductances.
-//
-// For conductance (i, j) and one sample, the estimate is
-// c*((a_i - b_j)^2 - (a'_i - b'_j)^2) with a, b the side voltages of the
-// first measurement and a', b' of the second. Written with the
-// differences da = a - a', db = b - b' and sums sa = a + a', sb = b + b',
-// it is c*(da_i - db_j)(sa_i - sb_j) = c*(da_i sa_i + db_j sb_j - da_i sb_j -
-// sa_i db_j): a row term, a column term and two rank-one products. Summed
-// over a batch of m samples, the products are one matrix product
-// [DA; SA]^T [SB; DB] with inner dimension 2m, which BLAS does far faster
-// than a loop over every conductance per sample. Where a side does not
-// move between the two phases (inputs pinned by sources), its
-// differences vanish and half the product is skipped.
-func (t *Trainer) update(slots []slot) {
-	m := len(slots)
-	for k, b := range t.blocks {
-		R, C := b.Rows, b.Cols
-		// P is R x 2m, [DA^T SA^T]; Q is 2m x C, [SB; DB]. P is stored
-		// transposed so that the product runs row by row of the result,
-		// which stays in cache.
-		p, q, row, col := t.p[k], t.q[k], t.row[k], t.col[k]
-		clear(row)
-		clear(col)
-		movesA, movesB := false, false
-		for s := range slots {
-			a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
-			for i := range R {
-				da, sa := a1[i]-a2[i], a1[i]+a2[i]
-				p[i*2*m+s], p[i*2*m+m+s] = da, sa
-				row[i] += da * sa
-				movesA = movesA || da != 0
-			}
-			b1, b2 := slots[s].m1.B[k], slots[s].m2.B[k]
-			sb, db := q[s*C:(s+1)*C], q[(m+s)*C:(m+s+1)*C]
-			for j := range C {
-				db[j] = b1[j] - b2[j]
-				sb[j] = b1[j] + b2[j]
-				col[j] += db[j] * sb[j]
-				movesB = movesB || db[j] != 0
-			}
-		}
-		// grad = -(DA^T SB + SA^T DB), skipping the half of the inner
-		// dimension whose differences are all zero.
-		lo, hi := 0, 2*m
-		switch {
-		case !movesA && !movesB:
-			lo, hi = 0, 0
-		case !movesA:
-			lo = m
-		case !movesB:
-			hi = m
-		}
-		grad := t.grad[k]
-		if lo == hi {
-			clear(grad)
-		} else {
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, -1,
-				blas64.General{Rows: R, Cols: hi - lo, Stride: 2 * m, Data: p[lo:]},
-				blas64.General{Rows: hi - lo, Cols: C, Stride: C, Data: q[lo*C : hi*C]},
-				0, blas64.General{Rows: R, Cols: C, Stride: C, Data: grad})
-		}
-		step := t.lr[k] * t.est.c * b.Scale / float64(m)
-		if t.dev != nil {
-			t.updateDevices(k, step)
-			continue
-		}
-		g, gmin, gmax := t.g[k], t.cfg.GMin, t.cfg.GMax
-		for i := range R {
-			ri := row[i]
-			gr, gg := grad[i*C:(i+1)*C], g[i*C:(i+1)*C]
-			for j, x := range gr {
-				v := gg[j] - step*(ri+col[j]+x)
-				if v < gmin {
-					v = gmin
-				} else if v > gmax {
-					v = gmax
-				}
-				gg[j] = v
-			}
-		}
-		t.reps[0].Program(k, g)
-	}
-}
-
-// updateDevices applies the change -step*(row_i + col_j + grad_ij) to the
-// conductances of block k through its devices and programs them. The
-// write noise is drawn from a stream that depends only on the seed, the
-// epoch, the batch and the block, not on the workers or on a resume.
-func (t *Trainer) updateDevices(k int, step float64) {
-	b := t.blocks[k]
-	R, C := b.Rows, b.Cols
-	row, col, dg := t.row[k], t.col[k], t.grad[k]
-	for i := range R {
-		ri := row[i]
-		gr := dg[i*C : (i+1)*C]
-		for j, x := range gr {
-			gr[j] = -(step * (ri + col[j] + x))
-		}
-	}
-	rng := rand.New(rand.NewPCG(mix(t.cfg.Seed, 1<<32|uint64(k)), uint64(t.epoch)<<32|uint64(t.batch)))
-	t.dev[k].Update(t.g[k], dg, rng)
-	t.reps[0].Program(k, t.g[k])
 }
 
 // mix returns a well-mixed 64-bit function of seed and x (splitmix64's
@@ -467,10 +372,12 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 	powers := make([]float64, n)
 	wrong := make([]bool, n)
 	errs := make([]error, n)
+	xs := make([][]float64, len(t.reps))
 	ys := make([][]float64, len(t.reps))
 	ms := make([]*Measurement, len(t.reps))
 	sns := make([]*sensor, len(t.reps))
 	for r := range t.reps {
+		xs[r] = make([]float64, set.Features)
 		ys[r] = make([]float64, t.nOut)
 		ms[r] = NewMeasurement(t.blocks, t.nOut)
 		sns[r] = newSensor(t.cfg.Sense, t.cfg.Seed)
@@ -484,7 +391,7 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 		if rs, ok := net.(Resetter); ok {
 			rs.Reset()
 		}
-		net.SetInput(set.Sample(i))
+		net.SetInput(set.SampleTo(xs[r], i))
 		if err := net.Relax(Phase{Kind: Free}); err != nil {
 			errs[i] = err
 			return

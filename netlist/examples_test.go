@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/solver"
 
 	"github.com/eqsim/eqsim/circuit"
 )
@@ -65,3 +66,39 @@ func TestXORCardsExample(t *testing.T) {
 
 // isSweep reports whether an example file is a sweep spec, not a netlist.
 func isSweep(path string) bool { return strings.HasPrefix(filepath.Base(path), "sweep-") }
+
+// TestTrainingExamples solves the training-scale examples, too large for
+// ngspice or a transient in a test, with the solver training uses: it must
+// be the layered one, never dense Newton, and its solution must meet
+// Kirchhoff's current law at every node as the system's own evaluation of
+// every element computes it.
+func TestTrainingExamples(t *testing.T) {
+	for _, name := range []string{"mnist-1024.toml", "mnist-2h.toml", "fashion-1024.toml"} {
+		t.Run(name, func(t *testing.T) {
+			nl, err := ParseFile(filepath.Join("..", "examples", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sys, err := mna.Compile(nl.Circuit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dc := solver.NewDC(sys, nil)
+			if l, why := dc.Layered(); l == nil {
+				t.Fatalf("not layered: %v", why)
+			}
+			res, err := dc.Solve(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Method != "layered" {
+				t.Errorf("solved by %s", res.Method)
+			}
+			f := make([]float64, sys.Size())
+			sys.Eval(f, nil, res.X, nil)
+			if r, node := sys.ResidualNorm(f); r > 1e-9 {
+				t.Errorf("KCL residual %g A at %s", r, node)
+			}
+		})
+	}
+}

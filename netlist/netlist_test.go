@@ -392,6 +392,56 @@ r = 1
 	}
 }
 
+// TestParseCrossbarSparse checks init = "sparse": a conductance is low
+// unless a first draw falls below density, and then low plus a second
+// draw times high - low.
+func TestParseCrossbarSparse(t *testing.T) {
+	src := `
+[[group]]
+name = "a"
+size = 60
+[[group]]
+name = "b"
+size = 50
+[[crossbar]]
+name = "W"
+from = "a"
+to = "b"
+init = "sparse"
+low = "1n"
+high = "2.5u"
+density = 0.25
+seed = 9
+[[resistor]]
+name = "R"
+nodes = ["a[0]", "0"]
+r = 1
+`
+	nl, err := Parse([]byte(src), "sparse.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := nl.Circuit.Element("W").(*circuit.Crossbar).G
+	rng := rand.New(rand.NewPCG(9, 0))
+	drawn := 0
+	for i := range 60 {
+		for j := range 50 {
+			want := 1e-9
+			if rng.Float64() < 0.25 {
+				want += (2.5e-6 - 1e-9) * rng.Float64()
+				drawn++
+			}
+			if got := g.At(i, j); got != want {
+				t.Fatalf("W[%d,%d] = %v, want %v", i, j, got, want)
+			}
+		}
+	}
+	// 3000 draws: the share drawn is within 4 standard deviations (0.8%).
+	if f := float64(drawn) / 3000; math.Abs(f-0.25) > 0.032 {
+		t.Errorf("%.3f of the conductances drawn, want 0.25", f)
+	}
+}
+
 // lineOf returns the 1-based line of the first line of src containing
 // "#!", or 0.
 func lineOf(src string) int {
@@ -561,6 +611,10 @@ var errorCases = []struct {
 	{"uniform negative seed", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"uniform\"\nlow = 1\nhigh = 1\nseed = -3 #!\n", []string{"seed must not be negative"}},
 	{"uniform float seed", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"uniform\"\nlow = 1\nhigh = 1\nseed = 1.5 #!\n", []string{"seed must be an integer"}},
 	{"uniform with g", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"uniform\"\nlow = 1\nhigh = 1\ng = 1 #!\n", []string{`g is not allowed with init = "uniform"`}},
+	{"sparse without density", "[[crossbar]] #!\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"sparse\"\nlow = 1\nhigh = 2\n", []string{"needs density"}},
+	{"sparse density above 1", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"sparse\"\nlow = 1\nhigh = 2\ndensity = 1.5 #!\n", []string{"density = 1.5 is above 1"}},
+	{"sparse density zero", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"sparse\"\nlow = 1\nhigh = 2\ndensity = 0 #!\n", []string{"density must be positive"}},
+	{"uniform with density", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"uniform\"\nlow = 1\nhigh = 2\ndensity = 0.5 #!\n", []string{`density is not allowed with init = "uniform"`}},
 	{"constant zero", "[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"h\"\ninit = \"constant\"\ng = 0 #!\n", []string{"g must be positive"}},
 	{"matrix with low", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w4x2.npy\"\nlow = 1 #!\n", []string{"low is not allowed with matrix"}},
 	{"matrix shape", "[[group]]\nname = \"o\"\nsize = 2\n[[crossbar]]\nname = \"W\"\nfrom = \"h\"\nto = \"o\"\nmatrix = \"w2x4.npy\" #!\n",

@@ -88,8 +88,15 @@ type Layered struct {
 	raw                []float64 // per free node: raw currents at the end
 	vraw               []float64
 
-	ode *layeredODE // the work space of Transient, nil until it runs
-	sat *satFold    // the nonlinear fold of saturating amplifiers, nil if none
+	ode      *layeredODE // the work space of Transient, nil until it runs
+	sat      *satFold    // the nonlinear fold of saturating amplifiers, nil if none
+	cold     *coldStart  // the work space of start, nil until it runs
+	nodeJ    nodeJunctions
+	gs       bool      // solve by Gauss-Seidel sweeps (see gaussSeidel)
+	gsc      []float64 // folded: the work space of gaussSeidel
+	omega    float64   // gaussSeidel's over-relaxation factor
+	omegaSet bool      // omega is estimated
+	fac      lastFactor
 }
 
 // fjunc is a junction in folded form: the junction voltage is
@@ -242,6 +249,10 @@ func newLayered(sys *mna.System, reg *Shared) (*Layered, error) {
 	if err := s.newWired(reg); err != nil {
 		return nil, err
 	}
+	// The sweeps balance one node at a time against fixed neighbours:
+	// blocks coupled to themselves, or amplifiers whose outputs saturate,
+	// are left to Newton's block elimination.
+	s.gs = s.sat == nil && len(lay.Laterals) == 0 && len(lay.Wired) == 0 && s.useGaussSeidel()
 	s.refresh()
 	return s, nil
 }
@@ -299,6 +310,10 @@ func (s *Layered) Refresh() {
 }
 
 func (s *Layered) refresh() {
+	s.fac.valid = false
+	if s.cold != nil {
+		s.cold.valid = false
+	}
 	if s.hasOff {
 		s.offsetCurrents()
 	}
@@ -377,9 +392,10 @@ func (s *Layered) offsetCurrents() {
 
 // Solve returns the equilibrium of the network, starting Newton's method
 // from x0 (in the system's unknown ordering, as Result.X; only the
-// voltages of undriven free nodes are read) or from 0 V if x0 is nil. A
-// solution for nearby inputs, such as the previous sample's, makes a good
-// x0. If the iteration from x0 fails it starts once more from 0 V.
+// voltages of undriven free nodes are read) or, if x0 is nil, from the
+// cold start described at Layered.start. A solution for nearby inputs,
+// such as the previous sample's, makes a good x0. If the iteration from
+// x0 or the cold start fails it starts once more from 0 V.
 //
 // On failure Solve returns the last (finite) iterate with a Status other
 // than Converged and a *ConvergenceError naming the node with the largest
@@ -402,20 +418,32 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 		return Result{X: dst, Status: Singular, Method: "layered"}, err
 	}
 	s.load()
+	if s.gs {
+		return s.solveGS(dst, x0, &set)
+	}
+	started, reuse := false, false
 	if x0 != nil {
 		for i, u := range s.xidx {
 			s.v[i] = x0[u]
 		}
-	} else {
+		reuse = s.fac.near(s.v, s.chordStep)
+	} else if started = s.start(); !started {
 		clear(s.v)
 	}
-	st, it := s.newton(&set)
-	if st != Converged && x0 != nil {
+	st, it := s.newton(&set, reuse)
+	if st != Converged && (x0 != nil || started) {
 		clear(s.v)
 		var it2 int
-		st, it2 = s.newton(&set)
+		st, it2 = s.newton(&set, false)
 		it += it2
 	}
+	return s.result(dst, st, it, &set)
+}
+
+// result fills dst with the solution at s.v and returns it as a Result
+// with status st after it iterations of a solve with set, with a
+// *ConvergenceError unless st is Converged.
+func (s *Layered) result(dst []float64, st Status, it int, set *Settings) (Result, error) {
 	resid, worst := s.residualNorm()
 	s.fill(dst)
 	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
@@ -494,22 +522,30 @@ func (s *Layered) residualNorm() (float64, int) {
 // the next iterate is first tested with the update that the previous
 // factorization predicts, which saves refactoring the Jacobian at the
 // point that is accepted.
-func (s *Layered) newton(set *Settings) (Status, int) {
-	first, chord := true, false
+//
+// With reuse true (see reusable), the first iteration takes the update
+// the previous factorization predicts without refactoring.
+func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
+	first, chord := true, reuse
 	for it := 1; it <= set.MaxIterations; it++ {
 		limited := s.eval(first)
 		first = false
+		factor := true
 		if chord && !limited {
 			s.step(false)
 			if s.converged(set) {
 				return Converged, it
 			}
+			factor = !reuse || it > 1
 		}
-		if !s.step(true) {
-			return Singular, it
-		}
-		if !limited && s.converged(set) {
-			return Converged, it
+		if factor {
+			if !s.step(true) {
+				return Singular, it
+			}
+			s.fac.note(s.v)
+			if !limited && s.converged(set) {
+				return Converged, it
+			}
 		}
 		if s.sat != nil {
 			s.sat.limit(s)
@@ -619,6 +655,9 @@ func gen(data []float64, r, c int) blas64.General {
 // factor false it reuses the elimination of the previous call (a chord
 // step). It reports false if a pivot vanished.
 func (s *Layered) step(factor bool) bool {
+	if factor {
+		s.fac.valid = false
+	}
 	f, d, dx := s.f, s.d, s.dx
 	for _, blocks := range s.chain {
 		for k := range blocks {

@@ -200,11 +200,14 @@ func TestLayeredKendall(t *testing.T) {
 		}
 		what := fmt.Sprint(sz)
 		res := checkLayeredAgainstNewton(t, sys, l, nil, what)
-		// Warm starts reach the cold-start solution, in fewer iterations.
+		// Warm starts (from the last sample's solution) and the cold
+		// start reach the solution of a start from 0 V, both in fewer
+		// iterations.
 		rng := rand.New(rand.NewPCG(5, 5))
 		in := c.Element("in").(*circuit.Input)
 		x := append([]float64(nil), res.X...)
-		warmIt, coldIt := 0, 0
+		zeros := make([]float64, sys.Size())
+		warmIt, coldIt, zeroIt := 0, 0, 0
 		for range 4 {
 			kendallSample(rng, in)
 			warm, err := l.SolveTo(x, x)
@@ -217,13 +220,24 @@ func TestLayeredKendall(t *testing.T) {
 				t.Fatal(err)
 			}
 			coldIt += cold.Iterations
-			if d, i := maxDiff(warm.X, cold.X, 0, sys.Size()); d > 1e-9*math.Max(1, math.Abs(cold.X[i])) {
-				t.Errorf("%s: warm start gives %s = %g, cold %g", what, sys.UnknownName(i), warm.X[i], cold.X[i])
+			zero, err := l.Solve(zeros)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zeroIt += zero.Iterations
+			for _, r := range []struct {
+				name string
+				x    []float64
+			}{{"warm", warm.X}, {"cold", cold.X}} {
+				if d, i := maxDiff(r.x, zero.X, 0, sys.Size()); d > 1e-9*math.Max(1, math.Abs(zero.X[i])) {
+					t.Errorf("%s: %s start gives %s = %g, from 0 V %g", what, r.name, sys.UnknownName(i), r.x[i], zero.X[i])
+				}
 			}
 		}
-		if warmIt >= coldIt {
-			t.Errorf("%s: %d iterations warm, %d cold", what, warmIt, coldIt)
+		if warmIt >= zeroIt || coldIt >= zeroIt {
+			t.Errorf("%s: %d iterations warm, %d cold, %d from 0 V", what, warmIt, coldIt, zeroIt)
 		}
+		t.Logf("%s: %d iterations warm, %d cold, %d from 0 V", what, warmIt, coldIt, zeroIt)
 		if sz[0] == 784 {
 			checkLayeredAgainstNewton(t, sys, l, x, what+" warm")
 		}

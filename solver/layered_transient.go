@@ -506,7 +506,7 @@ func (m *layeredODE) Steady(x, q []float64) bool {
 	}
 	copy(s.v, x)
 	m.factAlpha = math.NaN()
-	st, it := s.newton(set)
+	st, it := s.newton(set, false)
 	m.iters += it
 	if st != Converged {
 		return false

@@ -521,6 +521,9 @@ func TestExamplesNgspice(t *testing.T) {
 			if testing.Short() && countParts(c) > 10000 {
 				t.Skip("large network in -short mode")
 			}
+			if n := countParts(c); n > trainingScale {
+				t.Skipf("training-scale network of %d parts: ngspice would take many minutes (netlist's TestTrainingExamples checks its solution)", n)
+			}
 			dir := t.TempDir()
 			var b bytes.Buffer
 			if err := spice.WriteSpice(&b, c); err != nil {
@@ -571,6 +574,11 @@ func TestExamplesNgspice(t *testing.T) {
 }
 
 // countParts counts the parts of c's elements: the cards of its deck.
+// trainingScale is the number of SPICE parts above which an example is a
+// network for training runs (examples/mnist-1024.toml, mnist-2h.toml), too
+// large for ngspice in a test: 784-500-10 takes ngspice 3 minutes.
+const trainingScale = 200000
+
 func countParts(c *circuit.Circuit) int {
 	n := 0
 	for _, e := range c.Elements {

@@ -154,6 +154,25 @@ func (f *feed) unchanged(v []float64) bool {
 	return true
 }
 
+// product sets f.c to the currents the pinned voltages v drive into the
+// free side through G at 0 V. Inputs are mostly zero (the dark pixels of
+// an image): where the pinned side is G's rows, only the rows of nonzero
+// voltages are added up.
+func (f *feed) product(v []float64) {
+	raw := f.g.RawMatrix()
+	if !f.rows {
+		blas64.Gemv(blas.NoTrans, 1, raw, blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
+		return
+	}
+	clear(f.c)
+	c := blas64.Vector{N: len(f.c), Inc: 1, Data: f.c}
+	for i, x := range v {
+		if x != 0 {
+			blas64.Axpy(x, blas64.Vector{N: len(f.c), Inc: 1, Data: raw.Data[i*raw.Stride : i*raw.Stride+len(f.c)]}, c)
+		}
+	}
+}
+
 // load is a resistor between a free node and a pinned node or ground.
 type load struct {
 	u, pin int
@@ -551,11 +570,7 @@ func (l *Layering) PinnedTo(cur, vj []float64) {
 			}
 		}
 		if !f.unchanged(v) {
-			tr := blas.NoTrans
-			if f.rows {
-				tr = blas.Trans
-			}
-			blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
+			f.product(v)
 			copy(f.last, v)
 			f.valid = true
 			l.products++

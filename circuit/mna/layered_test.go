@@ -346,3 +346,38 @@ func TestPinnedToCachesInputs(t *testing.T) {
 	check("new conductance", 3)
 	check("same again", 3)
 }
+
+// TestPinnedToSparseInputs checks the currents of inputs that are mostly
+// zero, which PinnedTo adds up row by row, against the sums they stand
+// for.
+func TestPinnedToSparseInputs(t *testing.T) {
+	c := circuittest.KendallNetwork(50, 7, 3, 2)
+	s, err := Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Layering()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := c.Element("in").(*circuit.Input)
+	w := c.Element("W1").(*circuit.Crossbar)
+	for k := range in.Values {
+		in.Values[k] = 0
+		if k%7 == 3 {
+			in.Values[k] = 0.1 * float64(k)
+		}
+	}
+	cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
+	l.PinnedTo(cur, vj)
+	for j, node := range w.To {
+		want := 0.0
+		for i := range w.From {
+			want -= w.G.At(i, j) * in.Voltage(i)
+		}
+		u := s.Unknown(node)
+		if d := math.Abs(cur[u] - want); d > 1e-15*math.Abs(want) {
+			t.Errorf("%s: %g A, want %g A", node, cur[u], want)
+		}
+	}
+}

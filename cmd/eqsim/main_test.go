@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/netlist"
 )
 
 // eqsim runs the command line in-process and returns its exit status,
@@ -135,6 +138,7 @@ func TestExamplesNewtonTransient(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
+			skipTrainingScale(t, f, "a transient")
 			a := simulateJSONOut(t, "--method", "newton", f)
 			b := simulateJSONOut(t, "--method", "transient", f)
 			if !a.Converged || !b.Converged {
@@ -172,6 +176,7 @@ func TestExportAndVerifyExamples(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
+			skipTrainingScale(t, f, "ngspice")
 			deck := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), ".toml")+".cir")
 			if code, _, stderr := eqsim("export", "spice", f, "-o", deck); code != 0 {
 				t.Fatalf("export: exit %d: %s", code, stderr)
@@ -267,5 +272,31 @@ func TestGradcheckExamples(t *testing.T) {
 			}
 			t.Logf("%s", stdout)
 		})
+	}
+}
+
+// trainingScale is the number of trainable conductances above which an
+// example is a network for training runs (examples/mnist-1024.toml,
+// mnist-2h.toml): a transient of it, or ngspice, would take minutes.
+// netlist's TestTrainingExamples checks their solutions.
+const trainingScale = 200000
+
+// skipTrainingScale skips t if the example f is of training scale; what
+// names what would take too long.
+func skipTrainingScale(t *testing.T, f, what string) {
+	t.Helper()
+	nl, err := netlist.ParseFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range nl.Circuit.Elements {
+		if tr, ok := e.(circuit.Trainable); ok {
+			a, b := tr.Sides()
+			n += len(a) * len(b)
+		}
+	}
+	if n > trainingScale {
+		t.Skipf("training-scale network of %d conductances: %s would take minutes", n, what)
 	}
 }

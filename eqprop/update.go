@@ -1,0 +1,174 @@
+package eqprop
+
+import (
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// updateRows is the number of rows of a block that one call of applyRows
+// moves: its share of the products (updateRows x Cols) stays in cache
+// between being formed and being applied, and the rows of a large block
+// spread over the workers.
+const updateRows = 32
+
+// update reduces the batch's measurements in sample order into the
+// change of every block's conductances and programs the new ones.
+//
+// For conductance (i, j) and one sample, the estimate is
+// c*((a_i - b_j)^2 - (a'_i - b'_j)^2) with a, b the side voltages of the
+// first measurement and a', b' of the second. Written with the
+// differences da = a - a', db = b - b' and sums sa = a + a', sb = b + b',
+// it is c*(da_i - db_j)(sa_i - sb_j) = c*(da_i sa_i + db_j sb_j - da_i sb_j -
+// sa_i db_j): a row term, a column term and two rank-one products. Summed
+// over a batch of m samples and scaled by the step -lr*Scale/m, the change
+// of the block is one matrix product P Q with inner dimension 2m+2: P's
+// columns are the row terms, ones, DA and SA, Q's rows ones, the column
+// terms, SB and DB, the step folded into Q. BLAS does that far faster than
+// a loop over every conductance per sample. Where a side does not move
+// between the two phases (inputs pinned by sources), its differences and
+// its row or column terms vanish and their columns are left out.
+//
+// The product is formed and applied a band of updateRows rows at a time,
+// the bands spread over the workers: each conductance is read and written
+// once per batch, and every one is computed as the whole product would
+// compute it, so the result does not depend on the bands or the workers.
+// A network that is a RowProgrammer gets each band as it is done.
+func (t *Trainer) update(slots []slot) {
+	m := len(slots)
+	for k, b := range t.blocks {
+		step := -t.lr[k] * t.est.c * b.Scale / float64(m)
+		kk := t.gather(k, slots, step)
+		if t.dev != nil {
+			t.product(t.grad[k], k, kk, 0, b.Rows)
+			t.updateDevices(k)
+			continue
+		}
+		rp, rows := t.reps[0].(RowProgrammer)
+		bands := (b.Rows + updateRows - 1) / updateRows
+		t.parallel(bands, func(r, i int) {
+			i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
+			t.applyRows(k, kk, i0, i1, t.band[r])
+			if rows {
+				rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+			}
+		})
+		if !rows {
+			t.reps[0].Program(k, t.g[k])
+		}
+	}
+}
+
+// gather fills block k's P (Rows x kk, row-major, so that a band of rows
+// of the product is a band of P times Q) and Q (kk x Cols) from the
+// batch's measurements, with the step folded into Q, and returns the
+// inner dimension kk. The columns of P and rows of Q are, in order: the
+// column term (P ones, Q step*col), and where side A moves the row term
+// (P row, Q step) and DA against -step*SB, then where side B moves SA
+// against -step*DB.
+func (t *Trainer) gather(k int, slots []slot, step float64) (kk int) {
+	b := t.blocks[k]
+	R, C, m := b.Rows, b.Cols, len(slots)
+	row, col := t.row[k], t.col[k]
+	clear(row)
+	clear(col)
+	movesA, movesB := false, false
+	for s := range slots {
+		a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+		for i := range R {
+			movesA = movesA || a1[i] != a2[i]
+		}
+		b1, b2 := slots[s].m1.B[k], slots[s].m2.B[k]
+		for j := range C {
+			movesB = movesB || b1[j] != b2[j]
+		}
+	}
+	da0, sa0 := -1, -1 // the first columns of DA and SA
+	kk = 1
+	if movesA {
+		da0 = 2
+		kk += 1 + m
+	}
+	if movesB {
+		sa0 = kk
+		kk += m
+	}
+	p, q := t.p[k][:R*kk], t.q[k][:kk*C]
+	for s := range slots {
+		a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+		for i := range R {
+			da, sa := a1[i]-a2[i], a1[i]+a2[i]
+			row[i] += da * sa
+			if movesA {
+				p[i*kk+da0+s] = da
+			}
+			if movesB {
+				p[i*kk+sa0+s] = sa
+			}
+		}
+		b1, b2 := slots[s].m1.B[k], slots[s].m2.B[k]
+		for j := range C {
+			db, sb := b1[j]-b2[j], b1[j]+b2[j]
+			col[j] += db * sb
+			if movesA {
+				q[(da0+s)*C+j] = -step * sb
+			}
+			if movesB {
+				q[(sa0+s)*C+j] = -step * db
+			}
+		}
+	}
+	for i := range R {
+		p[i*kk] = 1
+	}
+	for j := range C {
+		q[j] = step * col[j]
+	}
+	if movesA {
+		for i := range R {
+			p[i*kk+1] = row[i]
+		}
+		for j := range C {
+			q[C+j] = step
+		}
+	}
+	return kk
+}
+
+// product writes rows [i0, i1) of block k's P Q, inner dimension kk, into
+// dst ((i1-i0) x Cols).
+func (t *Trainer) product(dst []float64, k, kk, i0, i1 int) {
+	C := t.blocks[k].Cols
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas64.General{Rows: i1 - i0, Cols: kk, Stride: kk, Data: t.p[k][i0*kk : i1*kk]},
+		blas64.General{Rows: kk, Cols: C, Stride: C, Data: t.q[k][:kk*C]},
+		0, blas64.General{Rows: i1 - i0, Cols: C, Stride: C, Data: dst})
+}
+
+// applyRows adds rows [i0, i1) of block k's change to its conductances,
+// clipped to [GMin, GMax], with buf (updateRows x Cols) as work space for
+// the change.
+func (t *Trainer) applyRows(k, kk, i0, i1 int, buf []float64) {
+	C := t.blocks[k].Cols
+	g := t.g[k][i0*C : i1*C]
+	dg := buf[:len(g)]
+	t.product(dg, k, kk, i0, i1)
+	gmin, gmax := t.cfg.GMin, t.cfg.GMax
+	for i, x := range dg {
+		// min and max clip without branches: about half the
+		// conductances sit at GMin, which branches mispredict.
+		g[i] = min(max(g[i]+x, gmin), gmax)
+	}
+}
+
+// updateDevices applies the change in t.grad[k] to the conductances of
+// block k through its devices and programs them. The write noise is drawn
+// from a stream that depends only on the seed, the epoch, the batch and
+// the block, not on the workers or on a resume.
+func (t *Trainer) updateDevices(k int) {
+	dg := t.grad[k]
+	rng := rand.New(rand.NewPCG(mix(t.cfg.Seed, 1<<32|uint64(k)), uint64(t.epoch)<<32|uint64(t.batch)))
+	t.dev[k].Update(t.g[k], dg, rng)
+	t.reps[0].Program(k, t.g[k])
+}

@@ -17,8 +17,9 @@ import (
 type DC struct {
 	sys *mna.System
 	set Settings
-	lay *Layered // nil: not layered
-	why error    // why the system is not layered
+	lay *Layered  // nil: not layered
+	why error     // why the system is not layered
+	rsp *response // the dense work space of ResponseTo, nil until it runs
 }
 
 // NewDC returns a DC solver for sys with the given settings (nil means

@@ -45,6 +45,13 @@ type Circuit struct {
 	// NodeCapacitance is the capacitance in farads of every free node
 	// without a capacitor of its own. Zero means DefaultNodeCapacitance.
 	NodeCapacitance float64
+	// ThermalNoise switches on thermal noise in the circuit's transients:
+	// Johnson-Nyquist current noise of one-sided power spectral density
+	// 4kTG on every conductance G and shot noise of 2q|I| on every
+	// junction carrying I, at Temp. The node voltages then follow a
+	// Langevin equation (see package solver). DC equilibria do not
+	// depend on it. The default, false, is a noiseless circuit.
+	ThermalNoise bool
 	// Groups are named vectors of nodes; group "h" of size 3 has nodes
 	// "h[0]", "h[1]", "h[2]".
 	Groups []Group

@@ -100,7 +100,7 @@ func readSidecar(name string) ([]byte, error) {
 // their circuit.Kind gives.
 var keysOf = map[string][]string{
 	"":        append([]string{"title", "options", "models", "output", "training"}, cards...),
-	"options": {"temp", "tnom", "node_capacitance"},
+	"options": {"temp", "tnom", "node_capacitance", "thermal_noise"},
 	"model":   {"type", "is", "n", "rs"},
 	"group":   {"name", "size"},
 }
@@ -205,6 +205,7 @@ func parsePatched(data []byte, path string, read func(string) ([]byte, error), p
 		if v, ok := t.positive("node_capacitance"); ok {
 			c.NodeCapacitance = v
 		}
+		c.ThermalNoise, _ = t.boolean("thermal_noise")
 	}
 	nl = &Netlist{Path: path, Circuit: c}
 	if m, ok := root["models"]; ok {

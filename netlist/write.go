@@ -219,7 +219,7 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 	if c.Title != "" {
 		w.printf("title = %s\n", quote(c.Title))
 	}
-	if c.Temp != 0 || c.TNom != 0 || c.NodeCapacitance != 0 {
+	if c.Temp != 0 || c.TNom != 0 || c.NodeCapacitance != 0 || c.ThermalNoise {
 		w.printf("\n[options]\n")
 		if c.Temp != 0 {
 			w.printf("temp = %s\n", formatNumber(c.Temp))
@@ -229,6 +229,9 @@ func render(nl *Netlist, base string) ([]byte, []sidecarFile, error) {
 		}
 		if c.NodeCapacitance != 0 {
 			w.printf("node_capacitance = %s\n", formatNumber(c.NodeCapacitance))
+		}
+		if c.ThermalNoise {
+			w.printf("thermal_noise = true\n")
 		}
 	}
 

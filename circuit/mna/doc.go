@@ -26,6 +26,10 @@
 // the gradient of the co-content E(V), a convex function of the free node
 // voltages, so the equilibrium is unique and minimises E.
 //
+// Every conductance the elements stamp carries Johnson-Nyquist noise and
+// every junction shot noise: System.NoiseSources lists the sources at a
+// state, System.NoiseTo gathers them as a transient draws them (Noise).
+//
 // System.Layering recognises layered networks (inputs feeding groups of
 // free nodes joined by crossbars into chains, rectifiers and amplifiers),
 // the structure the fast solver exploits.

@@ -211,8 +211,8 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.BatchSize = t.count("batch_size", 1)
 	c.Workers = t.count("workers", 0)
 	if s, ok := t.str("estimator"); ok {
-		if !contains(eqprop.Estimators, s) {
-			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.Estimators, ", "), tomlloc.Suggest(s, eqprop.Estimators))
+		if !contains(eqprop.TrainingEstimators, s) {
+			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.TrainingEstimators, ", "), tomlloc.Suggest(s, eqprop.TrainingEstimators))
 		}
 		c.Estimator = s
 	}

@@ -33,7 +33,7 @@ type Overrides struct {
 	Seed *uint64
 	// Beta (siemens) and LearningRate (S^2/V^2) must be positive.
 	Beta, LearningRate *float64
-	// Estimator is one of eqprop.Estimators.
+	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 }
 

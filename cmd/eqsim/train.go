@@ -56,7 +56,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the shuffling (overrides [training] seed; default 1)")
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
-	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.Estimators, ", ")+" (overrides [training] estimator)")
+	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
 }
 
 // overrides checks the flags of flags that were given and returns what

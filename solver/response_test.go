@@ -78,4 +78,3 @@ func TestResponse(t *testing.T) {
 		}
 	}
 }
-

@@ -57,6 +57,7 @@ func (n *Native) RelaxLearning(p Phase, rates []float64, start, end *Measurement
 	}
 	ps := t.learn
 	copy(ps.input.Values, n.input.Values)
+	ps.sys.UpdatePins()
 	for k, tr := range t.private {
 		g := make([]float64, n.blocks[k].Rows*n.blocks[k].Cols)
 		n.train[k].ConductancesTo(g)

@@ -121,9 +121,9 @@ func keyNoise(net Physical, sn *sensor, phase uint64) {
 }
 
 // learningRates returns the continuous estimator's rates for blocks with
-// the learning rates of cfg (defaults applied): lr_k * Scale_k * c, so that
-// the change a learning phase makes is the update the trainer applies for
-// one sample.
+// the learning rates of cfg (defaults applied): lr_k * Scale_k * c / m for
+// batches of m samples, so that the change a learning phase makes is the
+// share of the update the trainer applies for its sample.
 func learningRates(blocks []Block, cfg Config, c float64) []float64 {
 	r := make([]float64, len(blocks))
 	for k, b := range blocks {
@@ -131,7 +131,7 @@ func learningRates(blocks []Block, cfg Config, c float64) []float64 {
 		if !ok {
 			lr = cfg.LearningRate
 		}
-		r[k] = lr * b.Scale * c
+		r[k] = lr * b.Scale * c / float64(cfg.BatchSize)
 	}
 	return r
 }

@@ -45,6 +45,10 @@ type Checkpoint struct {
 	LossSum float64 `json:"loss_sum"`
 	Errors  int     `json:"errors"`
 	Seen    int     `json:"seen"`
+	// EnergySum (J) and ChipTimeSum (s) are eqprop.State.Cost; absent
+	// when zero, as in checkpoints written before they existed.
+	EnergySum   float64 `json:"energy_sum,omitempty"`
+	ChipTimeSum float64 `json:"chip_time_sum,omitempty"`
 	// Blocks name the .npy file of every block's conductances, in the
 	// folder of state.json.
 	Blocks []checkpointBlock `json:"blocks"`
@@ -85,6 +89,7 @@ func writeCheckpoint(dir string, ck *Checkpoint, s eqprop.State, blocks []eqprop
 	ck.Version = checkpointVersion
 	ck.Seq++
 	ck.Epoch, ck.Batch, ck.LossSum, ck.Errors, ck.Seen = s.Epoch, s.Batch, s.LossSum, s.Errors, s.Seen
+	ck.EnergySum, ck.ChipTimeSum = s.Cost.Energy, s.Cost.Time
 	ck.Blocks = ck.Blocks[:0]
 	keep := map[string]bool{checkpointFile: true}
 	for k, b := range blocks {
@@ -140,7 +145,8 @@ func ReadCheckpoint(dir string) (*Checkpoint, eqprop.State, error) {
 	if ck.Version != checkpointVersion {
 		return nil, s, fmt.Errorf("%s: checkpoint version %d, this eqsim reads version %d", path, ck.Version, checkpointVersion)
 	}
-	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen}
+	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen,
+		Cost: eqprop.Cost{Energy: ck.EnergySum, Time: ck.ChipTimeSum}}
 	for _, blk := range ck.Blocks {
 		p := filepath.Join(dir, filepath.Base(blk.File))
 		if blk.Rows < 1 || blk.Cols < 1 {

@@ -34,6 +34,12 @@ type Metrics struct {
 	// the end of the epoch's test.
 	Seconds          float64 `json:"seconds"`
 	SamplesPerSecond float64 `json:"samples_per_second"`
+	// EnergyPerSample (joules) and ChipTimePerSample (seconds) are what
+	// a training sample of the epoch cost on the chip, every phase with
+	// its settling and measurement window (eqprop.EpochStats); zero with
+	// the equilibrium method and no integration time.
+	EnergyPerSample   float64 `json:"energy_per_sample"`
+	ChipTimePerSample float64 `json:"chip_time_per_sample"`
 	// Samples is the number of training samples of the epoch (not in the
 	// metrics files: it weighs the mean rate of the run).
 	Samples int `json:"-"`
@@ -44,9 +50,11 @@ func writeMetrics(dir string, rows []Metrics) error {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	err := atomicfile.Write(filepath.Join(dir, MetricsCSV), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second"})
+		cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second",
+			"energy_per_sample", "chip_time_per_sample"})
 		for _, r := range rows {
-			cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond)})
+			cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond),
+				f(r.EnergyPerSample), f(r.ChipTimePerSample)})
 		}
 		cw.Flush()
 		return cw.Error()

@@ -148,7 +148,7 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		return nil, inputf("%s: [output] group %q is not a group", path, nl.Output.Group)
 	}
 	var err error
-	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge})
+	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge, Dynamics: s.Config.Dynamics})
 	if err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}

@@ -98,7 +98,10 @@ func Merge(dirs []string, out string, logw io.Writer) (Merged, error) {
 	if err := writeResults(filepath.Join(out, ResultsCSV), plan, list); err != nil {
 		return m, err
 	}
-	pts := summarize(plan, list)
+	var pts [][]*pointStats // per metric of the plan
+	for _, metric := range plan.metrics() {
+		pts = append(pts, summarize(metric, list))
+	}
 	if err := writeSummary(filepath.Join(out, SummaryCSV), plan, pts); err != nil {
 		return m, err
 	}
@@ -142,7 +145,7 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
 			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss),
-				strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
+				csvFloat(r.EnergyPerSample), csvFloat(r.ChipTimePerSample), strconv.Itoa(r.Epochs), strconv.FormatFloat(r.Seconds, 'f', 2, 64), r.Error)
 			if err := c.Write(row); err != nil {
 				return err
 			}
@@ -170,7 +173,7 @@ type pointStats struct {
 	values    []float64
 }
 
-func summarize(plan Plan, runs []*Result) []*pointStats {
+func summarize(metric string, runs []*Result) []*pointStats {
 	byPoint := map[int]*pointStats{}
 	var pts []*pointStats
 	for _, r := range runs {
@@ -180,7 +183,7 @@ func summarize(plan Plan, runs []*Result) []*pointStats {
 			byPoint[r.Point] = p
 			pts = append(pts, p)
 		}
-		v, ok := r.Metric(plan.Metric)
+		v, ok := r.Metric(metric)
 		if r.Status != "ok" || !ok {
 			p.failed++
 			continue
@@ -213,27 +216,36 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(std / float64(len(x)-1))
 }
 
-func writeSummary(path string, plan Plan, pts []*pointStats) error {
+// writeSummary writes summary.csv: per point, the runs and failed runs of
+// the plan's metric and the mean and standard deviation of each of the
+// plan's metrics (pts holds the points' statistics per metric).
+func writeSummary(path string, plan Plan, pts [][]*pointStats) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		head := []string{"point"}
 		for _, a := range plan.Axes {
 			head = append(head, a.Name)
 		}
-		head = append(head, "runs", "failed", plan.Metric+"_mean", plan.Metric+"_std")
+		head = append(head, "runs", "failed")
+		for _, m := range plan.metrics() {
+			head = append(head, m+"_mean", m+"_std")
+		}
 		if err := c.Write(head); err != nil {
 			return err
 		}
-		for _, p := range pts {
+		for i, p := range pts[0] {
 			row := []string{strconv.Itoa(p.point)}
 			for _, v := range p.params {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
-			mean, std := "", ""
-			if p.n > 0 {
-				mean, std = strconv.FormatFloat(p.mean, 'g', 6, 64), strconv.FormatFloat(p.std, 'g', 6, 64)
+			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed))
+			for _, mp := range pts {
+				mean, std := "", ""
+				if q := mp[i]; q.n > 0 {
+					mean, std = strconv.FormatFloat(q.mean, 'g', 6, 64), strconv.FormatFloat(q.std, 'g', 6, 64)
+				}
+				row = append(row, mean, std)
 			}
-			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed), mean, std)
 			if err := c.Write(row); err != nil {
 				return err
 			}

@@ -39,6 +39,7 @@ type Plan struct {
 	Fingerprint string     `json:"fingerprint"`
 	Mode        string     `json:"mode"`
 	Metric      string     `json:"metric"`
+	Also        []string   `json:"also,omitempty"`
 	Seeds       []uint64   `json:"seeds"`
 	Axes        []PlanAxis `json:"axes"`
 	Points      int        `json:"points"`
@@ -66,7 +67,10 @@ type Result struct {
 	TrainError *float64 `json:"train_error,omitempty"`
 	TestLoss   *float64 `json:"test_loss,omitempty"`
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
-	Epochs     int      `json:"epochs"`
+	// Energy (J) and chip time (s) per training sample of the last epoch.
+	EnergyPerSample   *float64 `json:"energy_per_sample,omitempty"`
+	ChipTimePerSample *float64 `json:"chip_time_per_sample,omitempty"`
+	Epochs            int      `json:"epochs"`
 	Seconds    float64  `json:"seconds"`
 }
 
@@ -83,6 +87,10 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.TestLoss
 	case "train_loss":
 		p = r.TrainLoss
+	case "energy_per_sample":
+		p = r.EnergyPerSample
+	case "chip_time_per_sample":
+		p = r.ChipTimePerSample
 	}
 	if p == nil {
 		return 0, false
@@ -100,7 +108,7 @@ func (r *Result) Summary(metric string) string {
 	if strings.HasSuffix(metric, "_error") {
 		return fmt.Sprintf("%s %.2f%%", strings.ReplaceAll(metric, "_", " "), 100*v)
 	}
-	return fmt.Sprintf("%s %.4g V^2", strings.ReplaceAll(metric, "_", " "), v)
+	return fmt.Sprintf("%s %.4g %s", strings.ReplaceAll(metric, "_", " "), v, metricUnit(metric))
 }
 
 // Task is one run of a sweep: a point and a seed.
@@ -128,7 +136,7 @@ func (s *Spec) Tasks() []Task {
 func planOf(s *Spec, fp string, runs int) Plan {
 	p := Plan{
 		Spec: absPath(s.Path), Base: absPath(s.Base), Title: s.Title, Fingerprint: fp,
-		Mode: s.Mode, Metric: s.Metric, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
+		Mode: s.Mode, Metric: s.Metric, Also: s.Also, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
 	}
 	for _, a := range s.Axes {
 		p.Axes = append(p.Axes, PlanAxis{a.Name, a.Path, a.Values, a.Log})
@@ -221,3 +229,17 @@ func ReadRuns(dir string) (map[string]*Result, error) {
 	}
 	return runs, nil
 }
+
+// metricUnit returns the unit of a metric that is not an error rate.
+func metricUnit(metric string) string {
+	switch metric {
+	case "energy_per_sample":
+		return "J"
+	case "chip_time_per_sample":
+		return "s"
+	}
+	return "V^2"
+}
+
+// metrics returns the plan's metrics: Metric, then Also.
+func (p Plan) metrics() []string { return append([]string{p.Metric}, p.Also...) }

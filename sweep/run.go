@@ -262,6 +262,7 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 	r.Epochs = sum.Epochs
 	r.TestError, r.TestLoss = &sum.TestError, &sum.TestLoss
 	r.TrainError, r.TrainLoss = &sum.TrainError, &sum.TrainLoss
+	r.EnergyPerSample, r.ChipTimePerSample = &sum.EnergyPerSample, &sum.ChipTimePerSample
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

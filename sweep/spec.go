@@ -15,8 +15,10 @@ import (
 
 // Metrics are the metrics a sweep can report: the errors are fractions
 // of misclassified samples and the losses mean squared output errors in
-// V^2, after the last epoch.
-var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss"}
+// V^2, after the last epoch; energy_per_sample (joules) and
+// chip_time_per_sample (seconds) are what a training sample of the last
+// epoch cost on the chip (see [training.dynamics]).
+var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "energy_per_sample", "chip_time_per_sample"}
 
 // Sweep modes: "grid" runs every combination of the axes' values; "each"
 // runs the base netlist once and then each value of each axis alone, the
@@ -34,6 +36,8 @@ const (
 //	title = "device requirements"    # optional
 //	base = "mnist-kendall.toml"      # the netlist, relative to the spec
 //	metric = "test_error"            # what the plots show [test_error]
+//	# or a list: metric = ["test_error", "energy_per_sample"], plotted
+//	# each, and on one page together (the first is summary.csv's)
 //	mode = "each"                    # "grid" (every combination) or "each" [grid]
 //	seeds = [1, 2]                   # [training] seed of each repeat [[1]]
 //
@@ -60,6 +64,9 @@ type Spec struct {
 	Base string
 	// Metric is one of Metrics.
 	Metric string
+	// Also are more Metrics to plot beside Metric, each on its own and
+	// all together on one page; nil for none.
+	Also []string
 	// Mode is Grid or Each.
 	Mode string
 	// Seeds are the values of [training] seed each point runs with.

@@ -140,7 +140,9 @@ at most every 30 seconds:
   BASE.toml, BASE.*.npy   the trained netlist and its .npy sidecars
   metrics.csv, .jsonl     one row per epoch: epoch, train_loss, train_error,
                           test_loss, test_error, seconds (wall time since the
-                          start), samples_per_second
+                          start), samples_per_second, energy_per_sample and
+                          chip_time_per_sample (what a training sample cost
+                          on the chip: see [training.dynamics])
   curves.png, curves.svg  losses and errors against the epoch
   checkpoint/             the state to resume from
 
@@ -153,7 +155,8 @@ holds an unfinished run is not overwritten.
 (--epochs may be raised) and ends with the same conductances as a run never
 interrupted. With --json the last line on stdout is one JSON object with
 epochs, train_loss, train_error, test_loss, test_error, seconds,
-samples_per_second, out and netlist.`,
+samples_per_second, energy_per_sample, chip_time_per_sample, out and
+netlist.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTrain(cmd, args[0], &f, out, resume, jsonOut, stdout, stderr)

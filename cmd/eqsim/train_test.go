@@ -141,7 +141,7 @@ func TestTrainOutputs(t *testing.T) {
 		}
 	}
 	rows := readMetricsCSV(t, out)
-	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
+	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,energy_per_sample,chip_time_per_sample"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
 		t.Fatalf("metrics.csv: %v", rows)
 	}
 	jl, _ := os.ReadFile(filepath.Join(out, run.MetricsJSONL))
@@ -155,7 +155,7 @@ func TestTrainOutputs(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatal(err)
 		}
-		if r["epoch"] != float64(i+1) || len(r) != 7 {
+		if r["epoch"] != float64(i+1) || len(r) != 9 {
 			t.Errorf("metrics.jsonl line %d: %v", i, r)
 		}
 		if r["seconds"] < prev || r["samples_per_second"] <= 0 {

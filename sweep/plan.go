@@ -71,7 +71,7 @@ type Result struct {
 	EnergyPerSample   *float64 `json:"energy_per_sample,omitempty"`
 	ChipTimePerSample *float64 `json:"chip_time_per_sample,omitempty"`
 	Epochs            int      `json:"epochs"`
-	Seconds    float64  `json:"seconds"`
+	Seconds           float64  `json:"seconds"`
 }
 
 // Metric returns the metric of r named name (one of Metrics), if r has

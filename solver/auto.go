@@ -98,15 +98,34 @@ func Auto(sys *mna.System, x0 []float64) (Result, error) {
 	return NewDC(sys, nil).Solve(x0)
 }
 
+// AutoTransient is the one place where a transient solver is chosen for
+// a system, as NewDC chooses a DC solver: Layered.Transient where sys is a
+// layered network whose capacitances are diagonal in the layered
+// solver's unknowns (no capacitor between two free nodes), Transient
+// otherwise. Its arguments and Result are theirs (x0 in the system's
+// ordering of unknowns, nil for 0 V; set nil for the defaults).
+func AutoTransient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, error) {
+	if lay, err := NewLayered(sys); err == nil {
+		diagonal := true
+		for _, c := range sys.Capacitances() {
+			diagonal = diagonal && c.J < 0
+		}
+		if diagonal {
+			return lay.Transient(x0, set)
+		}
+	}
+	return Transient(sys, x0, set)
+}
+
 // Solve finds the equilibrium of sys with the named method, "newton" (the
-// DC operating point, by Auto) or "transient" (Transient with default
-// settings). It returns an error for any other method.
+// DC operating point, by Auto) or "transient" (by AutoTransient with
+// default settings). It returns an error for any other method.
 func Solve(sys *mna.System, x0 []float64, method string) (Result, error) {
 	switch method {
 	case "newton":
 		return Auto(sys, x0)
 	case "transient":
-		return Transient(sys, x0, nil)
+		return AutoTransient(sys, x0, nil)
 	}
 	return Result{}, fmt.Errorf("solver: unknown method %q (want newton or transient)", method)
 }

@@ -31,6 +31,10 @@ import (
 // capacitor between two free nodes is not, and Transient returns an error
 // naming it (the package's Transient integrates such circuits).
 //
+// With thermal noise (TransientSettings.Noise) it integrates the Langevin
+// equation as Transient does; the noise current into a node driven by an
+// amplifier reaches its driver's row as the node's other currents do.
+//
 // Result.Energy and Result.Power count the inputs, sources and current
 // sources as Sources and the amplifiers as Controlled, as mna.Power
 // does. The error of the equilibrium test, the nodes' settling and the
@@ -63,7 +67,12 @@ func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result
 			v[i] = x0[u]
 		}
 	}
-	out := m.it.Integrate(v)
+	noisy := ts.noisy(s.sys)
+	if noisy {
+		m.noise = s.sys.NoiseTo(m.noise, nil)
+		m.z = resizeTo(m.z, m.noise.Draws())
+	}
+	out := integrate(m, m.it, v, &ts, set, noisy)
 	copy(s.v, v)
 	s.eval(true)
 	m.fill(dst, out.Xd)
@@ -126,6 +135,10 @@ type layeredODE struct {
 	x         []float64 // the state of the transient
 	it        *ode.Integrator
 	iters     int
+	// The thermal noise (see Noise): the sources, the draws of a step,
+	// the currents per free node and the state in the system's ordering.
+	noise      *mna.Noise
+	z, cur, xs []float64
 }
 
 // transientModel returns the layered ODE for a transient with ts, reusing
@@ -140,6 +153,7 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 			w: make([]float64, nf), lc: make([]float64, nf), wf: make([]float64, s.nu), wj: make([]float64, len(s.junc)),
 			dcDiag: make([]float64, s.nu), eg: make([]float64, s.nu), rq: make([]float64, s.nu),
 			gjFact: make([]float64, len(s.junc)), x: make([]float64, s.nu), anchors: make([]anchor, len(s.junc)),
+			cur: make([]float64, nf), xs: make([]float64, s.sys.Size()),
 		}
 		for u := range nf {
 			m.eg[s.fidx[u]] = math.Max(m.eg[s.fidx[u]], math.Abs(s.gain[u]))

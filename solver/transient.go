@@ -93,6 +93,18 @@ type TransientSettings struct {
 	// them anew before the next step, so the change acts on the dynamics
 	// from that step on. It must not modify or retain x.
 	Adapt func(t float64, x []float64) bool
+
+	// Noise says whether the transient integrates the circuit's thermal
+	// noise (see Transient). The zero value follows the circuit's
+	// ThermalNoise.
+	Noise NoiseMode
+	// Seed seeds the thermal noise: the same seed gives the same
+	// trajectory.
+	Seed uint64
+	// NoiseStep is the fixed time step in seconds of a transient with
+	// thermal noise. Zero means half the shortest node time constant
+	// (see InitialStep).
+	NoiseStep float64
 }
 
 func (s *TransientSettings) withDefaults() TransientSettings {
@@ -166,6 +178,18 @@ const fallbackFactor = 5
 // at the final state. Energy does not include the impulse that charges a
 // capacitor between two fixed nodes at time 0.
 //
+// With thermal noise on (TransientSettings.Noise; by default the circuit's
+// ThermalNoise), Transient integrates the Langevin equation C dx/dt =
+// -F(x) + xi(t), xi the white noise currents of the circuit's conductances
+// and junctions at their state (mna.System.NoiseSources), in fixed steps of
+// NoiseStep by the stochastic implicit midpoint rule with noise seeded by
+// Seed (ode.Langevin says why this rule and how), to StopTime or, without
+// one, to the settling time of the same transient without noise, which it
+// integrates first. The Status and SettlingTime are the noiseless
+// transient's (a noisy state never settles); Steps, Energy and Power are
+// the noisy trajectory's, and MaxSteps bounds its steps (zero means
+// ode.DefaultLangevinMaxSteps).
+//
 // If the equilibrium is not reached within MaxSteps or MaxTime, a step
 // cannot be solved, or the state runs away (beyond 1e30 in any unknown:
 // an equilibrium that Newton may find can be unstable), Transient returns
@@ -194,7 +218,7 @@ func Transient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, e
 		return e.result(x, "transient", Converged), nil
 	}
 	m := newDenseODE(e, &ts)
-	out := ode.Integrate(m, x, ts.steps())
+	out := integrate(m, nil, x, &ts, set, ts.noisy(sys))
 	r := e.result(x, "transient", out.Status)
 	r.Steps, r.Time, r.SettlingTime = out.Steps, out.Time, out.Settling
 	r.Energy, r.Power = out.Energy, out.Power

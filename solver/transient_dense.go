@@ -16,6 +16,8 @@ type denseODE struct {
 	rhs, sol   []float64
 	obs        func(t float64, x []float64)
 	adapt      func(t float64, x []float64) bool
+	noise      *mna.Noise // nil until the first draw
+	z          []float64  // the draws of one step
 }
 
 // pinnedCap is a capacitance of c farads between free node i and a pinned

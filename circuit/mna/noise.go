@@ -157,8 +157,9 @@ type noiseShot struct {
 }
 
 // NoiseTo gathers the noise of the system at the state x into dst,
-// reusing its memory, and returns dst (a new Noise if dst is nil). The
-// conductances are read now: after changing any, call NoiseTo again.
+// reusing its memory, and returns dst (a new Noise if dst is nil). x nil
+// leaves the shot noise zero until Update. The conductances are read now:
+// after changing any, call NoiseTo again.
 func (s *System) NoiseTo(dst *Noise, x []float64) *Noise {
 	if dst == nil {
 		dst = &Noise{}
@@ -208,20 +209,26 @@ func resize(b []float64, n int) []float64 {
 }
 
 // Update sets the shot noise of every junction to its value at the state
-// x (len Size of the system); the thermal noise stays. It costs one
-// junction evaluation per junction.
+// x (len Size of the system; only the free node voltages are read), or to
+// zero if x is nil; the thermal noise stays. It costs one junction
+// evaluation per junction.
 func (n *Noise) Update(x []float64) {
 	copy(n.Diag, n.thermal)
 	if len(n.shots) == 0 {
 		return
 	}
 	s := n.sys
-	s.load(x)
+	if x != nil {
+		s.load(x)
+	}
 	for _, sh := range n.shots {
-		d := s.diodes[sh.d]
-		v := s.v[d.a] - s.v[d.k]
-		i, _ := d.j.Eval(v)
-		psd := 2 * circuit.Charge * math.Abs(i-circuit.Gmin*v)
+		var psd float64
+		if x != nil {
+			d := s.diodes[sh.d]
+			v := s.v[d.a] - s.v[d.k]
+			i, _ := d.j.Eval(v)
+			psd = 2 * circuit.Charge * math.Abs(i-circuit.Gmin*v)
+		}
 		if sh.pair >= 0 {
 			n.Pairs[sh.pair].PSD = psd
 		} else {

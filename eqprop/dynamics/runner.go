@@ -135,7 +135,9 @@ func (r *Runner) Run(x, x0 []float64, d float64, adapt func(t float64, x []float
 		}
 		return out, nil
 	}
-	ts := &solver.TransientSettings{StopTime: d, Adapt: adapt}
+	// The measurement draws the noise of its window (AddNoiseTo): the
+	// phase itself runs without.
+	ts := &solver.TransientSettings{StopTime: d, Adapt: adapt, Noise: solver.NoiseOff}
 	res, err := r.dc.TransientTo(x, x0, ts)
 	if err != nil {
 		return Outcome{}, err

@@ -35,6 +35,9 @@ type Overrides struct {
 	Beta, LearningRate *float64
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
+	// Dynamics is the method of [training.dynamics], one of
+	// dynamics.Methods.
+	Dynamics *string
 }
 
 // check returns an error for an override out of range.
@@ -133,6 +136,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.Estimator != nil {
 		cfg.Estimator = *o.Estimator
 	}
+	if o.Dynamics != nil {
+		cfg.Dynamics.Method = *o.Dynamics
+	}
 	if o.Beta != nil {
 		cfg.Beta = *o.Beta
 	}
@@ -220,6 +226,7 @@ func (s *Session) Settings() Settings {
 		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
+		Dynamics: c.Dynamics.Method, FreeTime: c.Dynamics.FreeTime, NudgeTime: c.Dynamics.NudgeTime, IntegrationTime: c.Dynamics.Window,
 	}
 }
 

@@ -40,6 +40,12 @@ type Settings struct {
 	ADCBits    int     `json:"adc_bits,omitempty"`
 	ADCMin     float64 `json:"adc_min,omitempty"`
 	ADCMax     float64 `json:"adc_max,omitempty"`
+	// How the phases run in time ([training.dynamics], integration_time);
+	// absent at their defaults.
+	Dynamics        string  `json:"dynamics,omitempty"`
+	FreeTime        float64 `json:"free_time,omitempty"`
+	NudgeTime       float64 `json:"nudge_time,omitempty"`
+	IntegrationTime float64 `json:"integration_time,omitempty"`
 }
 
 // Differences lists, as "key: checkpoint X, now Y", the settings in which

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/internal/progress"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/run"
@@ -46,6 +48,7 @@ type trainFlags struct {
 	epochs, batchSize, workers int
 	seed                       uint64
 	beta, lr, estimator        string
+	dynamics                   string
 }
 
 func (f *trainFlags) add(fs *pflag.FlagSet) {
@@ -57,6 +60,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
+	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
 }
 
 // overrides checks the flags of flags that were given and returns what
@@ -98,6 +102,12 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		}
 		if changed("estimator") {
 			o.Estimator = &t.estimator
+		}
+		if changed("dynamics") {
+			if !slices.Contains(dynamics.Methods, t.dynamics) {
+				err = errors.Join(err, badInput("--dynamics %q: want %s", t.dynamics, strings.Join(dynamics.Methods, " or ")))
+			}
+			o.Dynamics = &t.dynamics
 		}
 	}
 	return o, errors.Join(err, valueFlag("beta", "siemens such as 1u", &o.Beta))

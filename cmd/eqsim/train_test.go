@@ -291,6 +291,7 @@ func TestTrainResumeMismatch(t *testing.T) {
 	}{
 		{[]string{xorNet, "--epochs", "2", "--beta", "2u", "--lr", "1e-11", "--resume", out}, []string{"beta: checkpoint 1e-06, now 2e-06", "learning_rate: checkpoint 1e-10, now 1e-11"}},
 		{[]string{xorNet, "--epochs", "2", "--estimator", "chl", "--resume", out}, []string{`estimator: checkpoint "centered", now "chl"`}},
+		{[]string{xorNet, "--epochs", "2", "--dynamics", "transient", "--resume", out}, []string{`dynamics: checkpoint "", now "transient"`}},
 		{[]string{xorNet, "--epochs", "2", "--resume", filepath.Join(dir, "none")}, []string{"no checkpoint"}},
 		{[]string{xorNet, "--resume", out, "--out", filepath.Join(dir, "other")}, []string{"--resume"}},
 	} {
@@ -385,6 +386,8 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{badCSV}, []string{"bad.csv"}},
 		{[]string{manyClasses}, []string{"3 classes", "only 2"}},
 		{[]string{xorNet, "--estimator", "forward"}, []string{`estimator "forward"`}},
+		{[]string{xorNet, "--dynamics", "langevin"}, []string{`--dynamics "langevin"`, "equilibrium or transient"}},
+		{[]string{xorNet, "--estimator", "continuous"}, []string{`estimator "continuous" learns in time`}},
 		{[]string{xorNet, "--epochs", "0"}, []string{"--epochs"}},
 		{[]string{xorNet, "--batch-size", "-1"}, []string{"--batch-size"}},
 		{[]string{xorNet, "--workers", "-1"}, []string{"--workers"}},

@@ -226,7 +226,9 @@ type Resetter interface {
 // Gradient writes the free-phase output voltages into out (len Outputs).
 //
 // The nudge kind is the one net was built with; cfg gives the estimator's
-// Beta and Eta (zero values meaning the defaults). The measurements are
+// Beta and Eta (zero values meaning the defaults). The continuous
+// estimator (net must be a Learner) learns at the rates of one sample of
+// a batch of cfg's BatchSize with cfg's learning rates (see Learner). The measurements are
 // read through cfg.Sense, with the noise of sample 0 of epoch 0 of
 // cfg.Seed: every call with the same cfg draws the same noise. Gradient
 // panics if the estimator is unknown or the lengths do not match; it

@@ -105,8 +105,12 @@ func (d *deck) write(w *bufio.Writer) {
 	// The first line of a deck is its title, whatever it holds.
 	fmt.Fprintf(w, "eqsim: %s\n", title)
 	w.WriteString("* Exported by eqsim. Run: ngspice -b FILE\n")
-	w.WriteString("* Prints the DC operating point: every node voltage (V) and branch current (A),\n")
-	w.WriteString("* one \"name = value\" a line; exits with status 1 if there is none.\n")
+	if d.tran > 0 {
+		d.writeTranHeader(w)
+	} else {
+		w.WriteString("* Prints the DC operating point: every node voltage (V) and branch current (A),\n")
+		w.WriteString("* one \"name = value\" a line; exits with status 1 if there is none.\n")
+	}
 	t, tnom := c.Temperature(), c.NominalTemperature()
 	if tnom == t {
 		fmt.Fprintf(w, "* Temperature %s K.\n", spiceNum(t))
@@ -126,8 +130,13 @@ func (d *deck) write(w *bufio.Writer) {
 	}
 	w.WriteString("\n")
 	fmt.Fprintf(w, ".options temp=%s tnom=%s gmin=%s\n", deckCelsius(t), deckCelsius(tnom), spiceNum(circuit.Gmin))
-	fmt.Fprintf(w, ".options reltol=%s vntol=%s abstol=%s itl1=%d itl2=%d\n",
-		spiceNum(deckReltol), spiceNum(deckVntol), spiceNum(deckAbstol), deckIterations, deckIterations)
+	if d.tran > 0 {
+		fmt.Fprintf(w, ".options reltol=%s vntol=%s abstol=%s itl1=%d itl2=%d\n",
+			spiceNum(tranReltol), spiceNum(tranVntol), spiceNum(deckAbstol), deckIterations, deckIterations)
+	} else {
+		fmt.Fprintf(w, ".options reltol=%s vntol=%s abstol=%s itl1=%d itl2=%d\n",
+			spiceNum(deckReltol), spiceNum(deckVntol), spiceNum(deckAbstol), deckIterations, deckIterations)
+	}
 	for _, m := range d.models {
 		fmt.Fprintf(w, ".model %s D(IS=%s N=%s)\n", m.name, spiceNum(m.m.IS), spiceNum(m.m.N))
 	}
@@ -136,6 +145,10 @@ func (d *deck) write(w *bufio.Writer) {
 	cw := &deckCards{d: d, w: w}
 	for k, e := range c.Elements {
 		cw.element(e, &d.elems[k])
+	}
+	if d.tran > 0 {
+		d.writeTran(w)
+		return
 	}
 
 	w.WriteString("\n.control\n")

@@ -36,6 +36,25 @@ type deck struct {
 	// (elements' internal nodes and sense nodes); branchCards the V and E
 	// cards, sense sources included. ngspice reports a vector for each.
 	privateNodes, branchCards int
+
+	// tran is the stop time in seconds of a transient deck, zero for an
+	// operating point (see WriteSpiceTran).
+	tran float64
+	// nodeCaps are the capacitances eqsim gives the free nodes without a
+	// capacitor of their own, which a transient deck writes as cards
+	// named "c"+capStem+"_"+node: capStem is reserved as a block's stem
+	// is, so no other card can take such a name.
+	nodeCaps []nodeCap
+	capStem  string
+	// v0 holds, per node of nodeList, its voltage at the start of
+	// eqsim's transient: the sources' for pinned nodes, 0 V for the rest.
+	v0 []float64
+}
+
+// nodeCap is a node capacitance of c farads on node (eqsim's name).
+type nodeCap struct {
+	node string
+	c    float64
 }
 
 // deckElem is the naming of one element.
@@ -176,6 +195,12 @@ func newDeck(c *circuit.Circuit) (*deck, error) {
 		sense:    map[string]deckSense{},
 		control:  map[string]string{},
 		modelOf:  map[circuit.DiodeModel]string{},
+	}
+	d.v0 = sys.VoltagesTo(nil, make([]float64, sys.Size()))[1:]
+	for _, c := range sys.Capacitances() {
+		if c.Name == "" {
+			d.nodeCaps = append(d.nodeCaps, nodeCap{sys.UnknownName(c.I), c.C})
+		}
 	}
 	models := newSpiceNamer()
 	own, sensed, err := d.scan(models)
@@ -341,23 +366,23 @@ func (d *deck) nameCards(nodes *spiceNamer, sensed []deckSensed) error {
 		}
 	}
 	stems := map[string]bool{}
+	stem := func(base string) string {
+		for n := 1; ; n++ {
+			s := base
+			if n > 1 {
+				s += "x" + strconv.Itoa(n)
+			}
+			if !stems[s] && !deckStemTaken(elems.used, s) {
+				stems[s] = true
+				return s
+			}
+		}
+	}
 	for k, e := range c.Elements {
 		el := &d.elems[k]
 		prefix := strings.ToLower(el.name)
 		if !el.single {
-			base := deckStem(e.Label())
-			for n := 1; ; n++ {
-				s := base
-				if n > 1 {
-					s += "x" + strconv.Itoa(n)
-				}
-				if stems[s] || deckStemTaken(elems.used, s) {
-					continue
-				}
-				stems[s] = true
-				el.stem = s
-				break
-			}
+			el.stem = stem(deckStem(e.Label()))
 			prefix = el.stem
 		}
 		if len(el.private) > 0 {
@@ -369,6 +394,7 @@ func (d *deck) nameCards(nodes *spiceNamer, sensed []deckSensed) error {
 		}
 	}
 
+	d.capStem = stem("nodecap")
 	for i := range d.branches {
 		b := &d.branches[i]
 		b.card = d.cardName(b.elem, b.typ, b.part)

@@ -63,53 +63,66 @@ type ngOperatingPoint struct {
 }
 
 func ngRun(ctx context.Context, c *circuit.Circuit) (*ngOperatingPoint, error) {
-	bin, err := exec.LookPath("ngspice")
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoNgspice, err)
-	}
 	d, err := newDeck(c)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "eqsim-ngspice-")
+	var op *ngOperatingPoint
+	err = ngDeck(ctx, d, func(_ string, stdout, stderr []byte) error {
+		vals := ngParsePrint(stdout)
+		op = &ngOperatingPoint{nodes: make(map[string]float64, len(d.nodeList)), branches: map[string]float64{}}
+		for _, n := range d.nodeList {
+			v, ok := vals[strings.ToLower(d.nodes[n])]
+			if !ok {
+				return &NgspiceError{Msg: fmt.Sprintf("printed no voltage for node %q (%s)", n, d.nodes[n]),
+					Stderr: ngLastLines(stderr, 25, 4000)}
+			}
+			op.nodes[n] = v
+		}
+		for _, b := range d.branches {
+			if v, ok := vals[strings.ToLower(b.card)+"#branch"]; ok {
+				op.branches[b.unknown] = v
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return op, nil
+}
+
+// ngDeck writes the deck d into a temporary directory, runs ngspice -b on
+// it there and calls done with the directory and ngspice's stdout and
+// stderr, before it removes the directory.
+func ngDeck(ctx context.Context, d *deck, done func(dir string, stdout, stderr []byte) error) error {
+	bin, err := exec.LookPath("ngspice")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNoNgspice, err)
+	}
+	dir, err := os.MkdirTemp("", "eqsim-ngspice-")
+	if err != nil {
+		return err
 	}
 	defer os.RemoveAll(dir)
 	f, err := os.Create(filepath.Join(dir, "deck.cir"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<16)
 	d.write(bw)
 	if err := bw.Flush(); err != nil {
 		f.Close()
-		return nil, err
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return nil, err
+		return err
 	}
-
 	stdout, stderr, err := ngExec(ctx, bin, dir, "-n", "-b", "deck.cir")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	vals := ngParsePrint(stdout)
-	op := &ngOperatingPoint{nodes: make(map[string]float64, len(d.nodeList)), branches: map[string]float64{}}
-	for _, n := range d.nodeList {
-		v, ok := vals[strings.ToLower(d.nodes[n])]
-		if !ok {
-			return nil, &NgspiceError{Msg: fmt.Sprintf("printed no voltage for node %q (%s)", n, d.nodes[n]),
-				Stderr: ngLastLines(stderr, 25, 4000)}
-		}
-		op.nodes[n] = v
-	}
-	for _, b := range d.branches {
-		if v, ok := vals[strings.ToLower(b.card)+"#branch"]; ok {
-			op.branches[b.unknown] = v
-		}
-	}
-	return op, nil
+	return done(dir, stdout, stderr)
 }
 
 // ngExec runs ngspice with args in dir and returns its stdout and
@@ -127,6 +140,9 @@ func ngExec(ctx context.Context, bin, dir string, args ...string) (stdout, stder
 		msg := err.Error()
 		if bytes.Contains(out.Bytes(), []byte(deckNoOpMessage)) {
 			msg = "no DC operating point (" + msg + ")"
+		}
+		if bytes.Contains(out.Bytes(), []byte(deckTranFailed)) {
+			msg = "the transient failed (" + msg + ")"
 		}
 		return nil, nil, &NgspiceError{Msg: msg, Stderr: ngLastLines(errb.Bytes(), 25, 4000)}
 	}

@@ -1,6 +1,7 @@
 package mna
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -159,4 +160,24 @@ func checkSym(t *testing.T, seed uint64, what string, got, want *mat.SymDense) {
 	if e := mat.Norm(&d, math.Inf(1)); !(e <= 1e-12*scale) || scale == 0 {
 		t.Errorf("seed %d: %s: PSD matrix differs from the reference by %.3g of %.3g A²/Hz", seed, what, e, scale)
 	}
+}
+
+// A divider: each resistor's Johnson-Nyquist noise, 4kTG, between its
+// nodes (node indices: 0 is ground).
+func ExampleSystem_NoiseSources() {
+	c := &circuit.Circuit{Temp: 300}
+	c.Add(&circuit.VSource{Name: "V", Nodes: [2]string{"in", "0"}, V: 1},
+		&circuit.Resistor{Name: "R1", Nodes: [2]string{"in", "mid"}, G: 1e-3},
+		&circuit.Resistor{Name: "R2", Nodes: [2]string{"mid", "0"}, G: 2e-3})
+	s, err := Compile(c)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, src := range s.NoiseSources(make([]float64, s.Size())) {
+		fmt.Printf("%s: %s noise %.4g A²/Hz between %s and node %d\n", src.Elem, src.Kind, src.PSD, s.Nodes()[src.A-1], src.B)
+	}
+	// Output:
+	// R1: thermal noise 1.657e-23 A²/Hz between in and node 2
+	// R2: thermal noise 3.314e-23 A²/Hz between mid and node 0
 }

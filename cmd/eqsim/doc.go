@@ -3,8 +3,9 @@
 //
 // Usage:
 //
-//	eqsim simulate NETLIST [--json] [--method newton|transient]
-//	eqsim export spice NETLIST [-o FILE]
+//	eqsim simulate NETLIST [--json] [--method newton|transient] [--stop T] [--trace F.csv] [--seed S]
+//	eqsim noise NETLIST [--window TAU] [--samples K] [--seed S] [--json]
+//	eqsim export spice NETLIST [-o FILE] [--tran STOP]
 //	eqsim verify NETLIST [--json]
 //	eqsim train NETLIST [--epochs N] [--out DIR] [--resume DIR] [--json]
 //	eqsim eval NETLIST [--json]

@@ -76,7 +76,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	// errors; they are usage errors.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError{err} })
 	root.AddCommand(newSimulate(stdout, stderr), newExport(stdout, stderr), newVerify(stdout, stderr),
-		newTrain(stdout, stderr), newEval(stdout, stderr), newGradcheck(stdout, stderr), newSweep(stdout, stderr))
+		newTrain(stdout, stderr), newEval(stdout, stderr), newGradcheck(stdout, stderr), newSweep(stdout, stderr),
+		newNoise(stdout, stderr))
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,7 +24,10 @@ func newExport(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "export",
 		Short: "Export a netlist to another format",
 	}
-	var out string
+	var (
+		out  string
+		tran float64
+	)
 	spiceCmd := &cobra.Command{
 		Use:   "spice NETLIST",
 		Short: "Write an ngspice deck of the same circuit",
@@ -31,23 +35,39 @@ func newExport(stdout, stderr io.Writer) *cobra.Command {
 elements (crossbars, rectifiers, amplifiers, inputs) expanded into cards. The
 deck runs as 'ngspice -b deck.cir' and prints every node voltage. Node names
 that SPICE cannot take as they are are mapped, and the map is written as
-comments in the deck. Without -o the deck goes to stdout.`,
+comments in the deck. Without -o the deck goes to stdout.
+
+--tran STOP writes a deck that runs a transient to STOP seconds instead, from
+eqsim's initial state (every node at 0 V but those the sources hold, the
+sources on at t = 0: uic with .ic lines), with eqsim's node capacitance as a
+capacitor on every free node without a capacitor of its own, and writes every
+node's trajectory to ` + spice.TranDataFile + ` in ngspice's working directory.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("tran") && !(tran > 0 && tran < math.Inf(1)) {
+				return badInput("--tran must be a positive number of seconds, not %g", tran)
+			}
 			nl, _, err := loadNetlist(args[0])
 			if err != nil {
 				return err
 			}
+			write := func(w io.Writer) error {
+				if tran > 0 {
+					return spice.WriteSpiceTran(w, nl.Circuit, tran)
+				}
+				return spice.WriteSpice(w, nl.Circuit)
+			}
 			if out == "" || out == "-" {
-				return spice.WriteSpice(stdout, nl.Circuit)
+				return write(stdout)
 			}
 			if abs(out) == abs(args[0]) {
 				return badInput("-o %s would overwrite the netlist", out)
 			}
-			return writeAtomic(out, func(w io.Writer) error { return spice.WriteSpice(w, nl.Circuit) })
+			return writeAtomic(out, write)
 		},
 	}
 	spiceCmd.Flags().StringVarP(&out, "output", "o", "", "write the deck to this file")
+	spiceCmd.Flags().Float64Var(&tran, "tran", 0, "write a deck that runs a transient to this time in seconds")
 	export.AddCommand(spiceCmd)
 	return export
 }

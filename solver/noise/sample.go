@@ -1,6 +1,7 @@
 package noise
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -10,6 +11,11 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 )
+
+// ErrTooManySteps is returned (wrapped) by Sample when the samples asked
+// for need a Langevin transient of more than ode.DefaultLangevinMaxSteps
+// steps.
+var ErrTooManySteps = errors.New("noise: too many steps")
 
 // Sampling configures Sample.
 type Sampling struct {
@@ -42,16 +48,18 @@ func (p Schedule) Steps(k int) int { return p.Burn + k*p.Every }
 // Plan returns the schedule of Sample for a circuit whose time constants
 // span slowest to fastest seconds. The burn-in is 5 slowest time
 // constants: from the equilibrium, the covariance reaches all but e^-10 of
-// its stationary value. A sample is taken at the end of every stretch of
+// its stationary value. A sample is taken at the end of every stretch D of
 // 3 slowest time constants (instantaneous samples then correlate by e^-3
 // at most) or of Window (window means, back to back). The step is the
-// smaller of a sixteenth of the stretch and twice the geometric mean of
-// the two time constants: the midpoint rule's stationary statistics do
-// not depend on the step (see ode.Langevin), but a mode of time constant
-// tau decays by (1 - a/2)/(1 + a/2) per step, a = h/tau, which for the
-// fastest modes at long steps is close to -1; at this step they too
-// decorrelate within a stretch of 3 slowest time constants. A given Step
-// is used as it is, rounded so that a stretch is a whole number of steps.
+// smaller of D/16 and sqrt(4*D*fastest/3): the midpoint rule's stationary
+// statistics, and the variance of a window's mean, do not depend on the
+// step (see ode.Langevin), but a mode of time constant tau decays by (1 -
+// a/2)/(1 + a/2) per step, a = h/tau, which for fast modes at long steps
+// is close to -1, about -(1 - 4/a); at this step the fastest too decay by
+// e^-3 within a stretch, so samples stay independent. (For instantaneous
+// samples the step is twice the geometric mean of the time constants.) A
+// given Step is used as it is, rounded so that a stretch is a whole
+// number of steps.
 func (s Sampling) Plan(slowest, fastest float64) Schedule {
 	stretch := s.Window
 	if stretch == 0 {
@@ -59,7 +67,7 @@ func (s Sampling) Plan(slowest, fastest float64) Schedule {
 	}
 	h := s.Step
 	if h == 0 {
-		h = math.Min(stretch/16, 2*math.Sqrt(slowest*fastest))
+		h = math.Min(stretch/16, math.Sqrt(4*stretch*fastest/3))
 	}
 	every := max(1, int(math.Ceil(stretch/h-1e-9)))
 	h = stretch / float64(every)
@@ -82,8 +90,8 @@ func Sample(sys *mna.System, x []float64, slowest, fastest float64, s Sampling) 
 	p := s.Plan(slowest, fastest)
 	total := p.Steps(s.Samples)
 	if total > ode.DefaultLangevinMaxSteps {
-		return nil, p, fmt.Errorf("noise: %d samples need a Langevin transient of %d steps of %.3g s, more than %d: take fewer samples, a shorter window or a longer step",
-			s.Samples, total, p.Step, ode.DefaultLangevinMaxSteps)
+		return nil, p, fmt.Errorf("%w: %d samples need a Langevin transient of %d steps of %.3g s, more than %d: take fewer samples, a shorter window or a longer step",
+			ErrTooManySteps, s.Samples, total, p.Step, ode.DefaultLangevinMaxSteps)
 	}
 	nf := sys.NumFree()
 	out := mat.NewDense(s.Samples, nf, nil)

@@ -1,34 +1,20 @@
 package solver
 
-import "github.com/eqsim/eqsim/circuit/mna"
-
 // TransientTo integrates the system's ODE from x0 (nil means all nodes at
-// 0 V) with the integrator the DC chose for the system, as SolveTo solves
-// its equilibrium: the layered transient (Layered.TransientTo) on a layered
-// network, the general Transient otherwise, and the general one as well
-// when the layered transient cannot take the circuit (a capacitor between
-// two free nodes) or fails. It writes the final state into dst (len
-// sys.Size(), which may be x0 itself), which becomes the Result's X. On a
-// layered network it keeps the layered solver's work space from one call
-// to the next.
-//
-// A fallback to the general Transient starts again from x0; Observe and
-// Adapt then see the general integration's states from time 0 after the
-// layered one's.
+// 0 V) with the integrator the DC chose, and writes the final state into
+// dst (len sys.Size(); it may be x0), which becomes the Result's X: the
+// layered transient on a layered network whose capacitances are diagonal
+// in its unknowns, keeping its work space from one call to the next, the
+// general Transient otherwise, and the general one as well, from x0 again,
+// when the layered transient fails and the system is small enough.
 func (d *DC) TransientTo(dst, x0 []float64, set *TransientSettings) (Result, error) {
-	var start []float64
-	if d.lay != nil {
+	if d.lay != nil && d.diagonal() {
+		var start []float64
 		if x0 != nil && &x0[0] == &dst[0] {
-			// The layered transient overwrites dst; keep the start for a
-			// fallback.
-			start = append([]float64(nil), x0...)
+			start = append(start, x0...) // the layered transient overwrites dst
 		}
 		res, err := d.lay.TransientTo(dst, x0, set)
-		if err == nil {
-			return res, nil
-		}
-		if checkSize(d.sys, set.withDefaults().Settings) != nil {
-			// The general integrator would refuse it.
+		if err == nil || checkSize(d.sys, set.withDefaults().Settings) != nil {
 			return res, err
 		}
 		if start != nil {
@@ -44,7 +30,12 @@ func (d *DC) TransientTo(dst, x0 []float64, set *TransientSettings) (Result, err
 	return res, err
 }
 
-// Power returns the power the sources deliver to the system at the state
-// x, in watts (mna.System.Power): at an equilibrium, what its resistive
-// elements dissipate.
-func (d *DC) Power(x []float64) mna.Power { return d.sys.Power(x) }
+// diagonal reports whether no capacitor joins two free nodes.
+func (d *DC) diagonal() bool {
+	for _, c := range d.sys.Capacitances() {
+		if c.J >= 0 {
+			return false
+		}
+	}
+	return true
+}

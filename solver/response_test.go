@@ -9,11 +9,10 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 )
 
-// TestResponse checks DC.ResponseTo against central finite differences
-// of the DC equilibrium in a current source injecting into one node, on
-// random layered networks (amplifiers, diodes, loose nodes) through the
-// layered path, and the dense path against the layered one on the same
-// circuits (within 1e-7 of the largest response).
+// TestResponse checks Layered.ResponseTo against central finite
+// differences of the DC equilibrium in a current source injecting into one
+// node (driven ones included), on random layered networks (amplifiers,
+// diodes, loose nodes), within 1e-4 of the largest response.
 func TestResponse(t *testing.T) {
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 5))
@@ -34,7 +33,8 @@ func TestResponse(t *testing.T) {
 		sys := compile(t, c)
 		what := fmt.Sprintf("seed %d, node %s", seed, node)
 		d := NewDC(sys, nil)
-		if l, err := d.Layered(); l == nil {
+		l, err := d.Layered()
+		if l == nil {
 			t.Fatalf("%s: not layered: %v", what, err)
 		}
 		x, err := d.Solve(nil)
@@ -45,12 +45,8 @@ func TestResponse(t *testing.T) {
 		cur := make([]float64, nf)
 		cur[sys.Unknown(node)] = 1
 		lay := make([]float64, nf)
-		if err := d.ResponseTo(lay, x.X, cur); err != nil {
+		if err := l.ResponseTo(lay, x.X, cur); err != nil {
 			t.Fatalf("%s: %v", what, err)
-		}
-		dense := make([]float64, nf)
-		if err := (&DC{sys: sys}).ResponseTo(dense, x.X, cur); err != nil {
-			t.Fatalf("%s: dense: %v", what, err)
 		}
 		const di = 1e-10
 		var sol [2][]float64
@@ -71,9 +67,6 @@ func TestResponse(t *testing.T) {
 			fd := (sol[0][u] - sol[1][u]) / (2 * di)
 			if math.Abs(fd-lay[u]) > 1e-4*big {
 				t.Errorf("%s: dV(%s)/dI = %.8g ohm, finite differences %.8g ohm", what, sys.UnknownName(u), lay[u], fd)
-			}
-			if math.Abs(dense[u]-lay[u]) > 1e-7*big {
-				t.Errorf("%s: dV(%s)/dI = %.10g ohm layered, %.10g ohm dense", what, sys.UnknownName(u), lay[u], dense[u])
 			}
 		}
 	}

@@ -85,13 +85,10 @@ type TransientSettings struct {
 	// circuit settled before it), in the system's ordering of unknowns. It
 	// must not modify or retain x.
 	Observe func(t float64, x []float64)
-	// Adapt, if not nil, is called after Observe with the state after
-	// every accepted step (and at StopTime), in the system's ordering of
-	// unknowns, for a circuit that changes while it runs: it may change
-	// the conductances of resistors and crossbars (not the structure of
-	// the circuit), and reports whether it did. The solver then reads
-	// them anew before the next step, so the change acts on the dynamics
-	// from that step on. It must not modify or retain x.
+	// Adapt, if not nil, is called as Observe is, after it, for a circuit
+	// that changes while it runs: it may change the conductances of
+	// resistors and crossbars and reports whether it did; the solver then
+	// reads them anew before the next step. It must not modify or retain x.
 	Adapt func(t float64, x []float64) bool
 
 	// Noise says whether the transient integrates the circuit's thermal

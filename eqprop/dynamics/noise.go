@@ -37,7 +37,7 @@ func (r *Runner) AddNoiseTo(v, x []float64, rng *rand.Rand) error {
 		z[i] = rng.NormFloat64()
 	}
 	r.noise.CurrentsTo(r.cur, z, 1/(2*w))
-	if err := r.dc.ResponseTo(r.dv, x, r.cur); err != nil {
+	if err := r.respond(r.dv, x, r.cur); err != nil {
 		return fmt.Errorf("dynamics: thermal noise: %w", err)
 	}
 	for u, i := range r.free {

@@ -88,8 +88,9 @@ type Runner struct {
 	tprev     float64
 	free      []int // per free unknown, its node index
 
-	noise *mna.Noise // nil until AddNoise runs
-	stale bool       // conductances changed since noise was gathered
+	noise *mna.Noise     // nil until AddNoiseTo runs
+	dense *denseResponse // nil until a response off the layered path
+	stale bool           // conductances changed since noise was gathered
 	cur   []float64
 	dv    []float64
 	z     []float64
@@ -131,7 +132,7 @@ func (r *Runner) Run(x, x0 []float64, d float64, adapt func(t float64, x []float
 		r.sys.VoltagesTo(r.meas, x)
 		out := Outcome{Time: w, Settled: true}
 		if w > 0 {
-			out.Energy = r.dc.Power(x).Total() * w
+			out.Energy = r.sys.Power(x).Total() * w
 		}
 		return out, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/eqsim/eqsim/eqprop/device"
+	"github.com/eqsim/eqsim/eqprop/dynamics"
 )
 
 // Estimators by name, for Config.Estimator.
@@ -16,10 +17,20 @@ const (
 	Centered = "centered"
 	CHL      = "chl"
 	CoupledL = "coupled"
+	// Continuous learns during a transient nudged phase: every
+	// conductance moves at a rate proportional to -d(dV²)/dt across it
+	// (see Learner). It needs a network that is a Learner and
+	// Dynamics.Method "transient".
+	Continuous = "continuous"
 )
 
-// Estimators lists the estimator names in a fixed order.
+// Estimators lists the names of the estimators that need only
+// measurements, in a fixed order.
 var Estimators = []string{Positive, Negative, Centered, CHL, CoupledL}
+
+// TrainingEstimators lists the estimators a Trainer takes: Estimators and
+// Continuous.
+var TrainingEstimators = append(Estimators[:len(Estimators):len(Estimators)], Continuous)
 
 // Readout maps class labels to output target voltages and output voltages
 // to a predicted class.
@@ -123,6 +134,12 @@ type Config struct {
 	// do not depend on Workers and a resumed run ends where an
 	// uninterrupted one does [zero: ideal read-out, voltages read exactly].
 	Sense Sensing
+	// Dynamics says how the network runs each phase in time: the method
+	// and the phases' durations ([training.dynamics]) and the window over
+	// which every voltage is measured (Window, [training.sense]
+	// integration_time). The trainer only checks it; the Physical network
+	// runs it (NativeConfig.Dynamics) [zero: DC equilibria, read exactly].
+	Dynamics dynamics.Settings
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -187,11 +204,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("readout high = %g, low = %g: need high > low", c.Readout.High, c.Readout.Low)
 	}
 	known := false
-	for _, e := range Estimators {
+	for _, e := range TrainingEstimators {
 		known = known || e == c.Estimator
 	}
 	if !known {
-		return fmt.Errorf("estimator %q: want one of %v", c.Estimator, Estimators)
+		return fmt.Errorf("estimator %q: want one of %v", c.Estimator, TrainingEstimators)
 	}
 	for name, lr := range c.LearningRates {
 		if lr < 0 {
@@ -202,6 +219,12 @@ func (c Config) Validate() error {
 		if _, err := device.New(c.deviceParams(), 1, 0); err != nil {
 			return err
 		}
+	}
+	if err := c.Dynamics.Validate(); err != nil {
+		return err
+	}
+	if c.Estimator == Continuous && !c.Dynamics.IsTransient() {
+		return fmt.Errorf("estimator %q learns in time: it needs dynamics method = %q", Continuous, dynamics.Transient)
 	}
 	return c.Sense.Validate()
 }

@@ -54,4 +54,18 @@
 // circuit the Physical relaxes; the trainer only sees their effect on the
 // measurements. The nominal amplifier gain stays the block Scale, so a
 // gain error is a calibration error, as on a chip.
+//
+// # Time, thermal noise and energy
+//
+// A Native can run its phases as a chip does (NativeConfig.Dynamics,
+// package eqprop/dynamics): transients from the state the last phase left,
+// for a fixed duration or until settled, measured as the mean over an
+// integration window, with the circuit's thermal noise drawn from its
+// linearized network at every measurement. The trainer needs none of it to
+// train; it discovers what a network offers beyond Physical by type
+// assertion: Metered (the chip time and energy of a sample, reported per
+// epoch), NoiseKeyed (measurement noise keyed like the read-out noise, so
+// results stay independent of the workers and exact across a resume) and
+// Learner (the continuous estimator: conductances that learn during a
+// transient nudge, at a rate proportional to -d(dV²)/dt across them).
 package eqprop

@@ -12,6 +12,10 @@ import (
 type plan struct {
 	first, second *Phase
 	c             float64
+	// rates, for the continuous estimator, are the rates per block at
+	// which the conductances learn during the first phase, S/V² (see
+	// Learner); nil otherwise.
+	rates []float64
 }
 
 // newPlan returns the plan of the named estimator with the settings of
@@ -48,6 +52,10 @@ func newPlan(estimator string, cfg Config, y []float64) plan {
 		return plan{first: &Phase{Kind: Clamped, Target: y}, c: 0.5}
 	case CoupledL:
 		return plan{first: &Phase{Kind: Coupled, Eta: cfg.Eta, Target: y}, c: 1 / (2 * cfg.Eta)}
+	case Continuous:
+		// The positive estimator's measurements, of a nudged phase whose
+		// conductances learn at lr*Scale*c: its change is the update.
+		return plan{first: &Phase{Kind: Nudged, Beta: b, Target: y}, c: 1 / (2 * b), rates: []float64{}}
 	}
 	panic(fmt.Sprintf("eqprop: unknown estimator %q", estimator))
 }
@@ -57,7 +65,9 @@ func newPlan(estimator string, cfg Config, y []float64) plan {
 // measurements into m1 and m2 (m2 is the free phase's when the plan has no
 // second phase). If net can Reset, it is reset first, so that the result
 // does not depend on what net relaxed before. Every measurement is read
-// through sn (nil: exactly), whose key must be set for the sample.
+// through sn (nil: exactly), whose key must be set for the sample. The continuous
+// estimator's m1 and m2 are the exact start and end of its learning phase
+// (Learner); out is still the free phase's reading through sn.
 func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64, sn *sensor) error {
 	if r, ok := net.(Resetter); ok {
 		r.Reset()
@@ -66,22 +76,64 @@ func (p plan) run(out []float64, m1, m2 *Measurement, net Physical, x []float64,
 	if err := net.Relax(Phase{Kind: Free}); err != nil {
 		return fmt.Errorf("free phase: %w", err)
 	}
-	net.Measure(m2)
-	sn.read(m2, senseFree)
+	measure(net, m2, sn, senseFree)
 	copy(out, m2.Outputs)
+	if p.rates != nil {
+		// Continuous learning reads no voltages: the circuit's own
+		// start and end give the change its conductances made.
+		l, ok := net.(Learner)
+		if !ok {
+			return fmt.Errorf("the network cannot learn in time (estimator %q)", Continuous)
+		}
+		if err := l.RelaxLearning(*p.first, p.rates, m2, m1); err != nil {
+			return fmt.Errorf("learning %s phase: %w", p.first.Kind, err)
+		}
+		return nil
+	}
 	if err := net.Relax(*p.first); err != nil {
 		return fmt.Errorf("%s phase: %w", p.first.Kind, err)
 	}
-	net.Measure(m1)
-	sn.read(m1, senseFirst)
+	measure(net, m1, sn, senseFirst)
 	if p.second != nil {
 		if err := net.Relax(*p.second); err != nil {
 			return fmt.Errorf("%s phase (beta %g): %w", p.second.Kind, p.second.Beta, err)
 		}
-		net.Measure(m2)
-		sn.read(m2, senseSecond)
+		measure(net, m2, sn, senseSecond)
 	}
 	return nil
+}
+
+// measure reads net's last relaxation into m through sn, keying the
+// network's own measurement noise (NoiseKeyed) by sn's seed and key and
+// the phase, as sn keys its read-out noise.
+func measure(net Physical, m *Measurement, sn *sensor, phase uint64) {
+	keyNoise(net, sn, phase)
+	net.Measure(m)
+	sn.read(m, phase)
+}
+
+// keyNoise keys the measurement noise of net, if it has its own, for the
+// phase of sn's sample.
+func keyNoise(net Physical, sn *sensor, phase uint64) {
+	if k, ok := net.(NoiseKeyed); ok && sn != nil {
+		k.KeyNoise(mix(sn.seed, 3<<32|phase), sn.key)
+	}
+}
+
+// learningRates returns the continuous estimator's rates for blocks with
+// the learning rates of cfg (defaults applied): lr_k * Scale_k * c / m for
+// batches of m samples, so that the change a learning phase makes is the
+// share of the update the trainer applies for its sample.
+func learningRates(blocks []Block, cfg Config, c float64) []float64 {
+	r := make([]float64, len(blocks))
+	for k, b := range blocks {
+		lr, ok := cfg.LearningRates[b.Name]
+		if !ok {
+			lr = cfg.LearningRate
+		}
+		r[k] = lr * b.Scale * c / float64(cfg.BatchSize)
+	}
+	return r
 }
 
 // The phases of a sample whose readings draw their noise from separate
@@ -96,7 +148,8 @@ const (
 // sensor reads measurements through a Sensing with noise from a stream
 // that depends only on the seed, a key (set per sample: the epoch and the
 // sample's index) and the phase, never on which worker reads or what it
-// read before.
+// read before. It also keys the network's own measurement noise (see
+// measure).
 type sensor struct {
 	s    Sensing
 	seed uint64
@@ -111,6 +164,22 @@ func newSensor(s Sensing, seed uint64) *sensor {
 	if !s.On() {
 		return nil
 	}
+	return keyedSensor(s, seed)
+}
+
+// sensorFor returns newSensor(s, seed), or, if that is nil and net has
+// measurement noise of its own to key, a sensor that reads exactly.
+func sensorFor(s Sensing, seed uint64, net Physical) *sensor {
+	if sn := newSensor(s, seed); sn != nil {
+		return sn
+	}
+	if _, ok := net.(NoiseKeyed); ok {
+		return keyedSensor(s, seed)
+	}
+	return nil
+}
+
+func keyedSensor(s Sensing, seed uint64) *sensor {
 	sn := &sensor{s: s, seed: seed}
 	sn.rng = rand.New(&sn.src)
 	return sn
@@ -122,7 +191,7 @@ func senseKey(e, i int) uint64 { return uint64(e)<<32 | uint64(uint32(i)) }
 // read reads m through the sensor's Sensing with the noise stream of the
 // current key and phase; it does nothing on a nil sensor.
 func (sn *sensor) read(m *Measurement, phase uint64) {
-	if sn == nil {
+	if sn == nil || !sn.s.On() {
 		return
 	}
 	sn.src.Seed(mix(sn.seed, 2<<32|phase), sn.key)
@@ -131,7 +200,7 @@ func (sn *sensor) read(m *Measurement, phase uint64) {
 
 // readOutputs is read for output voltages v alone.
 func (sn *sensor) readOutputs(v []float64, phase uint64) {
-	if sn == nil {
+	if sn == nil || !sn.s.On() {
 		return
 	}
 	sn.src.Seed(mix(sn.seed, 2<<32|phase), sn.key)
@@ -157,7 +226,9 @@ type Resetter interface {
 // Gradient writes the free-phase output voltages into out (len Outputs).
 //
 // The nudge kind is the one net was built with; cfg gives the estimator's
-// Beta and Eta (zero values meaning the defaults). The measurements are
+// Beta and Eta (zero values meaning the defaults). The continuous
+// estimator (net must be a Learner) learns at the rates of one sample of
+// a batch of cfg's BatchSize with cfg's learning rates (see Learner). The measurements are
 // read through cfg.Sense, with the noise of sample 0 of epoch 0 of
 // cfg.Seed: every call with the same cfg draws the same noise. Gradient
 // panics if the estimator is unknown or the lengths do not match; it
@@ -179,9 +250,12 @@ func gradient(dst [][]float64, out []float64, net Physical, estimator string, cf
 		}
 	}
 	p := newPlan(estimator, cfg, y)
+	if p.rates != nil {
+		p.rates = learningRates(blocks, cfg, p.c)
+	}
 	m1 := NewMeasurement(blocks, net.Outputs())
 	m2 := NewMeasurement(blocks, net.Outputs())
-	sn := newSensor(cfg.Sense, cfg.Seed)
+	sn := sensorFor(cfg.Sense, cfg.Seed, net)
 	if sn != nil {
 		sn.key = key
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -20,6 +21,12 @@ type NativeConfig struct {
 	Outputs []string
 	// Nudge is how nudged phases push the outputs.
 	Nudge NudgeKind
+	// Dynamics says how every phase runs in time and how it is measured
+	// (see package dynamics and Native.Cost) [zero: each phase is a DC
+	// equilibrium, read exactly]. With the circuit's ThermalNoise on,
+	// every measurement carries the thermal noise of its window, which
+	// Dynamics.Window must then give.
+	Dynamics dynamics.Settings
 }
 
 // Names of the elements Native adds to a circuit to nudge and clamp its
@@ -62,6 +69,7 @@ type Native struct {
 	// shared lets the solvers of all replicas reduce each crossbar with
 	// wire resistance once per change of its conductances.
 	shared *solver.Shared
+	time   nativeTime // what runs in time: see native_dynamics.go
 }
 
 // phaseSystem is one compiled copy of the circuit with its solver.
@@ -84,6 +92,9 @@ type phaseSystem struct {
 	// clamped phases start from the free equilibrium.
 	fromFree []int
 	xfree    []float64 // the mapped free equilibrium
+	// run runs the phases in time and measures them; nil for DC
+	// equilibria read exactly.
+	run *dynamics.Runner
 }
 
 // NewNative returns a Physical for circuit c. It shares c's trainable
@@ -101,6 +112,9 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	}
 	if len(cfg.Outputs) == 0 {
 		return nil, fmt.Errorf("eqprop: no output nodes")
+	}
+	if err := checkDynamics(c, cfg.Dynamics); err != nil {
+		return nil, err
 	}
 	for _, e := range c.Elements {
 		if t, ok := e.(circuit.Trainable); ok && t.IsTrainable() {
@@ -129,10 +143,14 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 // with the nudge elements (clamp false) or clamping sources (clamp true)
 // on the outputs.
 func (n *Native) build(clamp bool) (*phaseSystem, error) {
-	p := &phaseSystem{}
 	// Sources get copies so that replicas can drive them independently;
 	// conductances stay shared.
-	c := n.base.Replica()
+	return n.buildFrom(n.base.Replica(), clamp)
+}
+
+// buildFrom is build on c, a replica of the base circuit.
+func (n *Native) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error) {
+	p := &phaseSystem{}
 	c.Elements = append(make([]circuit.Element, 0, len(c.Elements)+3*len(n.cfg.Outputs)), c.Elements...)
 	p.input, _ = c.Element(n.cfg.Input).(*circuit.Input)
 	for k, out := range n.cfg.Outputs {
@@ -167,6 +185,7 @@ func (n *Native) build(clamp bool) (*phaseSystem, error) {
 	}
 	p.x = make([]float64, sys.Size())
 	p.v = make([]float64, len(sys.Nodes())+1)
+	n.timed(p)
 	for _, out := range n.cfg.Outputs {
 		i, ok := sys.NodeIndex(out)
 		if !ok || i == 0 {
@@ -227,6 +246,7 @@ func (n *Native) SetInput(x []float64) {
 		copy(n.clamp.input.Values, x)
 	}
 	n.relaxed = false
+	n.time.cost = Cost{}
 }
 
 // Relax drives the outputs as p says and settles the circuit.
@@ -237,13 +257,8 @@ func (n *Native) Relax(p Phase) error {
 	if p.Kind != Free && len(p.Target) != len(n.cfg.Outputs) {
 		panic("eqprop: target length differs from the number of outputs")
 	}
-	if v := n.version.Load(); v != n.seen {
-		for _, p := range []*phaseSystem{n.free, n.clamp} {
-			if p != nil {
-				p.dc.Refresh()
-			}
-		}
-		n.seen = v
+	if n.version.Load() != n.seen {
+		n.refresh()
 	}
 	ps := n.free
 	switch p.Kind {
@@ -290,7 +305,7 @@ func (n *Native) Relax(p Phase) error {
 	case p.Kind == Free && n.cold:
 		x0 = nil
 	}
-	if err := ps.solve(x0); err != nil {
+	if err := n.settle(ps, p.Kind, x0); err != nil {
 		return err
 	}
 	n.last = ps
@@ -344,15 +359,16 @@ func (n *Native) Measure(m *Measurement) {
 	if p == nil {
 		panic("eqprop: Measure before Relax")
 	}
+	v := n.measured(p)
 	for k, i := range p.outIdx {
-		m.Outputs[k] = p.v[i]
+		m.Outputs[k] = v[i]
 	}
 	for k := range n.blocks {
 		for i, j := range p.aIdx[k] {
-			m.A[k][i] = p.v[j]
+			m.A[k][i] = v[j]
 		}
 		for i, j := range p.bIdx[k] {
-			m.B[k][i] = p.v[j]
+			m.B[k][i] = v[j]
 		}
 	}
 }
@@ -387,6 +403,20 @@ func (n *Native) ProgramRows(k, lo int, g []float64) {
 		}
 	}
 	n.version.Add(1)
+}
+
+// refresh tells this replica's solvers, those of its phases in time
+// included, that conductances changed.
+func (n *Native) refresh() {
+	for _, p := range []*phaseSystem{n.free, n.clamp, n.time.learn} {
+		if p != nil {
+			p.dc.Refresh()
+			if p.run != nil {
+				p.run.Refresh()
+			}
+		}
+	}
+	n.seen = n.version.Load()
 }
 
 // Clone returns a replica sharing the conductances.

@@ -18,6 +18,9 @@ type State struct {
 	// misclassified samples and the number of samples seen.
 	LossSum      float64
 	Errors, Seen int
+	// Cost is the chip time and energy of the current epoch's samples
+	// seen so far, summed (see Metered).
+	Cost Cost
 	// Conductances holds the conductances of every block, row-major, in
 	// siemens.
 	Conductances [][]float64
@@ -25,7 +28,7 @@ type State struct {
 
 // State returns the trainer's state; its conductances are copies.
 func (t *Trainer) State() State {
-	s := State{Epoch: t.epoch, Batch: t.batch, LossSum: t.lossSum, Errors: t.errs, Seen: t.seen}
+	s := State{Epoch: t.epoch, Batch: t.batch, LossSum: t.lossSum, Errors: t.errs, Seen: t.seen, Cost: t.cost}
 	for k := range t.blocks {
 		s.Conductances = append(s.Conductances, append([]float64(nil), t.g[k]...))
 	}
@@ -37,7 +40,8 @@ func (t *Trainer) State() State {
 // not fit the network's blocks or holds negative counts or conductances
 // that are not finite and positive (or zero, with Config.Device).
 func (t *Trainer) Restore(s State) error {
-	if s.Epoch < 0 || s.Batch < 0 || s.Errors < 0 || s.Seen < 0 || s.Errors > s.Seen || math.IsNaN(s.LossSum) || s.LossSum < 0 {
+	if s.Epoch < 0 || s.Batch < 0 || s.Errors < 0 || s.Seen < 0 || s.Errors > s.Seen || math.IsNaN(s.LossSum) || s.LossSum < 0 ||
+		!(s.Cost.Time >= 0) || !(s.Cost.Energy >= 0) {
 		return fmt.Errorf("eqprop: bad training state (epoch %d, batch %d, errors %d of %d, loss sum %g)", s.Epoch, s.Batch, s.Errors, s.Seen, s.LossSum)
 	}
 	if len(s.Conductances) != len(t.blocks) {
@@ -55,7 +59,7 @@ func (t *Trainer) Restore(s State) error {
 			}
 		}
 	}
-	t.epoch, t.batch, t.lossSum, t.errs, t.seen = s.Epoch, s.Batch, s.LossSum, s.Errors, s.Seen
+	t.epoch, t.batch, t.lossSum, t.errs, t.seen, t.cost = s.Epoch, s.Batch, s.LossSum, s.Errors, s.Seen, s.Cost
 	for k := range t.blocks {
 		copy(t.g[k], s.Conductances[k])
 		t.reps[0].Program(k, t.g[k])

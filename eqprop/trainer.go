@@ -60,6 +60,7 @@ type Trainer struct {
 	epoch, batch int
 	lossSum      float64
 	errs, seen   int
+	cost         Cost // summed over the epoch's samples so far
 }
 
 // slot holds one sample of a batch: its target and what its relaxations
@@ -72,7 +73,8 @@ type slot struct {
 	plan   plan
 	out    []float64
 	m1, m2 *Measurement
-	sense  *sensor // nil: exact read-out
+	sense  *sensor
+	cost   Cost // what the sample's relaxations cost (Metered)
 	err    error
 }
 
@@ -89,6 +91,11 @@ type EpochStats struct {
 	// Seconds is the wall time of this call to Epoch and
 	// SamplesPerSecond the samples it trained on per second.
 	Seconds, SamplesPerSecond float64
+	// EnergyPerSample (joules) and ChipTimePerSample (seconds) are the
+	// mean cost on the chip of the epoch's samples: every phase of a
+	// sample, settling and measurement windows included (see Metered);
+	// zero for a network that does not report them.
+	EnergyPerSample, ChipTimePerSample float64
 }
 
 // NewTrainer returns a trainer of net with the settings cfg (zero fields
@@ -158,6 +165,12 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		t.band = append(t.band, make([]float64, updateRows*cols))
 	}
 	t.est = newPlan(cfg.Estimator, cfg, nil)
+	if t.est.rates != nil {
+		if _, ok := net.(Learner); !ok {
+			return nil, fmt.Errorf("eqprop: estimator %q: the network cannot learn in time", Continuous)
+		}
+		t.est.rates = learningRates(t.blocks, cfg, t.est.c)
+	}
 	t.slots = make([]slot, cfg.BatchSize)
 	for i := range t.slots {
 		s := &t.slots[i]
@@ -167,7 +180,8 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		s.m1 = NewMeasurement(t.blocks, t.nOut)
 		s.m2 = NewMeasurement(t.blocks, t.nOut)
 		s.plan = newPlan(cfg.Estimator, cfg, s.y)
-		s.sense = newSensor(cfg.Sense, cfg.Seed)
+		s.plan.rates = t.est.rates
+		s.sense = sensorFor(cfg.Sense, cfg.Seed, net)
 	}
 	return t, nil
 }
@@ -220,6 +234,8 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		if t.seen > 0 {
 			s.TrainLoss = t.lossSum / float64(t.seen)
 			s.TrainError = float64(t.errs) / float64(t.seen)
+			s.EnergyPerSample = t.cost.Energy / float64(t.seen)
+			s.ChipTimePerSample = t.cost.Time / float64(t.seen)
 		}
 		if sec > 0 {
 			s.SamplesPerSecond = float64(trained) / sec
@@ -246,6 +262,8 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		for i := range slots {
 			s := &slots[i]
 			t.lossSum += loss(s.out, s.y)
+			t.cost.Energy += s.cost.Energy
+			t.cost.Time += s.cost.Time
 			if t.cfg.Readout.Predict(s.out) != s.label {
 				t.errs++
 			}
@@ -260,7 +278,7 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 	}
 	st := stats()
 	t.epoch++
-	t.batch, t.lossSum, t.errs, t.seen = 0, 0, 0, 0
+	t.batch, t.lossSum, t.errs, t.seen, t.cost = 0, 0, 0, 0, Cost{}
 	return st, nil
 }
 
@@ -288,6 +306,8 @@ func (t *Trainer) relax(slots []slot, set *Set) {
 			s.sense.key = senseKey(t.epoch, s.index)
 		}
 		s.err = s.plan.run(s.out, s.m1, s.m2, t.reps[r], s.x, s.sense)
+		s.cost = Cost{}
+		meter(&s.cost, t.reps[r])
 	})
 }
 
@@ -380,7 +400,7 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 		xs[r] = make([]float64, set.Features)
 		ys[r] = make([]float64, t.nOut)
 		ms[r] = NewMeasurement(t.blocks, t.nOut)
-		sns[r] = newSensor(t.cfg.Sense, t.cfg.Seed)
+		sns[r] = sensorFor(t.cfg.Sense, t.cfg.Seed, t.reps[r])
 	}
 	t.parallel(n, func(r, i int) {
 		if ctx.Err() != nil {
@@ -396,15 +416,17 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 			errs[i] = err
 			return
 		}
+		sn := sns[r]
+		if sn != nil {
+			sn.key = senseKey(0, i)
+		}
+		keyNoise(net, sn, senseEval)
 		net.Measure(ms[r])
 		powers[i] = math.NaN()
 		if pm, ok := net.(PowerMeter); ok {
 			powers[i] = pm.Power()
 		}
-		if sn := sns[r]; sn != nil {
-			sn.key = senseKey(0, i)
-			sn.readOutputs(ms[r].Outputs, senseEval)
-		}
+		sn.readOutputs(ms[r].Outputs, senseEval)
 		t.cfg.Readout.TargetTo(ys[r], set.Labels[i])
 		losses[i] = loss(ms[r].Outputs, ys[r])
 		wrong[i] = t.cfg.Readout.Predict(ms[r].Outputs) != set.Labels[i]

@@ -13,6 +13,7 @@ import (
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/eqprop/device"
+	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/internal/bitdiff"
 )
 
@@ -101,14 +102,14 @@ var (
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
-		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend",
+		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
 	deviceKeys = []string{
 		"kind", "g_min", "g_max", "on_off", "dw_min", "up_down", "gamma", "a", "b",
 		"dw_min_dtod", "up_down_dtod", "g_min_dtod", "g_max_dtod", "dw_min_std",
 		"levels", "stuck_fraction", "stuck_at", "max_pulses",
 	}
-	senseKeys = []string{"noise", "adc_bits", "adc_min", "adc_max"}
+	senseKeys = []string{"noise", "adc_bits", "adc_min", "adc_max", "integration_time"}
 )
 
 // section returns the table of a top-level section, or nil if the netlist
@@ -220,8 +221,8 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.BatchSize = t.count("batch_size", 1)
 	c.Workers = t.count("workers", 0)
 	if s, ok := t.str("estimator"); ok {
-		if !contains(eqprop.Estimators, s) {
-			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.Estimators, ", "), tomlloc.Suggest(s, eqprop.Estimators))
+		if !contains(eqprop.TrainingEstimators, s) {
+			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.TrainingEstimators, ", "), tomlloc.Suggest(s, eqprop.TrainingEstimators))
 		}
 		c.Estimator = s
 	}
@@ -272,9 +273,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	if v, ok := t.m["device"]; ok {
 		c.Device = p.parseDevice(t, v, c.WithDefaults())
 	}
-	if v, ok := t.m["sense"]; ok {
-		c.Sense = p.parseSense(t, v)
-	}
+	p.parseMeasurement(t, c)
 	if err := c.Validate(); err != nil {
 		t.fail("", "%v", err)
 	}
@@ -435,14 +434,16 @@ func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 // parseSense reads [training.sense], the read-out of measured voltages:
 // noise (V, the read noise's standard deviation), adc_bits (1 to 24) and
 // adc_min and adc_max (V), the ADC's range, which adc_bits needs and which
-// need adc_bits. An empty table reads voltages exactly.
-func (p *parser) parseSense(t *table, v any) eqprop.Sensing {
+// need adc_bits, and integration_time (s), the measurement window, which
+// goes to d.Window. An empty table reads voltages exactly.
+func (p *parser) parseSense(t *table, v any, d *dynamics.Settings) eqprop.Sensing {
 	m, ok := v.(map[string]any)
 	if !ok {
 		t.fail("sense", "sense must be a table: write [training.sense]")
 	}
 	sub := &table{p: p, m: m, path: []string{"training", "sense"}, kind: "training", line: p.loc.Line("training", "sense")}
 	sub.checkKeys(senseKeys)
+	parseIntegrationTime(sub, d)
 	var s eqprop.Sensing
 	if x, ok := sub.value("noise"); ok {
 		if x < 0 {
@@ -609,7 +610,8 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		}
 	}
 	w.renderDevice(c.Device)
-	w.renderSense(c.Sense)
+	w.renderSense(c.Sense, c.Dynamics.Window)
+	w.renderDynamics(c.Dynamics)
 	return nil
 }
 
@@ -645,11 +647,15 @@ func (w *writer) renderDevice(d *device.Params) {
 	}
 }
 
-// renderSense writes [training.sense], if any of it is set.
-func (w *writer) renderSense(s eqprop.Sensing) {
+// renderSense writes [training.sense] with the measurement window, if
+// any of it is set.
+func (w *writer) renderSense(s eqprop.Sensing, window float64) {
 	// Bits, not ==, so that a noise of -0 is written and reads back as -0.
-	if s.Bits != 0 || math.Float64bits(s.Noise)|math.Float64bits(s.Min)|math.Float64bits(s.Max) != 0 {
+	if s.Bits != 0 || math.Float64bits(s.Noise)|math.Float64bits(s.Min)|math.Float64bits(s.Max)|math.Float64bits(window) != 0 {
 		w.printf("\n[training.sense]\n")
+		if math.Float64bits(window) != 0 {
+			w.printf("integration_time = %s\n", formatNumber(window))
+		}
 		if math.Float64bits(s.Noise) != 0 {
 			w.printf("noise = %s\n", formatNumber(s.Noise))
 		}

@@ -43,6 +43,10 @@ type Checkpoint struct {
 	LossSum float64 `json:"loss_sum"`
 	Errors  int     `json:"errors"`
 	Seen    int     `json:"seen"`
+	// EnergySum (J) and ChipTimeSum (s) are eqprop.State.Cost; absent
+	// when zero, as in checkpoints written before they existed.
+	EnergySum   float64 `json:"energy_sum,omitempty"`
+	ChipTimeSum float64 `json:"chip_time_sum,omitempty"`
 	// Blocks name the .npy file of every block's conductances, in the
 	// folder of state.json.
 	Blocks []checkpointBlock `json:"blocks"`
@@ -72,6 +76,7 @@ func checkpointOutputs(ck *Checkpoint, s eqprop.State, blocks []eqprop.Block) ([
 	ck.Version = checkpointVersion
 	ck.Seq++
 	ck.Epoch, ck.Batch, ck.LossSum, ck.Errors, ck.Seen = s.Epoch, s.Batch, s.LossSum, s.Errors, s.Seen
+	ck.EnergySum, ck.ChipTimeSum = s.Cost.Energy, s.Cost.Time
 	ck.Blocks = ck.Blocks[:0]
 	var out []safeio.Output
 	for k, b := range blocks {
@@ -115,7 +120,8 @@ func ReadCheckpoint(dir string) (*Checkpoint, eqprop.State, error) {
 	if err != nil {
 		return nil, s, &InputError{fmt.Errorf("checkpoint %s: %w", p, err)}
 	}
-	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen}
+	s = eqprop.State{Epoch: ck.Epoch, Batch: ck.Batch, LossSum: ck.LossSum, Errors: ck.Errors, Seen: ck.Seen,
+		Cost: eqprop.Cost{Energy: ck.EnergySum, Time: ck.ChipTimeSum}}
 	for _, blk := range ck.Blocks {
 		a, err := readConductances(filepath.Join(dir, blk.File), blk)
 		if err != nil {
@@ -181,6 +187,8 @@ func parseCheckpoint(b []byte) (*Checkpoint, error) {
 		return nil, fmt.Errorf("epoch %d, batch %d, errors %d of %d samples", ck.Epoch, ck.Batch, ck.Errors, ck.Seen)
 	case !finite(ck.LossSum) || ck.LossSum < 0, !finite(ck.Seconds) || ck.Seconds < 0:
 		return nil, fmt.Errorf("loss sum %v V^2, %v seconds", ck.LossSum, ck.Seconds)
+	case !finite(ck.EnergySum) || ck.EnergySum < 0, !finite(ck.ChipTimeSum) || ck.ChipTimeSum < 0:
+		return nil, fmt.Errorf("energy sum %v J, chip time sum %v s", ck.EnergySum, ck.ChipTimeSum)
 	}
 	for i, r := range ck.Rows {
 		if r.Epoch != i+1 {

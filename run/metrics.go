@@ -40,6 +40,12 @@ type Metrics struct {
 	// eqprop.Evaluation). Zero in the rows of runs from before it was
 	// measured.
 	MeanPower float64 `json:"mean_power"`
+	// EnergyPerSample (joules) and ChipTimePerSample (seconds) are what
+	// a training sample of the epoch cost on the chip, every phase with
+	// its settling and measurement window (eqprop.EpochStats); zero with
+	// the equilibrium method and no integration time.
+	EnergyPerSample   float64 `json:"energy_per_sample"`
+	ChipTimePerSample float64 `json:"chip_time_per_sample"`
 	// Samples is the number of training samples of the epoch (not in the
 	// metrics files: it weighs the mean rate of the run).
 	Samples int `json:"-"`
@@ -50,9 +56,11 @@ func metricsOutputs(rows []Metrics) ([]safeio.Output, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	var c bytes.Buffer
 	cw := csv.NewWriter(&c)
-	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second", "mean_power"})
+	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second", "mean_power",
+		"energy_per_sample", "chip_time_per_sample"})
 	for _, r := range rows {
-		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond), f(r.MeanPower)})
+		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond), f(r.MeanPower),
+			f(r.EnergyPerSample), f(r.ChipTimePerSample)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -97,6 +105,8 @@ func (m Metrics) check() error {
 		{"train loss", m.TrainLoss, math.Inf(1)}, {"train error", m.TrainError, 1},
 		{"test loss", m.TestLoss, math.Inf(1)}, {"test error", m.TestError, 1},
 		{"seconds", m.Seconds, math.Inf(1)}, {"samples per second", m.SamplesPerSecond, math.Inf(1)},
+		{"mean power", m.MeanPower, math.Inf(1)}, {"energy per sample", m.EnergyPerSample, math.Inf(1)},
+		{"chip time per sample", m.ChipTimePerSample, math.Inf(1)},
 	} {
 		if !finite(v.x) || v.x < 0 || v.x > v.hi {
 			return fmt.Errorf("%s %v", v.name, v.x)

@@ -37,10 +37,13 @@ type Overrides struct {
 	Seed *uint64
 	// Beta (siemens) and LearningRate (S^2/V^2) must be positive.
 	Beta, LearningRate *float64
-	// Estimator is one of eqprop.Estimators.
+	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 	// Backend is one of netlist.Backends.
 	Backend *string
+	// Dynamics is the method of [training.dynamics], one of
+	// dynamics.Methods.
+	Dynamics *string
 }
 
 // check returns an error for an override out of range.
@@ -152,6 +155,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.Estimator != nil {
 		cfg.Estimator = *o.Estimator
 	}
+	if o.Dynamics != nil {
+		cfg.Dynamics.Method = *o.Dynamics
+	}
 	if o.Beta != nil {
 		cfg.Beta = *o.Beta
 	}
@@ -167,7 +173,7 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		return nil, inputf("%s: [output] group %q is not a group", path, nl.Output.Group)
 	}
 	var err error
-	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge})
+	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge, Dynamics: s.Config.Dynamics})
 	if err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}
@@ -176,6 +182,10 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		s.Training.Backend = *o.Backend
 	}
 	if s.Training.Backend == "ngspice" {
+		if d := s.Config.Dynamics; d.IsTransient() || d.Window > 0 {
+			// ngspice's backend solves operating points only.
+			return nil, inputf("%s: backend \"ngspice\" runs phases at equilibrium only: [training.dynamics] method %q, integration_time %g s are eqsim's own", path, d.Method, d.Window)
+		}
 		ng, err := spice.NewNgspice(nl.Circuit, spice.BackendConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge})
 		switch {
 		case errors.Is(err, spice.ErrNoNgspice):
@@ -274,6 +284,7 @@ func (s *Session) Settings() Settings {
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 		Backend: backend,
+		Dynamics: c.Dynamics.Method, FreeTime: c.Dynamics.FreeTime, NudgeTime: c.Dynamics.NudgeTime, IntegrationTime: c.Dynamics.Window,
 	}
 }
 

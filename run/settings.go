@@ -43,6 +43,12 @@ type Settings struct {
 	// Backend is "ngspice" for a run whose phases ngspice solves, absent
 	// for eqsim's own solver, so that older checkpoints still match.
 	Backend string `json:"backend,omitempty"`
+	// How the phases run in time ([training.dynamics], integration_time);
+	// absent at their defaults.
+	Dynamics        string  `json:"dynamics,omitempty"`
+	FreeTime        float64 `json:"free_time,omitempty"`
+	NudgeTime       float64 `json:"nudge_time,omitempty"`
+	IntegrationTime float64 `json:"integration_time,omitempty"`
 }
 
 // Differences lists, as "key: checkpoint X, now Y", the settings in which

@@ -71,6 +71,10 @@ type Summary struct {
 	// Seconds is the wall time of the run, across resumes.
 	Seconds          float64 `json:"seconds"`
 	SamplesPerSecond float64 `json:"samples_per_second"`
+	// EnergyPerSample (joules) and ChipTimePerSample (seconds) are the
+	// last epoch's (see Metrics).
+	EnergyPerSample   float64 `json:"energy_per_sample"`
+	ChipTimePerSample float64 `json:"chip_time_per_sample"`
 	// Out and Netlist are the output folder and the trained netlist's
 	// file; empty for a run that writes nothing.
 	Out     string `json:"out"`
@@ -272,7 +276,8 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 		if err != nil {
 			return nil, r.stopped(err, epoch)
 		}
-		row := Metrics{Epoch: es.Epoch, TrainLoss: es.TrainLoss, TrainError: es.TrainError, SamplesPerSecond: es.SamplesPerSecond, Samples: n - skip}
+		row := Metrics{Epoch: es.Epoch, TrainLoss: es.TrainLoss, TrainError: es.TrainError, SamplesPerSecond: es.SamplesPerSecond, Samples: n - skip,
+			EnergyPerSample: es.EnergyPerSample, ChipTimePerSample: es.ChipTimePerSample}
 		if err := r.finish(row); err != nil {
 			return nil, err
 		}
@@ -293,6 +298,7 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 		Epochs: len(rows), TrainLoss: last.TrainLoss, TrainError: last.TrainError,
 		TestLoss: last.TestLoss, TestError: last.TestError, MeanPower: last.MeanPower, Seconds: r.elapsed(),
 		SamplesPerSecond: meanRate(rows, n), Out: r.o.Out, Netlist: r.netOut, Rows: rows,
+		EnergyPerSample: last.EnergyPerSample, ChipTimePerSample: last.ChipTimePerSample,
 	}
 	if r.o.Audit {
 		rep, err := AuditSession(r.ctx, s, 0, cfg.Workers)

@@ -120,22 +120,14 @@ func Auto(sys *mna.System, x0 []float64) (Result, error) {
 }
 
 // AutoTransient is the one place where a transient solver is chosen for
-// a system, as NewDC chooses a DC solver: Layered.Transient where sys is a
-// layered network whose capacitances are diagonal in the layered
+// a system, as NewDC chooses a DC solver (see DC.TransientTo, which keeps
+// the layered solver for repeated transients): Layered.Transient where
+// sys is a layered network whose capacitances are diagonal in the layered
 // solver's unknowns (no capacitor between two free nodes), Transient
 // otherwise. Its arguments and Result are theirs (x0 in the system's
 // ordering of unknowns, nil for 0 V; set nil for the defaults).
 func AutoTransient(sys *mna.System, x0 []float64, set *TransientSettings) (Result, error) {
-	if lay, err := NewLayered(sys); err == nil {
-		diagonal := true
-		for _, c := range sys.Capacitances() {
-			diagonal = diagonal && c.J < 0
-		}
-		if diagonal {
-			return lay.Transient(x0, set)
-		}
-	}
-	return Transient(sys, x0, set)
+	return NewDC(sys, nil).TransientTo(make([]float64, sys.Size()), x0, set)
 }
 
 // Solve finds the equilibrium of sys with the named method, "newton" (the

@@ -96,9 +96,10 @@ const stageTol = 0.01
 // layeredODE is the ODE of a layered network in its folded unknowns, the
 // voltages of the undriven free nodes.
 type layeredODE struct {
-	s   *Layered
-	set Settings
-	obs func(t float64, x []float64)
+	s     *Layered
+	set   Settings
+	obs   func(t float64, x []float64)
+	adapt func(t float64, x []float64) bool
 
 	cu      []float64 // per free node: its capacitance to fixed nodes, F
 	cf      []float64 // per folded row: the capacitance of the nodes it moves, F
@@ -197,11 +198,11 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 	for u, c := range m.cu {
 		m.cf[s.fidx[u]] += c
 	}
-	m.set, m.obs = ts.Settings, ts.Observe
+	m.set, m.obs, m.adapt = ts.Settings, ts.Observe, ts.Adapt
 	m.settleTol, m.trAbs, m.trRel = ts.SettleTol, ts.TrAbsTol, ts.TrRelTol
 	m.factAlpha, m.iters = math.NaN(), 0
 	clear(m.anchors)
-	if m.obsX == nil && (s.sys.Size() > nf || ts.Observe != nil) {
+	if m.obsX == nil && (s.sys.Size() > nf || ts.Observe != nil || ts.Adapt != nil) {
 		m.obsX = make([]float64, s.sys.Size())
 	}
 	if m.it == nil {
@@ -602,13 +603,24 @@ func (m *layeredODE) fill(dst, xdot []float64) {
 	}
 }
 
+// Observe passes the state to the caller's Observe and Adapt; if Adapt
+// changed conductances, the folded conductances, pinned currents and
+// coupling blocks are read anew and the factorization is dropped.
 func (m *layeredODE) Observe(t float64, x, xdot []float64) {
-	if m.obs == nil {
+	if m.obs == nil && m.adapt == nil {
 		return
 	}
 	s := m.s
 	copy(s.v, x)
 	s.eval(true)
 	m.fill(m.obsX, xdot)
-	m.obs(t, m.obsX)
+	if m.obs != nil {
+		m.obs(t, m.obsX)
+	}
+	if m.adapt != nil && m.adapt(t, m.obsX) {
+		s.Refresh()
+		s.load()
+		m.prepare()
+		m.factAlpha = math.NaN()
+	}
 }

@@ -85,6 +85,11 @@ type TransientSettings struct {
 	// circuit settled before it), in the system's ordering of unknowns. It
 	// must not modify or retain x.
 	Observe func(t float64, x []float64)
+	// Adapt, if not nil, is called as Observe is, after it, for a circuit
+	// that changes while it runs: it may change the conductances of
+	// resistors and crossbars and reports whether it did; the solver then
+	// reads them anew before the next step. It must not modify or retain x.
+	Adapt func(t float64, x []float64) bool
 
 	// Noise says whether the transient integrates the circuit's thermal
 	// noise (see Transient). The zero value follows the circuit's

@@ -15,6 +15,7 @@ type denseODE struct {
 	pinnedCaps []pinnedCap
 	rhs, sol   []float64
 	obs        func(t float64, x []float64)
+	adapt      func(t float64, x []float64) bool
 	noise      *mna.Noise // nil until the first draw
 	z          []float64  // the draws of one step
 }
@@ -27,7 +28,8 @@ type pinnedCap struct {
 }
 
 func newDenseODE(e *engine, ts *TransientSettings) *denseODE {
-	m := &denseODE{e: e, maxIter: ts.MaxIterations, rhs: make([]float64, e.n), sol: make([]float64, e.n), obs: ts.Observe}
+	e.caps = capacitors(e.sys)
+	m := &denseODE{e: e, maxIter: ts.MaxIterations, rhs: make([]float64, e.n), sol: make([]float64, e.n), obs: ts.Observe, adapt: ts.Adapt}
 	v := e.sys.VoltagesTo(nil, make([]float64, e.n))
 	for _, c := range e.sys.Capacitances() {
 		if c.J < 0 && c.Fixed != 0 {
@@ -106,8 +108,14 @@ func (m *denseODE) Power(x, xdot []float64) mna.Power {
 	return p
 }
 
+// Observe passes x to the caller's Observe and Adapt. The engine reads
+// the conductances through the circuit's pointers at every evaluation, so
+// what Adapt changes acts from the next stage on.
 func (m *denseODE) Observe(t float64, x, _ []float64) {
 	if m.obs != nil {
 		m.obs(t, x)
+	}
+	if m.adapt != nil {
+		m.adapt(t, x)
 	}
 }

@@ -112,20 +112,15 @@ func merge(dirs []string, out string, logw io.Writer) (Merged, error) {
 	if err := writeResults(filepath.Join(out, ResultsCSV), plan, list); err != nil {
 		return m, err
 	}
-	pts := summarize(plan, list)
+	var pts [][]*pointStats // per metric of the plan
+	for _, metric := range plan.metrics() {
+		pts = append(pts, summarize(metric, list))
+	}
 	if err := writeSummary(filepath.Join(out, SummaryCSV), plan, pts); err != nil {
 		return m, err
 	}
 	if err := writePlots(out, plan, pts); err != nil {
 		return m, fmt.Errorf("plotting: %w", err)
-	}
-	if plan.GradCheck > 0 && plan.Metric != Cosine {
-		// The cosine's plots beside the metric's.
-		cp := plan
-		cp.Metric = Cosine
-		if err := writePlots(out, cp, summarize(cp, list)); err != nil {
-			return m, fmt.Errorf("plotting: %w", err)
-		}
 	}
 	return m, nil
 }
@@ -166,7 +161,8 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 			for _, v := range r.Params {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
-			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower))
+			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower),
+				csvFloat(r.EnergyPerSample), csvFloat(r.ChipTimePerSample))
 			if plan.GradCheck > 0 {
 				row = append(row, csvFloat(r.Cosine))
 			}
@@ -198,7 +194,7 @@ type pointStats struct {
 	values    []float64
 }
 
-func summarize(plan Plan, runs []*Result) []*pointStats {
+func summarize(metric string, runs []*Result) []*pointStats {
 	byPoint := map[int]*pointStats{}
 	var pts []*pointStats
 	for _, r := range runs {
@@ -208,7 +204,7 @@ func summarize(plan Plan, runs []*Result) []*pointStats {
 			byPoint[r.Point] = p
 			pts = append(pts, p)
 		}
-		v, ok := r.Metric(plan.Metric)
+		v, ok := r.Metric(metric)
 		if r.Status != "ok" || !ok {
 			p.failed++
 			continue
@@ -241,27 +237,36 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(std / float64(len(x)-1))
 }
 
-func writeSummary(path string, plan Plan, pts []*pointStats) error {
+// writeSummary writes summary.csv: per point, the runs and failed runs of
+// the plan's metric and the mean and standard deviation of each of the
+// plan's metrics (pts holds the points' statistics per metric).
+func writeSummary(path string, plan Plan, pts [][]*pointStats) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		c := csv.NewWriter(w)
 		head := []string{"point"}
 		for _, a := range plan.Axes {
 			head = append(head, a.Name)
 		}
-		head = append(head, "runs", "failed", plan.Metric+"_mean", plan.Metric+"_std")
+		head = append(head, "runs", "failed")
+		for _, m := range plan.metrics() {
+			head = append(head, m+"_mean", m+"_std")
+		}
 		if err := c.Write(head); err != nil {
 			return err
 		}
-		for _, p := range pts {
+		for i, p := range pts[0] {
 			row := []string{strconv.Itoa(p.point)}
 			for _, v := range p.params {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
-			mean, std := "", ""
-			if p.n > 0 {
-				mean, std = strconv.FormatFloat(p.mean, 'g', 6, 64), strconv.FormatFloat(p.std, 'g', 6, 64)
+			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed))
+			for _, mp := range pts {
+				mean, std := "", ""
+				if q := mp[i]; q.n > 0 {
+					mean, std = strconv.FormatFloat(q.mean, 'g', 6, 64), strconv.FormatFloat(q.std, 'g', 6, 64)
+				}
+				row = append(row, mean, std)
 			}
-			row = append(row, strconv.Itoa(p.n), strconv.Itoa(p.failed), mean, std)
 			if err := c.Write(row); err != nil {
 				return err
 			}

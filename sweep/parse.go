@@ -69,14 +69,31 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		}
 		s.GradCheck = int(n)
 	}
-	if m, ok := top.str("metric"); ok {
-		if m == Cosine && s.GradCheck == 0 {
-			top.fail("metric", "metric %q needs gradcheck = N samples", m)
+	if v, ok := root["metric"]; ok {
+		list, isList := v.([]any)
+		if !isList {
+			list = []any{v}
 		}
-		if !slices.Contains(Metrics, m) && m != Cosine {
-			top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
+		if len(list) == 0 {
+			top.fail("metric", "metric is an empty list: name one of %s", strings.Join(Metrics, ", "))
 		}
-		s.Metric = m
+		for k, x := range list {
+			m, ok := x.(string)
+			switch {
+			case !ok:
+				top.fail("metric", "metric must be a name or a list of names of metrics, got %v", x)
+			case m == Cosine && s.GradCheck == 0:
+				top.fail("metric", "metric %q needs gradcheck = N samples", m)
+			case !slices.Contains(Metrics, m) && m != Cosine:
+				top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
+			case slices.Contains(list[:k], x):
+				top.fail("metric", "metric %q is listed twice", m)
+			case k == 0:
+				s.Metric = m
+			default:
+				s.Also = append(s.Also, m)
+			}
+		}
 	}
 	if m, ok := top.str("mode"); ok {
 		if m != Grid && m != Each {

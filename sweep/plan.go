@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/eqsim/eqsim/internal/atomicfile"
@@ -41,6 +42,7 @@ type Plan struct {
 	Mode        string     `json:"mode"`
 	Metric      string     `json:"metric"`
 	GradCheck   int        `json:"gradcheck,omitempty"`
+	Also        []string   `json:"also,omitempty"`
 	Seeds       []uint64   `json:"seeds"`
 	Axes        []PlanAxis `json:"axes"`
 	Points      int        `json:"points"`
@@ -70,6 +72,9 @@ type Result struct {
 	TrainLoss  *float64 `json:"train_loss,omitempty"`
 	// MeanPower is the mean power per inference on the test set, W.
 	MeanPower *float64 `json:"mean_power,omitempty"`
+	// Energy (J) and chip time (s) per training sample of the last epoch.
+	EnergyPerSample   *float64 `json:"energy_per_sample,omitempty"`
+	ChipTimePerSample *float64 `json:"chip_time_per_sample,omitempty"`
 	// Cosine is the cosine metric of a sweep with gradcheck.
 	Cosine  *float64 `json:"cosine,omitempty"`
 	Epochs  int      `json:"epochs"`
@@ -93,6 +98,10 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.MeanPower
 	case Cosine:
 		p = r.Cosine
+	case "energy_per_sample":
+		p = r.EnergyPerSample
+	case "chip_time_per_sample":
+		p = r.ChipTimePerSample
 	}
 	if p == nil {
 		return 0, false
@@ -138,7 +147,7 @@ func (s *Spec) Tasks() []Task {
 func planOf(s *Spec, fp string, runs int) Plan {
 	p := Plan{
 		Spec: absPath(s.Path), Base: absPath(s.Base), Title: s.Title, Fingerprint: fp,
-		Mode: s.Mode, Metric: s.Metric, GradCheck: s.GradCheck, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
+		Mode: s.Mode, Metric: s.Metric, Also: s.Also, GradCheck: s.GradCheck, Seeds: s.Seeds, Points: len(s.Points()), Runs: runs,
 	}
 	for _, a := range s.Axes {
 		p.Axes = append(p.Axes, PlanAxis{a.Name, a.Path, a.Values, a.Log})
@@ -232,11 +241,25 @@ func ReadRuns(dir string) (map[string]*Result, error) {
 	return runs, nil
 }
 
-// metricUnit returns the unit of a metric other than an error: W for the
-// power, V^2 for the losses.
+// metricUnit returns the unit of a metric that is not an error rate.
 func metricUnit(metric string) string {
-	if metric == "mean_power" {
+	switch metric {
+	case "mean_power":
 		return "W"
+	case "energy_per_sample":
+		return "J"
+	case "chip_time_per_sample":
+		return "s"
 	}
 	return "V^2"
+}
+
+// metrics returns the plan's metrics: Metric, then Also, then Cosine
+// with gradcheck if neither names it (its plots beside the metric's).
+func (p Plan) metrics() []string {
+	ms := append([]string{p.Metric}, p.Also...)
+	if p.GradCheck > 0 && !slices.Contains(ms, Cosine) {
+		ms = append(ms, Cosine)
+	}
+	return ms
 }

@@ -93,43 +93,88 @@ func metricAxis(metric string) (label string, scale float64) {
 	return strings.ReplaceAll(metric, "_", " ") + " (" + metricUnit(metric) + ")", 1
 }
 
-// writePlots draws the metric against each axis and, for a grid of two
-// axes, a heatmap.
-func writePlots(dir string, plan Plan, pts []*pointStats) error {
-	ylabel, ys := metricAxis(plan.Metric)
-	var all []*plot.Plot
-	for k, a := range plan.Axes {
-		p, err := axisPlot(plan, pts, k, ylabel, ys)
-		if err != nil {
-			return err
+// writePlots draws each metric of the plan against each axis (pts holds
+// the points' statistics per metric), every axis on one page, a heatmap
+// for a grid of two axes, and, for several metrics, one page of every
+// metric (a row each) against every axis.
+func writePlots(dir string, plan Plan, pts [][]*pointStats) error {
+	var rows [][]*plot.Plot
+	for i, metric := range plan.metrics() {
+		ylabel, ys := metricAxis(metric)
+		var all []*plot.Plot
+		for k, a := range plan.Axes {
+			p, err := axisPlot(plan, pts[i], k, ylabel, ys)
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				continue
+			}
+			if metricUnit(metric) != "V^2" && !strings.HasSuffix(metric, "_error") {
+				logY(p, pts[i])
+			}
+			if err := plotio.Save(dir, metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
+				return err
+			}
+			all = append(all, p)
 		}
-		if p == nil {
-			continue
+		if len(all) > 1 {
+			// Every axis on one page, two plots a row.
+			for _, p := range all {
+				p.Title.Text = ""
+			}
+			if err := saveTiles(dir, metric+"-axes", plan.Title, all, 2); err != nil {
+				return err
+			}
 		}
-		if err := plotio.Save(dir, plan.Metric+"-"+fileSafe(a.Name), p, 6*vg.Inch, 4*vg.Inch); err != nil {
-			return err
+		rows = append(rows, all)
+		if plan.Mode == Grid && len(plan.Axes) == 2 {
+			p, err := heatmap(plan, pts[i], ylabel, ys)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				if err := plotio.Save(dir, metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch); err != nil {
+					return err
+				}
+			}
 		}
-		all = append(all, p)
 	}
-	if len(all) > 1 {
-		// Every axis on one page, two plots a row.
-		for _, p := range all {
-			p.Title.Text = ""
-		}
-		if err := saveTiles(dir, plan.Metric+"-axes", plan.Title, all); err != nil {
-			return err
+	if len(rows) < 2 {
+		return nil
+	}
+	cols := 0
+	var tiles []*plot.Plot
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	for _, r := range rows {
+		for j := range cols {
+			var p *plot.Plot
+			if j < len(r) {
+				p = r[j]
+				p.Title.Text = ""
+			}
+			tiles = append(tiles, p)
 		}
 	}
-	if plan.Mode == Grid && len(plan.Axes) == 2 {
-		p, err := heatmap(plan, pts, ylabel, ys)
-		if err != nil {
-			return err
-		}
-		if p != nil {
-			return plotio.Save(dir, plan.Metric+"-heatmap", p, 6*vg.Inch, 5*vg.Inch)
+	return saveTiles(dir, "metrics-axes", plan.Title, tiles, cols)
+}
+
+// logY puts p's y axis on a log scale when every point of pts, less its
+// error bar, is positive: energy and time span decades across a sweep.
+func logY(p *plot.Plot, pts []*pointStats) {
+	lo := math.Inf(1)
+	for _, q := range pts {
+		if q.n > 0 {
+			lo = math.Min(lo, q.mean-q.std)
 		}
 	}
-	return nil
+	if lo > 0 && !math.IsInf(lo, 1) {
+		p.Y.Min = lo / 2
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
+	}
 }
 
 func fileSafe(s string) string {
@@ -371,10 +416,9 @@ func heatmap(plan Plan, pts []*pointStats, zlabel string, zs float64) (*plot.Plo
 	return p, nil
 }
 
-// saveTiles writes plots side by side, two a row, under a title, as
-// name.png and name.svg in dir.
-func saveTiles(dir, name, title string, plots []*plot.Plot) error {
-	const cols = 2
+// saveTiles writes plots side by side, cols a row (nil leaves a tile
+// empty), under a title, as name.png and name.svg in dir.
+func saveTiles(dir, name, title string, plots []*plot.Plot, cols int) error {
 	rows := (len(plots) + cols - 1) / cols
 	grid := make([][]*plot.Plot, rows)
 	for i := range grid {
@@ -385,7 +429,7 @@ func saveTiles(dir, name, title string, plots []*plot.Plot) error {
 			}
 		}
 	}
-	w, h := 11*vg.Inch, vg.Length(rows)*3.6*vg.Inch+0.4*vg.Inch
+	w, h := vg.Length(max(cols, 2))*5.5*vg.Inch, vg.Length(rows)*3.6*vg.Inch+0.4*vg.Inch
 	paint := func(c vg.CanvasSizer) {
 		dc := draw.New(c)
 		if title != "" {

@@ -285,6 +285,7 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 			r.Cosine = &c
 		}
 	}
+	r.EnergyPerSample, r.ChipTimePerSample = &sum.EnergyPerSample, &sum.ChipTimePerSample
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

@@ -15,8 +15,11 @@ import (
 
 // Metrics are the metrics a sweep can report: the errors are fractions
 // of misclassified samples and the losses mean squared output errors in
-// V^2, after the last epoch.
-var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power"}
+// V^2, after the last epoch; mean_power is the mean power per inference
+// on the test set (W); energy_per_sample (joules) and
+// chip_time_per_sample (seconds) are what a training sample of the last
+// epoch cost on the chip (see [training.dynamics]).
+var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power", "energy_per_sample", "chip_time_per_sample"}
 
 // Cosine is the metric of a sweep with gradcheck: after training, the
 // cosine between the training estimator's gradient estimate (measured as
@@ -40,6 +43,8 @@ const (
 //	title = "device requirements"    # optional
 //	base = "mnist-kendall.toml"      # the netlist, relative to the spec
 //	metric = "test_error"            # what the plots show [test_error]
+//	# or a list: metric = ["test_error", "energy_per_sample"], plotted
+//	# each, and on one page together (the first is summary.csv's)
 //	mode = "each"                    # "grid" (every combination) or "each" [grid]
 //	seeds = [1, 2]                   # [training] seed of each repeat [[1]]
 //	gradcheck = 10                   # samples of the cosine metric after training [0: none]
@@ -70,6 +75,9 @@ type Spec struct {
 	// GradCheck is the number of test samples of the cosine metric
 	// (Cosine), 0 for none.
 	GradCheck int
+	// Also are more Metrics to plot beside Metric, each on its own and
+	// all together on one page; nil for none.
+	Also []string
 	// Mode is Grid or Each.
 	Mode string
 	// Seeds are the values of [training] seed each point runs with.

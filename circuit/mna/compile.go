@@ -109,6 +109,7 @@ type System struct {
 	cur   []float64
 	gross []float64 // ScalesTo's current scales per node
 	floor []float64 // ScalesTo's rounding floors per node
+	pbuf  []float64 // work space of Power
 }
 
 // Compile indexes the nodes of c, checks its topology and returns the

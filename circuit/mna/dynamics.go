@@ -161,12 +161,51 @@ func (s *System) power(x []float64, feed func(k int) (w float64, ok bool)) Power
 		if !fromPinned && !toPinned {
 			continue
 		}
+		if fromPinned != toPinned {
+			p.Sources += s.feedPower(c, fromPinned)
+			continue
+		}
 		for i, a := range c.from {
 			row := data.Data[i*data.Stride : i*data.Stride+len(c.to)]
 			va := v[a]
 			for j, b := range c.to {
 				flow(a, b, row[j]*(va-v[b]))
 			}
+		}
+	}
+	return p
+}
+
+// feedPower returns the power that the pinned nodes of one side of c
+// (its From side if rows, else its To side; the other side has none)
+// deliver into it: sum over pinned p of v(p) * sum over q of G(p,q)*(v(p) - v(q)),
+// that is v(p)² times p's row sum less v(p) times the row's product with
+// the other side's voltages: two matrix-vector products, where a loop over
+// the cells would take several times as long on the crossbars from the
+// inputs, which hold most of a large network's conductances.
+func (s *System) feedPower(c *cCross, rows bool) float64 {
+	pin, other := c.from, c.to
+	tr := blas.NoTrans
+	if !rows {
+		pin, other, tr = c.to, c.from, blas.Trans
+	}
+	n, m := len(other), len(pin)
+	if cap(s.pbuf) < 2*(n+m) {
+		s.pbuf = make([]float64, 2*(n+m))
+	}
+	ones, vo := s.pbuf[:n], s.pbuf[n:2*n]
+	sum, prod := s.pbuf[2*n:2*n+m], s.pbuf[2*n+m:2*(n+m)]
+	for k, q := range other {
+		ones[k], vo[k] = 1, s.v[q]
+	}
+	g := c.x.G.RawMatrix()
+	blas64.Gemv(tr, 1, g, blas64.Vector{N: n, Inc: 1, Data: ones}, 0, blas64.Vector{N: m, Inc: 1, Data: sum})
+	blas64.Gemv(tr, 1, g, blas64.Vector{N: n, Inc: 1, Data: vo}, 0, blas64.Vector{N: m, Inc: 1, Data: prod})
+	var p float64
+	for k, a := range pin {
+		if s.kind[a] == kindPinned {
+			va := s.v[a]
+			p += va * (va*sum[k] - prod[k])
 		}
 	}
 	return p

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/internal/progress"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/run"
@@ -47,6 +49,7 @@ type trainFlags struct {
 	seed                       uint64
 	beta, lr, estimator        string
 	backend                    string
+	dynamics                   string
 }
 
 func (f *trainFlags) add(fs *pflag.FlagSet) {
@@ -57,7 +60,8 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the shuffling (overrides [training] seed; default 1)")
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
-	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.Estimators, ", ")+" (overrides [training] estimator)")
+	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
+	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
 	fs.StringVar(&f.backend, "backend", "", "what solves the phases: "+strings.Join(netlist.Backends, " or ")+" (overrides [training] backend; default native)")
 }
 
@@ -104,6 +108,12 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		if changed("backend") {
 			o.Backend = &t.backend
 		}
+		if changed("dynamics") {
+			if !slices.Contains(dynamics.Methods, t.dynamics) {
+				err = errors.Join(err, badInput("--dynamics %q: want %s", t.dynamics, strings.Join(dynamics.Methods, " or ")))
+			}
+			o.Dynamics = &t.dynamics
+		}
 	}
 	return o, errors.Join(err, valueFlag("beta", "siemens such as 1u", &o.Beta))
 }
@@ -148,7 +158,10 @@ epoch or 30 seconds):
   metrics.csv, .jsonl     one row per epoch: epoch, train_loss, train_error,
                           test_loss, test_error, seconds (wall time since the
                           start), samples_per_second, mean_power (W per
-                          inference, the mean over the test samples)
+                          inference, the mean over the test samples),
+                          energy_per_sample and chip_time_per_sample (what a
+                          training sample cost on the chip: see
+                          [training.dynamics])
   curves.png, curves.svg  losses and errors against the epoch (at most
                           every 30 seconds, and at the end)
   checkpoint/             the state to resume from
@@ -162,10 +175,10 @@ holds an unfinished run is not overwritten.
 (--epochs may be raised) and ends with the same conductances as a run never
 interrupted. With --json the last line on stdout is one JSON object with
 epochs, train_loss, train_error, test_loss, test_error, mean_power,
-seconds, samples_per_second, out, netlist and audit. At the end the trained
-network's operating point is audited on the whole test set against the
-netlist's [limits] (see eqsim audit): printed on stderr, or the object
-audit of the JSON summary.`,
+seconds, samples_per_second, energy_per_sample, chip_time_per_sample, out,
+netlist and audit. At the end the trained network's operating point is
+audited on the whole test set against the netlist's [limits] (see eqsim
+audit): printed on stderr, or the object audit of the JSON summary.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTrain(cmd, args[0], &f, out, resume, jsonOut, stdout, stderr)

@@ -159,7 +159,7 @@ func TestTrainOutputs(t *testing.T) {
 		}
 	}
 	rows := readMetricsCSV(t, out)
-	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
+	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power,energy_per_sample,chip_time_per_sample"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
 		t.Fatalf("metrics.csv: %v", rows)
 	}
 	jl, _ := os.ReadFile(filepath.Join(out, run.MetricsJSONL))
@@ -173,7 +173,7 @@ func TestTrainOutputs(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatal(err)
 		}
-		if r["epoch"] != float64(i+1) || len(r) != 8 || !(r["mean_power"] > 0) {
+		if r["epoch"] != float64(i+1) || len(r) != 10 || !(r["mean_power"] > 0) {
 			t.Errorf("metrics.jsonl line %d: %v", i, r)
 		}
 		if r["seconds"] < prev || r["samples_per_second"] <= 0 {
@@ -309,6 +309,7 @@ func TestTrainResumeMismatch(t *testing.T) {
 	}{
 		{[]string{xorNet, "--epochs", "2", "--beta", "2u", "--lr", "1e-11", "--resume", out}, []string{"beta: checkpoint 1e-06, now 2e-06", "learning_rate: checkpoint 1e-10, now 1e-11"}},
 		{[]string{xorNet, "--epochs", "2", "--estimator", "chl", "--resume", out}, []string{`estimator: checkpoint "centered", now "chl"`}},
+		{[]string{xorNet, "--epochs", "2", "--dynamics", "transient", "--resume", out}, []string{`dynamics: checkpoint "", now "transient"`}},
 		{[]string{xorNet, "--epochs", "2", "--resume", filepath.Join(dir, "none")}, []string{"no checkpoint"}},
 		{[]string{xorNet, "--resume", out, "--out", filepath.Join(dir, "other")}, []string{"--resume"}},
 	} {
@@ -403,6 +404,8 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{badCSV}, []string{"bad.csv"}},
 		{[]string{manyClasses}, []string{"3 classes", "only 2"}},
 		{[]string{xorNet, "--estimator", "forward"}, []string{`estimator "forward"`}},
+		{[]string{xorNet, "--dynamics", "langevin"}, []string{`--dynamics "langevin"`, "equilibrium or transient"}},
+		{[]string{xorNet, "--estimator", "continuous"}, []string{`estimator "continuous" learns in time`}},
 		{[]string{xorNet, "--epochs", "0"}, []string{"--epochs"}},
 		{[]string{xorNet, "--batch-size", "-1"}, []string{"--batch-size"}},
 		{[]string{xorNet, "--workers", "-1"}, []string{"--workers"}},

@@ -38,7 +38,7 @@ func couplings(rng *rand.Rand, c *circuit.Circuit, wired bool) (laterals int) {
 		switch {
 		case g.Name == "y":
 			y = g
-		case len(g.Name) > 1 && g.Name[0] == 'h':
+		case g.Name[0] == 'h':
 			last = g
 		}
 	}

@@ -70,30 +70,7 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		s.GradCheck = int(n)
 	}
 	if v, ok := root["metric"]; ok {
-		list, isList := v.([]any)
-		if !isList {
-			list = []any{v}
-		}
-		if len(list) == 0 {
-			top.fail("metric", "metric is an empty list: name one of %s", strings.Join(Metrics, ", "))
-		}
-		for k, x := range list {
-			m, ok := x.(string)
-			switch {
-			case !ok:
-				top.fail("metric", "metric must be a name or a list of names of metrics, got %v", x)
-			case m == Cosine && s.GradCheck == 0:
-				top.fail("metric", "metric %q needs gradcheck = N samples", m)
-			case !slices.Contains(Metrics, m) && m != Cosine:
-				top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
-			case slices.Contains(list[:k], x):
-				top.fail("metric", "metric %q is listed twice", m)
-			case k == 0:
-				s.Metric = m
-			default:
-				s.Also = append(s.Also, m)
-			}
-		}
+		s.Metric, s.Also = parseMetrics(top, v, s.GradCheck)
 	}
 	if m, ok := top.str("mode"); ok {
 		if m != Grid && m != Each {
@@ -102,23 +79,7 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		s.Mode = m
 	}
 	if v, ok := root["seeds"]; ok {
-		list, ok := v.([]any)
-		if !ok || len(list) == 0 {
-			top.fail("seeds", "seeds must be a list of non-negative integers, e.g. [1, 2, 3]")
-		}
-		s.Seeds = nil
-		seen := map[int64]bool{}
-		for _, x := range list {
-			n, ok := x.(int64)
-			if !ok || n < 0 {
-				top.fail("seeds", "seeds must be non-negative integers, got %v", x)
-			}
-			if seen[n] {
-				top.fail("seeds", "seed %d is listed twice", n)
-			}
-			seen[n] = true
-			s.Seeds = append(s.Seeds, uint64(n))
-		}
+		s.Seeds = parseSeeds(top, v)
 	}
 	if v, ok := root["set"]; ok {
 		m, ok := v.(map[string]any)
@@ -162,6 +123,58 @@ func Parse(data []byte, path string) (s *Spec, err error) {
 		top.fail("base", "base netlist: %v", err)
 	}
 	return s, nil
+}
+
+// parseMetrics returns the metric v names, or the first and the others of
+// the list it is. Cosine needs gradcheck samples.
+func parseMetrics(top *table, v any, gradcheck int) (metric string, also []string) {
+	list, isList := v.([]any)
+	if !isList {
+		list = []any{v}
+	}
+	if len(list) == 0 {
+		top.fail("metric", "metric is an empty list: name one of %s", strings.Join(Metrics, ", "))
+	}
+	for k, x := range list {
+		m, ok := x.(string)
+		switch {
+		case !ok:
+			top.fail("metric", "metric must be a name or a list of names of metrics, got %v", x)
+		case m == Cosine && gradcheck == 0:
+			top.fail("metric", "metric %q needs gradcheck = N samples", m)
+		case !slices.Contains(Metrics, m) && m != Cosine:
+			top.fail("metric", "unknown metric %q (want one of %s)%s", m, strings.Join(Metrics, ", "), tomlloc.Suggest(m, Metrics))
+		case slices.Contains(list[:k], x):
+			top.fail("metric", "metric %q is listed twice", m)
+		case k == 0:
+			metric = m
+		default:
+			also = append(also, m)
+		}
+	}
+	return metric, also
+}
+
+// parseSeeds returns the seeds of the list v: non-negative, each once.
+func parseSeeds(top *table, v any) []uint64 {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		top.fail("seeds", "seeds must be a list of non-negative integers, e.g. [1, 2, 3]")
+	}
+	var seeds []uint64
+	seen := map[int64]bool{}
+	for _, x := range list {
+		n, ok := x.(int64)
+		if !ok || n < 0 {
+			top.fail("seeds", "seeds must be non-negative integers, got %v", x)
+		}
+		if seen[n] {
+			top.fail("seeds", "seed %d is listed twice", n)
+		}
+		seen[n] = true
+		seeds = append(seeds, uint64(n))
+	}
+	return seeds
 }
 
 // MaxRuns bounds the runs (points times seeds) of a sweep, so that a

@@ -35,7 +35,11 @@ func TestTrainInTime(t *testing.T) {
 			t.Errorf("summary: energy %v J, chip time %v s per sample", sum["energy_per_sample"], sum["chip_time_per_sample"])
 		}
 		rows := readMetricsCSV(t, out)
-		if last := rows[len(rows)-1]; mustFloat(t, last[7]) != e || mustFloat(t, last[8]) != ct {
+		col := map[string]int{}
+		for k, h := range rows[0] {
+			col[h] = k
+		}
+		if last := rows[len(rows)-1]; mustFloat(t, last[col["energy_per_sample"]]) != e || mustFloat(t, last[col["chip_time_per_sample"]]) != ct {
 			t.Errorf("metrics.csv %v, summary %v J, %v s", last, e, ct)
 		}
 		outs = append(outs, out)

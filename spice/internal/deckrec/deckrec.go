@@ -12,6 +12,11 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 )
 
+// maxCells bounds the cells of a crossbar's record, so that a record
+// cannot ask for more memory than a netlist's sidecars may hold
+// (netlist.MaxWeights, 10,000,000 values).
+const maxCells = 10_000_000
+
 // The prefixes of record lines.
 const (
 	CircuitPrefix = "* eqsim circuit "
@@ -24,7 +29,9 @@ type Circuit struct {
 	Temp            float64 `json:"temp"`
 	TNom            float64 `json:"tnom"`
 	NodeCapacitance float64 `json:"node_capacitance"`
-	Groups          []Group `json:"groups"`
+	// ThermalNoise is [options] thermal_noise, which no card carries.
+	ThermalNoise bool    `json:"thermal_noise,omitempty"`
+	Groups       []Group `json:"groups"`
 }
 
 // Group is a node group: Size nodes named "Name[i]".
@@ -35,7 +42,7 @@ type Group struct {
 
 // NewCircuit returns the record of c.
 func NewCircuit(c *circuit.Circuit) Circuit {
-	r := Circuit{Title: c.Title, Temp: c.Temp, TNom: c.TNom, NodeCapacitance: c.NodeCapacitance, Groups: []Group{}}
+	r := Circuit{Title: c.Title, Temp: c.Temp, TNom: c.TNom, NodeCapacitance: c.NodeCapacitance, ThermalNoise: c.ThermalNoise, Groups: []Group{}}
 	for _, g := range c.Groups {
 		r.Groups = append(r.Groups, Group{g.Name, g.Size})
 	}
@@ -235,7 +242,7 @@ func decode(p circuit.Param, raw json.RawMessage, groups []circuit.Group, cell f
 		if err := strict(&s); err != nil {
 			return nil, err
 		}
-		if s.Rows <= 0 || s.Cols <= 0 || s.Rows > 1<<20/s.Cols {
+		if s.Rows <= 0 || s.Cols <= 0 || s.Rows > maxCells/s.Cols {
 			return nil, fmt.Errorf("matrix shape %dx%d", s.Rows, s.Cols)
 		}
 		m := mat.NewDense(s.Rows, s.Cols, nil)

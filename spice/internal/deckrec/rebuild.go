@@ -233,6 +233,7 @@ func restore(c *circuit.Circuit, cards Cards, r *Circuit) []Note {
 	if r.NodeCapacitance >= 0 && r.NodeCapacitance-r.NodeCapacitance == 0 {
 		c.NodeCapacitance = r.NodeCapacitance
 	}
+	c.ThermalNoise = r.ThermalNoise
 	seen := map[string]bool{}
 	var groups []circuit.Group
 	for _, g := range r.Groups {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/solver/layered"
 )
 
 // DC is the one place where a DC solver is chosen for a system: the
@@ -31,7 +32,7 @@ func NewDC(sys *mna.System, set *Settings) *DC {
 	if set != nil {
 		d.set = *set
 	}
-	lay, err := newLayered(sys, d.set.Shared)
+	lay, err := layered.New(sys, d.set.Shared)
 	if err != nil {
 		d.why = err
 		return d
@@ -54,7 +55,7 @@ func (d *DC) CheckSize() error {
 		return nil
 	}
 	var se *SizeError
-	if err := checkSize(d.sys, d.set.withDefaults()); errors.As(err, &se) {
+	if err := checkSize(d.sys, d.set.WithDefaults()); errors.As(err, &se) {
 		return &notSolvableError{size: se, why: d.why}
 	}
 	return nil
@@ -80,11 +81,11 @@ func (d *DC) SolveTo(dst, x0 []float64) (Result, error) {
 	if x0 != nil && len(x0) != d.sys.Size() {
 		panic(fmt.Sprintf("solver: len(x0) = %d, want %d", len(x0), d.sys.Size()))
 	}
-	if err := checkSize(d.sys, d.set.withDefaults()); err != nil {
+	if err := checkSize(d.sys, d.set.WithDefaults()); err != nil {
 		return Result{}, err
 	}
 	if d.gen == nil {
-		d.gen = newEngine(d.sys, d.set.withDefaults(), nil)
+		d.gen = newEngine(d.sys, d.set.WithDefaults(), nil)
 	}
 	res, err := d.gen.newton(x0)
 	if len(res.X) == len(dst) {

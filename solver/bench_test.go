@@ -243,3 +243,5 @@ func BenchmarkRefresh(b *testing.B) {
 		})
 	}
 }
+
+func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }

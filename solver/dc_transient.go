@@ -14,7 +14,7 @@ func (d *DC) TransientTo(dst, x0 []float64, set *TransientSettings) (Result, err
 			start = append(start, x0...) // the layered transient overwrites dst
 		}
 		res, err := d.lay.TransientTo(dst, x0, set)
-		if err == nil || checkSize(d.sys, set.withDefaults().Settings) != nil {
+		if err == nil || checkSize(d.sys, set.WithDefaults().Settings) != nil {
 			return res, err
 		}
 		if start != nil {

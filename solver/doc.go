@@ -19,10 +19,11 @@
 // takes and the energy the sources delivered meanwhile, integrated with
 // the quadrature the method implies.
 //
-// Layered is the fast path for layered networks (inputs as voltage sources,
-// node groups joined by crossbars, rectifiers and amplifiers): a Newton
-// solver that exploits their block structure, reuses what does not change
-// between solves and starts from the previous equilibrium. Layered.Transient
+// Layered (layered.Solver, in package solver/layered) is the fast path for
+// layered networks (inputs as voltage sources, node groups joined by
+// crossbars, rectifiers and amplifiers): a Newton solver that exploits
+// their block structure, reuses what does not change between solves and
+// starts from the previous equilibrium. Layered.Transient
 // integrates the same ODE with the same methods, each stage a block
 // elimination with the capacitances on the diagonal. Newton and Transient
 // solve any circuit and are its reference. NewDC and AutoTransient are the
@@ -35,8 +36,9 @@
 // ode.Langevin). Package noise holds the linearised noise model and
 // Langevin sampling.
 //
-// All of them return a Result in the manner of gonum/optimize: the solution,
-// a Status, the iterations and the largest KCL residual in amperes with the
-// node where it occurs. A solve that does not converge returns a finite
+// All of them take Settings and return a Result (package solve, whose types
+// this package re-exports under the same names) in the manner of
+// gonum/optimize: the solution, a Status, the iterations and the largest
+// KCL residual in amperes with the node where it occurs. A solve that does not converge returns a finite
 // solution, never NaN, and a *ConvergenceError naming that node.
 package solver

@@ -11,27 +11,6 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 )
 
-// Defaults of Settings.
-const (
-	// DefaultMaxIterations bounds the iterations of one Newton run, as
-	// SPICE's itl1.
-	DefaultMaxIterations = 100
-	// DefaultVoltTol is the absolute voltage tolerance in volts (SPICE's
-	// vntol is 1e-6 V).
-	DefaultVoltTol = 1e-12
-	// DefaultCurrentTol is the absolute current tolerance in amperes
-	// (SPICE's abstol is 1e-12 A).
-	DefaultCurrentTol = 1e-15
-	// DefaultRelTol is the relative tolerance (SPICE's reltol is 1e-3).
-	DefaultRelTol = 1e-9
-	// DefaultMaxSize bounds the number of unknowns of a dense Jacobian
-	// (DenseJacobian): at 4096 unknowns it takes 134 MB and an LU
-	// factorization some 3 s on one core of the development machine,
-	// and both grow as n^2 and n^3. Larger systems take the sparse
-	// Jacobian; layered networks of any size go to Layered.
-	DefaultMaxSize = 4096
-)
-
 // SizeError is returned by Newton and Transient with a dense Jacobian
 // (DenseJacobian), before they allocate anything, for a system with more
 // unknowns than Settings.MaxSize.
@@ -71,101 +50,8 @@ func checkSize(sys *mna.System, s Settings) error {
 	return nil
 }
 
-// Settings configures Newton. A nil *Settings means all defaults, and so
-// does the zero value of each field.
-//
-// Newton accepts an iterate x when all of these hold:
-//
-//   - KCL: at every free node i, |F_i(x)| <= CurrentTol + RelTol*S_i, where
-//     F_i is the net current leaving the node and S_i the sum of the
-//     magnitudes of the currents of the elements at the node, in amperes.
-//     S_i is the scale of the rounding error of F_i, so the test is
-//     attainable in float64 whatever the current levels are.
-//   - Branch equations: every voltage source or VCVS equation holds to
-//     VoltTol + RelTol times the sum of the magnitudes of the voltages in it.
-//   - Update: one more Newton step would move every node voltage by at most
-//     VoltTol + RelTol*|x_i| and every branch current by at most
-//     CurrentTol + RelTol*(max(|x_k|, S at its terminals)). This is what
-//     makes the node voltages accurate at high-impedance nodes, where a
-//     small residual alone would not. The step is computed with the
-//     factorized Jacobian of the previous iterate, which is accepted only
-//     when the last step moved no node by more than 5% of N*Vt (so no
-//     junction conductance changed by more than about 10%); that last
-//     step is then taken.
-//   - No junction voltage was limited in reaching x.
-//
-// With the defaults (1e-12 V, 1e-15 A, 1e-9) the tests are six orders of
-// magnitude tighter than SPICE's (vntol 1e-6 V, abstol 1e-12 A, reltol
-// 1e-3) and some six orders above float64 rounding.
-type Settings struct {
-	// MaxIterations is the largest number of Newton iterations of one
-	// Newton run: the plain run, the damped run, each gmin or source step.
-	// Zero means DefaultMaxIterations.
-	MaxIterations int
-	// VoltTol is the absolute voltage tolerance in volts. Zero means
-	// DefaultVoltTol.
-	VoltTol float64
-	// CurrentTol is the absolute current tolerance in amperes. Zero means
-	// DefaultCurrentTol.
-	CurrentTol float64
-	// RelTol is the relative tolerance, dimensionless. Zero means
-	// DefaultRelTol.
-	RelTol float64
-
-	// Jacobian is the form of the Jacobian of Newton and Transient
-	// (AutoJacobian, the zero value, DenseJacobian or SparseJacobian).
-	Jacobian JacobianKind
-
-	// MaxSize bounds the number of unknowns (sys.Size()) of a dense
-	// Jacobian: with DenseJacobian, Newton and Transient return a
-	// *SizeError for a larger system, and AutoJacobian takes the sparse
-	// one for it. Zero means DefaultMaxSize, a negative value no bound.
-	MaxSize int
-
-	// SkipInternal makes the layered solver leave the voltages of the
-	// internal nodes of crossbars with wire resistance as they are in
-	// the solution it writes, rather than compute them (one sparse solve
-	// per solve), for callers that measure only at the crossbars'
-	// periphery, as a trainer does. Layered.InternalTo computes them.
-	// The general solvers always compute them.
-	SkipInternal bool
-	// Shared, if not nil, is shared by the solvers (NewDC) of systems
-	// that share the conductances of crossbars with wire resistance:
-	// each crossbar is then reduced once per change of its conductances.
-	Shared *Shared
-
-	// NoDamping, NoGminStepping and NoSourceStepping turn off the
-	// fallbacks Newton tries when plain Newton fails.
-	NoDamping        bool
-	NoGminStepping   bool
-	NoSourceStepping bool
-}
-
-func (s *Settings) withDefaults() Settings {
-	var d Settings
-	if s != nil {
-		d = *s
-	}
-	if d.MaxIterations <= 0 {
-		d.MaxIterations = DefaultMaxIterations
-	}
-	if d.VoltTol <= 0 {
-		d.VoltTol = DefaultVoltTol
-	}
-	if d.CurrentTol <= 0 {
-		d.CurrentTol = DefaultCurrentTol
-	}
-	if d.RelTol <= 0 {
-		d.RelTol = DefaultRelTol
-	}
-	if d.MaxSize == 0 {
-		d.MaxSize = DefaultMaxSize
-	}
-	return d
-}
-
 // jacobianFor returns the form of the Jacobian s gives sys.
-func (s Settings) jacobianFor(sys *mna.System) JacobianKind {
+func jacobianFor(s Settings, sys *mna.System) JacobianKind {
 	if s.Jacobian == AutoJacobian && s.MaxSize > 0 && sys.Size() > s.MaxSize {
 		return SparseJacobian
 	}
@@ -205,7 +91,7 @@ func (s Settings) jacobianFor(sys *mna.System) JacobianKind {
 // dense Jacobian (DenseJacobian) and more than Settings.MaxSize unknowns
 // it returns a *SizeError and does not solve.
 func Newton(sys *mna.System, x0 []float64, set *Settings) (Result, error) {
-	s := set.withDefaults()
+	s := set.WithDefaults()
 	if err := checkSize(sys, s); err != nil {
 		return Result{}, err
 	}
@@ -331,7 +217,7 @@ func newEngine(sys *mna.System, s Settings, caps []capacitor) *engine {
 	for k, c := range caps {
 		pairs[k] = jacobian.Pair{I: c.i, J: c.j}
 	}
-	e.jac = jacobian.New(sys, s.jacobianFor(sys), pairs)
+	e.jac = jacobian.New(sys, jacobianFor(s, sys), pairs)
 	if nvt := e.sc.MinNVt(); nvt > 0 {
 		e.chordStep = chordFactor * nvt
 	}

@@ -121,7 +121,7 @@ func TestAutoJacobianChooses(t *testing.T) {
 	small := compile(t, randomCircuit(rand.New(rand.NewPCG(1, 2)), true))
 	wired, _ := wiredArray(46, 46, 1e-5, 1)
 	big := compile(t, wired)
-	eng := func(sys *mna.System, s Settings) *engine { return newEngine(sys, s.withDefaults(), nil) }
+	eng := func(sys *mna.System, s Settings) *engine { return newEngine(sys, s.WithDefaults(), nil) }
 	for _, tc := range []struct {
 		e    *engine
 		want JacobianKind

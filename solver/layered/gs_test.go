@@ -1,4 +1,4 @@
-package solver
+package layered_test
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/solver/layered"
 )
 
 // deepNet returns a network of features differential inputs (5 V per
@@ -65,11 +66,11 @@ func TestLayeredGaussSeidel(t *testing.T) {
 	for _, hidden := range [][]int{{20}, {24, 16}, {12, 10, 8}} {
 		c := deepNet(30, hidden, 4, 3)
 		sys := compile(t, c)
-		l, err := NewLayered(sys)
+		l, err := layered.New(sys, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.gs = true
+		layered.ForceGaussSeidel(l)
 		what := fmt.Sprint(hidden)
 		cold := checkLayeredAgainstNewton(t, sys, l, nil, what+" cold")
 		in := c.Element("in").(*circuit.Input)
@@ -103,12 +104,12 @@ func TestLayeredChoosesGaussSeidel(t *testing.T) {
 		{[]int{256, 256}, true},
 		{[]int{128, 64}, true},
 	} {
-		l, err := NewLayered(compile(t, deepNet(784, tc.hidden, 10, 1)))
+		l, err := layered.New(compile(t, deepNet(784, tc.hidden, 10, 1)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l.gs != tc.gs {
-			t.Errorf("%v: Gauss-Seidel %t, want %t", tc.hidden, l.gs, tc.gs)
+		if gs := layered.UsesGaussSeidel(l); gs != tc.gs {
+			t.Errorf("%v: Gauss-Seidel %t, want %t", tc.hidden, gs, tc.gs)
 		}
 	}
 }

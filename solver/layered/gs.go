@@ -1,14 +1,16 @@
-package solver
+package layered
 
 import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/eqsim/eqsim/solver/solve"
 )
 
 // gsCostRatio is how many sweeps of Gauss-Seidel one block elimination
-// must cost before Layered solves by Gauss-Seidel instead of Newton's
+// must cost before the Solver solves by Gauss-Seidel instead of Newton's
 // method: a network with two wide hidden layers has a dense Schur
 // complement as large as a layer to factor at every Newton iteration,
 // while its sweeps cost two products with each crossbar between free
@@ -17,7 +19,7 @@ const gsCostRatio = 20
 
 // useGaussSeidel reports whether one block elimination costs more than
 // gsCostRatio sweeps.
-func (s *Layered) useGaussSeidel() bool {
+func (s *Solver) useGaussSeidel() bool {
 	elim := 0.0
 	for _, blocks := range s.chain {
 		for k := 1; k < len(blocks); k++ {
@@ -49,7 +51,7 @@ func (s *Layered) useGaussSeidel() bool {
 // Newton accepts an iterate whose next update and residual are. It
 // returns the status and the number of sweeps; s.v is then the last
 // iterate and s.f its residual.
-func (s *Layered) gaussSeidel(set *Settings) (Status, int) {
+func (s *Solver) gaussSeidel(set *solve.Settings) (solve.Status, int) {
 	if len(s.gsc) != s.nu {
 		s.gsc = make([]float64, s.nu)
 	}
@@ -64,7 +66,7 @@ func (s *Layered) gaussSeidel(set *Settings) (Status, int) {
 				for k := color; k < len(blocks); k += 2 {
 					c, ok := s.gsBlock(blocks, k, set)
 					if !ok {
-						return Diverged, sweep
+						return solve.Diverged, sweep
 					}
 					change = math.Max(change, c)
 				}
@@ -87,17 +89,17 @@ func (s *Layered) gaussSeidel(set *Settings) (Status, int) {
 		}
 		s.eval(true)
 		if s.residualConverged(set) {
-			return Converged, sweep
+			return solve.Converged, sweep
 		}
 	}
 	s.eval(true)
-	return IterationLimit, maxSweeps
+	return solve.IterationLimit, maxSweeps
 }
 
 // gsBlock sets block k of a chain as gaussSeidel says and returns its
 // largest change in units of each node's voltage tolerance, and false if
 // a voltage is not finite.
-func (s *Layered) gsBlock(blocks []cblock, k int, set *Settings) (float64, bool) {
+func (s *Solver) gsBlock(blocks []cblock, k int, set *solve.Settings) (float64, bool) {
 	b := &blocks[k]
 	c := s.gsc[b.off : b.off+b.n]
 	copy(c, s.kf[b.off:b.off+b.n])
@@ -139,7 +141,7 @@ func (s *Layered) gsBlock(blocks []cblock, k int, set *Settings) (float64, bool)
 
 // residualConverged reports whether the residual s.f is within the
 // current tolerance of every node.
-func (s *Layered) residualConverged(set *Settings) bool {
+func (s *Solver) residualConverged(set *solve.Settings) bool {
 	for i, r := range s.f {
 		if !(math.Abs(r) <= set.CurrentTol+set.RelTol*s.scale[i]) {
 			return false
@@ -154,7 +156,7 @@ func (s *Layered) residualConverged(set *Settings) bool {
 // A warm start keeps the over-relaxation factor of the last solve: the
 // nudged phases of EqProp start from the free equilibrium of the same
 // circuit.
-func (s *Layered) solveGS(dst, x0 []float64, set *Settings) (Result, error) {
+func (s *Solver) solveGS(dst, x0 []float64, set *solve.Settings) (solve.Result, error) {
 	clear(s.v)
 	if x0 != nil {
 		for i, u := range s.xidx {
@@ -165,7 +167,7 @@ func (s *Layered) solveGS(dst, x0 []float64, set *Settings) (Result, error) {
 		s.omega, s.omegaSet = 1, false
 	}
 	st, it := s.gaussSeidel(set)
-	if st != Converged && x0 != nil {
+	if st != solve.Converged && x0 != nil {
 		clear(s.v)
 		s.omega, s.omegaSet = 1, false
 		var it2 int

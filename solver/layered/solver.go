@@ -1,4 +1,4 @@
-package solver
+package layered
 
 import (
 	"errors"
@@ -6,13 +6,13 @@ import (
 
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/solver/reduce"
+	"github.com/eqsim/eqsim/solver/solve"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
-// Layered is a Newton solver for the DC equilibrium of layered networks
+// Solver is a Newton solver for the DC equilibrium of layered networks
 // (see mna.Layering) that exploits their structure:
 //
 //   - The inputs are pinned, so what they contribute to the nodes they feed
@@ -35,13 +35,13 @@ import (
 // All work space is allocated once: a solve allocates nothing but its
 // result (none with SolveTo).
 //
-// A Layered reads the values of sources, inputs and resistors at every
+// A Solver reads the values of sources, inputs and resistors at every
 // solve (so a nudge may change between solves at no cost) and updates the
 // system's pinned voltages as System.UpdatePins does. After changing any
-// crossbar conductance call Refresh. A Layered is not safe for concurrent
+// crossbar conductance call Refresh. A Solver is not safe for concurrent
 // use, nor is its System while it solves.
-type Layered struct {
-	// Settings says when an iterate is accepted, as for Newton:
+type Solver struct {
+	// Settings says when an iterate is accepted, as for solver.Newton:
 	// MaxIterations (per attempt), VoltTol, CurrentTol and RelTol are used,
 	// zero values meaning the defaults. The KCL test weighs each node's
 	// residual against a lower bound of the sum of the magnitudes of its
@@ -50,7 +50,7 @@ type Layered struct {
 	// Newton's. The solver returns the iterate at which the residual and
 	// the next Newton update were both within tolerance, without taking
 	// that update.
-	Settings Settings
+	Settings solve.Settings
 
 	sys *mna.System
 	lay *mna.Layering
@@ -71,7 +71,7 @@ type Layered struct {
 	laterals []rawLink          // laterals with a driven node on some side
 	wired    []*reduce.Crossbar // crossbars with wire resistance, reduced
 	internal []bool             // per free node: internal to a wired crossbar
-	ffull    []float64          // the whole system's residual, for Result
+	ffull    []float64          // the whole system's residual, for solve.Result
 
 	// per solve
 	cur0 []float64 // per free node
@@ -110,19 +110,6 @@ type fjunc struct {
 	j              mna.Junction
 }
 
-// cblock is block k of a chain in elimination order.
-type cblock struct {
-	off, n      int
-	nprev, nnxt int
-	dn          []float64 // B(k,k-1): n x nprev, row-major
-	upT         []float64 // B(k,k+1) transposed: nnxt x n
-	s           []float64 // Schur complement, n x n, LU-factored (k > 0, or w)
-	ipiv        []int
-	w           []float64 // lateral couplings within the block, n x n, or nil
-	tt          []float64 // (S(k)^-1 B(k,k+1)) transposed: nnxt x n
-	work        []float64 // n x nnxt
-}
-
 // rawLink is a link with a driven node on some side, whose raw currents
 // are needed for the amplifier branch currents.
 type rawLink struct {
@@ -132,25 +119,23 @@ type rawLink struct {
 	from, to bool // the side has a driven node
 }
 
-// NewLayered returns a layered solver for sys, or the error of
-// sys.Layering if sys is not a layered network.
-func NewLayered(sys *mna.System) (*Layered, error) { return newLayered(sys, nil) }
-
-// newLayered is NewLayered with the reductions of wired crossbars shared
-// through reg (nil: not shared).
-func newLayered(sys *mna.System, reg *Shared) (*Layered, error) {
+// New returns a layered solver for sys, or the error of sys.Layering if
+// sys is not a layered network. The solvers of systems that share the
+// conductances of crossbars with wire resistance may share their
+// reductions through reg (solve.Settings.Shared; nil: not shared).
+func New(sys *mna.System, reg *reduce.Registry) (*Solver, error) {
 	lay, err := sys.Layering()
 	if err != nil {
 		return nil, err
 	}
 	if lay.Swing != nil && (len(lay.Laterals) > 0 || len(lay.Wired) > 0) {
 		// The saturating fold eliminates blocks as a chain of links; a
-		// block coupled to itself is not (yet) folded that way. Newton
+		// block coupled to itself is not (yet) folded that way. solver.Newton
 		// solves such circuits.
 		return nil, errors.New("saturating amplifiers with lateral or wired crossbars")
 	}
 	nf := sys.NumFree()
-	s := &Layered{
+	s := &Solver{
 		sys:  sys,
 		lay:  lay,
 		fidx: make([]int, nf),
@@ -277,39 +262,14 @@ func rawLinks(lay *mna.Layering, ls []mna.Link) []rawLink {
 	return out
 }
 
-func reversed(c []int) []int {
-	r := make([]int, len(c))
-	for i, b := range c {
-		r[len(c)-1-i] = b
-	}
-	return r
-}
-
-// chainCost estimates the flops of one block elimination along c; blocks
-// with lateral couplings (hasW) are dense even at the start.
-func chainCost(lay *mna.Layering, c []int, hasW []bool) float64 {
-	cost := 0.0
-	if n := float64(len(lay.Blocks[c[0]])); hasW[c[0]] {
-		cost += n * n * n / 3
-	}
-	for k := 1; k < len(c); k++ {
-		n, p := float64(len(lay.Blocks[c[k]])), float64(len(lay.Blocks[c[k-1]]))
-		cost += n*n*p + n*n*n/3
-		if k+1 < len(c) {
-			cost += n * n * float64(len(lay.Blocks[c[k+1]]))
-		}
-	}
-	return cost
-}
-
 // Refresh makes the solver see changed crossbar conductances. Resistors,
 // sources and inputs are read at every solve.
-func (s *Layered) Refresh() {
+func (s *Solver) Refresh() {
 	s.lay.Refresh()
 	s.refresh()
 }
 
-func (s *Layered) refresh() {
+func (s *Solver) refresh() {
 	s.fac.valid = false
 	if s.cold != nil {
 		s.cold.valid = false
@@ -323,7 +283,7 @@ func (s *Layered) refresh() {
 // coupleLinks sets the coupling blocks of the folded Jacobian from the
 // links (and the lateral and wired couplings), with slope[u] the derivative of free node u's voltage by its owner's
 // (its channel's gain where the channel is linear).
-func (s *Layered) coupleLinks(slope []float64) {
+func (s *Solver) coupleLinks(slope []float64) {
 	lay := s.lay
 	for _, blocks := range s.chain {
 		for k := range blocks {
@@ -369,7 +329,7 @@ func (s *Layered) coupleLinks(slope []float64) {
 // offsetCurrents sets koff[u], for every free node u, to the current that
 // leaves u through the links when every free node is at its offset: minus
 // the sum over links of G times the far end's offset.
-func (s *Layered) offsetCurrents() {
+func (s *Solver) offsetCurrents() {
 	clear(s.koff)
 	for l, k := range s.lay.Links {
 		vf, vt, cf, ct := s.offBuf[l][0], s.offBuf[l][1], s.offBuf[l][2], s.offBuf[l][3]
@@ -393,29 +353,29 @@ func (s *Layered) offsetCurrents() {
 // Solve returns the equilibrium of the network, starting Newton's method
 // from x0 (in the system's unknown ordering, as Result.X; only the
 // voltages of undriven free nodes are read) or, if x0 is nil, from the
-// cold start described at Layered.start. A solution for nearby inputs,
+// cold start described at Solver.start. A solution for nearby inputs,
 // such as the previous sample's, makes a good x0. If the iteration from
 // x0 or the cold start fails it starts once more from 0 V.
 //
 // On failure Solve returns the last (finite) iterate with a Status other
 // than Converged and a *ConvergenceError naming the node with the largest
 // KCL residual; circuits the layered solver cannot solve may still yield to
-// Newton's gmin and source stepping.
-func (s *Layered) Solve(x0 []float64) (Result, error) {
+// solver.Newton's gmin and source stepping.
+func (s *Solver) Solve(x0 []float64) (solve.Result, error) {
 	return s.SolveTo(make([]float64, s.sys.Size()), x0)
 }
 
 // SolveTo is Solve writing the solution into dst, which must have
 // sys.Size() elements and may be x0 itself; Result.X is dst. It allocates
 // nothing.
-func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
+func (s *Solver) SolveTo(dst, x0 []float64) (solve.Result, error) {
 	n := s.sys.Size()
 	if len(dst) != n || (x0 != nil && len(x0) != n) {
 		panic("solver: bad length for Layered.SolveTo")
 	}
-	set := s.Settings.withDefaults()
+	set := s.Settings.WithDefaults()
 	if err := s.wiredErr(); err != nil {
-		return Result{X: dst, Status: Singular, Method: "layered"}, err
+		return solve.Result{X: dst, Status: solve.Singular, Method: "layered"}, err
 	}
 	s.load()
 	if s.gs {
@@ -431,7 +391,7 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 		clear(s.v)
 	}
 	st, it := s.newton(&set, reuse)
-	if st != Converged && (x0 != nil || started) {
+	if st != solve.Converged && (x0 != nil || started) {
 		clear(s.v)
 		var it2 int
 		st, it2 = s.newton(&set, false)
@@ -443,10 +403,10 @@ func (s *Layered) SolveTo(dst, x0 []float64) (Result, error) {
 // result fills dst with the solution at s.v and returns it as a Result
 // with status st after it iterations of a solve with set, with a
 // *ConvergenceError unless st is Converged.
-func (s *Layered) result(dst []float64, st Status, it int, set *Settings) (Result, error) {
+func (s *Solver) result(dst []float64, st solve.Status, it int, set *solve.Settings) (solve.Result, error) {
 	resid, worst := s.residualNorm()
 	s.fill(dst)
-	res := Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
+	res := solve.Result{X: dst, Status: st, Method: "layered", Iterations: it, Residual: resid}
 	if worst >= 0 {
 		res.WorstNode = s.lay.NodeName(s.xidx[worst])
 	}
@@ -455,15 +415,15 @@ func (s *Layered) result(dst []float64, st Status, it int, set *Settings) (Resul
 		// which the folded one does not see.
 		res.Residual, res.WorstNode = s.fullResidual(dst)
 	}
-	if st != Converged {
-		return res, &ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
+	if st != solve.Converged {
+		return res, &solve.ConvergenceError{Status: st, Method: "layered", Residual: resid, WorstNode: res.WorstNode}
 	}
 	return res, nil
 }
 
 // load reads the present values of the sources, inputs and resistors into
 // the folded problem's constant currents and conductances.
-func (s *Layered) load() {
+func (s *Solver) load() {
 	s.lay.PinnedTo(s.cur0, s.vj)
 	s.wiredCurrents()
 	if s.sat != nil {
@@ -500,7 +460,7 @@ func (s *Layered) load() {
 
 // residualNorm returns the largest |f| and its folded index; a NaN
 // residual counts as infinite.
-func (s *Layered) residualNorm() (float64, int) {
+func (s *Solver) residualNorm() (float64, int) {
 	worst, m := -1, 0.0
 	for i, r := range s.f {
 		a := math.Abs(r)
@@ -525,7 +485,7 @@ func (s *Layered) residualNorm() (float64, int) {
 //
 // With reuse true (see reusable), the first iteration takes the update
 // the previous factorization predicts without refactoring.
-func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
+func (s *Solver) newton(set *solve.Settings, reuse bool) (solve.Status, int) {
 	first, chord := true, reuse
 	for it := 1; it <= set.MaxIterations; it++ {
 		limited := s.eval(first)
@@ -534,17 +494,17 @@ func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
 		if chord && !limited {
 			s.step(false)
 			if s.converged(set) {
-				return Converged, it
+				return solve.Converged, it
 			}
 			factor = !reuse || it > 1
 		}
 		if factor {
 			if !s.step(true) {
-				return Singular, it
+				return solve.Singular, it
 			}
 			s.fac.note(s.v)
 			if !limited && s.converged(set) {
-				return Converged, it
+				return solve.Converged, it
 			}
 		}
 		if s.sat != nil {
@@ -554,7 +514,7 @@ func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
 		for i, dx := range s.dx {
 			v := s.v[i] + dx
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return Diverged, it
+				return solve.Diverged, it
 			}
 			big = math.Max(big, math.Abs(dx))
 		}
@@ -564,11 +524,11 @@ func (s *Layered) newton(set *Settings, reuse bool) (Status, int) {
 		chord = big <= s.chordStep
 	}
 	s.eval(false)
-	return IterationLimit, set.MaxIterations
+	return solve.IterationLimit, set.MaxIterations
 }
 
 // converged reports whether s.f and the update s.dx meet the tolerances.
-func (s *Layered) converged(set *Settings) bool {
+func (s *Solver) converged(set *solve.Settings) bool {
 	for i, r := range s.f {
 		if !(math.Abs(r) <= set.CurrentTol+set.RelTol*s.scale[i]) || !(math.Abs(s.dx[i]) <= set.VoltTol+set.RelTol*math.Abs(s.v[i])) {
 			return false
@@ -581,7 +541,7 @@ func (s *Layered) converged(set *Settings) bool {
 // Jacobian into s.d and the current scale into s.scale. Junction voltages
 // are limited against the previous call unless first is true. It reports
 // whether any junction was limited.
-func (s *Layered) eval(first bool) (limited bool) {
+func (s *Solver) eval(first bool) (limited bool) {
 	if s.sat != nil {
 		return s.evalSat(first)
 	}
@@ -591,7 +551,7 @@ func (s *Layered) eval(first bool) (limited bool) {
 
 // evalLinear writes the linear part of eval: the residual and diagonal of
 // the conductances and constant currents, and the current scale.
-func (s *Layered) evalLinear() {
+func (s *Solver) evalLinear() {
 	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for i, g := range s.gf {
 		f[i] = g*v[i] + s.kf[i]
@@ -620,7 +580,7 @@ func (s *Layered) evalLinear() {
 }
 
 // evalJunctions adds the junctions to what evalLinear wrote, as eval says.
-func (s *Layered) evalJunctions(first bool) (limited bool) {
+func (s *Solver) evalJunctions(first bool) (limited bool) {
 	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for k := range s.junc {
 		jn := &s.junc[k]
@@ -645,108 +605,11 @@ func (s *Layered) evalJunctions(first bool) (limited bool) {
 	return limited
 }
 
-func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
-
-func gen(data []float64, r, c int) blas64.General {
-	return blas64.General{Rows: r, Cols: c, Stride: c, Data: data}
-}
-
-// step solves J dx = -f by block elimination along every chain. With
-// factor false it reuses the elimination of the previous call (a chord
-// step). It reports false if a pivot vanished.
-func (s *Layered) step(factor bool) bool {
-	if factor {
-		s.fac.valid = false
-	}
-	f, d, dx := s.f, s.d, s.dx
-	for _, blocks := range s.chain {
-		for k := range blocks {
-			b := &blocks[k]
-			y := dx[b.off : b.off+b.n]
-			if k == 0 && b.w == nil {
-				invd := s.invd[b.off : b.off+b.n]
-				if !factor {
-					for i := range y {
-						y[i] = -f[b.off+i] * invd[i]
-					}
-					continue
-				}
-				for i := range y {
-					di := d[b.off+i]
-					if !(di > 0) || math.IsInf(di, 0) {
-						return false
-					}
-					invd[i] = 1 / di
-					y[i] = -f[b.off+i] * invd[i]
-				}
-				for q := range b.nnxt {
-					row, out := b.upT[q*b.n:(q+1)*b.n], b.tt[q*b.n:(q+1)*b.n]
-					for i, bij := range row {
-						out[i] = bij * invd[i]
-					}
-				}
-				continue
-			}
-			S := gen(b.s, b.n, b.n)
-			if factor {
-				// S(k) = D(k) + W(k) - B(k,k-1) S(k-1)^-1 B(k-1,k).
-				copy(b.s, b.w)
-				if b.w == nil {
-					clear(b.s)
-				}
-				for i := range b.n {
-					b.s[i*b.n+i] += d[b.off+i]
-				}
-				if k > 0 {
-					p := &blocks[k-1]
-					blas64.Gemm(blas.NoTrans, blas.Trans, -1, gen(b.dn, b.n, b.nprev), gen(p.tt, b.n, p.n), 1, S)
-				}
-				if !lapack64.Getrf(S, b.ipiv) {
-					return false
-				}
-			}
-			// r(k) = -f(k) - B(k,k-1) y(k-1).
-			for i := range y {
-				y[i] = -f[b.off+i]
-			}
-			if k > 0 {
-				p := &blocks[k-1]
-				blas64.Gemv(blas.NoTrans, -1, gen(b.dn, b.n, b.nprev), vec(dx[p.off:p.off+p.n]), 1, vec(y))
-			}
-			lapack64.Getrs(blas.NoTrans, S, blas64.General{Rows: b.n, Cols: 1, Stride: 1, Data: y}, b.ipiv)
-			if factor && b.nnxt > 0 {
-				for q := range b.nnxt {
-					for i := range b.n {
-						b.work[i*b.nnxt+q] = b.upT[q*b.n+i]
-					}
-				}
-				w := gen(b.work, b.n, b.nnxt)
-				lapack64.Getrs(blas.NoTrans, S, w, b.ipiv)
-				for q := range b.nnxt {
-					for i := range b.n {
-						b.tt[q*b.n+i] = b.work[i*b.nnxt+q]
-					}
-				}
-			}
-		}
-		for k := len(blocks) - 2; k >= 0; k-- {
-			b, q := &blocks[k], &blocks[k+1]
-			blas64.Gemv(blas.Trans, -1, gen(b.tt, b.nnxt, b.n), vec(dx[q.off:q.off+q.n]), 1, vec(dx[b.off:b.off+b.n]))
-		}
-	}
-	for _, x := range dx {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
-}
-
 // fill writes the solution at s.v in the system's ordering into dst:
 // free node voltages, driven nodes included, then the amplifier branch
 // currents, each minus the current its driven node delivers to the rest of
 // the circuit.
-func (s *Layered) fill(dst []float64) {
+func (s *Solver) fill(dst []float64) {
 	nf := len(s.fidx)
 	s.rawCurrents(nf < len(dst))
 	for u, v := range s.vraw {
@@ -770,7 +633,7 @@ func (s *Layered) fill(dst []float64) {
 // rawCurrents sets s.vraw to the voltages of the free nodes at s.v and, if
 // branches is true, s.raw to the current leaving each free node through
 // its elements.
-func (s *Layered) rawCurrents(branches bool) {
+func (s *Solver) rawCurrents(branches bool) {
 	lay := s.lay
 	nf := len(s.fidx)
 	if s.sat != nil {
@@ -819,4 +682,4 @@ func (s *Layered) rawCurrents(branches bool) {
 }
 
 // Layering returns the structure the solver works on.
-func (s *Layered) Layering() *mna.Layering { return s.lay }
+func (s *Solver) Layering() *mna.Layering { return s.lay }

@@ -1,10 +1,11 @@
-package solver
+package layered
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/eqsim/eqsim/solver/ode"
+	"github.com/eqsim/eqsim/solver/solve"
 
 	"github.com/eqsim/eqsim/circuit/mna"
 
@@ -17,11 +18,11 @@ import (
 // Transient integrates the layered network's ODE C dV/dt = -F(V) from x0
 // (in the system's ordering of unknowns, as Result.X; only the voltages of
 // undriven free nodes are read; nil means all nodes at 0 V) at time 0, as
-// the package's Transient does, with the same methods, error control,
+// solver.Transient does, with the same methods, error control,
 // stopping rules and Result, but with the layered solver's block
 // elimination in every stage: no dense matrix. A transient that settles
 // ends where Solve ends, within the DC tolerances of Settings (the
-// Layered's own Settings are not used).
+// Solver's own Settings are not used).
 //
 // Each stage's Newton matrix is alpha*C plus the layered Jacobian, so C
 // must be diagonal in the folded unknowns: node capacitances, and
@@ -29,34 +30,34 @@ import (
 // driven by an amplifier adds its capacitance to its driver's (it moves
 // Gain times as far and its mirror divides the current by Gain). A
 // capacitor between two free nodes is not, and Transient returns an error
-// naming it (the package's Transient integrates such circuits).
+// naming it (solver.Transient integrates such circuits).
 //
 // With thermal noise (TransientSettings.Noise) it integrates the Langevin
-// equation as Transient does; the noise current into a node driven by an
-// amplifier reaches its driver's row as the node's other currents do.
+// equation as solver.Transient does; the noise current into a node driven
+// by an amplifier reaches its driver's row as the node's other currents do.
 //
 // Result.Energy and Result.Power count the inputs, sources and current
 // sources as Sources and the amplifiers as Controlled, as mna.Power
 // does. The error of the equilibrium test, the nodes' settling and the
-// step control weigh a driven node's voltage as the dense Transient does.
+// step control weigh a driven node's voltage as solver.Transient does.
 // Capacitances, sources and resistors are read at every call; the work
 // space and the record of the trajectory are kept for the next. It panics
 // if x0 has the wrong length or the settings are invalid.
-func (s *Layered) Transient(x0 []float64, set *TransientSettings) (Result, error) {
+func (s *Solver) Transient(x0 []float64, set *solve.TransientSettings) (solve.Result, error) {
 	return s.TransientTo(make([]float64, s.sys.Size()), x0, set)
 }
 
 // TransientTo is Transient writing the final state into dst, which must
 // have sys.Size() elements and may be x0 itself; Result.X is dst.
-func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result, error) {
+func (s *Solver) TransientTo(dst, x0 []float64, set *solve.TransientSettings) (solve.Result, error) {
 	n := s.sys.Size()
 	if len(dst) != n || (x0 != nil && len(x0) != n) {
 		panic("solver: bad length for Layered.TransientTo")
 	}
-	ts := set.withDefaults()
+	ts := set.WithDefaults()
 	m, err := s.transientModel(&ts)
 	if err != nil {
-		return Result{}, err
+		return solve.Result{}, err
 	}
 	s.load()
 	m.prepare()
@@ -67,24 +68,24 @@ func (s *Layered) TransientTo(dst, x0 []float64, set *TransientSettings) (Result
 			v[i] = x0[u]
 		}
 	}
-	noisy := ts.noisy(s.sys)
+	noisy := ts.Noisy(s.sys)
 	if noisy {
 		m.noise = s.sys.NoiseTo(m.noise, nil)
 		m.z = resizeTo(m.z, m.noise.Draws())
 	}
-	out := integrate(m, m.it, v, &ts, set, noisy)
+	out := solve.Integrate(m, m.it, v, &ts, set, noisy)
 	copy(s.v, v)
 	s.eval(true)
 	m.fill(dst, out.Xd)
 	resid, worst := s.residualNorm()
-	r := Result{X: dst, Status: out.Status, Method: "layered-transient", Iterations: m.iters,
+	r := solve.Result{X: dst, Status: out.Status, Method: "layered-transient", Iterations: m.iters,
 		Residual: resid, Steps: out.Steps, Time: out.Time, SettlingTime: out.Settling,
 		Energy: out.Energy, Power: out.Power}
 	if worst >= 0 {
 		r.WorstNode = s.lay.NodeName(s.xidx[worst])
 	}
-	if out.Status != Converged && out.Status != TimeLimit {
-		return r, &ConvergenceError{Status: out.Status, Method: r.Method, Residual: resid, WorstNode: r.WorstNode}
+	if out.Status != solve.Converged && out.Status != solve.TimeLimit {
+		return r, &solve.ConvergenceError{Status: out.Status, Method: r.Method, Residual: resid, WorstNode: r.WorstNode}
 	}
 	return r, nil
 }
@@ -96,8 +97,8 @@ const stageTol = 0.01
 // layeredODE is the ODE of a layered network in its folded unknowns, the
 // voltages of the undriven free nodes.
 type layeredODE struct {
-	s     *Layered
-	set   Settings
+	s     *Solver
+	set   solve.Settings
 	obs   func(t float64, x []float64)
 	adapt func(t float64, x []float64) bool
 
@@ -143,7 +144,7 @@ type layeredODE struct {
 
 // transientModel returns the layered ODE for a transient with ts, reusing
 // the work space of the last one. Capacitances are read anew.
-func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
+func (s *Solver) transientModel(ts *solve.TransientSettings) (*layeredODE, error) {
 	if s.sat != nil {
 		return nil, fmt.Errorf("solver: the layered transient takes no saturating amplifiers (amplifier swing); the package's Transient integrates such circuits")
 	}
@@ -206,12 +207,19 @@ func (s *Layered) transientModel(ts *TransientSettings) (*layeredODE, error) {
 		m.obsX = make([]float64, s.sys.Size())
 	}
 	if m.it == nil {
-		m.it = ode.New(m, ts.steps())
+		m.it = ode.New(m, ts.Steps())
 	} else {
-		m.it.Reset(ts.steps())
+		m.it.Reset(ts.Steps())
 	}
 	s.ode = m
 	return m, nil
+}
+
+// pinnedCap is a capacitance of c farads between free node i and a pinned
+// node held at v volts.
+type pinnedCap struct {
+	i    int
+	c, v float64
 }
 
 // jquad holds, for a junction, what quadratic and accept need: its folded
@@ -260,7 +268,7 @@ func (m *layeredODE) NDiff() int                  { return m.s.nu }
 func (m *layeredODE) NodeMap() ([]int, []float64) { return m.rows, m.s.gain }
 
 // shortestTau returns the shortest C/G of a folded row, with G its linear
-// conductance (see engine.shortestTau).
+// conductance (as the general transient of package solver takes it).
 func (m *layeredODE) ShortestTau(_ []float64) float64 {
 	tau := math.Inf(1)
 	for i, c := range m.cf {
@@ -274,11 +282,11 @@ func (m *layeredODE) ShortestTau(_ []float64) float64 {
 	return tau
 }
 
-// stage is Layered.newton on the stage's equation: the capacitive current
+// stage is Solver.newton on the stage's equation: the capacitive current
 // alpha*C*delta + hist joins the residual and alpha*C the diagonal, so the
 // block elimination is unchanged. The increment is carried apart from the
 // state so that the capacitive current keeps its precision on short steps.
-func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) Status {
+func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) solve.Status {
 	s, set := m.s, &m.set
 	// The step's error tolerance is relative to its largest increment
 	// (see integrator.errNorm), which the prediction tells.
@@ -316,34 +324,34 @@ func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			s.step(false)
 			if m.quadratic(true) {
 				m.accept(x, xn, delta)
-				return Converged
+				return solve.Converged
 			}
 		}
 		if chord && !limited {
 			s.step(false)
 			if s.converged(set) {
 				copy(x, s.v)
-				return Converged
+				return solve.Converged
 			}
 		}
 		m.factAlpha = math.NaN()
 		if !s.step(true) {
-			return Singular
+			return solve.Singular
 		}
 		m.factAlpha = alpha
 		copy(m.gjFact, s.gj)
 		if !limited && s.converged(set) {
 			copy(x, s.v)
-			return Converged
+			return solve.Converged
 		}
 		if !limited && m.quadratic(false) {
 			m.accept(x, xn, delta)
-			return Converged
+			return solve.Converged
 		}
 		big := 0.0
 		for i, dx := range s.dx {
 			if d := delta[i] + dx; math.IsNaN(d) || math.IsInf(d, 0) {
-				return Diverged
+				return solve.Diverged
 			}
 			big = math.Max(big, math.Abs(dx))
 		}
@@ -352,10 +360,10 @@ func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 		}
 		chord = big <= s.chordStep
 	}
-	return IterationLimit
+	return solve.IterationLimit
 }
 
-// evalJunctions is Layered.evalJunctions with each junction's exponential
+// evalJunctions is Solver.evalJunctions with each junction's exponential
 // taken from its anchor, the last exact evaluation, while the junction
 // voltage stays within a thousandth of N*Vt of it: exp(a + da) =
 // exp(a)*(1 + da + da²/2 + da³/6 + da⁴/24) to within rounding for |da| <=
@@ -492,7 +500,7 @@ func (m *layeredODE) Filter(v []float64, alpha float64) bool {
 // steady reports whether x has settled, and moves it to the equilibrium if
 // it has. Once the capacitive current q, which is -F(x) to the stage's
 // tolerance, puts every node (through its row's DC diagonal) within a
-// tenth of SettleTol of the equilibrium, it runs Layered's DC Newton from
+// tenth of SettleTol of the equilibrium, it runs the Solver's DC Newton from
 // x, as an infinitely long backward-Euler step would: if that converges
 // within a tenth of SettleTol of x, the equilibrium is the end of the
 // transient, reached some steps earlier than by integrating the last
@@ -509,7 +517,7 @@ func (m *layeredODE) Steady(x, q []float64) bool {
 	m.factAlpha = math.NaN()
 	st, it := s.newton(set, false)
 	m.iters += it
-	if st != Converged {
+	if st != solve.Converged {
 		return false
 	}
 	for i, v := range s.v {

@@ -1,4 +1,4 @@
-package solver
+package layered
 
 import (
 	"fmt"
@@ -30,15 +30,8 @@ func lateralBlocks(lay *mna.Layering) []bool {
 	return has
 }
 
-// Shared lets the solvers of systems that share conductances, as the
-// replicas of a trainer's workers and phases do, reduce each crossbar with
-// wire resistance once per change of its conductances rather than once per
-// system (Settings.Shared). The zero value is ready to use; it is safe
-// for concurrent use.
-type Shared = reduce.Registry
-
 // newWired sets up the reductions of the wired crossbars.
-func (s *Layered) newWired(reg *Shared) error {
+func (s *Solver) newWired(reg *reduce.Registry) error {
 	for k := range s.lay.Wired {
 		r, err := reduce.NewCrossbar(s.lay, &s.lay.Wired[k], reg)
 		if err != nil {
@@ -53,7 +46,7 @@ func (s *Layered) newWired(reg *Shared) error {
 // free node q, to the folded Jacobian: in the folded unknowns it is
 // m·gain(q)/gain(p) between the owners of p and q, in the block of p's
 // owner (a lateral coupling) or between neighbouring blocks.
-func (s *Layered) couple(p, q int, m float64) {
+func (s *Solver) couple(p, q int, m float64) {
 	lay := s.lay
 	v := m * lay.Gain[q] / lay.Gain[p]
 	bp, bq := s.blockPos[lay.BlockOf[p]], s.blockPos[lay.BlockOf[q]]
@@ -78,7 +71,7 @@ func (s *Layered) couple(p, q int, m float64) {
 // crossbars to the folded Jacobian. A lateral's conductance sums are in
 // the layering's Conductance; its off-diagonal entries come here. A
 // conductance between a node and itself carries no current.
-func (s *Layered) refreshCouplings() {
+func (s *Solver) refreshCouplings() {
 	for _, k := range s.lay.Laterals {
 		raw := k.G.RawMatrix()
 		for i, p := range k.From {
@@ -108,7 +101,7 @@ func (s *Layered) refreshCouplings() {
 
 // wiredCurrents adds to cur0 the currents the wired crossbars' pinned
 // sides drive into their free sides.
-func (s *Layered) wiredCurrents() {
+func (s *Solver) wiredCurrents() {
 	for _, r := range s.wired {
 		if r.Err() != nil {
 			continue
@@ -121,7 +114,7 @@ func (s *Layered) wiredCurrents() {
 
 // rawCouplings adds to s.raw the currents that leave driven free nodes
 // through lateral and wired crossbars, at s.vraw.
-func (s *Layered) rawCouplings() {
+func (s *Solver) rawCouplings() {
 	for k := range s.laterals {
 		rl := &s.laterals[k]
 		raw := rl.l.G.RawMatrix()
@@ -156,7 +149,7 @@ func (s *Layered) rawCouplings() {
 // free node voltages at the periphery of the wired crossbars are set (as
 // SolveTo writes them), the voltages of the crossbars' internal nodes:
 // one sparse solve per wired crossbar.
-func (s *Layered) InternalTo(dst []float64) {
+func (s *Solver) InternalTo(dst []float64) {
 	for _, r := range s.wired {
 		if r.Err() == nil {
 			r.InternalTo(dst)
@@ -165,7 +158,7 @@ func (s *Layered) InternalTo(dst []float64) {
 }
 
 // wiredErr returns the error of the first reduction that failed.
-func (s *Layered) wiredErr() error {
+func (s *Solver) wiredErr() error {
 	for _, r := range s.wired {
 		if err := r.Err(); err != nil {
 			return fmt.Errorf("solver: %w", err)
@@ -176,7 +169,7 @@ func (s *Layered) wiredErr() error {
 
 // fullResidual returns the largest KCL residual of the whole system at x
 // and the node where it occurs.
-func (s *Layered) fullResidual(x []float64) (float64, string) {
+func (s *Solver) fullResidual(x []float64) (float64, string) {
 	if len(s.ffull) != len(x) {
 		s.ffull = make([]float64, len(x))
 	}
@@ -188,7 +181,7 @@ func (s *Layered) fullResidual(x []float64) (float64, string) {
 // driven node, the sum of G times the far end's voltage over the
 // crossbar's conductances at the node, with the free node voltages
 // folded in x.
-func (s *Layered) lateralFlows(lc, x []float64) {
+func (s *Solver) lateralFlows(lc, x []float64) {
 	for k := range s.laterals {
 		rl := &s.laterals[k]
 		raw := rl.l.G.RawMatrix()

@@ -1,4 +1,4 @@
-package solver
+package layered
 
 import "fmt"
 
@@ -10,7 +10,7 @@ import "fmt"
 // its driver's row divided by the gain as the amplifier's mirror returns
 // it. It costs one evaluation and one block elimination, as a Newton
 // iteration does, and returns an error if J is singular at x.
-func (s *Layered) ResponseTo(dv, x, i []float64) error {
+func (s *Solver) ResponseTo(dv, x, i []float64) error {
 	if len(dv) != len(s.fidx) || len(i) != len(s.fidx) || len(x) != s.sys.Size() {
 		panic("solver: bad length for Layered.ResponseTo")
 	}

@@ -1,4 +1,4 @@
-package solver
+package layered_test
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/solver/layered"
 )
 
 // A solve from the last equilibrium with a small nudge, as EqProp's nudged
@@ -16,7 +17,7 @@ func TestLayeredReuse(t *testing.T) {
 	nudge := &circuit.ISource{Name: "I", Nodes: [2]string{circuit.Ground, "y[3]"}}
 	c.Add(nudge)
 	sys := compile(t, c)
-	l, err := NewLayered(sys)
+	l, err := layered.New(sys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,11 +25,11 @@ func TestLayeredReuse(t *testing.T) {
 	x0 := append([]float64(nil), free.X...)
 	for _, beta := range []float64{1e-6, -1e-6} {
 		nudge.I = beta * 0.5
-		n := l.fac.n
+		n := layered.Factorizations(l)
 		res := checkLayeredAgainstNewton(t, sys, l, x0, "nudged")
 		// Without reuse every iteration but a last chord test factors.
-		if l.fac.n-n > res.Iterations-2 {
-			t.Errorf("beta %g: %d factorizations in %d iterations", beta, l.fac.n-n, res.Iterations)
+		if layered.Factorizations(l)-n > res.Iterations-2 {
+			t.Errorf("beta %g: %d factorizations in %d iterations", beta, layered.Factorizations(l)-n, res.Iterations)
 		}
 		// Start next to the free equilibrium's factorization again.
 		if _, err := l.Solve(nil); err != nil {
@@ -43,10 +44,10 @@ func TestLayeredReuse(t *testing.T) {
 	w1.Set(3, 4, 2*w1.At(3, 4))
 	l.Refresh()
 	nudge.I = 1e-6
-	n := l.fac.n
+	n := layered.Factorizations(l)
 	res := checkLayeredAgainstNewton(t, sys, l, x0, "after Refresh")
-	if l.fac.n-n < res.Iterations-1 {
-		t.Errorf("after Refresh: %d factorizations in %d iterations", l.fac.n-n, res.Iterations)
+	if layered.Factorizations(l)-n < res.Iterations-1 {
+		t.Errorf("after Refresh: %d factorizations in %d iterations", layered.Factorizations(l)-n, res.Iterations)
 	}
 }
 
@@ -55,16 +56,16 @@ func TestLayeredReuse(t *testing.T) {
 func TestLayeredStartCache(t *testing.T) {
 	c := circuittest.KendallNetwork(40, 12, 4, 1)
 	sys := compile(t, c)
-	l, err := NewLayered(sys)
+	l, err := layered.New(sys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	starts := func(l *Layered) []float64 {
-		l.load()
-		if !l.start() {
+	starts := func(l *layered.Solver) []float64 {
+		v, ok := layered.ColdStart(l)
+		if !ok {
 			t.Fatal("no start")
 		}
-		return append([]float64(nil), l.v...)
+		return v
 	}
 	// W2's entries are whole multiples of 2^-20 S, so that its sums are
 	// exact and the last change, which moves conductances around a
@@ -82,7 +83,7 @@ func TestLayeredStartCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := starts(l)
-		fresh, err := NewLayered(sys)
+		fresh, err := layered.New(sys, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

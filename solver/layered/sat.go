@@ -1,4 +1,4 @@
-package solver
+package layered
 
 import (
 	"math"
@@ -43,7 +43,7 @@ func newSatFold(lay *mna.Layering) *satFold {
 }
 
 // outputs sets vu and slope from the owners' voltages s.v.
-func (f *satFold) outputs(s *Layered) {
+func (f *satFold) outputs(s *Solver) {
 	for u, ch := range f.ch {
 		v := s.v[s.fidx[u]]
 		if s.lay.Owner[u] == u {
@@ -57,7 +57,7 @@ func (f *satFold) outputs(s *Layered) {
 // evalSat is eval for the nonlinear fold. It limits no junction: the
 // fold's Newton updates are limited instead (satFold.limit), so that
 // every iterate is a consistent state of the circuit.
-func (s *Layered) evalSat(first bool) (limited bool) {
+func (s *Solver) evalSat(first bool) (limited bool) {
 	sf, lay := s.sat, s.lay
 	f, d, sc := s.f, s.d, s.scale
 	sf.outputs(s)
@@ -129,7 +129,7 @@ const satLinear = 2
 // back. Then every junction's voltage moves as pnjlim would let it: an
 // update that pnjlim would cut is shortened to where the junction voltage
 // is the one pnjlim gives.
-func (f *satFold) limit(s *Layered) {
+func (f *satFold) limit(s *Solver) {
 	for u, ch := range f.ch {
 		if ch.Swing == 0 || s.lay.Owner[u] == u {
 			continue

@@ -1,11 +1,11 @@
-package solver
+package layered
 
 import (
 	"math"
 	"slices"
 )
 
-// coldStart is the work space of Layered.start: the factorization of the
+// coldStart is the work space of Solver.start: the factorization of the
 // linear part's Jacobian, which depends on the conductances alone.
 type coldStart struct {
 	gf    []float64 // the linear conductances factored, as of valid
@@ -22,7 +22,7 @@ type blockFactor struct {
 }
 
 // swap exchanges the factorization in s's blocks with c's.
-func (c *coldStart) swap(s *Layered) {
+func (c *coldStart) swap(s *Solver) {
 	s.invd, c.invd = c.invd, s.invd
 	for ci, blocks := range s.chain {
 		for k := range blocks {
@@ -34,7 +34,7 @@ func (c *coldStart) swap(s *Layered) {
 	}
 }
 
-func (s *Layered) newColdStart() *coldStart {
+func (s *Solver) newColdStart() *coldStart {
 	c := &coldStart{gf: make([]float64, s.nu), invd: make([]float64, s.nu)}
 	for _, blocks := range s.chain {
 		fs := make([]blockFactor, len(blocks))
@@ -53,7 +53,7 @@ type nodeJunctions struct {
 }
 
 // junctionsOf returns the junctions of folded node fi.
-func (s *Layered) junctionsOf(fi int) []int {
+func (s *Solver) junctionsOf(fi int) []int {
 	if s.nodeJ.first == nil {
 		nj := nodeJunctions{first: make([]int, s.nu+1), order: make([]int, len(s.junc))}
 		for _, jn := range s.junc {
@@ -83,7 +83,7 @@ func (s *Layered) junctionsOf(fi int) []int {
 // logarithmically, and one that overshoots comes back down by at most
 // N*Vt an iteration. On the MNIST example this start takes a cold solve
 // from 11 iterations to 4.
-func (s *Layered) start() bool {
+func (s *Solver) start() bool {
 	if s.cold == nil {
 		s.cold = s.newColdStart()
 	}
@@ -119,7 +119,7 @@ func (s *Layered) start() bool {
 // carry the current its linear part delivers, gf*(vlin - v) with gf its
 // linear conductance and vlin its voltage with the junctions open, and
 // whether it found it. The rest of the circuit is held.
-func (s *Layered) balance(fi int, vlin float64) (float64, bool) {
+func (s *Solver) balance(fi int, vlin float64) (float64, bool) {
 	js := s.junctionsOf(fi)
 	// The node's most forward-biased junction, if any.
 	best, ubest := -1, 0.0
@@ -161,7 +161,7 @@ func (s *Layered) balance(fi int, vlin float64) (float64, bool) {
 // fi (see balance) from v, a the N*Vt of its junctions, and returns the
 // root and true once a step is below 1e-12 relative (or a), or false if a
 // step exceeds maxStep volts or n steps do not get there.
-func (s *Layered) polish(fi int, vlin, v, a float64, n int, maxStep float64) (float64, bool) {
+func (s *Solver) polish(fi int, vlin, v, a float64, n int, maxStep float64) (float64, bool) {
 	js := s.junctionsOf(fi)
 	gf := s.gf[fi]
 	for range n {

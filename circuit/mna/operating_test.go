@@ -65,7 +65,7 @@ func TestProbe(t *testing.T) {
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 0x70726f6265)) // "probe"
 		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
-		realParts(c, rng)
+		circuittest.RealParts(c, rng)
 		for _, e := range c.Elements {
 			switch e := e.(type) {
 			case *circuit.Crossbar:

@@ -11,7 +11,7 @@ import (
 type Worst struct {
 	// Value is the quantity's largest value, in its SI unit.
 	Value float64 `json:"value"`
-	// Element and Device name where it is (see mna.Extreme); both are
+	// Element and Device name where it is (see Extreme); both are
 	// empty for the power per inference, a property of the circuit.
 	Element string `json:"element,omitempty"`
 	Device  string `json:"device,omitempty"`
@@ -69,7 +69,7 @@ func (r *Report) OK() bool { return len(r.Violations) == 0 }
 
 // sampleOP is the operating point of one sample.
 type sampleOP struct {
-	ext   []mna.Extreme
+	ext   []Extreme
 	power mna.Power
 }
 
@@ -84,7 +84,7 @@ type elemStat struct {
 func report(ops []sampleOP, lim Limits, source string) Report {
 	r := Report{Samples: len(ops), Source: source, Limits: lim, Violations: []string{}, Worst: map[string]Worst{}}
 	type key struct {
-		q    mna.Quantity
+		q    Quantity
 		elem string
 	}
 	stats := map[key]*elemStat{}
@@ -129,9 +129,9 @@ func report(ops []sampleOP, lim Limits, source string) Report {
 		viol["power"] = append(viol["power"], fmt.Sprintf("power = %s W: the circuit draws %s W in sample %d (above the limit in %d of %d samples)",
 			num(lim.Power), num(power.worst.Value), power.worst.Sample, power.over, len(ops)))
 	}
-	maxOf := map[mna.Quantity]*float64{
-		mna.InputVoltage: &r.MaxInput, mna.DeviceVoltage: &r.MaxDeviceVoltage, mna.DevicePower: &r.MaxDevicePower,
-		mna.AmplifierOutput: &r.MaxAmplifierOutput, mna.DiodeReverse: &r.MaxDiodeReverse, mna.DiodeCurrent: &r.MaxDiodeCurrent,
+	maxOf := map[Quantity]*float64{
+		InputVoltage: &r.MaxInput, DeviceVoltage: &r.MaxDeviceVoltage, DevicePower: &r.MaxDevicePower,
+		AmplifierOutput: &r.MaxAmplifierOutput, DiodeReverse: &r.MaxDiodeReverse, DiodeCurrent: &r.MaxDiodeCurrent,
 	}
 	for _, k := range order {
 		st := stats[k]

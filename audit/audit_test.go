@@ -21,15 +21,15 @@ import (
 // per limit and element, in the order of the limits, with the count of
 // samples beyond the limit.
 func TestReport(t *testing.T) {
-	ext := func(q mna.Quantity, elem, dev string, v float64) mna.Extreme {
-		return mna.Extreme{Quantity: q, Element: elem, Device: dev, Value: v}
+	ext := func(q Quantity, elem, dev string, v float64) Extreme {
+		return Extreme{Quantity: q, Element: elem, Device: dev, Value: v}
 	}
 	ops := []sampleOP{
-		{ext: []mna.Extreme{ext(mna.DeviceVoltage, "W1", "[0][1]", 0.5), ext(mna.DeviceVoltage, "W2", "[2][0]", 1.5), ext(mna.DiodeCurrent, "D", "[1].hi", 1e-3)},
+		{ext: []Extreme{ext(DeviceVoltage, "W1", "[0][1]", 0.5), ext(DeviceVoltage, "W2", "[2][0]", 1.5), ext(DiodeCurrent, "D", "[1].hi", 1e-3)},
 			power: mna.Power{Sources: 0.01, Controlled: 0.002}},
-		{ext: []mna.Extreme{ext(mna.DeviceVoltage, "W1", "[3][1]", 1.2), ext(mna.DeviceVoltage, "W2", "[0][0]", 0.2), ext(mna.DiodeCurrent, "D", "[0].lo", 2e-3)},
+		{ext: []Extreme{ext(DeviceVoltage, "W1", "[3][1]", 1.2), ext(DeviceVoltage, "W2", "[0][0]", 0.2), ext(DiodeCurrent, "D", "[0].lo", 2e-3)},
 			power: mna.Power{Sources: 0.03, Controlled: -0.001}},
-		{ext: []mna.Extreme{ext(mna.DeviceVoltage, "W1", "[3][2]", 1.1), ext(mna.DeviceVoltage, "W2", "[1][0]", 0.3), ext(mna.DiodeCurrent, "D", "[1].hi", 5e-4)},
+		{ext: []Extreme{ext(DeviceVoltage, "W1", "[3][2]", 1.1), ext(DeviceVoltage, "W2", "[1][0]", 0.3), ext(DiodeCurrent, "D", "[1].hi", 5e-4)},
 			power: mna.Power{Sources: 0.02, Controlled: 0}},
 	}
 	r := report(ops, Limits{DeviceVoltage: 1, Power: 0.02}, "test")

@@ -15,6 +15,10 @@
 // Total): at an equilibrium, what the resistors, crossbars and diodes
 // dissipate.
 //
+// A Probe reads a compiled system's devices (mna.System.Devices) and
+// finds, at any state, the extreme of every quantity (Quantity) over each
+// element's devices (Extreme).
+//
 // The package reads no files: the netlist face parses a netlist's
 // [limits] table into Limits, and commands load the data.
 package audit

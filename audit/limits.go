@@ -3,8 +3,6 @@ package audit
 import (
 	"fmt"
 	"math"
-
-	"github.com/eqsim/eqsim/circuit/mna"
 )
 
 // Limits are the limits of a chip, each in SI units; zero means no limit.
@@ -71,4 +69,4 @@ func (l Limits) Validate() error {
 }
 
 // of returns the limit on quantity q.
-func (l *Limits) of(q mna.Quantity) float64 { return *l.Field(q.String()) }
+func (l *Limits) of(q Quantity) float64 { return *l.Field(q.String()) }

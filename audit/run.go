@@ -52,7 +52,7 @@ func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, 
 		wg.Add(1)
 		go func(w *eqprop.Native) {
 			defer wg.Done()
-			var probe *mna.Probe
+			var probe *Probe
 			for i := range next {
 				if err := ctx.Err(); err != nil {
 					errs[i] = err
@@ -66,9 +66,9 @@ func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, 
 				}
 				sys, x := w.System()
 				if probe == nil {
-					probe = sys.Probe()
+					probe = NewProbe(sys)
 				}
-				ops[i] = sampleOP{ext: append([]mna.Extreme(nil), probe.Extremes(x)...), power: w.PowerParts()}
+				ops[i] = sampleOP{ext: append([]Extreme(nil), probe.Extremes(x)...), power: w.PowerParts()}
 			}
 		}(w)
 	}
@@ -108,6 +108,6 @@ func Circuit(c *circuit.Circuit, lim Limits) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	op := sampleOP{ext: sys.Probe().Extremes(res.X), power: sys.Power(res.X)}
+	op := sampleOP{ext: NewProbe(sys).Extremes(res.X), power: sys.Power(res.X)}
 	return report([]sampleOP{op}, lim, "the netlist's own input values"), nil
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna/devices"
 )
 
 // Kinds of unknowns.
@@ -102,7 +103,8 @@ type System struct {
 	srcScale float64
 
 	elemIndex map[string]circuit.Element
-	recs      []record // the devices the elements stamp, in element order
+	recs      []record      // the devices the elements stamp, in element order
+	devs      *devices.List // their view, built by Devices
 
 	// workspace
 	v     []float64
@@ -477,6 +479,7 @@ func (s *System) Clone() *System {
 	t.cur = make([]float64, len(s.cur))
 	t.gross = make([]float64, len(s.gross))
 	t.floor = make([]float64, len(s.floor))
+	t.devs = nil // its Voltages loads s
 	return &t
 }
 

@@ -27,8 +27,9 @@
 // voltages, so the equilibrium is unique and minimises E.
 //
 // Every conductance the elements stamp carries Johnson-Nyquist noise and
-// every junction shot noise: System.NoiseSources lists the sources at a
-// state, System.NoiseTo gathers them as a transient draws them (Noise).
+// every junction shot noise: package noise lists them (System.NoiseSources)
+// and gathers them as a transient draws them (System.NoiseTo), reading the
+// devices through their view (System.Devices, package devices).
 //
 // System.Layering recognises layered networks (inputs feeding groups of
 // free nodes joined by crossbars into chains, rectifiers and amplifiers),

@@ -32,15 +32,7 @@ func randMat(rng *rand.Rand, r, c int) *mat.Dense {
 }
 
 func randX(rng *rand.Rand, s *System) []float64 {
-	x := make([]float64, s.Size())
-	for i := range x {
-		if i < s.NumFree() {
-			x[i] = 0.8 * (rng.Float64() - 0.5)
-		} else {
-			x[i] = 1e-5 * (rng.Float64() - 0.5)
-		}
-	}
-	return x
+	return circuittest.RandomUnknowns(rng, s.Size(), s.NumFree())
 }
 
 // TestJacobianFiniteDifference checks the analytic Jacobian of every

@@ -9,31 +9,6 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 )
 
-// realParts gives a randomCircuit's diodes series resistance and
-// breakdown and its amplifiers a swing and an output resistance, with
-// gain errors and offsets.
-func realParts(c *circuit.Circuit, rng *rand.Rand) {
-	m := func(d circuit.DiodeModel) circuit.DiodeModel {
-		d.Name = "dr"
-		d.RS = math.Pow(10, 3*rng.Float64())
-		d.BV = 0.3 + 0.3*rng.Float64() // reached by the random voltages
-		d.IBV = 1e-9
-		return d
-	}
-	for _, e := range c.Elements {
-		switch e := e.(type) {
-		case *circuit.Diode:
-			e.Model = m(e.Model)
-		case *circuit.Rectifier:
-			e.Model = m(e.Model)
-		case *circuit.Amplifier:
-			e.Swing = 0.5 + rng.Float64()
-			e.Rout = math.Pow(10, 1+3*rng.Float64())
-			e.Vary(circuit.AmplifierVariation{GainError: 0.2, Offset: 0.05, Seed: rng.Uint64()})
-		}
-	}
-}
-
 // TestRealPartsJacobianAndCoContent checks the analytic Jacobian with
 // diode series resistance and breakdown and saturating amplifiers with
 // output resistance against finite differences, and that the residual
@@ -43,7 +18,7 @@ func TestRealPartsJacobianAndCoContent(t *testing.T) {
 	for seed := range uint64(16) {
 		rng := rand.New(rand.NewPCG(seed, 0x7265616c)) // "real"
 		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
-		realParts(c, rng)
+		circuittest.RealParts(c, rng)
 		s, err := Compile(c)
 		if err != nil {
 			t.Fatal(err)

@@ -4,21 +4,23 @@ import (
 	"fmt"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna/devices"
 )
 
-// recKind is the kind of a device an element stamps.
-type recKind int
+// recKind is the kind of a device an element stamps; package devices
+// names the kinds for the packages that read them.
+type recKind = devices.Kind
 
 const (
-	recConductance recKind = iota
-	recCrossbar
-	recJunction
-	recCurrent
-	recVoltage
-	recCapacitance
-	recVCVS
-	recCCCS
-	recAmplifier
+	recConductance = devices.ConductanceKind
+	recCrossbar    = devices.CrossbarKind
+	recJunction    = devices.JunctionKind
+	recCurrent     = devices.CurrentKind
+	recVoltage     = devices.VoltageKind
+	recCapacitance = devices.CapacitanceKind
+	recVCVS        = devices.VCVSKind
+	recCCCS        = devices.CCCSKind
+	recAmplifier   = devices.AmplifierKind
 )
 
 // record is one device an element stamped (see circuit.Stamper), with its

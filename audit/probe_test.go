@@ -1,4 +1,4 @@
-package mna
+package audit
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/circuit/mna"
 )
 
 // bruteExtremes computes the extremes of every element of c at node
@@ -64,8 +65,8 @@ func bruteExtremes(c *circuit.Circuit, V func(string) float64) map[string]float6
 func TestProbe(t *testing.T) {
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 0x70726f6265)) // "probe"
-		c := randomCircuit(rng, seed%2 == 0, circuittest.Nonideal{})
-		realParts(c, rng)
+		c := circuittest.Random(rng, circuittest.RandomOptions{Stages: 2, Controlled: seed%2 == 0, SenseVCVS: seed%2 == 0, Blocks: true})
+		circuittest.RealParts(c, rng)
 		for _, e := range c.Elements {
 			switch e := e.(type) {
 			case *circuit.Crossbar:
@@ -77,11 +78,11 @@ func TestProbe(t *testing.T) {
 				e.Trainable = e.Name == "R2"
 			}
 		}
-		s, err := Compile(c)
+		s, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := randX(rng, s)
+		x := circuittest.RandomUnknowns(rng, s.Size(), s.NumFree())
 		v := s.VoltagesTo(nil, x)
 		V := func(n string) float64 {
 			i, ok := s.NodeIndex(n)
@@ -91,7 +92,7 @@ func TestProbe(t *testing.T) {
 			return v[i]
 		}
 		want := bruteExtremes(c, V)
-		got := s.Probe().Extremes(x)
+		got := NewProbe(s).Extremes(x)
 		if len(got) != len(want) {
 			t.Errorf("seed %d: %d extremes, want %d: %v", seed, len(got), len(want), got)
 		}
@@ -136,45 +137,5 @@ func TestProbe(t *testing.T) {
 				t.Errorf("seed %d: %s at %s%s is %g, not the extreme %g", seed, e.Quantity, e.Element, e.Device, at, e.Value)
 			}
 		}
-	}
-}
-
-// TestLayeringPower checks the layering's power against System.Power on
-// layered networks: after PinnedTo, after new inputs that PinnedTo has
-// not seen (summed cell by cell), and after new weights and Refresh.
-func TestLayeringPower(t *testing.T) {
-	for seed := range uint64(20) {
-		rng := rand.New(rand.NewPCG(seed, 0x706f776572)) // "power"
-		c := layeredCircuit(rng, 1+int(seed%3), seed%2 == 1)
-		s, err := Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := s.Layering()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cur, vj := make([]float64, s.NumFree()), make([]float64, len(l.Junctions))
-		check := func(what string) {
-			x := randX(rng, s)
-			want, got := s.Power(x), l.Power(x)
-			if math.Abs(got.Sources-want.Sources) > 1e-12*math.Abs(want.Sources)+1e-18 || got.Controlled != want.Controlled {
-				t.Errorf("seed %d, %s: power %+v, System's %+v", seed, what, got, want)
-			}
-		}
-		l.PinnedTo(cur, vj)
-		check("after PinnedTo")
-		in := c.Element("in").(*circuit.Input)
-		in.Values[0] += 0.5
-		s.UpdatePins()
-		check("new inputs")
-		for _, e := range c.Elements {
-			if x, ok := e.(*circuit.Crossbar); ok {
-				x.G.Scale(1.5, x.G)
-			}
-		}
-		l.Refresh()
-		l.PinnedTo(cur, vj)
-		check("new weights")
 	}
 }

@@ -1,4 +1,4 @@
-package mna
+package audit
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/circuit/mna/devices"
 )
 
 // Quantity is a quantity of a circuit's operating point that a chip's
@@ -69,57 +71,59 @@ type Extreme struct {
 }
 
 // Probe measures the operating point of a system: the extremes of every
-// element's quantities (see Extreme). It belongs to one System (or
-// clone) and is not safe for concurrent use.
+// element's quantities (see Extreme). It reads the system's devices
+// (mna.System.Devices), belongs to one System (or clone) and is not safe
+// for concurrent use.
 type Probe struct {
-	s     *System
+	devs  *devices.List
 	slots []Extreme
-	// rec[i] is, per quantity, the slot of record i, -1 if none.
-	rec [][NumQuantities]int
-	// at[k] is where slot k's extreme is: the record and, for a
-	// crossbar, its cell, for a junction its index; -1 for none.
+	// dev[i] is, per quantity, the slot of device i, -1 if none.
+	dev [][NumQuantities]int
+	// at[k] is where slot k's extreme is: the device and, for a
+	// crossbar, its cell; -1 for none.
 	at [][2]int
 }
 
-// Probe returns a probe of s's operating point: which elements have
+// NewProbe returns a probe of s's operating point: which elements have
 // which quantities is found once, here.
-func (s *System) Probe() *Probe {
-	p := &Probe{s: s, rec: make([][NumQuantities]int, len(s.recs))}
+func NewProbe(s *mna.System) *Probe {
+	l := s.Devices()
+	p := &Probe{devs: l, dev: make([][NumQuantities]int, len(l.Devices))}
 	slot := map[[2]string]int{} // element, quantity name -> slot
 	add := func(i int, q Quantity) {
-		r := &s.recs[i]
-		k, ok := slot[[2]string{r.elem, q.String()}]
+		d := &l.Devices[i]
+		k, ok := slot[[2]string{d.Elem, q.String()}]
 		if !ok {
 			k = len(p.slots)
-			slot[[2]string{r.elem, q.String()}] = k
-			p.slots = append(p.slots, Extreme{Quantity: q, Element: r.elem})
+			slot[[2]string{d.Elem, q.String()}] = k
+			p.slots = append(p.slots, Extreme{Quantity: q, Element: d.Elem})
 		}
-		p.rec[i][q] = k
+		p.dev[i][q] = k
 	}
-	for i := range s.recs {
-		for q := range p.rec[i] {
-			p.rec[i][q] = -1
+	for i := range l.Devices {
+		for q := range p.dev[i] {
+			p.dev[i][q] = -1
 		}
-		r := &s.recs[i]
-		switch r.kind {
-		case recVoltage:
-			if e := s.elemIndex[r.elem]; e != nil && e.Kind() == circuit.InputKind {
+		d := &l.Devices[i]
+		switch d.Kind {
+		case devices.VoltageKind:
+			if e := s.Element(d.Elem); e != nil && e.Kind() == circuit.InputKind {
 				add(i, InputVoltage)
 			}
-		case recConductance:
-			if t, ok := s.elemIndex[r.elem].(circuit.Trainable); ok && t.IsTrainable() {
+		case devices.ConductanceKind:
+			if t, ok := s.Element(d.Elem).(circuit.Trainable); ok && t.IsTrainable() {
 				add(i, DeviceVoltage)
 				add(i, DevicePower)
 			}
-		case recCrossbar:
-			if r.x.Trainable {
+		case devices.CrossbarKind:
+			if d.Crossbar.Element.Trainable {
 				add(i, DeviceVoltage)
 				add(i, DevicePower)
 			}
-		case recJunction:
+		case devices.JunctionKind:
 			add(i, DiodeReverse)
 			add(i, DiodeCurrent)
-		case recAmplifier:
+		case devices.AmplifierKind:
 			add(i, AmplifierOutput)
 		}
 	}
@@ -130,51 +134,44 @@ func (s *System) Probe() *Probe {
 // applies to it, in element order. The slice belongs to p and is
 // overwritten by the next call.
 func (p *Probe) Extremes(x []float64) []Extreme {
-	s := p.s
-	s.load(x)
-	v := s.v
+	v := p.devs.Voltages(x)
 	if p.at == nil {
 		p.at = make([][2]int, len(p.slots))
 	}
 	for k := range p.slots {
 		p.slots[k].Value, p.at[k] = math.Inf(-1), [2]int{-1, 0}
 	}
-	put := func(k int, val float64, rec, cell int) {
+	put := func(k int, val float64, dev, cell int) {
 		if e := &p.slots[k]; val > e.Value {
-			e.Value, p.at[k] = val, [2]int{rec, cell}
+			e.Value, p.at[k] = val, [2]int{dev, cell}
 		}
 	}
-	nd, nc := 0, 0 // junction and crossbar counters: records keep element order
-	for i := range s.recs {
-		r, slot := &s.recs[i], &p.rec[i]
-		switch r.kind {
-		case recVoltage:
+	for i := range p.devs.Devices {
+		d, slot := &p.devs.Devices[i], &p.dev[i]
+		switch d.Kind {
+		case devices.VoltageKind:
 			if k := slot[InputVoltage]; k >= 0 {
-				put(k, math.Abs(v[r.n[0]]-v[r.n[1]]), i, 0)
+				put(k, math.Abs(v[d.A]-v[d.B]), i, 0)
 			}
-		case recConductance:
+		case devices.ConductanceKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
-				d := v[r.n[0]] - v[r.n[1]]
-				put(k, math.Abs(d), i, 0)
-				put(slot[DevicePower], *r.val*d*d, i, 0)
+				dv := v[d.A] - v[d.B]
+				put(k, math.Abs(dv), i, 0)
+				put(slot[DevicePower], *d.Value*dv*dv, i, 0)
 			}
-		case recCrossbar:
+		case devices.CrossbarKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
-				c := &s.cross[nc]
-				bv, iv, bp, ip := c.extremeCells(v)
+				bv, iv, bp, ip := extremeCells(d.Crossbar, v)
 				put(k, bv, i, iv)
 				put(slot[DevicePower], bp, i, ip)
 			}
-			nc++
-		case recJunction:
-			d := s.diodes[nd]
-			vd := v[d.a] - v[d.k]
-			cur, _ := d.j.Eval(vd)
-			put(slot[DiodeReverse], math.Max(0, -vd), i, nd)
-			put(slot[DiodeCurrent], math.Abs(cur), i, nd)
-			nd++
-		case recAmplifier:
-			put(slot[AmplifierOutput], math.Abs(v[r.n[1]]), i, 0)
+		case devices.JunctionKind:
+			vd := v[d.A] - v[d.B]
+			cur, _ := d.Junction.Eval(vd)
+			put(slot[DiodeReverse], math.Max(0, -vd), i, 0)
+			put(slot[DiodeCurrent], math.Abs(cur), i, 0)
+		case devices.AmplifierKind:
+			put(slot[AmplifierOutput], math.Abs(v[d.B]), i, 0)
 		}
 	}
 	for k := range p.slots {
@@ -190,29 +187,29 @@ func (p *Probe) device(k int) string {
 		e.Value = 0
 		return ""
 	}
-	r := &p.s.recs[at[0]]
+	d := &p.devs.Devices[at[0]]
 	// Names made from the element's, "x[3]" or "RH[4].hi", lose it.
 	own := func(name string) string {
-		if strings.HasPrefix(name, r.elem+"[") {
-			return name[len(r.elem):]
+		if strings.HasPrefix(name, d.Elem+"[") {
+			return name[len(d.Elem):]
 		}
 		return name
 	}
-	switch r.kind {
-	case recVoltage:
-		return own(p.s.names[r.n[0]])
-	case recCrossbar:
-		n := len(r.x.To)
+	switch d.Kind {
+	case devices.VoltageKind:
+		return own(p.devs.Nodes[d.A])
+	case devices.CrossbarKind:
+		n := len(d.Crossbar.To)
 		return fmt.Sprintf("[%d][%d]", at[1]/n, at[1]%n)
-	case recJunction:
-		if name := p.s.dnames[at[1]]; name != r.elem {
-			return own(name)
+	case devices.JunctionKind:
+		if d.Name != d.Elem {
+			return own(d.Name)
 		}
-	case recAmplifier:
-		if _, dev, ok := cutChannel(r.name); ok {
+	case devices.AmplifierKind:
+		if _, dev, ok := cutChannel(d.Name); ok {
 			return dev
 		}
-		return r.name
+		return d.Name
 	}
 	return ""
 }
@@ -221,20 +218,20 @@ func (p *Probe) device(k int) string {
 // devices' own for wired crossbars) in volts and its cell (row-major),
 // and the largest power in watts and its cell, at node voltages v; -1 for
 // a crossbar without cells.
-func (c *cCross) extremeCells(v []float64) (bv float64, iv int, bp float64, ip int) {
-	raw := c.x.G.RawMatrix()
-	n := len(c.to)
+func extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv int, bp float64, ip int) {
+	raw := c.Element.G.RawMatrix()
+	n := len(c.To)
 	bv, bp = -1, -1
-	for i := range c.from {
+	for i := range c.From {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
-		va := v[c.from[i]]
+		va := v[c.From[i]]
 		for j, g := range row {
 			k := i*n + j
 			var d float64
-			if c.r != nil {
-				d = v[c.r[k]] - v[c.c[k]]
+			if c.Rows != nil {
+				d = v[c.Rows[k]] - v[c.Cols[k]]
 			} else {
-				d = va - v[c.to[j]]
+				d = va - v[c.To[j]]
 			}
 			if a := math.Abs(d); a > bv {
 				bv, iv = a, k

@@ -283,7 +283,7 @@ func (s *Session) Settings() Settings {
 		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
-		Backend: backend,
+		Backend:  backend,
 		Dynamics: c.Dynamics.Method, FreeTime: c.Dynamics.FreeTime, NudgeTime: c.Dynamics.NudgeTime, IntegrationTime: c.Dynamics.Window,
 	}
 }

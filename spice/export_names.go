@@ -257,6 +257,14 @@ func (d *deck) scan(models *spiceNamer) (own []deckOwnModel, sensed []deckSensed
 			switch p.Type {
 			case 'V', 'E':
 				d.branchCards++
+				if p.Type == 'E' && p.Swing != 0 {
+					// ngspice runs an E card with value= as the E
+					// source and a B source behind an internal node:
+					// one node and one branch more (bNAME#branch,
+					// NAME_int1).
+					d.privateNodes++
+					d.branchCards++
+				}
 			case 'D':
 				if p.Model.Name == "" {
 					own = append(own, deckOwnModel{k, p.Name, p.Model})

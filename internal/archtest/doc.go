@@ -9,12 +9,13 @@
 //     circuit, solver and each other, and read no files (none of os,
 //     path/filepath, encoding/csv, compress/gzip, the TOML library or an
 //     .npy codec); the faces (netlist, spice, dataset) never import
-//     sweep, run or cmd; nothing imports cmd.
+//     sweep, run or cmd; nothing imports cmd; only tests import the
+//     fixtures of circuit/circuittest.
 //   - sizes: no non-test package over 3,000 lines, cmd/eqsim at most
 //     1,500, no non-test file over 800 lines, no function over 120 lines
 //     without a comment that says why it must be long (a doc comment
 //     containing "long because").
 //   - element kinds have one home: at most 10 type switch cases and type
 //     assertions on circuit element types outside package circuit
-//     (non-test code).
+//     (non-test code; circuittest, imported by tests only, is test code).
 package archtest

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/spice/internal/deckrec"
 )
 
 // deckCards writes elements as cards, one per part.
@@ -111,7 +112,10 @@ func (cw *deckCards) part(el *deckElem, p *circuit.Part, name []byte) {
 			b = deckCard(b, name, a, n)
 		}
 		if p.Swing != 0 {
-			b = deckSaturating(b, p, d.nodes[p.Control[0]], d.nodes[p.Control[1]])
+			// A behavioural value, which the importer reads back
+			// exactly (deckrec.Saturating).
+			b = deckrec.Saturating{Swing: p.Swing, Gain: p.Value, Offset: p.Offset,
+				CP: d.nodes[p.Control[0]], CN: d.nodes[p.Control[1]]}.Append(b)
 		} else {
 			b = append(b, d.nodes[p.Control[0]]...)
 			b = append(b, ' ')
@@ -342,25 +346,4 @@ func (s *deckShape) take(typ byte, own bool, name string) bool {
 
 func (s *deckShape) fits(typ byte, own bool, pat []byte, nums int) bool {
 	return s.typ == typ && s.own == own && len(s.lo) == nums && s.pattern == string(pat)
-}
-
-// deckSaturating appends the value of a saturating 'E' part with control
-// nodes cp and cn (SPICE names) to b, as a behavioural expression:
-// value={S*tanh((G*v(cp,cn)+O)/S)}.
-func deckSaturating(b []byte, p *circuit.Part, cp, cn string) []byte {
-	b = append(b, "value={"...)
-	b = strconv.AppendFloat(b, p.Swing, 'g', -1, 64)
-	b = append(b, "*tanh(("...)
-	b = strconv.AppendFloat(b, p.Value, 'g', -1, 64)
-	b = append(b, "*v("...)
-	b = append(b, cp...)
-	if cn != "0" {
-		b = append(b, ',')
-		b = append(b, cn...)
-	}
-	b = append(b, ")+("...)
-	b = strconv.AppendFloat(b, p.Offset, 'g', -1, 64)
-	b = append(b, "))/"...)
-	b = strconv.AppendFloat(b, p.Swing, 'g', -1, 64)
-	return append(b, ")}"...)
 }

@@ -53,8 +53,8 @@
 // skipped with a note. Every other card is an error that names the card and
 // its line, and Import then returns no circuit: elements eqsim cannot
 // represent (B, G, H, L, K, Q, M, J and the other semiconductors and
-// lines), nonlinear E and F sources, .include and .lib (Import reads one
-// file), .func and .if.
+// lines), nonlinear and behavioural E and F sources but the one below,
+// .include and .lib (Import reads one file), .func and .if.
 //
 // # Names
 //
@@ -88,5 +88,10 @@
 // that does not fit its cards, after an edit say, is not used, with a
 // note, and its cards come in as element cards, as do the cards of decks
 // not written by eqsim: large crossbars written out resistor by resistor
-// come in as resistors.
+// come in as resistors. The one behavioural card Import reads is the
+// output of an amplifier channel with a swing as eqsim writes it,
+// `Ename p n value={S*tanh((G*v(a[,b])+(O))/S)}` with decimal numbers S > 0,
+// G and O: it comes in only as part of the amplifier its record rebuilds
+// (eqsim has no saturating VCVS, and the card alone is no amplifier
+// channel), and without a record that fits it is an error at its line.
 package importer

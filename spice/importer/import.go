@@ -135,6 +135,9 @@ func Import(r io.Reader, name string) (*Deck, error) {
 		return nil, err
 	}
 	im.reassemble()
+	if err := im.unclaimed(); err != nil {
+		return nil, err
+	}
 	return im.deck(), nil
 }
 

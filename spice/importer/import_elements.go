@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/spice/internal/deckrec"
 )
 
 // unsupportedElements says, by type letter, why eqsim cannot represent an
@@ -316,9 +317,16 @@ func (e *elementCard) diode() (circuit.Element, error) {
 	return &circuit.Diode{Name: e.name, Nodes: [2]string{nodes[0], nodes[1]}, Model: e.im.useModel(m)}, nil
 }
 
-// vcvs reads `Ename p n cp cn gain`.
+// vcvsForms are the forms of the E cards eqsim reads.
+const vcvsForms = "the linear form Ename p n cp cn gain, and the saturating output of an eqsim amplifier, Ename p n " + deckrec.SaturatingForm
+
+// vcvs reads `Ename p n cp cn gain`, or the one behavioural E card that
+// eqsim writes (see saturating).
 func (e *elementCard) vcvs() (circuit.Element, error) {
-	if err := e.linearOnly("E", "Ename p n cp cn gain"); err != nil {
+	if len(e.pos) == 2 && len(e.params) == 1 && e.params[0].key == "value" {
+		return e.saturating()
+	}
+	if err := e.linearOnly("E", vcvsForms); err != nil {
 		return nil, err
 	}
 	nodes, err := e.nodes(4, "a VCVS")
@@ -338,7 +346,7 @@ func (e *elementCard) vcvs() (circuit.Element, error) {
 
 // cccs reads `Fname p n Vcontrol gain`.
 func (e *elementCard) cccs() (circuit.Element, error) {
-	if err := e.linearOnly("F", "Fname p n Vcontrol gain"); err != nil {
+	if err := e.linearOnly("F", "the linear form Fname p n Vcontrol gain"); err != nil {
 		return nil, err
 	}
 	nodes, err := e.nodes(2, "a CCCS")
@@ -364,14 +372,14 @@ func (e *elementCard) linearOnly(letter, form string) error {
 		switch strings.ToLower(t.s) {
 		case "poly", "value", "vol", "cur", "table", "laplace", "freq", "nand", "nor", "and", "or":
 			if !t.expr {
-				return e.errorf("eqsim cannot represent %s sources with %s: only the linear form %s", letter, t.s, form)
+				return e.errorf("eqsim cannot represent %s sources with %s: only %s", letter, t.s, form)
 			}
 		}
 	}
 	for _, p := range e.params {
 		switch p.key {
 		case "value", "vol", "cur", "table", "laplace", "freq":
-			return e.errorf("eqsim cannot represent %s sources with %s=: only the linear form %s", letter, p.key, form)
+			return e.errorf("eqsim cannot represent %s sources with %s=: only %s", letter, p.key, form)
 		}
 	}
 	return nil

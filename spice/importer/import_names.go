@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/spice/internal/deckrec"
 )
 
 // importer holds the state of one Import.
@@ -39,6 +40,10 @@ type importer struct {
 	// controls are the CCCS whose controlling source is looked up once
 	// every element is known.
 	controls []pendingControl
+
+	// saturating holds the swing and offset of the VCVS read from each
+	// saturating E card (see saturating).
+	saturating map[circuit.Element]deckrec.Saturating
 
 	models      []circuit.DiodeModel
 	modelByName map[string]circuit.DiodeModel

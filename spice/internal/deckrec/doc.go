@@ -16,6 +16,10 @@
 // entry (i, j) the conductance of the element's resistor card of part
 // "i_j" (circuit.Crossbar's part names).
 //
+// An amplifier channel with a swing saturates: its output stage is an E
+// card with a behavioural value, which Saturating writes and reads in the
+// one form eqsim's importer accepts.
+//
 // Rebuild is the importer's side: given the circuit of a deck's cards and
 // its records, it rebuilds every element whose record fits its cards and
 // leaves the other cards as they are.

@@ -24,6 +24,11 @@ type Cards struct {
 	Line func(i int) int
 	// Temp and TNom are the deck's temperatures in kelvin.
 	Temp, TNom float64
+	// Saturation returns the swing and offset in volts of the card of
+	// element i when it is a saturating E card (Saturating), which the
+	// importer reads as a VCVS of gain Gain, and 0, 0 otherwise. Nil
+	// means no card saturates.
+	Saturation func(i int) (swing, offset float64)
 }
 
 // Record is a record comment of a deck: its line, its kind ("circuit" or
@@ -53,7 +58,8 @@ type rebuilt struct {
 // title, temperatures and groups of the circuit record. A record fits
 // when the element it describes has exactly the cards the deck holds for
 // it: its parts, each with the same type, nodes and value (diode models
-// alike but for their names), no card of its private nodes joining
+// alike but for their names, the same swing and offset of a saturating
+// output), no card of its private nodes joining
 // anything else, and no name of another element. Otherwise, and for a
 // record that does not read, the cards stay as they are, with a note.
 // Cards that no record claims stay as they are. Rebuild returns
@@ -281,6 +287,9 @@ func (m *matcher) card(name string) (int, circuit.Part) {
 		return -1, circuit.Part{}
 	}
 	for p := range m.cards.Circuit.Elements[i].Parts() {
+		if p.Type == 'E' && m.cards.Saturation != nil {
+			p.Swing, p.Offset = m.cards.Saturation(i)
+		}
 		return i, p
 	}
 	return -1, circuit.Part{}
@@ -410,6 +419,9 @@ func (pm *partMatcher) match(p *circuit.Part) error {
 	case 'E':
 		if !sameNode(p.Control[0], q.Control[0]) || !sameNode(p.Control[1], q.Control[1]) {
 			return bad("control")
+		}
+		if q.Swing != p.Swing || q.Offset != p.Offset {
+			return bad("saturation")
 		}
 		if s, ok := pm.r.Sense[p.Branch]; ok {
 			// The VCVS drives its output through a 0 V sense source.

@@ -37,18 +37,7 @@ func (lu *LU) LowerTo(dst, b []float64) {
 	for k, i := range lu.prow[:lu.n] {
 		dst[k] = b[i]
 	}
-	for k := range lu.n {
-		wk := dst[k]
-		if wk == 0 {
-			continue
-		}
-		rows := lu.li[lu.lp[k]:lu.lp[k+1]]
-		vals := lu.lx[lu.lp[k]:lu.lp[k+1]]
-		vals = vals[:len(rows)]
-		for t, i := range rows {
-			dst[i] -= vals[t] * wk
-		}
-	}
+	lu.lower(dst)
 }
 
 // UpperTo solves U·z = y, y indexed by elimination step (as LowerTo
@@ -58,9 +47,35 @@ func (lu *LU) LowerTo(dst, b []float64) {
 // LU. It panics as SolveTo does.
 func (lu *LU) UpperTo(dst, y []float64) {
 	lu.checkSolve(dst, y)
+	lu.upper(y)
+	for k, j := range lu.q[:lu.n] {
+		dst[j] = y[k]
+	}
+}
+
+// lower solves L·y = w in place, w indexed by elimination step, by
+// columns of L: the forward half of every solve.
+func (lu *LU) lower(w []float64) {
+	for k := range lu.n {
+		wk := w[k]
+		if wk == 0 {
+			continue
+		}
+		rows := lu.li[lu.lp[k]:lu.lp[k+1]]
+		vals := lu.lx[lu.lp[k]:lu.lp[k+1]]
+		vals = vals[:len(rows)]
+		for t, i := range rows {
+			w[i] -= vals[t] * wk
+		}
+	}
+}
+
+// upper solves U·z = w in place by columns of U from the last: the
+// backward half of every solve.
+func (lu *LU) upper(w []float64) {
 	for k := lu.n - 1; k >= 0; k-- {
-		wk := y[k] / lu.udiag[k]
-		y[k] = wk
+		wk := w[k] / lu.udiag[k]
+		w[k] = wk
 		if wk == 0 {
 			continue
 		}
@@ -68,10 +83,7 @@ func (lu *LU) UpperTo(dst, y []float64) {
 		vals := lu.ux[lu.up[k]:lu.up[k+1]]
 		vals = vals[:len(rows)]
 		for t, j := range rows {
-			y[j] -= vals[t] * wk
+			w[j] -= vals[t] * wk
 		}
-	}
-	for k, j := range lu.q[:lu.n] {
-		dst[j] = y[k]
 	}
 }

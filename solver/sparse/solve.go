@@ -9,33 +9,8 @@ func (lu *LU) SolveTo(dst, b []float64) {
 	for k, i := range lu.prow[:n] {
 		w[k] = b[i]
 	}
-	// L·y = P·b, by columns of L.
-	for k := range n {
-		wk := w[k]
-		if wk == 0 {
-			continue
-		}
-		rows := lu.li[lu.lp[k]:lu.lp[k+1]]
-		vals := lu.lx[lu.lp[k]:lu.lp[k+1]]
-		vals = vals[:len(rows)]
-		for t, i := range rows {
-			w[i] -= vals[t] * wk
-		}
-	}
-	// U·z = y, by columns of U from the last.
-	for k := n - 1; k >= 0; k-- {
-		wk := w[k] / lu.udiag[k]
-		w[k] = wk
-		if wk == 0 {
-			continue
-		}
-		rows := lu.ui[lu.up[k]:lu.up[k+1]]
-		vals := lu.ux[lu.up[k]:lu.up[k+1]]
-		vals = vals[:len(rows)]
-		for t, j := range rows {
-			w[j] -= vals[t] * wk
-		}
-	}
+	lu.lower(w)
+	lu.upper(w)
 	for k, j := range lu.q[:n] {
 		dst[j] = w[k]
 	}

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,20 +31,10 @@ func TestSweepCosine(t *testing.T) {
 	if _, err := Run(context.Background(), s, Options{Out: out, Jobs: 1}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, ResultsCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := -1
-	for i, h := range rows[0] {
-		if h == Cosine {
-			col = i
-		}
+	rows := readCSV(t, filepath.Join(out, ResultsCSV))
+	col, ok := columns(rows)[Cosine]
+	if !ok {
+		col = -1
 	}
 	if col < 0 || len(rows) != 4 {
 		t.Fatalf("results: %v", rows)

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -33,19 +32,8 @@ func TestSweepEnergy(t *testing.T) {
 	if _, err := Run(context.Background(), s, Options{Out: out, Jobs: 1}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, SummaryCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	rows := readCSV(t, filepath.Join(out, SummaryCSV))
+	col := columns(rows)
 	for _, k := range []string{"test_error_mean", "energy_per_sample_mean", "energy_per_sample_std"} {
 		if _, ok := col[k]; !ok {
 			t.Fatalf("summary.csv lacks %s: %v", k, rows[0])

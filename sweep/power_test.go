@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,20 +24,10 @@ func TestSweepMeanPower(t *testing.T) {
 	if _, err := Run(context.Background(), s, Options{Out: out, Jobs: 1}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, "results.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := -1
-	for i, h := range rows[0] {
-		if h == "mean_power" {
-			col = i
-		}
+	rows := readCSV(t, filepath.Join(out, "results.csv"))
+	col, ok := columns(rows)["mean_power"]
+	if !ok {
+		col = -1
 	}
 	if col < 0 || len(rows) != 4 {
 		t.Fatalf("results.csv: %v", rows)

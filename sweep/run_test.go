@@ -42,15 +42,7 @@ func parse(t *testing.T, path string) *Spec {
 // only one that differs between runs of one sweep.
 func csvTable(t *testing.T, path string) string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, path)
 	var b strings.Builder
 	for _, r := range rows {
 		for i, c := range r {
@@ -237,4 +229,28 @@ func TestShards(t *testing.T) {
 			t.Errorf("%v, count %d: %v %v %v", tc.env, tc.count, s, ok, err)
 		}
 	}
+}
+
+// readCSV returns the rows of the CSV file at path, its header first.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("%s: %d rows, %v", path, len(rows), err)
+	}
+	return rows
+}
+
+// columns maps the names of the header of rows to their columns.
+func columns(rows [][]string) map[string]int {
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	return col
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/eqsim/eqsim/audit"
+	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/netlist"
 )
 
@@ -48,6 +49,15 @@ func AuditSession(ctx context.Context, s *Session, samples, workers int) (audit.
 	var lim audit.Limits
 	if s.Netlist.Limits != nil {
 		lim = *s.Netlist.Limits
+	}
+	if s.Physical != eqprop.Physical(s.Net) {
+		// Another backend trained the conductances the native network
+		// shares; programming them tells its solvers they changed.
+		for k, b := range s.Physical.Blocks() {
+			g := make([]float64, b.Rows*b.Cols)
+			s.Physical.ConductancesTo(g, k)
+			s.Net.Program(k, g)
+		}
 	}
 	r, err := audit.Network(ctx, s.Net, s.Test, samples, workers, lim)
 	if err != nil {

@@ -447,10 +447,7 @@ func (n *Native) PowerParts() mna.Power {
 	if ps == nil {
 		panic("eqprop: Power before Relax")
 	}
-	if l, _ := ps.dc.Layered(); l != nil {
-		return l.Layering().Power(ps.x)
-	}
-	return ps.sys.Power(ps.x)
+	return ps.dc.Power(ps.x)
 }
 
 // System returns the compiled circuit of the free and nudged phases and

@@ -2,11 +2,13 @@ package eqprop
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -147,3 +149,68 @@ func TestExactGradientWired(t *testing.T) {
 		t.Errorf("wired exact vs finite differences: cosine %.9f rel error %.3g\nexact %v\nfd    %v", cos, rel, exact[0], fdg)
 	}
 }
+
+// TestNativeWiredPower checks the power of a network with a wired crossbar
+// (W1 of a 16x8x2 KendallNetwork with 1 Ω segments, which the layered
+// solver reduces onto its periphery and whose internal voltages a
+// relaxation leaves out) against conservation of energy: what its sources
+// and amplifiers deliver is what its resistors (cells and wire segments)
+// and diodes dissipate, the sum over every part of G·ΔV² and I·V at the
+// equilibrium Newton's method finds for the whole circuit, internal
+// nodes included.
+func TestNativeWiredPower(t *testing.T) {
+	c, cfg := kendall(8, 8, 2, 1)
+	w1 := c.Element("W1").(*circuit.Crossbar)
+	w1.WireR = 1
+	n := mustNative(t, c, cfg)
+	if l, why := n.free.dc.Layered(); l == nil {
+		t.Fatalf("not solved by the layered solver: %v", why)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	in := make([]float64, 8)
+	for s := range 3 {
+		circuittest.KendallSample(rng, in)
+		n.Reset()
+		n.SetInput(in)
+		if err := n.Relax(Phase{Kind: Free}); err != nil {
+			t.Fatal(err)
+		}
+		got := n.PowerParts()
+		sys, _ := n.System()
+		ref, err := solver.Newton(sys, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := sys.VoltagesTo(nil, ref.X)
+		at := func(name string) float64 {
+			i, ok := sys.NodeIndex(name)
+			if !ok {
+				t.Fatalf("no node %s", name)
+			}
+			return v[i]
+		}
+		var want, scale float64
+		for _, e := range c.Elements {
+			for p := range e.Parts() {
+				if p.Type != 'R' && p.Type != 'D' {
+					continue
+				}
+				if p.Internal[0] || p.Internal[1] {
+					t.Fatalf("%s: a dissipating part on internal nodes", e.Label())
+				}
+				dv := at(p.Nodes[0]) - at(p.Nodes[1])
+				w := p.Value * dv * dv
+				if p.Type == 'D' {
+					i, _ := p.Model.Junction(c.Temperature(), c.NominalTemperature()).Eval(dv)
+					w = i * dv
+				}
+				want += w
+				scale += math.Abs(w)
+			}
+		}
+		if d := math.Abs(got.Total() - want); !(d <= 1e-9*scale) {
+			t.Errorf("sample %d: power %g W (sources %g W, amplifiers %g W), dissipated %g W", s, got.Total(), got.Sources, got.Controlled, want)
+		}
+	}
+}
+

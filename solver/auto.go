@@ -105,6 +105,17 @@ func (d *DC) InternalTo(x []float64) {
 	}
 }
 
+// Power returns the power in watts that the sources deliver at x, a
+// solution SolveTo wrote: Layered.Power on a layered network, whose
+// wired crossbars need no internal voltages in x, and mna.System.Power
+// otherwise.
+func (d *DC) Power(x []float64) mna.Power {
+	if d.lay != nil {
+		return d.lay.Power(x)
+	}
+	return d.sys.Power(x)
+}
+
 // Refresh tells the solver that conductances of the system's crossbars
 // changed (see Layered.Refresh).
 func (d *DC) Refresh() {

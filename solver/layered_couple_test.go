@@ -108,8 +108,8 @@ func TestLayeredCouplings(t *testing.T) {
 
 // TestLayeredWiredSkipInternal checks that with SkipInternal the layered
 // solver leaves the internal nodes of a wired crossbar alone and solves
-// the periphery as without it, and that InternalTo then gives the full
-// solution.
+// the periphery as without it, that its Power is System.Power's of the
+// full solution, and that InternalTo then gives the full solution.
 func TestLayeredWiredSkipInternal(t *testing.T) {
 	c := circuittest.KendallNetwork(6, 4, 2, 1)
 	c.Element("W1").(*circuit.Crossbar).WireR = 50
@@ -138,6 +138,12 @@ func TestLayeredWiredSkipInternal(t *testing.T) {
 		case !internal[u] && x[u] != full.X[u]:
 			t.Fatalf("%s: %g V, without SkipInternal %g V", sys.UnknownName(u), x[u], full.X[u])
 		}
+	}
+	// The power needs no internal voltages: it is what System.Power sums
+	// over every wire segment and cell of the full solution.
+	if got, want := l.Power(x), sys.Power(full.X); math.Abs(got.Sources-want.Sources) > 1e-10*math.Abs(want.Sources) ||
+		math.Abs(got.Controlled-want.Controlled) > 1e-10*math.Abs(want.Total()) {
+		t.Errorf("power without internal voltages %+v, System.Power of the full solution %+v", got, want)
 	}
 	l.InternalTo(x)
 	for u := range sys.Size() {

@@ -138,7 +138,9 @@ func BenchmarkDiodeGrid(b *testing.B) {
 // columns: 4·features·hidden internal nodes) by eqsim's DC solver (the
 // layered solver, W1 reduced onto its periphery, internal nodes by one
 // solve) and by ngspice, and checks every node, internal ones included,
-// within 1e-9 V. It returns both wall times as gridAgainstNgspice does.
+// within 1e-9 V, and the power from the periphery alone (as training
+// measures it) against what ngspice's solution dissipates. It returns both
+// wall times as gridAgainstNgspice does.
 func wiredAgainstNgspice(t *testing.T, features, hidden int, wireR float64) (eq, ng time.Duration, worst float64) {
 	t.Helper()
 	c := circuittest.KendallNetwork(features, hidden, 10, 1)
@@ -177,7 +179,56 @@ func wiredAgainstNgspice(t *testing.T, features, hidden int, wireR float64) (eq,
 	if worst > 1e-9 {
 		t.Errorf("wired %dx%d: eqsim and ngspice differ by %.3g V at %s", 2*features, hidden, worst, at)
 	}
+	// The power as training measures it, from the periphery alone,
+	// against what ngspice's solution dissipates.
+	dp := solver.NewDC(sys, &solver.Settings{SkipInternal: true})
+	rp, err := dp.Solve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dp.Power(rp.X).Total()
+	want, scale := dissipated(t, c, ngv)
+	if math.Abs(got-want) > 1e-9*scale {
+		t.Errorf("wired %dx%d: power %g W from the periphery, ngspice's circuit dissipates %g W", 2*features, hidden, got, want)
+	}
 	return eq, ng, worst
+}
+
+// dissipated returns the power in watts that the resistors and diodes of
+// c dissipate at node voltages v (by name; ground is 0 V), and the sum of
+// the magnitudes of their powers. At a DC operating point it is the power
+// the sources and amplifiers deliver (Tellegen's theorem).
+func dissipated(t *testing.T, c *circuit.Circuit, v map[string]float64) (w, scale float64) {
+	t.Helper()
+	at := func(n string) float64 {
+		if n == circuit.Ground {
+			return 0
+		}
+		x, ok := v[n]
+		if !ok {
+			t.Fatalf("no voltage for node %s", n)
+		}
+		return x
+	}
+	for _, e := range c.Elements {
+		for p := range e.Parts() {
+			if p.Type != 'R' && p.Type != 'D' {
+				continue
+			}
+			if p.Internal[0] || p.Internal[1] {
+				t.Fatalf("%s: a dissipating part on internal nodes", e.Label())
+			}
+			dv := at(p.Nodes[0]) - at(p.Nodes[1])
+			pw := p.Value * dv * dv
+			if p.Type == 'D' {
+				i, _ := p.Model.Junction(c.Temperature(), c.NominalTemperature()).Eval(dv)
+				pw = i * dv
+			}
+			w += pw
+			scale += math.Abs(pw)
+		}
+	}
+	return w, scale
 }
 
 // TestWiredNgspice compares a network with a wired 64×16 crossbar (2048

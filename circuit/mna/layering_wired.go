@@ -78,3 +78,25 @@ func (l *Layering) freeSides() [][]int {
 	}
 	return sides
 }
+
+// ReducedPower is Power for a solution x that leaves out the voltages of
+// the wired crossbars' internal nodes, as a solver that eliminates them
+// writes it: wired[k] is the power in watts that the pinned periphery of
+// Wired[k] delivers into it (zero if no side is pinned), which the
+// eliminating solver knows without those voltages. Power would compute it
+// from the internal voltages in x. It panics if len(wired) is not
+// len(Wired).
+func (l *Layering) ReducedPower(x, wired []float64) Power {
+	if len(wired) != len(l.Wired) {
+		panic("circuit: ReducedPower: one power per wired crossbar")
+	}
+	s := l.sys
+	return s.power(x, func(k int) (float64, bool) {
+		for i := range l.Wired {
+			if l.Wired[i].cx == &s.cross[k] {
+				return wired[i], true
+			}
+		}
+		return l.feedPower(k)
+	})
+}

@@ -16,8 +16,16 @@ import (
 // after Refresh) and the products c = G^T V(p) that PinnedTo keeps for the
 // present inputs. A crossbar whose pinned voltages changed since
 // PinnedTo is summed cell by cell, as System.Power does. Equal to
-// System.Power within rounding.
-func (l *Layering) Power(x []float64) Power {
+// System.Power within rounding. A wired crossbar is summed over its wire
+// segments and cells, from the internal node voltages in x; for a
+// solution without them, see ReducedPower.
+func (l *Layering) Power(x []float64) Power { return l.sys.power(x, l.feedPower) }
+
+// feedPower returns the power in watts that the pinned side of crossbar k
+// of the system delivers, computed from the free side's voltages, and
+// false if crossbar k is no feed or its pinned voltages changed since
+// PinnedTo.
+func (l *Layering) feedPower(k int) (float64, bool) {
 	s := l.sys
 	if l.feedOf == nil {
 		l.feedOf = make([]int, len(s.cross))
@@ -28,30 +36,28 @@ func (l *Layering) Power(x []float64) Power {
 			l.feedOf[l.feeds[i].cross] = i
 		}
 	}
-	return s.power(x, func(k int) (float64, bool) {
-		if l.feedOf[k] < 0 {
-			return 0, false
-		}
-		f := &l.feeds[l.feedOf[k]]
-		for i, n := range f.pinned {
-			f.v[i] = s.v[n]
-		}
-		if !f.unchanged(f.v) {
-			return 0, false
-		}
-		if !f.sumsOK {
-			f.sums = f.pinnedSums(f.sums)
-			f.sumsOK = true
-		}
-		var w float64
-		for i, vp := range f.v {
-			w += vp * vp * f.sums[i]
-		}
-		for j, u := range f.free {
-			w -= s.v[s.free[u]] * f.c[j]
-		}
-		return w, true
-	})
+	if l.feedOf[k] < 0 {
+		return 0, false
+	}
+	f := &l.feeds[l.feedOf[k]]
+	for i, n := range f.pinned {
+		f.v[i] = s.v[n]
+	}
+	if !f.unchanged(f.v) {
+		return 0, false
+	}
+	if !f.sumsOK {
+		f.sums = f.pinnedSums(f.sums)
+		f.sumsOK = true
+	}
+	var w float64
+	for i, vp := range f.v {
+		w += vp * vp * f.sums[i]
+	}
+	for j, u := range f.free {
+		w -= s.v[s.free[u]] * f.c[j]
+	}
+	return w, true
 }
 
 // pinnedSums returns into dst the sums of the feed's conductances over

@@ -2,6 +2,7 @@ package layered
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/solver/reduce"
@@ -197,4 +198,24 @@ func (s *Solver) lateralFlows(lc, x []float64) {
 			}
 		}
 	}
+}
+
+// Power returns the power in watts that the sources deliver at x, a
+// solution SolveTo wrote (mna.Layering.Power), with the share of each
+// wired crossbar's pinned side taken from its reduction: x need not hold
+// the internal voltages (Settings.SkipInternal).
+func (s *Solver) Power(x []float64) mna.Power {
+	if len(s.wired) == 0 {
+		return s.lay.Power(x)
+	}
+	if len(s.wpow) != len(s.wired) {
+		s.wpow = make([]float64, len(s.wired))
+	}
+	for k, r := range s.wired {
+		s.wpow[k] = math.NaN() // a failed reduction has no power
+		if r.Err() == nil {
+			s.wpow[k] = r.PinnedPower(x)
+		}
+	}
+	return s.lay.ReducedPower(x, s.wpow)
 }

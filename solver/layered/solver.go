@@ -70,6 +70,7 @@ type Solver struct {
 	links    []rawLink
 	laterals []rawLink          // laterals with a driven node on some side
 	wired    []*reduce.Crossbar // crossbars with wire resistance, reduced
+	wpow     []float64          // per wired crossbar: see Power
 	internal []bool             // per free node: internal to a wired crossbar
 	ffull    []float64          // the whole system's residual, for solve.Result
 

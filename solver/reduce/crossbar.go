@@ -27,6 +27,7 @@ type Crossbar struct {
 	g         []float64
 	vp, last  []float64 // pinned voltages, and those c was computed from
 	c         []float64 // per free periphery node: T·vp, A
+	q         float64   // vpᵀ·U·vp, W (see Network.PinnedCurrentsTo)
 	valid     bool
 	vfull     []float64
 	xin       []float64
@@ -145,10 +146,30 @@ func (r *Crossbar) PinnedCurrents() []float64 {
 	if r.valid && sameBits(r.vp, r.last) {
 		return r.c
 	}
-	r.net.PinnedCurrentsTo(r.c, r.vp, r.work)
+	r.q = r.net.PinnedCurrentsTo(r.c, r.vp, r.work)
 	copy(r.last, r.vp)
 	r.valid = true
 	return r.c
+}
+
+// PinnedPower returns the power in watts that the pinned periphery nodes
+// at their present voltages deliver into the crossbar (its wires and
+// cells) when the free periphery nodes are at their voltages in x, a
+// solution in the system's ordering: x·(T·vp) + vpᵀ·U·vp (see
+// Network.PinnedCurrentsTo). x need not hold the internal voltages: the
+// reduction accounts for them as at equilibrium with the periphery. It
+// is what mna.System.Power counts for the crossbar's pinned side with the
+// internal voltages computed (InternalTo), without that solve.
+func (r *Crossbar) PinnedPower(x []float64) float64 {
+	c := r.PinnedCurrents()
+	if len(r.pinned) == 0 {
+		return 0
+	}
+	w := r.q
+	for f, u := range r.free {
+		w += x[u] * c[f]
+	}
+	return w
 }
 
 func sameBits(a, b []float64) bool {

@@ -28,6 +28,7 @@ type Network struct {
 	// the edges from internal nodes to each free and pinned periphery
 	// node: (internal end, edge)
 	atFree, atPinned [][][2]int
+	outer            []int     // the edges between two periphery nodes
 	s, t             []float64 // nf×nf, and nf×np when explicit
 	g                []float64 // the conductances of the last Update
 	rhs              []float64
@@ -93,6 +94,9 @@ func New(nI int, free []bool, a, b []int) *Network {
 			h[2], h[3] = bld.Add(ea, eb), bld.Add(eb, ea)
 		}
 		handles[k] = h
+		if ea >= nI && eb >= nI {
+			n.outer = append(n.outer, k)
+		}
 		// What the internal nodes feed into a periphery node: edges from
 		// an internal node to it.
 		for _, e := range [][2]int{{ea, eb}, {eb, ea}} {
@@ -336,12 +340,29 @@ func (n *Network) Work() [2][]float64 {
 // PinnedCurrentsTo writes into dst, per free periphery node, the current
 // in amperes that leaves it into the network when the pinned periphery
 // nodes are at vp (by pinned index) and the free ones at 0 V: T·vp. It
-// takes one forward substitution (or, when the factorization pivoted off
-// the diagonal, a product with the explicit T), in work (from Work), and
-// may run in several goroutines at once between Updates.
-func (n *Network) PinnedCurrentsTo(dst, vp []float64, work [2][]float64) {
+// returns the power in watts that the pinned nodes then deliver into the
+// network, vpᵀ·U·vp with U = K_PP - K_PI K_II⁻¹ K_IP (the pinned block
+// of the Schur complement onto the periphery). With the free periphery
+// at vf, the pinned nodes deliver vf·(T·vp) + vpᵀ·U·vp: what the
+// network's conductances dissipate less what the free nodes deliver,
+// which is how a solver that never computes the internal voltages
+// accounts for the network's power. It takes one forward substitution
+// (or, when the factorization pivoted off the diagonal, a product with
+// the explicit T and one solve), in work (from Work), and may run in
+// several goroutines at once between Updates.
+func (n *Network) PinnedCurrentsTo(dst, vp []float64, work [2][]float64) (power float64) {
 	if len(dst) != n.nf || len(vp) != n.np {
 		panic("reduce: PinnedCurrentsTo: bad lengths")
+	}
+	power = n.pinnedDirect(vp)
+	// z = K_IP·vp: column p of K_IP is -g at the internal ends of the
+	// edges at p.
+	z, y := work[0], work[1]
+	clear(z)
+	for p := range n.np {
+		for _, e := range n.atPinned[p] {
+			z[e[0]] -= n.g[e[1]] * vp[p]
+		}
 	}
 	if n.explicit || n.nI == 0 {
 		for f := range n.nf {
@@ -352,22 +373,23 @@ func (n *Network) PinnedCurrentsTo(dst, vp []float64, work [2][]float64) {
 			}
 			dst[f] = c
 		}
-		return
+		if n.nI > 0 {
+			// zᵀ·K_II⁻¹·z, with z formed again from the edges since
+			// the solve overwrites it.
+			n.lu.LowerTo(y, z)
+			n.lu.UpperTo(z, y)
+			for p := range n.np {
+				for _, e := range n.atPinned[p] {
+					power += n.g[e[1]] * vp[p] * z[e[0]]
+				}
+			}
+		}
+		return power
 	}
 	// T·vp = K_FP·vp - Bᵀ·D⁻¹·L⁻¹·P·(K_IP·vp); the direct part first.
 	clear(dst)
-	z, y := work[0], work[1]
-	clear(z)
-	for p := range n.np {
-		for _, e := range n.atPinned[p] {
-			z[e[0]] -= n.g[e[1]] * vp[p]
-		}
-	}
-	for k := range n.a {
+	for _, k := range n.outer {
 		ea, eb := n.a[k]-n.nI, n.b[k]-n.nI
-		if ea < 0 || eb < 0 {
-			continue
-		}
 		for _, e := range [][2]int{{ea, eb}, {eb, ea}} {
 			if f, p := n.free[e[0]], n.pinned[e[1]]; f >= 0 && p >= 0 {
 				dst[f] -= n.g[k] * vp[p]
@@ -383,6 +405,33 @@ func (n *Network) PinnedCurrentsTo(dst, vp []float64, work [2][]float64) {
 		}
 		dst[f] -= dot
 	}
+	// zᵀ·K_II⁻¹·z = yᵀ·D⁻¹·y for K_II = P'·L·D·Lᵀ·P.
+	for k, v := range y {
+		power -= v * v * n.dinv[k]
+	}
+	return power
+}
+
+// pinnedDirect returns vpᵀ·K_PP·vp: the power the edges at pinned nodes
+// would dissipate with every other node at 0 V.
+func (n *Network) pinnedDirect(vp []float64) float64 {
+	var w float64
+	for p, v := range vp {
+		for _, e := range n.atPinned[p] {
+			w += n.g[e[1]] * v * v
+		}
+	}
+	at := func(i int) float64 {
+		if p := n.pinned[i-n.nI]; p >= 0 {
+			return vp[p]
+		}
+		return 0
+	}
+	for _, k := range n.outer {
+		d := at(n.a[k]) - at(n.b[k])
+		w += n.g[k] * d * d
+	}
+	return w
 }
 
 // InternalTo writes into dst (len nI) the internal node voltages at

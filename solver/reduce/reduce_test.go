@@ -30,9 +30,10 @@ func randomNetwork(rng *rand.Rand, nI, nP, extra int) (a, b []int, g []float64) 
 
 // TestReduceAgainstDense checks S and T against the Schur complement of
 // the dense conductance matrix, the internal voltages against a dense
-// solve, and the zero row sums of [S T], on random networks, over two
-// updates of the conductances (the second refactors), with more free
-// periphery nodes than BlockRHS.
+// solve, the power the pinned nodes deliver against vpᵀ·U·vp (U the
+// pinned block of the Schur complement), and the zero row sums of [S T],
+// on random networks, over two updates of the conductances (the second
+// refactors), with more free periphery nodes than BlockRHS.
 func TestReduceAgainstDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := range 6 {
@@ -134,6 +135,23 @@ func checkDense(t *testing.T, net *Network, g []float64, free []bool) {
 		}
 	}
 	check(tt, pi, "T")
+	// The power the pinned nodes deliver with the free ones at 0 V:
+	// vpᵀ·(K_PP - K_PI·K_II⁻¹·K_IP)·vp.
+	if len(pi) > 0 {
+		vp := mat.NewVecDense(len(pi), nil)
+		for q := range pi {
+			vp.SetVec(q, rng2.NormFloat64())
+		}
+		var m, u mat.Dense
+		m.Mul(sub(pi, ii), &kinv)
+		u.Mul(&m, sub(ii, pi))
+		u.Sub(sub(pi, pi), &u)
+		want := mat.Inner(vp, &u, vp)
+		got := net.PinnedCurrentsTo(col, vp.RawVector().Data, work)
+		if d := math.Abs(got - want); d > 1e-10*scale*mat.Dot(vp, vp) {
+			t.Fatalf("pinned power %g W, want %g W", got, want)
+		}
+	}
 	// Internal voltages: K_II x = -K_IP v.
 	vp := make([]float64, nP)
 	for p := range vp {

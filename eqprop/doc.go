@@ -64,7 +64,7 @@
 // linearized network at every measurement. The trainer needs none of it to
 // train; it discovers what a network offers beyond Physical by type
 // assertion: Metered (the chip time and energy of a sample, reported per
-// epoch), NoiseKeyed (measurement noise keyed like the read-out noise, so
+// epoch, and of an inference, reported by EvaluateSet), NoiseKeyed (measurement noise keyed like the read-out noise, so
 // results stay independent of the workers and exact across a resume) and
 // Learner (the continuous estimator: conductances that learn during a
 // transient nudge, at a rate proportional to -d(dV²)/dt across them).

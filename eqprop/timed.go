@@ -18,7 +18,8 @@ type Cost struct {
 
 // Metered is implemented by a Physical that knows what its relaxations
 // cost. The trainer reports the mean cost per training sample (every phase
-// of a sample) in EpochStats.
+// of a sample) in EpochStats, and that of an inference (the free phase) in
+// Evaluation.
 type Metered interface {
 	// Cost returns the cost of the relaxations and measurements since the
 	// last SetInput.

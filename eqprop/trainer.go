@@ -364,6 +364,13 @@ type Evaluation struct {
 	// the sources deliver at the free equilibrium (PowerMeter), NaN if
 	// the network does not measure it.
 	MeanPower float64
+	// EnergyPerInference (joules) and ChipTimePerInference (seconds) are
+	// the mean over the samples of what the free phase cost on the chip
+	// (Metered): its settling and measurement window with the transient
+	// method, its DC power over the window with the equilibrium method
+	// (zero without a window), as EpochStats counts every phase of a
+	// training sample; zero for a network that does not report them.
+	EnergyPerInference, ChipTimePerInference float64
 }
 
 // Evaluate returns the mean free-phase loss (V^2) of set's samples and the
@@ -374,7 +381,8 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 }
 
 // EvaluateSet returns the mean free-phase loss (V^2) of set's samples, the
-// fraction of them misclassified and the mean power, relaxing them in
+// fraction of them misclassified, the mean power and the mean cost of an
+// inference on the chip, relaxing them in
 // parallel on the replicas. The output voltages are read through Config.Sense, the noise
 // of sample i drawn from a stream of the seed and i alone: Evaluate
 // depends on the conductances and set only, not on the epoch or the
@@ -390,6 +398,7 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 	}
 	losses := make([]float64, n)
 	powers := make([]float64, n)
+	costs := make([]Cost, n)
 	wrong := make([]bool, n)
 	errs := make([]error, n)
 	xs := make([][]float64, len(t.reps))
@@ -426,6 +435,7 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 		if pm, ok := net.(PowerMeter); ok {
 			powers[i] = pm.Power()
 		}
+		meter(&costs[i], net)
 		sn.readOutputs(ms[r].Outputs, senseEval)
 		t.cfg.Readout.TargetTo(ys[r], set.Labels[i])
 		losses[i] = loss(ms[r].Outputs, ys[r])
@@ -436,15 +446,20 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 	}
 	nerr := 0
 	var lossSum, powerSum float64
+	var cost Cost
 	for i := range n {
 		if errs[i] != nil {
 			return Evaluation{}, fmt.Errorf("eqprop: sample %d: %w", i, errs[i])
 		}
 		lossSum += losses[i]
 		powerSum += powers[i]
+		cost.Energy += costs[i].Energy
+		cost.Time += costs[i].Time
 		if wrong[i] {
 			nerr++
 		}
 	}
-	return Evaluation{Loss: lossSum / float64(n), Error: float64(nerr) / float64(n), MeanPower: powerSum / float64(n)}, nil
+	m := float64(n)
+	return Evaluation{Loss: lossSum / m, Error: float64(nerr) / m, MeanPower: powerSum / m,
+		EnergyPerInference: cost.Energy / m, ChipTimePerInference: cost.Time / m}, nil
 }

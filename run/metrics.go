@@ -46,6 +46,13 @@ type Metrics struct {
 	// the equilibrium method and no integration time.
 	EnergyPerSample   float64 `json:"energy_per_sample"`
 	ChipTimePerSample float64 `json:"chip_time_per_sample"`
+	// EnergyPerInference (joules) and ChipTimePerInference (seconds) are
+	// the mean cost on the chip of the free phase of a test sample, its
+	// settling and measurement window (eqprop.Evaluation); zero with the
+	// equilibrium method and no integration time, and in the rows of runs
+	// from before they were measured.
+	EnergyPerInference   float64 `json:"energy_per_inference"`
+	ChipTimePerInference float64 `json:"chip_time_per_inference"`
 	// Samples is the number of training samples of the epoch (not in the
 	// metrics files: it weighs the mean rate of the run).
 	Samples int `json:"-"`
@@ -57,10 +64,10 @@ func metricsOutputs(rows []Metrics) ([]safeio.Output, error) {
 	var c bytes.Buffer
 	cw := csv.NewWriter(&c)
 	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second", "mean_power",
-		"energy_per_sample", "chip_time_per_sample"})
+		"energy_per_sample", "chip_time_per_sample", "energy_per_inference", "chip_time_per_inference"})
 	for _, r := range rows {
 		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond), f(r.MeanPower),
-			f(r.EnergyPerSample), f(r.ChipTimePerSample)})
+			f(r.EnergyPerSample), f(r.ChipTimePerSample), f(r.EnergyPerInference), f(r.ChipTimePerInference)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -107,6 +114,8 @@ func (m Metrics) check() error {
 		{"seconds", m.Seconds, math.Inf(1)}, {"samples per second", m.SamplesPerSecond, math.Inf(1)},
 		{"mean power", m.MeanPower, math.Inf(1)}, {"energy per sample", m.EnergyPerSample, math.Inf(1)},
 		{"chip time per sample", m.ChipTimePerSample, math.Inf(1)},
+		{"energy per inference", m.EnergyPerInference, math.Inf(1)},
+		{"chip time per inference", m.ChipTimePerInference, math.Inf(1)},
 	} {
 		if !finite(v.x) || v.x < 0 || v.x > v.hi {
 			return fmt.Errorf("%s %v", v.name, v.x)

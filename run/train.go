@@ -75,6 +75,10 @@ type Summary struct {
 	// last epoch's (see Metrics).
 	EnergyPerSample   float64 `json:"energy_per_sample"`
 	ChipTimePerSample float64 `json:"chip_time_per_sample"`
+	// EnergyPerInference (joules) and ChipTimePerInference (seconds) are
+	// the last epoch's (see Metrics).
+	EnergyPerInference   float64 `json:"energy_per_inference"`
+	ChipTimePerInference float64 `json:"chip_time_per_inference"`
 	// Out and Netlist are the output folder and the trained netlist's
 	// file; empty for a run that writes nothing.
 	Out     string `json:"out"`
@@ -299,6 +303,7 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 		TestLoss: last.TestLoss, TestError: last.TestError, MeanPower: last.MeanPower, Seconds: r.elapsed(),
 		SamplesPerSecond: meanRate(rows, n), Out: r.o.Out, Netlist: r.netOut, Rows: rows,
 		EnergyPerSample: last.EnergyPerSample, ChipTimePerSample: last.ChipTimePerSample,
+		EnergyPerInference: last.EnergyPerInference, ChipTimePerInference: last.ChipTimePerInference,
 	}
 	if r.o.Audit {
 		rep, err := AuditSession(r.ctx, s, 0, cfg.Workers)
@@ -357,6 +362,7 @@ func (r *runner) finish(row Metrics) error {
 		return &Failed{Epoch: row.Epoch, Testing: true, Err: err}
 	}
 	row.TestLoss, row.TestError, row.Seconds = loss, rate, r.elapsed()
+	row.EnergyPerInference, row.ChipTimePerInference = ev.EnergyPerInference, ev.ChipTimePerInference
 	if !math.IsNaN(ev.MeanPower) {
 		row.MeanPower = ev.MeanPower
 	}

@@ -56,3 +56,48 @@ func TestSweepEnergy(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepEnergyPerInference sweeps the XOR example's integration time
+// with the energy per inference as the metric: with the equilibrium
+// method an inference costs the mean power times the window, which every
+// run of results.csv must show (its own mean_power column times its
+// tau), and summary.csv and the plots carry the metric.
+func TestSweepEnergyPerInference(t *testing.T) {
+	xor, err := filepath.Abs("../examples/xor.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := fmt.Sprintf("base = %q\nmetric = \"energy_per_inference\"\nseeds = [1, 2]\n[set]\n\"training.epochs\" = 2\n"+
+		"[[axis]]\npath = \"training.sense.integration_time\"\nname = \"tau\"\nvalues = [1e-6, 1e-5]\n", xor)
+	s := parse(t, writeSpec(t, t.TempDir(), "xor-inference.toml", spec))
+	out := t.TempDir()
+	if _, err := Run(context.Background(), s, Options{Out: out, Jobs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, filepath.Join(out, ResultsCSV))
+	col := columns(rows)
+	num := func(r []string, k string) float64 {
+		t.Helper()
+		v, err := strconv.ParseFloat(r[col[k]], 64)
+		if err != nil {
+			t.Fatalf("%s %q in %v", k, r[col[k]], r)
+		}
+		return v
+	}
+	if len(rows) != 5 {
+		t.Fatalf("results.csv: %v", rows)
+	}
+	for _, r := range rows[1:] {
+		tau, p, e := num(r, "tau"), num(r, "mean_power"), num(r, "energy_per_inference")
+		if !(e > 0) || math.Abs(e-p*tau) > 1e-12*e || math.Abs(num(r, "chip_time_per_inference")-tau) > 1e-12*tau {
+			t.Errorf("energy per inference %g J, mean power %g W times tau %g s: %v", e, p, tau, r)
+		}
+	}
+	sum := readCSV(t, filepath.Join(out, SummaryCSV))
+	if _, ok := columns(sum)["energy_per_inference_mean"]; !ok || len(sum) != 3 {
+		t.Errorf("summary.csv: %v", sum)
+	}
+	if _, err := os.Stat(filepath.Join(out, "energy_per_inference-tau.png")); err != nil {
+		t.Error(err)
+	}
+}

@@ -162,7 +162,7 @@ func writeResults(path string, plan Plan, runs []*Result) error {
 				row = append(row, FormatValue(jsonValue(v)))
 			}
 			row = append(row, r.Status, csvFloat(r.TestError), csvFloat(r.TrainError), csvFloat(r.TestLoss), csvFloat(r.TrainLoss), csvFloat(r.MeanPower),
-				csvFloat(r.EnergyPerSample), csvFloat(r.ChipTimePerSample))
+				csvFloat(r.EnergyPerSample), csvFloat(r.ChipTimePerSample), csvFloat(r.EnergyPerInference), csvFloat(r.ChipTimePerInference))
 			if plan.GradCheck > 0 {
 				row = append(row, csvFloat(r.Cosine))
 			}

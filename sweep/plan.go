@@ -75,6 +75,11 @@ type Result struct {
 	// Energy (J) and chip time (s) per training sample of the last epoch.
 	EnergyPerSample   *float64 `json:"energy_per_sample,omitempty"`
 	ChipTimePerSample *float64 `json:"chip_time_per_sample,omitempty"`
+	// Energy (J) and chip time (s) per inference on the test set after
+	// the last epoch; absent in the files of sweeps from before they were
+	// measured.
+	EnergyPerInference   *float64 `json:"energy_per_inference,omitempty"`
+	ChipTimePerInference *float64 `json:"chip_time_per_inference,omitempty"`
 	// Cosine is the cosine metric of a sweep with gradcheck.
 	Cosine  *float64 `json:"cosine,omitempty"`
 	Epochs  int      `json:"epochs"`
@@ -102,6 +107,10 @@ func (r *Result) Metric(name string) (float64, bool) {
 		p = r.EnergyPerSample
 	case "chip_time_per_sample":
 		p = r.ChipTimePerSample
+	case "energy_per_inference":
+		p = r.EnergyPerInference
+	case "chip_time_per_inference":
+		p = r.ChipTimePerInference
 	}
 	if p == nil {
 		return 0, false
@@ -246,9 +255,9 @@ func metricUnit(metric string) string {
 	switch metric {
 	case "mean_power":
 		return "W"
-	case "energy_per_sample":
+	case "energy_per_sample", "energy_per_inference":
 		return "J"
-	case "chip_time_per_sample":
+	case "chip_time_per_sample", "chip_time_per_inference":
 		return "s"
 	}
 	return "V^2"

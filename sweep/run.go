@@ -286,6 +286,7 @@ func (s *Spec) runTask(ctx context.Context, baseData []byte, t Task, data string
 		}
 	}
 	r.EnergyPerSample, r.ChipTimePerSample = &sum.EnergyPerSample, &sum.ChipTimePerSample
+	r.EnergyPerInference, r.ChipTimePerInference = &sum.EnergyPerInference, &sum.ChipTimePerInference
 	r.Seconds = time.Since(start).Seconds()
 	return r, nil
 }

@@ -18,8 +18,10 @@ import (
 // V^2, after the last epoch; mean_power is the mean power per inference
 // on the test set (W); energy_per_sample (joules) and
 // chip_time_per_sample (seconds) are what a training sample of the last
-// epoch cost on the chip (see [training.dynamics]).
-var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power", "energy_per_sample", "chip_time_per_sample"}
+// epoch cost on the chip (see [training.dynamics]), energy_per_inference
+// and chip_time_per_inference what the free phase of a test sample cost.
+var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "mean_power", "energy_per_sample", "chip_time_per_sample",
+	"energy_per_inference", "chip_time_per_inference"}
 
 // Cosine is the metric of a sweep with gradcheck: after training, the
 // cosine between the training estimator's gradient estimate (measured as

@@ -13,12 +13,13 @@ func TestEval(t *testing.T) {
 	}
 	var ev map[string]any
 	lastJSON(t, stdout, &ev)
-	for _, k := range []string{"test_error", "test_loss", "samples"} {
+	for _, k := range []string{"test_error", "test_loss", "samples", "mean_power", "energy_per_inference", "chip_time_per_inference"} {
 		if _, ok := ev[k]; !ok {
 			t.Errorf("eval --json lacks %q: %s", k, stdout)
 		}
 	}
-	if ev["samples"] != 4.0 || ev["dataset"] != "xor" {
+	// XOR's phases are equilibria without a window: they take no time.
+	if ev["samples"] != 4.0 || ev["dataset"] != "xor" || !(ev["mean_power"].(float64) > 0) || ev["energy_per_inference"] != 0.0 || ev["chip_time_per_inference"] != 0.0 {
 		t.Errorf("eval: %v", ev)
 	}
 	// The error rate is a whole number of the 4 samples.
@@ -27,7 +28,8 @@ func TestEval(t *testing.T) {
 	}
 
 	code, stdout, _ = eqsim("eval", "--test-subset", "2", xorNet)
-	if code != 0 || !strings.Contains(stdout, "of 2 samples of xor") || !strings.Contains(stdout, "test error") {
+	if code != 0 || !strings.Contains(stdout, "of 2 samples of xor") || !strings.Contains(stdout, "test error") ||
+		!strings.Contains(stdout, "per inference: mean power") {
 		t.Errorf("eval text: exit %d, %q", code, stdout)
 	}
 	// The same network evaluates the same on any number of workers.

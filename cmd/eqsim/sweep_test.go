@@ -68,7 +68,7 @@ func TestSweepXOR(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sw")
 	mustSweep(t, sweepXOR, "--out", out, "--jobs", "2")
 	rows := readCSV(t, filepath.Join(out, sweep.ResultsCSV))
-	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,mean_power,energy_per_sample,chip_time_per_sample,epochs,seconds,error"
+	wantHead := "point,seed,levels,write_noise,status,test_error,train_error,test_loss,train_loss,mean_power,energy_per_sample,chip_time_per_sample,energy_per_inference,chip_time_per_inference,epochs,seconds,error"
 	if h := strings.Join(rows[0], ","); h != wantHead {
 		t.Fatalf("results.csv header\n%s\nwant\n%s", h, wantHead)
 	}
@@ -76,7 +76,7 @@ func TestSweepXOR(t *testing.T) {
 		t.Fatalf("results.csv has %d runs, want 12 (3 x 2 points, 2 seeds)", len(rows)-1)
 	}
 	for _, r := range rows[1:] {
-		if r[4] != "ok" || r[12] != "300" {
+		if r[4] != "ok" || r[14] != "300" {
 			t.Errorf("run %v did not finish its 300 epochs", r)
 		}
 		switch r[2] {

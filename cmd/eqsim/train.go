@@ -161,7 +161,9 @@ epoch or 30 seconds):
                           inference, the mean over the test samples),
                           energy_per_sample and chip_time_per_sample (what a
                           training sample cost on the chip: see
-                          [training.dynamics])
+                          [training.dynamics]), energy_per_inference and
+                          chip_time_per_inference (what the free phase of a
+                          test sample cost, as eqsim eval reports it)
   curves.png, curves.svg  losses and errors against the epoch (at most
                           every 30 seconds, and at the end)
   checkpoint/             the state to resume from
@@ -175,8 +177,8 @@ holds an unfinished run is not overwritten.
 (--epochs may be raised) and ends with the same conductances as a run never
 interrupted. With --json the last line on stdout is one JSON object with
 epochs, train_loss, train_error, test_loss, test_error, mean_power,
-seconds, samples_per_second, energy_per_sample, chip_time_per_sample, out,
-netlist and audit. At the end the trained network's operating point is
+seconds, samples_per_second, energy_per_sample, chip_time_per_sample,
+energy_per_inference, chip_time_per_inference, out, netlist and audit. At the end the trained network's operating point is
 audited on the whole test set against the netlist's [limits] (see eqsim
 audit): printed on stderr, or the object audit of the JSON summary.`,
 		Args: cobra.ExactArgs(1),

@@ -159,7 +159,7 @@ func TestTrainOutputs(t *testing.T) {
 		}
 	}
 	rows := readMetricsCSV(t, out)
-	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power,energy_per_sample,chip_time_per_sample"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
+	if want := "epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power,energy_per_sample,chip_time_per_sample,energy_per_inference,chip_time_per_inference"; strings.Join(rows[0], ",") != want || len(rows) != 4 {
 		t.Fatalf("metrics.csv: %v", rows)
 	}
 	jl, _ := os.ReadFile(filepath.Join(out, run.MetricsJSONL))
@@ -173,7 +173,7 @@ func TestTrainOutputs(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatal(err)
 		}
-		if r["epoch"] != float64(i+1) || len(r) != 10 || !(r["mean_power"] > 0) {
+		if r["epoch"] != float64(i+1) || len(r) != 12 || !(r["mean_power"] > 0) {
 			t.Errorf("metrics.jsonl line %d: %v", i, r)
 		}
 		if r["seconds"] < prev || r["samples_per_second"] <= 0 {
@@ -201,7 +201,7 @@ func TestTrainOutputs(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval of the trained netlist: exit %d: %s", code, evErr)
 	}
-	var ev evalResult
+	var ev run.EvalReport
 	lastJSON(t, evOut, &ev)
 	if strconv.FormatFloat(ev.TestLoss, 'g', -1, 64) != rows[3][3] || strconv.FormatFloat(ev.TestError, 'g', -1, 64) != rows[3][4] {
 		t.Errorf("eval of the trained netlist: %+v, last epoch tested %v", ev, rows[3])
@@ -519,7 +519,7 @@ func TestTrainCSV(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval: exit %d\n%s", code, stderr)
 	}
-	var ev evalResult
+	var ev run.EvalReport
 	lastJSON(t, evOut, &ev)
 	if ev.Samples != 6 || ev.TestError != sum.TestError || ev.TestLoss != sum.TestLoss {
 		t.Errorf("eval %+v, training ended with %+v", ev, sum)

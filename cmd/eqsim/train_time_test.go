@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,9 +10,10 @@ import (
 
 // TestTrainInTime trains the test XOR network with transient phases,
 // thermal noise at 300 K and a measurement window: the summary and every
-// metrics row report the energy and chip time per sample (positive, the
-// same in metrics.csv and the summary), and the same seed gives the same
-// conductances on 1 and 3 workers.
+// metrics row report the energy and chip time per sample and per inference
+// (positive, the same in metrics.csv's columns and the summary, and per
+// inference what eqsim eval measures on the trained netlist), and the same
+// seed gives the same conductances and costs on 1 and 3 workers.
 func TestTrainInTime(t *testing.T) {
 	src, err := os.ReadFile(xorNet)
 	if err != nil {
@@ -42,7 +44,19 @@ func TestTrainInTime(t *testing.T) {
 		if last := rows[len(rows)-1]; mustFloat(t, last[col["energy_per_sample"]]) != e || mustFloat(t, last[col["chip_time_per_sample"]]) != ct {
 			t.Errorf("metrics.csv %v, summary %v J, %v s", last, e, ct)
 		}
-		outs = append(outs, out)
+		ei, cti := sum["energy_per_inference"].(float64), sum["chip_time_per_inference"].(float64)
+		if last := rows[len(rows)-1]; !(ei > 0) || !(cti > 1e-6) || mustFloat(t, last[len(last)-2]) != ei || mustFloat(t, last[len(last)-1]) != cti {
+			t.Errorf("metrics.csv %v (%v), summary %v J, %v s per inference", last, rows[0], ei, cti)
+		}
+		code, evOut, stderr := eqsim("eval", "--json", filepath.Join(out, "xor.toml"))
+		var ev map[string]any
+		if lastJSON(t, evOut, &ev); code != 0 || ev["energy_per_inference"] != ei || ev["chip_time_per_inference"] != cti || ev["mean_power"] != sum["mean_power"] {
+			t.Errorf("eval of the trained netlist: exit %d, %v (%s); summary %v", code, ev, stderr, sum)
+		}
+		outs = append(outs, out, fmt.Sprint(e, ct, ei, cti))
 	}
-	sameFiles(t, outs[0], outs[1], "xor.W1.npy", "xor.W2.npy")
+	sameFiles(t, outs[0], outs[2], "xor.W1.npy", "xor.W2.npy")
+	if outs[1] != outs[3] {
+		t.Errorf("costs on 1 worker %s, on 3 workers %s", outs[1], outs[3])
+	}
 }

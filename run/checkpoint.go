@@ -84,7 +84,10 @@ func checkpointOutputs(ck *Checkpoint, s eqprop.State, blocks []eqprop.Block) ([
 		out = append(out, safeio.Bytes(path.Join(CheckpointDir, name), npy.Encode([]int{b.Rows, b.Cols}, s.Conductances[k])))
 		ck.Blocks = append(ck.Blocks, checkpointBlock{Name: b.Name, Rows: b.Rows, Cols: b.Cols, File: name})
 	}
-	state, err := json.MarshalIndent(ck, "", "  ")
+	// Not indented: the state holds every epoch's metrics, and indenting
+	// them at every commit cost a run of many short epochs more than its
+	// training (XOR: 0.96 s of 5.5 s of CPU time, pprof).
+	state, err := json.Marshal(ck)
 	if err != nil {
 		return nil, fmt.Errorf("the checkpoint's state: %w", err)
 	}

@@ -37,7 +37,7 @@ func (r *runner) commit(pending *Metrics, durable bool) error {
 	for _, f := range files {
 		outs = append(outs, safeio.Bytes(filepath.Base(f.Path), f.Data))
 	}
-	m, err := metricsOutputs(r.ck.Rows)
+	m, err := r.text.outputs(r.ck.Rows)
 	if err != nil {
 		return err
 	}

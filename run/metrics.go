@@ -58,29 +58,51 @@ type Metrics struct {
 	Samples int `json:"-"`
 }
 
-// metricsOutputs returns metrics.csv and metrics.jsonl of rows.
-func metricsOutputs(rows []Metrics) ([]safeio.Output, error) {
+// metricsText formats metric rows into metrics.csv and metrics.jsonl,
+// each row once. A run commits its folder after every epoch, and
+// formatting the whole history again at every commit made a run of many
+// short epochs quadratic in its epochs (XOR's 1000 epochs: 0.95 s of its
+// 5.5 s of CPU time, pprof).
+type metricsText struct {
+	rows       []Metrics // the rows formatted so far
+	csv, jsonl []byte
+	// csvEnd and jsonlEnd hold where every row's text ends; csvEnd[0] is
+	// the end of the CSV header.
+	csvEnd, jsonlEnd []int
+}
+
+// outputs returns metrics.csv and metrics.jsonl of rows. The text of the
+// rows it formatted before, unchanged, is reused.
+func (t *metricsText) outputs(rows []Metrics) ([]safeio.Output, error) {
+	if t.csvEnd == nil {
+		t.csv = []byte("epoch,train_loss,train_error,test_loss,test_error,seconds,samples_per_second,mean_power," +
+			"energy_per_sample,chip_time_per_sample,energy_per_inference,chip_time_per_inference\n")
+		t.csvEnd, t.jsonlEnd = []int{len(t.csv)}, []int{0}
+	}
+	n := 0
+	for n < len(rows) && n < len(t.rows) && rows[n] == t.rows[n] {
+		n++
+	}
+	t.rows, t.csvEnd, t.jsonlEnd = append(t.rows[:n], rows[n:]...), t.csvEnd[:n+1], t.jsonlEnd[:n+1]
+	t.csv, t.jsonl = t.csv[:t.csvEnd[n]], t.jsonl[:t.jsonlEnd[n]]
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	var c bytes.Buffer
-	cw := csv.NewWriter(&c)
-	cw.Write([]string{"epoch", "train_loss", "train_error", "test_loss", "test_error", "seconds", "samples_per_second", "mean_power",
-		"energy_per_sample", "chip_time_per_sample", "energy_per_inference", "chip_time_per_inference"})
-	for _, r := range rows {
+	for _, r := range rows[n:] {
+		var c bytes.Buffer
+		cw := csv.NewWriter(&c)
 		cw.Write([]string{strconv.Itoa(r.Epoch), f(r.TrainLoss), f(r.TrainError), f(r.TestLoss), f(r.TestError), f(r.Seconds), f(r.SamplesPerSecond), f(r.MeanPower),
 			f(r.EnergyPerSample), f(r.ChipTimePerSample), f(r.EnergyPerInference), f(r.ChipTimePerInference)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return nil, err
-	}
-	var j bytes.Buffer
-	enc := json.NewEncoder(&j)
-	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return nil, err
+		}
+		j, err := json.Marshal(r)
+		if err != nil {
 			return nil, fmt.Errorf("metrics of epoch %d: %w", r.Epoch, err)
 		}
+		t.csv, t.jsonl = append(t.csv, c.Bytes()...), append(append(t.jsonl, j...), '\n')
+		t.csvEnd, t.jsonlEnd = append(t.csvEnd, len(t.csv)), append(t.jsonlEnd, len(t.jsonl))
 	}
-	return []safeio.Output{safeio.Bytes(MetricsCSV, c.Bytes()), safeio.Bytes(MetricsJSONL, j.Bytes())}, nil
+	return []safeio.Output{safeio.Bytes(MetricsCSV, t.csv), safeio.Bytes(MetricsJSONL, t.jsonl)}, nil
 }
 
 // meanRate returns the training samples per second over the epochs of rows

@@ -164,6 +164,7 @@ type runner struct {
 	tr *eqprop.Trainer
 	// ck holds the run's metrics, and its checkpoint when it writes one.
 	ck            *Checkpoint
+	text          metricsText // the metrics files' text
 	ckDir, netOut string
 	// dir is the output folder, locked; created says the run created it.
 	dir     *safeio.DirLock

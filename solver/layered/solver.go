@@ -547,7 +547,7 @@ func (s *Solver) eval(first bool) (limited bool) {
 		return s.evalSat(first)
 	}
 	s.evalLinear()
-	return s.evalJunctions(first)
+	return s.evalJunctions(first, nil)
 }
 
 // evalLinear writes the linear part of eval: the residual and diagonal of
@@ -581,7 +581,9 @@ func (s *Solver) evalLinear() {
 }
 
 // evalJunctions adds the junctions to what evalLinear wrote, as eval says.
-func (s *Solver) evalJunctions(first bool) (limited bool) {
+// A transient's stages pass their layeredODE, whose junction evaluation
+// reuses anchored exponentials; DC solves pass nil.
+func (s *Solver) evalJunctions(first bool, m *layeredODE) (limited bool) {
 	v, f, d, sc := s.v, s.f, s.d, s.scale
 	for k := range s.junc {
 		jn := &s.junc[k]
@@ -594,7 +596,12 @@ func (s *Solver) evalJunctions(first bool) (limited bool) {
 			}
 		}
 		s.vdl[k] = vl
-		i, g := jn.j.Eval(vl)
+		var i, g float64
+		if m != nil {
+			i, g = m.junction(k, vl)
+		} else {
+			i, g = jn.j.Eval(vl)
+		}
 		i += g * (vd - vl)
 		s.ij[k] = i
 		s.gj[k] = g

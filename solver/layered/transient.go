@@ -302,7 +302,7 @@ func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 			s.v[i] = xn[i] + delta[i]
 		}
 		s.evalLinear()
-		limited := m.evalJunctions(first)
+		limited := m.s.evalJunctions(first, m)
 		first = false
 		copy(m.dcDiag, s.d)
 		for i, c := range m.cf {
@@ -363,40 +363,14 @@ func (m *layeredODE) Stage(x, xn, delta, hist []float64, alpha float64, _ bool) 
 	return solve.IterationLimit
 }
 
-// evalJunctions is Solver.evalJunctions with each junction's exponential
-// taken from its anchor, the last exact evaluation, while the junction
-// voltage stays within a thousandth of N*Vt of it: exp(a + da) =
-// exp(a)*(1 + da + da²/2 + da³/6 + da⁴/24) to within rounding for |da| <=
-// 1e-3. Successive stages move a junction by microvolts once the fast
-// transients have passed, so most stages evaluate no exponential.
-func (m *layeredODE) evalJunctions(first bool) (limited bool) {
-	s := m.s
-	v, f, d, sc := s.v, s.f, s.d, s.scale
-	for k := range s.junc {
-		jn := &s.junc[k]
-		vd := jn.sgn * (jn.gain*v[jn.fi] - jn.vpin)
-		vl := vd
-		if !first {
-			vl = jn.j.Limit(vd, s.vdl[k])
-			if vl != vd {
-				limited = true
-			}
-		}
-		s.vdl[k] = vl
-		i, g := m.junction(k, vl)
-		i += g * (vd - vl)
-		s.ij[k] = i
-		s.gj[k] = g
-		i *= jn.inv
-		f[jn.fi] += jn.sgn * i
-		d[jn.fi] += g
-		sc[jn.fi] += math.Abs(i)
-	}
-	return limited
-}
-
 // junction returns junction k's current (A, Gmin included) and
-// conductance (S) at v volts, as circuit.Junction.Eval does.
+// conductance (S) at v volts, as circuit.Junction.Eval does, with the
+// exponential taken from the junction's anchor, the last exact
+// evaluation, while the junction voltage stays within a thousandth of
+// N*Vt of it: exp(a + da) = exp(a)*(1 + da + da²/2 + da³/6 + da⁴/24) to
+// within rounding for |da| <= 1e-3. Successive stages move a junction by
+// microvolts once the fast transients have passed, so most stages
+// evaluate no exponential.
 func (m *layeredODE) junction(k int, v float64) (i, g float64) {
 	nvt, an := m.nvt[k], &m.anchors[k]
 	if an.ok {

@@ -149,12 +149,12 @@ func TestCheckpointWithoutInferenceCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := regexp.MustCompile(`(?m),\s*"(energy|chip_time)_per_inference": [^,}\n]*`)
+	key := regexp.MustCompile(`(?m),\s*"(energy|chip_time)_per_inference":\s*[^,}\n]*`)
 	old := key.ReplaceAll(b, nil)
 	if strings.Contains(string(old), "per_inference") || len(old) == len(b) {
 		t.Fatalf("the keys are still in %s", old)
 	}
-	bad := strings.Replace(string(b), `"energy_per_inference": `, `"energy_per_inference": -`, 1)
+	bad := regexp.MustCompile(`"energy_per_inference":\s*`).ReplaceAllString(string(b), `"energy_per_inference":-`)
 	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}

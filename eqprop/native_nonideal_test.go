@@ -190,24 +190,9 @@ func TestNativeWiredPower(t *testing.T) {
 			}
 			return v[i]
 		}
-		var want, scale float64
-		for _, e := range c.Elements {
-			for p := range e.Parts() {
-				if p.Type != 'R' && p.Type != 'D' {
-					continue
-				}
-				if p.Internal[0] || p.Internal[1] {
-					t.Fatalf("%s: a dissipating part on internal nodes", e.Label())
-				}
-				dv := at(p.Nodes[0]) - at(p.Nodes[1])
-				w := p.Value * dv * dv
-				if p.Type == 'D' {
-					i, _ := p.Model.Junction(c.Temperature(), c.NominalTemperature()).Eval(dv)
-					w = i * dv
-				}
-				want += w
-				scale += math.Abs(w)
-			}
+		want, scale, err := circuittest.Dissipated(c, at)
+		if err != nil {
+			t.Fatal(err)
 		}
 		if d := math.Abs(got.Total() - want); !(d <= 1e-9*scale) {
 			t.Errorf("sample %d: power %g W (sources %g W, amplifiers %g W), dissipated %g W", s, got.Total(), got.Sources, got.Controlled, want)

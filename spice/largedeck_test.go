@@ -194,10 +194,8 @@ func wiredAgainstNgspice(t *testing.T, features, hidden int, wireR float64) (eq,
 	return eq, ng, worst
 }
 
-// dissipated returns the power in watts that the resistors and diodes of
-// c dissipate at node voltages v (by name; ground is 0 V), and the sum of
-// the magnitudes of their powers. At a DC operating point it is the power
-// the sources and amplifiers deliver (Tellegen's theorem).
+// dissipated is circuittest.Dissipated at the node voltages v, by name
+// (ground is 0 V), failing t where a node has none.
 func dissipated(t *testing.T, c *circuit.Circuit, v map[string]float64) (w, scale float64) {
 	t.Helper()
 	at := func(n string) float64 {
@@ -210,23 +208,9 @@ func dissipated(t *testing.T, c *circuit.Circuit, v map[string]float64) (w, scal
 		}
 		return x
 	}
-	for _, e := range c.Elements {
-		for p := range e.Parts() {
-			if p.Type != 'R' && p.Type != 'D' {
-				continue
-			}
-			if p.Internal[0] || p.Internal[1] {
-				t.Fatalf("%s: a dissipating part on internal nodes", e.Label())
-			}
-			dv := at(p.Nodes[0]) - at(p.Nodes[1])
-			pw := p.Value * dv * dv
-			if p.Type == 'D' {
-				i, _ := p.Model.Junction(c.Temperature(), c.NominalTemperature()).Eval(dv)
-				pw = i * dv
-			}
-			w += pw
-			scale += math.Abs(pw)
-		}
+	w, scale, err := circuittest.Dissipated(c, at)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return w, scale
 }

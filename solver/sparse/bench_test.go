@@ -90,6 +90,30 @@ func BenchmarkRefactor(b *testing.B) {
 	}
 }
 
+// BenchmarkRefactorSymmetric refactors the symmetric cases, L alone (see
+// RefactorSymmetric), to compare with BenchmarkRefactor.
+func BenchmarkRefactorSymmetric(b *testing.B) {
+	for _, c := range benchCases {
+		if c.name != "crossbar784x100" && c.name[:4] != "grid" {
+			continue // unsymmetric: RefactorSymmetric would be Refactor
+		}
+		b.Run(c.name, func(b *testing.B) {
+			a, s := c.get()
+			var lu LU
+			if err := lu.Factor(a, s); err != nil {
+				b.Fatal(err)
+			}
+			c0 := cpuTime()
+			for b.Loop() {
+				if err := lu.RefactorSymmetric(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, c0)
+		})
+	}
+}
+
 func BenchmarkSolve(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(c.name, func(b *testing.B) {

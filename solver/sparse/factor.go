@@ -51,6 +51,12 @@ type LU struct {
 	out   []int32   // topological order of the pattern of U, from the end
 	lpend []int     // end of the unpruned part of each column of L, or -1
 	xm    []float64 // workspace of the solves with many right-hand sides
+
+	// symm says whether RefactorSymmetric may compute L alone (see
+	// symmetric.go), found at its first call after each Factor; next is
+	// its pointer into every column of L.
+	symm symmetry
+	next []int
 }
 
 // Factor computes the LU factorization of a with the column ordering of
@@ -123,7 +129,7 @@ func (lu *LU) Factor(a *Matrix, s *Symbolic) error {
 // reset sizes the factorization for a and s and clears the workspace.
 func (lu *LU) reset(a *Matrix, s *Symbolic) {
 	n := a.N()
-	lu.ok, lu.structured = false, false
+	lu.ok, lu.structured, lu.symm = false, false, symmetryUnknown
 	lu.n, lu.pat, lu.sym, lu.tol = n, a.pat, s, s.pivotTol
 	if len(lu.x) != n {
 		lu.prow = make([]int32, n)

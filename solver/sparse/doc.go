@@ -13,7 +13,9 @@
 //
 // Analyze orders the columns once per structure. LU.Factor factors with
 // partial pivoting; LU.Refactor factors new values with the same pivots
-// and patterns, and is the step of a Newton iteration; LU.SolveTo and
+// and patterns, and is the step of a Newton iteration (LU.RefactorSymmetric
+// does it for symmetric values with half the work, as the conductance
+// matrix of a wired crossbar needs after every update); LU.SolveTo and
 // LU.SolveTransTo solve with A and with Aᵀ (for adjoint gradients) any
 // number of times, without allocating; LU.SolveManyTo and
 // LU.SolveTransManyTo solve for many right-hand sides in one pass over

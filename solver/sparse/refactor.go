@@ -30,21 +30,15 @@ func (lu *LU) Refactor(a *Matrix) error {
 	}
 	lu.ok = false
 	n := lu.n
-	cp, arow, ax := a.pat.colPtr, lu.arow, a.values
 	x := lu.x
 	lp, li, lx := lu.lp, lu.li, lu.lx
 	up, ui, ux := lu.up, lu.ui, lu.ux
 	clear(x)
 	for k := range n {
 		col := lu.q[k]
-		colmax := 0.0
-		for p := cp[col]; p < cp[col+1]; p++ {
-			v := ax[p]
-			x[arow[p]] = v
-			colmax = max(colmax, math.Abs(v))
-		}
-		if !(colmax <= math.MaxFloat64) {
-			return lu.fail(&NotFiniteError{Col: int(col)})
+		colmax, err := lu.scatter(a, col, 0)
+		if err != nil {
+			return err
 		}
 		umax := 0.0
 		urows := ui[up[k]:up[k+1]]
@@ -65,30 +59,61 @@ func (lu *LU) Refactor(a *Matrix) error {
 				x[i] -= vals[s] * xj
 			}
 		}
-		piv := x[k]
-		x[k] = 0
-		rows := li[lp[k]:lp[k+1]]
-		vals := lx[lp[k]:lp[k+1]]
-		vals = vals[:len(rows)]
-		amax, sum := 0.0, math.Abs(piv)
-		for _, i := range rows {
-			v := math.Abs(x[i])
-			sum += v
-			amax = max(amax, v)
-		}
-		if !(sum <= math.MaxFloat64) {
-			return lu.fail(&NotFiniteError{Col: int(col)})
-		}
-		ap := math.Abs(piv)
-		if ap == 0 || ap < lu.tol*amax || ap <= eps*max(colmax, umax, amax) {
-			return lu.fail(&PivotError{Col: int(col), Step: k, Pivot: piv, Max: amax})
-		}
-		lu.udiag[k] = piv
-		for s, i := range rows {
-			vals[s] = x[i] / piv
-			x[i] = 0
+		if err := lu.pivotColumn(k, col, colmax, umax); err != nil {
+			return err
 		}
 	}
 	lu.ok = true
+	return nil
+}
+
+// scatter writes the entries of column col of a whose rows are steps from
+// lo on into lu.x, by step, and returns the largest magnitude of all the
+// column's entries.
+func (lu *LU) scatter(a *Matrix, col int32, lo int) (colmax float64, err error) {
+	cp, ax := a.pat.colPtr, a.values
+	for p := cp[col]; p < cp[col+1]; p++ {
+		v := ax[p]
+		colmax = max(colmax, math.Abs(v))
+		if r := lu.arow[p]; int(r) >= lo {
+			lu.x[r] = v
+		}
+	}
+	if !(colmax <= math.MaxFloat64) {
+		return colmax, lu.fail(&NotFiniteError{Col: int(col)})
+	}
+	return colmax, nil
+}
+
+// pivotColumn ends step k of a refactorization, with the column in lu.x
+// reduced by the columns before it: it checks the reused pivot x[k] by the
+// test Factor chooses pivots with (against the largest other candidate,
+// and above rounding of colmax and umax, the largest entries of the
+// column of A and of U), and divides the column of L by it, clearing x.
+func (lu *LU) pivotColumn(k int, col int32, colmax, umax float64) error {
+	x := lu.x
+	piv := x[k]
+	x[k] = 0
+	rows := lu.li[lu.lp[k]:lu.lp[k+1]]
+	vals := lu.lx[lu.lp[k]:lu.lp[k+1]]
+	vals = vals[:len(rows)]
+	amax, sum := 0.0, math.Abs(piv)
+	for _, i := range rows {
+		v := math.Abs(x[i])
+		sum += v
+		amax = max(amax, v)
+	}
+	if !(sum <= math.MaxFloat64) {
+		return lu.fail(&NotFiniteError{Col: int(col)})
+	}
+	ap := math.Abs(piv)
+	if ap == 0 || ap < lu.tol*amax || ap <= eps*max(colmax, umax, amax) {
+		return lu.fail(&PivotError{Col: int(col), Step: k, Pivot: piv, Max: amax})
+	}
+	lu.udiag[k] = piv
+	for s, i := range rows {
+		vals[s] = x[i] / piv
+		x[i] = 0
+	}
 	return nil
 }

@@ -38,7 +38,6 @@ func (lu *LU) RefactorSymmetric(a *Matrix) error {
 	}
 	lu.ok = false
 	n := lu.n
-	cp, arow, ax := a.pat.colPtr, lu.arow, a.values
 	x, next := lu.x, lu.next
 	lp, li, lx := lu.lp, lu.li, lu.lx
 	up, ui, ux := lu.up, lu.ui, lu.ux
@@ -46,16 +45,9 @@ func (lu *LU) RefactorSymmetric(a *Matrix) error {
 	copy(next, lp[:n])
 	for k := range n {
 		col := lu.q[k]
-		colmax := 0.0
-		for p := cp[col]; p < cp[col+1]; p++ {
-			v := ax[p]
-			colmax = max(colmax, math.Abs(v))
-			if r := arow[p]; int(r) >= k {
-				x[r] = v
-			}
-		}
-		if !(colmax <= math.MaxFloat64) {
-			return lu.fail(&NotFiniteError{Col: int(col)})
+		colmax, err := lu.scatter(a, col, k) // the rows above stand for U
+		if err != nil {
+			return err
 		}
 		// Column k of U is D times row k of L, and row k of L is where
 		// the columns it names now point: their rows are sorted, and
@@ -81,28 +73,8 @@ func (lu *LU) RefactorSymmetric(a *Matrix) error {
 				x[i] -= vals[s] * m
 			}
 		}
-		piv := x[k]
-		x[k] = 0
-		rows := li[lp[k]:lp[k+1]]
-		vals := lx[lp[k]:lp[k+1]]
-		vals = vals[:len(rows)]
-		amax, sum := 0.0, math.Abs(piv)
-		for _, i := range rows {
-			v := math.Abs(x[i])
-			sum += v
-			amax = max(amax, v)
-		}
-		if !(sum <= math.MaxFloat64) {
-			return lu.fail(&NotFiniteError{Col: int(col)})
-		}
-		ap := math.Abs(piv)
-		if ap == 0 || ap < lu.tol*amax || ap <= eps*max(colmax, umax, amax) {
-			return lu.fail(&PivotError{Col: int(col), Step: k, Pivot: piv, Max: amax})
-		}
-		lu.udiag[k] = piv
-		for s, i := range rows {
-			vals[s] = x[i] / piv
-			x[i] = 0
+		if err := lu.pivotColumn(k, col, colmax, umax); err != nil {
+			return err
 		}
 	}
 	lu.ok = true

@@ -86,8 +86,7 @@ func (n *Native) RelaxLearning(p Phase, rates []float64, start, end *Measurement
 	ps.sys.VoltagesTo(ps.v, ps.x)
 	n.readExact(end, ps)
 	copy(n.free.x, ps.x)
-	t.cost.Time += out.Time
-	t.cost.Energy += out.Energy
+	t.cost.Add(Cost{Time: out.Time, Energy: out.Energy})
 	n.last = ps
 	return nil
 }

@@ -82,8 +82,7 @@ func (n *Native) settle(ps *phaseSystem, kind PhaseKind, x0 []float64) error {
 		return err
 	}
 	ps.sys.VoltagesTo(ps.v, ps.x)
-	n.time.cost.Time += out.Time
-	n.time.cost.Energy += out.Energy
+	n.time.cost.Add(Cost{Time: out.Time, Energy: out.Energy})
 	return nil
 }
 

@@ -57,11 +57,15 @@ type Learner interface {
 	RelaxLearning(p Phase, rates []float64, start, end *Measurement) error
 }
 
+// Add adds d to c.
+func (c *Cost) Add(d Cost) {
+	c.Time += d.Time
+	c.Energy += d.Energy
+}
+
 // meter adds to c what net's last sample cost, if net is Metered.
 func meter(c *Cost, net Physical) {
 	if m, ok := net.(Metered); ok {
-		k := m.Cost()
-		c.Time += k.Time
-		c.Energy += k.Energy
+		c.Add(m.Cost())
 	}
 }

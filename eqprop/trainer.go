@@ -262,8 +262,7 @@ func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, tot
 		for i := range slots {
 			s := &slots[i]
 			t.lossSum += loss(s.out, s.y)
-			t.cost.Energy += s.cost.Energy
-			t.cost.Time += s.cost.Time
+			t.cost.Add(s.cost)
 			if t.cfg.Readout.Predict(s.out) != s.label {
 				t.errs++
 			}
@@ -453,8 +452,7 @@ func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 		}
 		lossSum += losses[i]
 		powerSum += powers[i]
-		cost.Energy += costs[i].Energy
-		cost.Time += costs[i].Time
+		cost.Add(costs[i])
 		if wrong[i] {
 			nerr++
 		}

@@ -344,6 +344,17 @@ func (e *Crossbar) SetConductances(g []float64) {
 	e.G.Copy(mat.NewDense(r, c, g))
 }
 
+// ConductanceData returns G's entries, row-major: the storage the
+// circuit reads, so writing it changes the crossbar.
+func (e *Crossbar) ConductanceData() []float64 {
+	r, c := e.G.Dims()
+	raw := e.G.RawMatrix()
+	if raw.Stride != c {
+		return nil
+	}
+	return raw.Data[:r*c]
+}
+
 // SetConductanceRows sets rows lo, lo+1, ... of G from g, row-major; g
 // holds a whole number of rows.
 func (e *Crossbar) SetConductanceRows(lo int, g []float64) {

@@ -69,7 +69,16 @@ type Native struct {
 	// shared lets the solvers of all replicas reduce each crossbar with
 	// wire resistance once per change of its conductances.
 	shared *solver.Shared
-	time   nativeTime // what runs in time: see native_dynamics.go
+	// sums holds, per block, the row and column sums the trainer gave
+	// with its last in-place change (Programmed), shared by the
+	// replicas; zero after any other change. known is this replica's
+	// list of them.
+	sums  *[]mna.Sums
+	known []mna.Sums
+	// batch holds the products of a batch's samples (Batched), shared
+	// by the replicas.
+	batch *nativeBatch
+	time  nativeTime // what runs in time: see native_dynamics.go
 }
 
 // phaseSystem is one compiled copy of the circuit with its solver.
@@ -135,6 +144,9 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	n.x0 = make([]float64, n.free.sys.Size())
 	n.replicas = &[]*Native{n}
 	n.version = new(atomic.Uint64)
+	sums := make([]mna.Sums, len(n.blocks))
+	n.sums = &sums
+	n.batch = &nativeBatch{}
 	n.scales()
 	return n, nil
 }
@@ -379,7 +391,32 @@ func (n *Native) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesT
 // Program writes block k's conductances. Every replica sees them; none
 // may be relaxing meanwhile.
 func (n *Native) Program(k int, g []float64) {
-	n.train[k].SetConductances(g)
+	if d := n.ConductanceData(k); len(d) == 0 || len(g) == 0 || &d[0] != &g[0] {
+		n.train[k].SetConductances(g)
+	}
+	(*n.sums)[k] = mna.Sums{}
+	n.version.Add(1)
+}
+
+// dataHolder is a trainable element that stores its conductances in
+// one row-major slice.
+type dataHolder interface {
+	ConductanceData() []float64
+}
+
+// ConductanceData returns block k's conductances as the circuit stores
+// them, row-major, or nil (see InPlace).
+func (n *Native) ConductanceData(k int) []float64 {
+	if d, ok := n.train[k].(dataHolder); ok {
+		return d.ConductanceData()
+	}
+	return nil
+}
+
+// Programmed tells every replica that block k's conductances changed in
+// place, and what their row and column sums now are (see InPlace).
+func (n *Native) Programmed(k int, rows, cols []float64) {
+	(*n.sums)[k] = mna.Sums{Data: n.ConductanceData(k), Rows: rows, Cols: cols}
 	n.version.Add(1)
 }
 
@@ -402,15 +439,23 @@ func (n *Native) ProgramRows(k, lo int, g []float64) {
 			*n.train[k].Conductance(lo*c + i) = v
 		}
 	}
+	(*n.sums)[k] = mna.Sums{}
 	n.version.Add(1)
 }
 
 // refresh tells this replica's solvers, those of its phases in time
 // included, that conductances changed.
 func (n *Native) refresh() {
+	known := n.known[:0]
+	for _, s := range *n.sums {
+		if s.Data != nil {
+			known = append(known, s)
+		}
+	}
+	n.known = known
 	for _, p := range []*phaseSystem{n.free, n.clamp, n.time.learn} {
 		if p != nil {
-			p.dc.Refresh()
+			p.dc.RefreshSums(known)
 			if p.run != nil {
 				p.run.Refresh()
 			}
@@ -421,7 +466,7 @@ func (n *Native) refresh() {
 
 // Clone returns a replica sharing the conductances.
 func (n *Native) Clone() (Physical, error) {
-	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared, version: n.version, seen: n.version.Load()}
+	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared, version: n.version, sums: n.sums, batch: n.batch, seen: n.version.Load()}
 	var err error
 	if m.free, err = m.build(false); err != nil {
 		return nil, err

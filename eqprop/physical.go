@@ -138,6 +138,46 @@ type Physical interface {
 	Clone() (Physical, error)
 }
 
+// InPlace is implemented by a Physical whose trainable conductances the
+// trainer may change where the network reads them, rather than in a copy
+// it then programs: one copy of a large crossbar in the caches instead of
+// two, and no copying after every update.
+type InPlace interface {
+	// ConductanceData returns block k's conductances in siemens,
+	// row-major, as the network stores them, or nil if they are not
+	// stored so. The caller may write them while no clone relaxes and
+	// must then call Programmed.
+	ConductanceData(k int) []float64
+	// Programmed tells the network and its clones that block k's
+	// conductances changed in place, and gives their sums in siemens
+	// along each row (rows, one per row) and each column (cols), which
+	// the network may keep until the next change instead of reading the
+	// whole block again.
+	Programmed(k int, rows, cols []float64)
+}
+
+// Batched is implemented by a Physical whose replicas can share, among
+// the samples of a batch, the part of their relaxations that reads their
+// largest crossbars: the products of the inputs' voltages with the rows
+// of the crossbars they drive. The trainer records the batch's samples
+// (BatchInput), has each worker compute its share of the products of all
+// of them (BatchStripes: the stripes of rows mna.Share gives it, the
+// ones whose conductances it also updates, so that every core reads and
+// writes only its own rows), then tells each replica whose products its
+// next relaxation uses (UseBatch). The relaxations give bit for bit what
+// they give without it.
+type Batched interface {
+	// BatchInput records x as the features of sample s of the batch.
+	BatchInput(s int, x []float64)
+	// BatchStripes computes worker r of w's share of the products of
+	// the first n samples recorded. Calls for different r may run at
+	// once, on different replicas.
+	BatchStripes(n, r, w int)
+	// UseBatch makes the receiver's next relaxation of sample s's
+	// features use its products.
+	UseBatch(s int)
+}
+
 // RowProgrammer is implemented by a Physical that can program some rows of
 // a block by themselves, as a crossbar array is written row by row. The
 // trainer then programs each band of rows as soon as it has updated it,

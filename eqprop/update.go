@@ -3,6 +3,8 @@ package eqprop
 import (
 	"math/rand/v2"
 
+	"github.com/eqsim/eqsim/circuit/mna"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -10,8 +12,9 @@ import (
 // updateRows is the number of rows of a block that one call of applyRows
 // moves: its share of the products (updateRows x Cols) stays in cache
 // between being formed and being applied, and the rows of a large block
-// spread over the workers.
-const updateRows = 32
+// spread over the workers. It is the band of mna.CrossbarSums, whose
+// order of summation applyRows follows.
+const updateRows = mna.Stripe
 
 // update reduces the batch's measurements in sample order into the
 // change of every block's conductances and programs the new ones.
@@ -39,39 +42,57 @@ func (t *Trainer) update(slots []slot) {
 	m := len(slots)
 	for k, b := range t.blocks {
 		step := -t.lr[k] * t.est.c * b.Scale / float64(m)
-		kk := t.gather(k, slots, step)
+		kk, da0, sa0 := t.gather(k, slots, step)
 		if t.dev != nil {
+			t.fillP(k, slots, kk, da0, sa0, 0, b.Rows)
 			t.product(t.grad[k], k, kk, 0, b.Rows)
 			t.updateDevices(k)
 			continue
 		}
 		rp, rows := t.reps[0].(RowProgrammer)
+		rows = rows && !t.direct[k]
 		bands := (b.Rows + updateRows - 1) / updateRows
-		t.parallel(bands, func(r, i int) {
-			i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
-			t.applyRows(k, kk, i0, i1, t.band[r])
-			if rows {
-				rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+		t.workers(func(r, w int) {
+			lo, hi := mna.Share(bands, r, w)
+			for i := lo; i < hi; i++ {
+				i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
+				t.fillP(k, slots, kk, da0, sa0, i0, i1)
+				t.applyRows(k, kk, i0, i1, t.band[r], t.bandCols[k][i*b.Cols:(i+1)*b.Cols])
+				if rows {
+					rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+				}
 			}
 		})
-		if !rows {
+		switch {
+		case t.direct[k]:
+			// The column sums in band order, whichever worker
+			// summed each band: the same for any number of workers.
+			cols := t.colSums[k]
+			copy(cols, t.bandCols[k])
+			for i := 1; i < bands; i++ {
+				for j, v := range t.bandCols[k][i*b.Cols : (i+1)*b.Cols] {
+					cols[j] += v
+				}
+			}
+			t.reps[0].(InPlace).Programmed(k, t.rowSums[k], cols)
+		case !rows:
 			t.reps[0].Program(k, t.g[k])
 		}
 	}
 }
 
-// gather fills block k's P (Rows x kk, row-major, so that a band of rows
-// of the product is a band of P times Q) and Q (kk x Cols) from the
-// batch's measurements, with the step folded into Q, and returns the
-// inner dimension kk. The columns of P and rows of Q are, in order: the
-// column term (P ones, Q step*col), and where side A moves the row term
-// (P row, Q step) and DA against -step*SB, then where side B moves SA
-// against -step*DB.
-func (t *Trainer) gather(k int, slots []slot, step float64) (kk int) {
+// gather fills block k's Q (kk x Cols) from the batch's measurements,
+// with the step folded into it, and returns the inner dimension kk and
+// the first columns of DA and SA in P (-1 for none). P (Rows x kk,
+// row-major, so that a band of rows of the product is a band of P times
+// Q) is filled a band at a time by fillP. The columns of P and rows of
+// Q are, in order: the column term (P ones, Q step*col), and where side
+// A moves the row term (P row, Q step) and DA against -step*SB, then
+// where side B moves SA against -step*DB.
+func (t *Trainer) gather(k int, slots []slot, step float64) (kk, da0, sa0 int) {
 	b := t.blocks[k]
 	R, C, m := b.Rows, b.Cols, len(slots)
-	row, col := t.row[k], t.col[k]
-	clear(row)
+	col := t.col[k]
 	clear(col)
 	movesA, movesB := false, false
 	for s := range slots {
@@ -84,7 +105,7 @@ func (t *Trainer) gather(k int, slots []slot, step float64) (kk int) {
 			movesB = movesB || b1[j] != b2[j]
 		}
 	}
-	da0, sa0 := -1, -1 // the first columns of DA and SA
+	da0, sa0 = -1, -1
 	kk = 1
 	if movesA {
 		da0 = 2
@@ -94,19 +115,8 @@ func (t *Trainer) gather(k int, slots []slot, step float64) (kk int) {
 		sa0 = kk
 		kk += m
 	}
-	p, q := t.p[k][:R*kk], t.q[k][:kk*C]
+	q := t.q[k][:kk*C]
 	for s := range slots {
-		a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
-		for i := range R {
-			da, sa := a1[i]-a2[i], a1[i]+a2[i]
-			row[i] += da * sa
-			if movesA {
-				p[i*kk+da0+s] = da
-			}
-			if movesB {
-				p[i*kk+sa0+s] = sa
-			}
-		}
 		b1, b2 := slots[s].m1.B[k], slots[s].m2.B[k]
 		for j := range C {
 			db, sb := b1[j]-b2[j], b1[j]+b2[j]
@@ -119,21 +129,49 @@ func (t *Trainer) gather(k int, slots []slot, step float64) (kk int) {
 			}
 		}
 	}
-	for i := range R {
-		p[i*kk] = 1
-	}
 	for j := range C {
 		q[j] = step * col[j]
 	}
 	if movesA {
-		for i := range R {
-			p[i*kk+1] = row[i]
-		}
 		for j := range C {
 			q[C+j] = step
 		}
 	}
-	return kk
+	return kk, da0, sa0
+}
+
+// fillP fills rows [i0, i1) of block k's P (see gather) from the batch's
+// measurements.
+func (t *Trainer) fillP(k int, slots []slot, kk, da0, sa0, i0, i1 int) {
+	p := t.p[k][:t.blocks[k].Rows*kk]
+	for i := i0; i < i1; i++ {
+		p[i*kk] = 1
+	}
+	if da0 >= 0 {
+		row := t.row[k]
+		for i := i0; i < i1; i++ {
+			row[i] = 0
+		}
+		for s := range slots {
+			a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+			for i := i0; i < i1; i++ {
+				da, sa := a1[i]-a2[i], a1[i]+a2[i]
+				row[i] += da * sa
+				p[i*kk+da0+s] = da
+			}
+		}
+		for i := i0; i < i1; i++ {
+			p[i*kk+1] = row[i]
+		}
+	}
+	if sa0 >= 0 {
+		for s := range slots {
+			a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+			for i := i0; i < i1; i++ {
+				p[i*kk+sa0+s] = a1[i] + a2[i]
+			}
+		}
+	}
 }
 
 // product writes rows [i0, i1) of block k's P Q, inner dimension kk, into
@@ -148,17 +186,28 @@ func (t *Trainer) product(dst []float64, k, kk, i0, i1 int) {
 
 // applyRows adds rows [i0, i1) of block k's change to its conductances,
 // clipped to [GMin, GMax], with buf (updateRows x Cols) as work space for
-// the change.
-func (t *Trainer) applyRows(k, kk, i0, i1 int, buf []float64) {
+// the change. It writes the new rows' sums into rowSums[k] and their
+// column sums into cols.
+func (t *Trainer) applyRows(k, kk, i0, i1 int, buf, cols []float64) {
 	C := t.blocks[k].Cols
 	g := t.g[k][i0*C : i1*C]
 	dg := buf[:len(g)]
 	t.product(dg, k, kk, i0, i1)
 	gmin, gmax := t.cfg.GMin, t.cfg.GMax
-	for i, x := range dg {
-		// min and max clip without branches: about half the
-		// conductances sit at GMin, which branches mispredict.
-		g[i] = min(max(g[i]+x, gmin), gmax)
+	clear(cols)
+	rows := t.rowSums[k][i0:i1]
+	for r := range rows {
+		gr, dr := g[r*C:(r+1)*C], dg[r*C:(r+1)*C]
+		s := 0.0
+		for j, x := range dr {
+			// min and max clip without branches: about half the
+			// conductances sit at GMin, which branches mispredict.
+			v := min(max(gr[j]+x, gmin), gmax)
+			gr[j] = v
+			s += v
+			cols[j] += v
+		}
+		rows[r] = s
 	}
 }
 

@@ -13,36 +13,38 @@ import (
 func BenchmarkTrainUpdate(b *testing.B) {
 	for _, h := range []int{100, 1024} {
 		for _, batch := range []int{4, 20} {
-			b.Run(fmt.Sprintf("784x%dx10/batch%d", h, batch), func(b *testing.B) {
-				c, nc := kendall(784, h, 10, 1)
-				n := mustNative(b, c, nc)
-				tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				rng := rand.New(rand.NewPCG(1, 2))
-				slots := tr.slots[:batch]
-				for s := range slots {
-					for k := range tr.blocks {
-						for _, m := range []*Measurement{slots[s].m1, slots[s].m2} {
-							for i := range m.B[k] {
-								m.B[k][i] = rng.Float64()
+			for _, w := range []int{1, 2} {
+				b.Run(fmt.Sprintf("784x%dx10/batch%d/w%d", h, batch, w), func(b *testing.B) {
+					c, nc := kendall(784, h, 10, 1)
+					n := mustNative(b, c, nc)
+					tr, err := NewTrainer(n, Config{Workers: w, BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					rng := rand.New(rand.NewPCG(1, 2))
+					slots := tr.slots[:batch]
+					for s := range slots {
+						for k := range tr.blocks {
+							for _, m := range []*Measurement{slots[s].m1, slots[s].m2} {
+								for i := range m.B[k] {
+									m.B[k][i] = rng.Float64()
+								}
 							}
-						}
-						a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
-						for i := range a1 {
-							a1[i] = rng.Float64()
-							a2[i] = a1[i]
-							if k > 0 {
-								a2[i] += 1e-3 * rng.Float64()
+							a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+							for i := range a1 {
+								a1[i] = rng.Float64()
+								a2[i] = a1[i]
+								if k > 0 {
+									a2[i] += 1e-3 * rng.Float64()
+								}
 							}
 						}
 					}
-				}
-				for b.Loop() {
-					tr.update(slots)
-				}
-			})
+					for b.Loop() {
+						tr.update(slots)
+					}
+				})
+			}
 		}
 	}
 }

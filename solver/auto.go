@@ -118,9 +118,13 @@ func (d *DC) Power(x []float64) mna.Power {
 
 // Refresh tells the solver that conductances of the system's crossbars
 // changed (see Layered.Refresh).
-func (d *DC) Refresh() {
+func (d *DC) Refresh() { d.RefreshSums(nil) }
+
+// RefreshSums is Refresh with the sums of the crossbars in known given
+// (see mna.Layering.RefreshSums); only the layered solver uses them.
+func (d *DC) RefreshSums(known []mna.Sums) {
 	if d.lay != nil {
-		d.lay.Refresh()
+		d.lay.RefreshSums(known)
 	}
 }
 

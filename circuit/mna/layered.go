@@ -96,8 +96,12 @@ type Layering struct {
 	pinOf    []int     // node index -> index in sys.pins, or -1
 	xcond    []float64 // per free node, crossbar conductance (S), as of Refresh
 	cond     []float64 // per free node, total linear conductance (S)
-	ones     []float64
 	tmp      []float64
+	known    []Sums // of the last RefreshSums
+	// stripedIdx lists the feeds whose rows are pinned (striped).
+	stripedIdx []int
+	// work space of sums
+	rowSum, colSum, bandSum []float64
 }
 
 // Link is a crossbar between free nodes: G.At(i, j) siemens between the
@@ -133,6 +137,7 @@ type feed struct {
 	// taken once per sample rather than once per solve.
 	last  []float64
 	valid bool
+	part  []float64 // work space of product
 	// cross is the crossbar's index in System.cross; sums holds the sums
 	// of its conductances over the free side, per pinned node, valid if
 	// sumsOK (see Layering.Power).
@@ -157,18 +162,27 @@ func (f *feed) unchanged(v []float64) bool {
 // product sets f.c to the currents the pinned voltages v drive into the
 // free side through G at 0 V. Inputs are mostly zero (the dark pixels of
 // an image): where the pinned side is G's rows, only the rows of nonzero
-// voltages are added up.
+// voltages are added up, a stripe of rows at a time (see Stripe), so that
+// workers that share the stripes among them (StripeProducts, SetProduct)
+// get the same sums.
 func (f *feed) product(v []float64) {
 	raw := f.g.RawMatrix()
 	if !f.rows {
 		blas64.Gemv(blas.NoTrans, 1, raw, blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: len(f.c), Inc: 1, Data: f.c})
 		return
 	}
+	if len(f.part) != len(f.c) {
+		f.part = make([]float64, len(f.c))
+	}
 	clear(f.c)
-	c := blas64.Vector{N: len(f.c), Inc: 1, Data: f.c}
-	for i, x := range v {
-		if x != 0 {
-			blas64.Axpy(x, blas64.Vector{N: len(f.c), Inc: 1, Data: raw.Data[i*raw.Stride : i*raw.Stride+len(f.c)]}, c)
+	for b := range stripes(len(v)) {
+		dst := f.c
+		if b > 0 {
+			dst = f.part
+			clear(dst)
+		}
+		if f.stripeProduct(dst, v, b) && b > 0 {
+			addTo(f.c, f.part)
 		}
 	}
 }
@@ -452,16 +466,34 @@ func (l *Layering) System() *System { return l.sys }
 
 // Refresh sums the conductances of the crossbars again. Call it after
 // changing any crossbar entry.
-func (l *Layering) Refresh() {
+func (l *Layering) Refresh() { l.RefreshSums(nil) }
+
+// Sums are the sums of a crossbar's conductances along its rows and
+// columns, in siemens: Rows[i] = sum_j G(i, j), Cols[j] = sum_i G(i, j).
+// Data is the crossbar's storage (circuit.Crossbar.ConductanceData), which
+// tells which crossbar they belong to. Whoever writes a large crossbar
+// can add them up as it writes, while every entry is in its core's
+// cache, rather than have every solver of the circuit read the whole
+// crossbar again.
+type Sums struct {
+	Data       []float64
+	Rows, Cols []float64
+}
+
+// RefreshSums is Refresh with the sums of the crossbars in known taken
+// from there rather than computed. They must be the sums of the present
+// conductances; Layering keeps the slices until the next Refresh.
+func (l *Layering) RefreshSums(known []Sums) {
+	l.known = known
 	clear(l.xcond)
 	for i := range l.feeds {
 		f := &l.feeds[i]
 		f.valid, f.sumsOK = false, false
-		sumsTo(l, f.g, f.rows, f.free)
+		l.addSums(f.g, f.rows, f.free)
 	}
 	for _, k := range l.Links {
-		sumsTo(l, k.G, false, k.From)
-		sumsTo(l, k.G, true, k.To)
+		l.addSums(k.G, false, k.From)
+		l.addSums(k.G, true, k.To)
 	}
 	for _, k := range l.Laterals {
 		raw := k.G.RawMatrix()
@@ -487,28 +519,43 @@ func (l *Layering) loadConductance() {
 	}
 }
 
-// sumsTo adds to l.xcond[nodes[k]] the column sums of g (cols true) or its
-// row sums.
-func sumsTo(l *Layering, g *mat.Dense, cols bool, nodes []int) {
-	r, c := g.Dims()
-	n, m := r, c // sum over n, giving m
-	tr := blas.Trans
-	if !cols {
-		n, m, tr = c, r, blas.NoTrans
-	}
-	if len(l.ones) < n {
-		l.ones = make([]float64, n)
-		for i := range l.ones {
-			l.ones[i] = 1
-		}
-	}
-	if len(l.tmp) < m {
-		l.tmp = make([]float64, m)
-	}
-	blas64.Gemv(tr, 1, g.RawMatrix(), blas64.Vector{N: n, Inc: 1, Data: l.ones}, 0, blas64.Vector{N: m, Inc: 1, Data: l.tmp})
+// addSums adds to l.xcond[nodes[k]] the column sums of g (cols true) or
+// its row sums.
+func (l *Layering) addSums(g *mat.Dense, cols bool, nodes []int) {
+	l.tmp = l.sums(l.tmp, g, cols)
 	for k, u := range nodes {
 		l.xcond[u] += l.tmp[k]
 	}
+}
+
+// sums returns in dst the column sums of g (cols true) or its row sums,
+// from the known sums of the last RefreshSums if g is among them.
+func (l *Layering) sums(dst []float64, g *mat.Dense, cols bool) []float64 {
+	r, c := g.Dims()
+	raw := g.RawMatrix()
+	for _, k := range l.known {
+		if len(k.Data) > 0 && len(raw.Data) > 0 && &k.Data[0] == &raw.Data[0] {
+			if cols {
+				return append(dst[:0], k.Cols...)
+			}
+			return append(dst[:0], k.Rows...)
+		}
+	}
+	if len(l.rowSum) < r {
+		l.rowSum = make([]float64, r)
+	}
+	if len(l.colSum) < c {
+		l.colSum = make([]float64, c)
+		l.bandSum = make([]float64, c)
+	}
+	if raw.Stride != c {
+		panic("circuit: crossbar with a stride")
+	}
+	CrossbarSums(raw.Data[:r*c], l.rowSum[:r], l.colSum[:c], l.bandSum[:c])
+	if cols {
+		return append(dst[:0], l.colSum[:c]...)
+	}
+	return append(dst[:0], l.rowSum[:r]...)
 }
 
 // Conductance returns, for every free node (by x index), the sum in

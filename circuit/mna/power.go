@@ -1,10 +1,5 @@
 package mna
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-)
-
 // Power returns System.Power at x, the power in watts the sources deliver,
 // at the cost of the free nodes rather than the conductances: the power
 // a crossbar from pinned nodes p to free nodes u carries from the
@@ -47,7 +42,7 @@ func (l *Layering) feedPower(k int) (float64, bool) {
 		return 0, false
 	}
 	if !f.sumsOK {
-		f.sums = f.pinnedSums(f.sums)
+		f.sums = l.sums(f.sums, f.g, !f.rows)
 		f.sumsOK = true
 	}
 	var w float64
@@ -58,26 +53,4 @@ func (l *Layering) feedPower(k int) (float64, bool) {
 		w -= s.v[s.free[u]] * f.c[j]
 	}
 	return w, true
-}
-
-// pinnedSums returns into dst the sums of the feed's conductances over
-// its free side, one per pinned node.
-func (f *feed) pinnedSums(dst []float64) []float64 {
-	r, c := f.g.Dims()
-	n, m := r, c // sum over n, giving m
-	tr := blas.Trans
-	if f.rows {
-		// The pinned side is the rows: sum each row.
-		n, m, tr = c, r, blas.NoTrans
-	}
-	ones := make([]float64, n)
-	for i := range ones {
-		ones[i] = 1
-	}
-	if cap(dst) < m {
-		dst = make([]float64, m)
-	}
-	dst = dst[:m]
-	blas64.Gemv(tr, 1, f.g.RawMatrix(), blas64.Vector{N: n, Inc: 1, Data: ones}, 0, blas64.Vector{N: m, Inc: 1, Data: dst})
-	return dst
 }

@@ -265,8 +265,12 @@ func rawLinks(lay *mna.Layering, ls []mna.Link) []rawLink {
 
 // Refresh makes the solver see changed crossbar conductances. Resistors,
 // sources and inputs are read at every solve.
-func (s *Solver) Refresh() {
-	s.lay.Refresh()
+func (s *Solver) Refresh() { s.RefreshSums(nil) }
+
+// RefreshSums is Refresh with the sums of the crossbars in known given
+// (see mna.Layering.RefreshSums).
+func (s *Solver) RefreshSums(known []mna.Sums) {
+	s.lay.RefreshSums(known)
 	s.refresh()
 }
 

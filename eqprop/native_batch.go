@@ -1,0 +1,81 @@
+package eqprop
+
+import "github.com/eqsim/eqsim/circuit/mna"
+
+// nativeBatch holds, for the samples of a batch, the products of their
+// inputs with the striped feeds of the layered network (see Batched),
+// shared by the replicas.
+type nativeBatch struct {
+	// Per sample and striped feed: the pinned voltages, the stripes'
+	// products (stripes x free side) and whether each stripe had a
+	// nonzero voltage.
+	v, part [][][]float64
+	any     [][][]bool
+}
+
+// layering returns the layered form of the free phases' system, or nil
+// if the network is not solved layered.
+func (n *Native) layering() *mna.Layering {
+	l, _ := n.free.dc.Layered()
+	if l == nil {
+		return nil
+	}
+	return l.Layering()
+}
+
+// BatchInput records x as sample s's features (see Batched). It sets the
+// receiver's input to x.
+func (n *Native) BatchInput(s int, x []float64) {
+	lay := n.layering()
+	if lay == nil || lay.StripedFeeds() == 0 {
+		return
+	}
+	b := n.batch
+	for len(b.v) <= s {
+		nf := lay.StripedFeeds()
+		v, part, any := make([][]float64, nf), make([][]float64, nf), make([][]bool, nf)
+		for k := range nf {
+			rows, cols, ns := lay.FeedShape(k)
+			v[k], part[k], any[k] = make([]float64, rows), make([]float64, ns*cols), make([]bool, ns)
+		}
+		b.v, b.part, b.any = append(b.v, v), append(b.part, part), append(b.any, any)
+	}
+	n.SetInput(x)
+	for k, v := range b.v[s] {
+		lay.FeedVoltagesTo(v, k)
+	}
+}
+
+// BatchStripes computes worker r of w's share of the products of the
+// first n samples recorded (see Batched).
+func (n *Native) BatchStripes(ns, r, w int) {
+	lay := n.layering()
+	if lay == nil {
+		return
+	}
+	b := n.batch
+	for s := range min(ns, len(b.v)) {
+		for k, v := range b.v[s] {
+			_, _, stripes := lay.FeedShape(k)
+			lo, hi := mna.Share(stripes, r, w)
+			lay.StripeProducts(b.part[s][k], b.any[s][k], k, v, lo, hi)
+		}
+	}
+}
+
+// UseBatch gives the free phases' system sample s's products (see
+// Batched).
+func (n *Native) UseBatch(s int) {
+	lay := n.layering()
+	if lay == nil || s >= len(n.batch.v) {
+		return
+	}
+	if n.version.Load() != n.seen {
+		// A refresh forgets the products.
+		n.refresh()
+	}
+	b := n.batch
+	for k, v := range b.v[s] {
+		lay.SetProduct(k, v, b.part[s][k], b.any[s][k])
+	}
+}

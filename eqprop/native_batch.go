@@ -6,6 +6,7 @@ import "github.com/eqsim/eqsim/circuit/mna"
 // inputs with the striped feeds of the layered network (see Batched),
 // shared by the replicas.
 type nativeBatch struct {
+	x [][]float64 // per sample, its features
 	// Per sample and striped feed: the pinned voltages, the stripes'
 	// products (stripes x free side) and whether each stripe had a
 	// nonzero voltage.
@@ -23,8 +24,8 @@ func (n *Native) layering() *mna.Layering {
 	return l.Layering()
 }
 
-// BatchInput records x as sample s's features (see Batched). It sets the
-// receiver's input to x.
+// BatchInput records x as sample s's features (see Batched); x must
+// stay unchanged until the batch's relaxations.
 func (n *Native) BatchInput(s int, x []float64) {
 	lay := n.layering()
 	if lay == nil || lay.StripedFeeds() == 0 {
@@ -38,16 +39,15 @@ func (n *Native) BatchInput(s int, x []float64) {
 			rows, cols, ns := lay.FeedShape(k)
 			v[k], part[k], any[k] = make([]float64, rows), make([]float64, ns*cols), make([]bool, ns)
 		}
-		b.v, b.part, b.any = append(b.v, v), append(b.part, part), append(b.any, any)
+		b.x, b.v, b.part, b.any = append(b.x, nil), append(b.v, v), append(b.part, part), append(b.any, any)
 	}
-	n.SetInput(x)
-	for k, v := range b.v[s] {
-		lay.FeedVoltagesTo(v, k)
-	}
+	b.x[s] = x
 }
 
 // BatchStripes computes worker r of w's share of the products of the
-// first n samples recorded (see Batched).
+// first ns samples recorded (see Batched): for each sample, the
+// voltages of its stripes' pinned rows, from the receiver's input set to
+// the sample's features, and their products.
 func (n *Native) BatchStripes(ns, r, w int) {
 	lay := n.layering()
 	if lay == nil {
@@ -55,9 +55,11 @@ func (n *Native) BatchStripes(ns, r, w int) {
 	}
 	b := n.batch
 	for s := range min(ns, len(b.v)) {
+		n.SetInput(b.x[s])
 		for k, v := range b.v[s] {
 			_, _, stripes := lay.FeedShape(k)
 			lo, hi := mna.Share(stripes, r, w)
+			lay.FeedVoltagesTo(v, k, lo, hi)
 			lay.StripeProducts(b.part[s][k], b.any[s][k], k, v, lo, hi)
 		}
 	}

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/eqsim/eqsim/eqprop/device"
+	"github.com/eqsim/eqsim/internal/par"
 )
 
 // Trainer trains a Physical network by mini-batch stochastic gradient
@@ -62,9 +61,13 @@ type Trainer struct {
 	// Per block: the sums of the new conductances along each row and
 	// column, and per band of updateRows rows its column sums.
 	rowSums, colSums, bandCols [][]float64
+	plans                      []updatePlan
+	// xNext holds the features of the next batch while its products
+	// are computed with the update (Batched).
+	xNext [][]float64
 
-	// team runs the parallel sections of an epoch or evaluation.
-	team *team
+	// par runs the parallel sections, one worker per replica.
+	par par.Group
 
 	epoch, batch int
 	lossSum      float64
@@ -175,6 +178,7 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		}
 		t.reps = append(t.reps, r)
 	}
+	t.par.W = len(t.reps)
 	cols := 0
 	for _, b := range t.blocks {
 		cols = max(cols, b.Cols)
@@ -190,6 +194,10 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		t.est.rates = learningRates(t.blocks, cfg, t.est.c)
 	}
 	t.slots = make([]slot, cfg.BatchSize)
+	t.xNext = make([][]float64, cfg.BatchSize)
+	for i := range t.xNext {
+		t.xNext[i] = make([]float64, net.Features())
+	}
 	for i := range t.slots {
 		s := &t.slots[i]
 		s.x = make([]float64, net.Features())
@@ -235,7 +243,7 @@ func (t *Trainer) permutation(e, n int) []int {
 // relaxation stops the epoch before the batch's update, with an error
 // naming the sample.
 func (t *Trainer) Epoch(ctx context.Context, train *Set, progress func(done, total int)) (st EpochStats, err error) {
-	t.withTeam(func() { st, err = t.runEpoch(ctx, train, progress) })
+	t.par.With(func() { st, err = t.runEpoch(ctx, train, progress) })
 	return st, err
 }
 
@@ -266,6 +274,9 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 		}
 		return s
 	}
+	bt, batched := t.reps[0].(Batched)
+	merge := batched && t.inPlace()
+	prepared := false // the products of this batch were computed with the last update
 	for t.batch < nb {
 		if err := ctx.Err(); err != nil {
 			return stats(), err
@@ -277,7 +288,7 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 			s.index = perm[lo+i]
 			s.label = train.Labels[s.index]
 		}
-		t.relax(slots, train)
+		t.relax(slots, train, prepared)
 		for i := range slots {
 			if err := slots[i].err; err != nil {
 				return stats(), fmt.Errorf("eqprop: epoch %d, sample %d: %w", t.epoch+1, perm[lo+i], err)
@@ -291,7 +302,38 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 				t.errs++
 			}
 		}
-		t.update(slots)
+		// The next batch's products are computed in the update's
+		// parallel section, each worker's right after its rows.
+		var next func(r, w int)
+		nlo, nhi := hi, min(hi+bs, n)
+		prepared = merge && nlo < nhi
+		var first func(r, w int)
+		if prepared {
+			nn := nhi - nlo
+			for i := range nn {
+				bt.BatchInput(i, t.xNext[i])
+			}
+			// The workers read the next samples first, each a share,
+			// and wait for all of them only after their updates.
+			var read atomic.Int64
+			first = func(r, w int) {
+				for i := r; i < nn; i += w {
+					train.SampleTo(t.xNext[i], perm[nlo+i])
+				}
+				read.Add(1)
+			}
+			next = func(r, w int) {
+				for read.Load() != int64(w) {
+				}
+				t.reps[r].(Batched).BatchStripes(nn, r, w)
+			}
+		}
+		t.update(slots, first, next)
+		if prepared {
+			for i := range nhi - nlo {
+				t.slots[i].x, t.xNext[i] = t.xNext[i], t.slots[i].x
+			}
+		}
 		t.seen += len(slots)
 		trained += len(slots)
 		t.batch++
@@ -315,22 +357,23 @@ func loss(out, y []float64) float64 {
 	return l
 }
 
-// relax reads every slot's sample from set and runs its relaxations on
-// the replicas in parallel. Which replica takes which slot does not
+// relax reads every slot's sample from set (unless prepared: the
+// samples are in the slots and their products were computed, see
+// Batched) and runs its relaxations on the replicas in parallel. Which replica takes which slot does not
 // matter: each slot's measurements depend only on its sample and the
 // conductances, and their read noise only on the seed, the epoch, the
 // sample's index and the phase.
-func (t *Trainer) relax(slots []slot, set *Set) {
+func (t *Trainer) relax(slots []slot, set *Set, prepared bool) {
 	_, batched := t.reps[0].(Batched)
-	if batched {
+	if batched && !prepared {
 		for i := range slots {
 			s := &slots[i]
 			set.SampleTo(s.x, s.index)
 			t.reps[0].(Batched).BatchInput(i, s.x)
 		}
-		t.workers(func(r, w int) { t.reps[r].(Batched).BatchStripes(len(slots), r, w) })
+		t.par.Run(func(r, w int) { t.reps[r].(Batched).BatchStripes(len(slots), r, w) })
 	}
-	t.parallel(len(slots), func(r, i int) {
+	t.par.Each(len(slots), func(r, i int) {
 		s := &slots[i]
 		if batched {
 			t.reps[r].(Batched).UseBatch(i)
@@ -345,68 +388,6 @@ func (t *Trainer) relax(slots []slot, set *Set) {
 		s.cost = Cost{}
 		meter(&s.cost, t.reps[r])
 	})
-}
-
-// parallel calls f(r, i) for every i in [0, n), spreading the calls over
-// the replicas: no two calls with the same r run at once.
-func (t *Trainer) parallel(n int, f func(r, i int)) {
-	if min(len(t.reps), n) <= 1 {
-		for i := range n {
-			f(0, i)
-		}
-		return
-	}
-	var next atomic.Int64
-	t.workers(func(r, _ int) {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n {
-				return
-			}
-			f(r, i)
-		}
-	})
-}
-
-// workers calls f(r, w) for every replica r of the w at once: on the
-// team of the epoch or evaluation under way (withTeam), else each on a
-// goroutine of its own while the caller waits. (Had the caller run one
-// part itself, the runtime would often run the other part only after
-// it, on the same core: measured, two parts of 42 us took 91 us so, and
-// 55 us with the caller waiting.)
-func (t *Trainer) workers(f func(r, w int)) {
-	w := len(t.reps)
-	if w == 1 {
-		f(0, 1)
-		return
-	}
-	if t.team != nil {
-		t.team.run(f)
-		return
-	}
-	var wg sync.WaitGroup
-	for r := range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(r, w)
-		}()
-	}
-	wg.Wait()
-}
-
-// withTeam runs f with a team of one goroutine per replica for the
-// parallel sections (see team), when there are no more replicas than
-// the Go scheduler runs at once.
-func (t *Trainer) withTeam(f func()) {
-	if w := len(t.reps); w > 1 && w <= runtime.GOMAXPROCS(0) && t.team == nil {
-		t.team = newTeam(w)
-		defer func() {
-			t.team.stop()
-			t.team = nil
-		}()
-	}
-	f()
 }
 
 // mix returns a well-mixed 64-bit function of seed and x (splitmix64's
@@ -459,7 +440,7 @@ func (t *Trainer) Evaluate(ctx context.Context, set *Set) (lossMean, errorRate f
 // workers. It returns ctx.Err() if ctx is cancelled, and an error naming
 // the sample if a relaxation fails.
 func (t *Trainer) EvaluateSet(ctx context.Context, set *Set) (e Evaluation, err error) {
-	t.withTeam(func() { e, err = t.evaluateSet(ctx, set) })
+	t.par.With(func() { e, err = t.evaluateSet(ctx, set) })
 	return e, err
 }
 
@@ -487,7 +468,7 @@ func (t *Trainer) evaluateSet(ctx context.Context, set *Set) (Evaluation, error)
 		ms[r] = NewMeasurement(t.blocks, t.nOut)
 		sns[r] = sensorFor(t.cfg.Sense, t.cfg.Seed, t.reps[r])
 	}
-	t.parallel(n, func(r, i int) {
+	t.par.Each(n, func(r, i int) {
 		if ctx.Err() != nil {
 			errs[i] = ctx.Err()
 			return

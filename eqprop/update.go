@@ -38,8 +38,9 @@ const updateRows = mna.Stripe
 // once per batch, and every one is computed as the whole product would
 // compute it, so the result does not depend on the bands or the workers.
 // A network that is a RowProgrammer gets each band as it is done.
-func (t *Trainer) update(slots []slot) {
+func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 	m := len(slots)
+	plans := t.plans[:0]
 	for k, b := range t.blocks {
 		step := -t.lr[k] * t.est.c * b.Scale / float64(m)
 		kk, da0, sa0 := t.gather(k, slots, step)
@@ -49,36 +50,84 @@ func (t *Trainer) update(slots []slot) {
 			t.updateDevices(k)
 			continue
 		}
+		plans = append(plans, updatePlan{kk, da0, sa0, (b.Rows + updateRows - 1) / updateRows})
+	}
+	t.plans = plans
+	if t.dev == nil {
 		rp, rows := t.reps[0].(RowProgrammer)
-		rows = rows && !t.direct[k]
-		bands := (b.Rows + updateRows - 1) / updateRows
-		t.workers(func(r, w int) {
-			lo, hi := mna.Share(bands, r, w)
-			for i := lo; i < hi; i++ {
-				i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
-				t.fillP(k, slots, kk, da0, sa0, i0, i1)
-				t.applyRows(k, kk, i0, i1, t.band[r], t.bandCols[k][i*b.Cols:(i+1)*b.Cols])
-				if rows {
-					rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+		// One parallel section for every block and what comes next:
+		// each worker updates the same bands of rows every time.
+		t.par.Run(func(r, w int) {
+			if first != nil {
+				first(r, w)
+			}
+			for k, b := range t.blocks {
+				pl := plans[k]
+				lo, hi := mna.Share(pl.bands, r, w)
+				for i := lo; i < hi; i++ {
+					i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
+					t.fillP(k, slots, pl.kk, pl.da0, pl.sa0, i0, i1)
+					t.applyRows(k, pl.kk, i0, i1, t.band[r], t.bandCols[k][i*b.Cols:(i+1)*b.Cols])
+					if rows && !t.direct[k] {
+						rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
+					}
 				}
+			}
+			if next != nil {
+				next(r, w)
 			}
 		})
-		switch {
-		case t.direct[k]:
-			// The column sums in band order, whichever worker
-			// summed each band: the same for any number of workers.
-			cols := t.colSums[k]
-			copy(cols, t.bandCols[k])
-			for i := 1; i < bands; i++ {
-				for j, v := range t.bandCols[k][i*b.Cols : (i+1)*b.Cols] {
-					cols[j] += v
+		for k, b := range t.blocks {
+			switch {
+			case t.direct[k]:
+				// The column sums in band order, whichever worker
+				// summed each band: the same for any number of
+				// workers.
+				cols := t.colSums[k]
+				copy(cols, t.bandCols[k])
+				for i := 1; i < plans[k].bands; i++ {
+					for j, v := range t.bandCols[k][i*b.Cols : (i+1)*b.Cols] {
+						cols[j] += v
+					}
 				}
+				t.reps[0].(InPlace).Programmed(k, t.rowSums[k], cols)
+			case !rows:
+				t.reps[0].Program(k, t.g[k])
 			}
-			t.reps[0].(InPlace).Programmed(k, t.rowSums[k], cols)
-		case !rows:
-			t.reps[0].Program(k, t.g[k])
+		}
+		return
+	}
+	if first != nil || next != nil {
+		t.par.Run(func(r, w int) {
+			if first != nil {
+				first(r, w)
+			}
+			if next != nil {
+				next(r, w)
+			}
+		})
+	}
+}
+
+// updatePlan is how update forms a block's change: the inner dimension
+// and first columns of DA and SA (see gather), and the number of bands
+// of updateRows rows.
+type updatePlan struct{ kk, da0, sa0, bands int }
+
+// inPlace reports whether every block's conductances are in the network
+// once update's parallel section ends: updated in place or programmed
+// row by row, so that what runs after them in that section reads them.
+func (t *Trainer) inPlace() bool {
+	if t.dev != nil {
+		return false
+	}
+	_, rows := t.reps[0].(RowProgrammer)
+	for k := range t.blocks {
+		if !t.direct[k] && !rows {
+			return false
 		}
 	}
+	return true
 }
 
 // gather fills block k's Q (kk x Cols) from the batch's measurements,

@@ -41,7 +41,7 @@ func BenchmarkTrainUpdate(b *testing.B) {
 						}
 					}
 					for b.Loop() {
-						tr.update(slots)
+						tr.update(slots, nil, nil)
 					}
 				})
 			}

@@ -2,8 +2,9 @@ package eqprop
 
 import "testing"
 
-// wholeBlocks hides the RowProgrammer of a Native, so that the trainer
-// programs whole blocks.
+// wholeBlocks hides the RowProgrammer, InPlace and Batched of a Native,
+// so that the trainer programs whole blocks from its own copy and every
+// relaxation multiplies its inputs out itself.
 type wholeBlocks struct {
 	Physical
 	n *Native
@@ -19,9 +20,11 @@ func (w wholeBlocks) Clone() (Physical, error) {
 	return wholeBlocks{c, c.(*Native)}, nil
 }
 
-// Programming each band of rows as the update finishes it gives the same
-// training, bit for bit, as programming whole blocks after it, and the
-// clones relax with the new conductances.
+// Updating the conductances in place with their sums, and sharing the
+// products of the inputs among the workers a stripe at a time (InPlace,
+// Batched), gives the same training, bit for bit, as programming whole
+// blocks from the trainer's copy after the update and relaxing each
+// sample by itself, and the clones relax with the new conductances.
 func TestTrainerProgramRows(t *testing.T) {
 	set := randomSet(45, 40, 4, 1)
 	var ref [][]float64
@@ -36,6 +39,9 @@ func TestTrainerProgramRows(t *testing.T) {
 			t.Fatalf("RowProgrammer %t, want %t", ok, rows)
 		}
 		tr, _ := train(t, net, cfg, set, 2)
+		if _, ok := net.(Batched); ok != rows || tr.direct[0] != rows || tr.inPlace() != rows {
+			t.Fatalf("Batched, direct and in place not all %t", rows)
+		}
 		s := tr.State().Conductances
 		got := make([]float64, len(s[0]))
 		n.ConductancesTo(got, 0)

@@ -71,14 +71,26 @@ func (l *Layering) FeedShape(k int) (rows, cols, nStripes int) {
 }
 
 // FeedVoltagesTo reads the present values of the sources and inputs, as
-// PinnedTo does, and copies into dst the voltages of striped feed k's
-// pinned rows: what its product multiplies.
-func (l *Layering) FeedVoltagesTo(dst []float64, k int) {
+// PinnedTo does, and copies into dst the voltages of the pinned rows of
+// stripes [lo, hi) of striped feed k: what their product multiplies.
+// Only those rows' pins are computed (pinVoltage).
+func (l *Layering) FeedVoltagesTo(dst []float64, k, lo, hi int) {
 	f := &l.feeds[l.striped()[k]]
-	l.sys.UpdatePins()
-	for i, node := range f.pinned {
-		dst[i] = l.sys.v[node]
+	for i := lo * Stripe; i < min(hi*Stripe, len(f.pinned)); i++ {
+		dst[i] = l.pinVoltage(f.pinned[i])
 	}
+}
+
+// pinVoltage returns the voltage of pinned node, computed as
+// System.UpdatePins computes it, bit for bit: the voltage of the node
+// its source hangs from plus the source's.
+func (l *Layering) pinVoltage(node int) float64 {
+	if node == 0 {
+		return 0
+	}
+	s := l.sys
+	p := &s.pins[l.pinOf[node]]
+	return l.pinVoltage(p.from) + p.sign*p.scale*(*p.src*s.srcScale)
 }
 
 // StripeProducts writes into part, for stripes b in [lo, hi) of striped

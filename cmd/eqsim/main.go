@@ -39,11 +39,10 @@ func main() {
 // execute runs the command line args and returns the exit status.
 func execute(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
-	var prof profiler
-	prof.register(root)
+	endProfile := profileFlag(root)
 	root.SetArgs(args)
 	err := root.Execute()
-	prof.stop()
+	endProfile()
 	if err == nil {
 		return exitOK
 	}

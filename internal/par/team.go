@@ -1,4 +1,4 @@
-package eqprop
+package par
 
 import (
 	"runtime"
@@ -7,7 +7,7 @@ import (
 
 // spins is how many times a member of a team looks for new work before
 // it sleeps: a millisecond or two, longer than the serial work between
-// two parallel sections of an epoch. Waking a sleeping goroutine takes
+// two parallel sections of a training epoch. Waking a sleeping goroutine takes
 // the runtime and the operating system tens of microseconds, as long as
 // a section; a core that waits awake costs nothing while it has nothing
 // else to do. Measured on the 2-core machine: two halves of 42 us of work
@@ -15,23 +15,23 @@ import (
 // when the caller runs one half itself.
 const spins = 1 << 21
 
-// team runs a function on w goroutines at once, many times over, with
+// Team runs a function on w goroutines at once, many times over, with
 // goroutines that stay between the calls: w-1 members and the caller. It
 // is meant for w no larger than GOMAXPROCS: a member that waits holds its
-// core. A team is not safe for concurrent use; stop ends its members.
-type team struct {
+// core. A Team is not safe for concurrent use; Stop ends its members.
+type Team struct {
 	w    int
 	f    func(r, w int)
-	gen  atomic.Uint64 // counts the calls of run and stop
+	gen  atomic.Uint64 // counts the calls of Run and Stop
 	done atomic.Int64  // members that finished the current call
 	quit atomic.Bool
 	wake []chan struct{} // per member, a token when it may be asleep
 	zzz  []atomic.Bool   // per member, set while it sleeps or is about to
 }
 
-// newTeam starts a team of w goroutines, the caller of run included.
-func newTeam(w int) *team {
-	t := &team{w: w, wake: make([]chan struct{}, w), zzz: make([]atomic.Bool, w)}
+// NewTeam starts a team of w goroutines, the caller of Run included.
+func NewTeam(w int) *Team {
+	t := &Team{w: w, wake: make([]chan struct{}, w), zzz: make([]atomic.Bool, w)}
 	for r := 1; r < w; r++ {
 		t.wake[r] = make(chan struct{}, 1)
 		go t.member(r)
@@ -40,7 +40,7 @@ func newTeam(w int) *team {
 }
 
 // member is the loop of member r.
-func (t *team) member(r int) {
+func (t *Team) member(r int) {
 	// Not t.gen.Load(): the first call may come before the member starts.
 	seen := uint64(0)
 	for {
@@ -68,9 +68,9 @@ func (t *team) member(r int) {
 	}
 }
 
-// run calls f(r, w) for every r in [0, w) at once, f(0, w) in the
+// Run calls f(r, w) for every r in [0, w) at once, f(0, w) in the
 // calling goroutine, and returns when all have returned.
-func (t *team) run(f func(r, w int)) {
+func (t *Team) Run(f func(r, w int)) {
 	t.f = f
 	t.done.Store(0)
 	t.gen.Add(1)
@@ -85,7 +85,7 @@ func (t *team) run(f func(r, w int)) {
 }
 
 // wakeAll gives a token to every member that may be asleep.
-func (t *team) wakeAll() {
+func (t *Team) wakeAll() {
 	for r := 1; r < t.w; r++ {
 		if t.zzz[r].Load() {
 			select {
@@ -96,8 +96,8 @@ func (t *team) wakeAll() {
 	}
 }
 
-// stop ends the members.
-func (t *team) stop() {
+// Stop ends the members.
+func (t *Team) Stop() {
 	t.quit.Store(true)
 	t.gen.Add(1)
 	for r := 1; r < t.w; r++ {

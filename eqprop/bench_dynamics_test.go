@@ -1,7 +1,6 @@
 package eqprop
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -25,13 +24,7 @@ func BenchmarkTrainStepThermal(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ctx := context.Background()
-			for b.Loop() {
-				if _, err := tr.Epoch(ctx, set, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+			epochs(b, tr, set)
 		})
 	}
 }

@@ -15,14 +15,7 @@ import (
 func stripedNetwork(t *testing.T) (*circuit.Circuit, *System, *Layering) {
 	t.Helper()
 	c := circuittest.KendallNetwork(150, 7, 3, 2)
-	s, err := Compile(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Layering()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, l := layering(t, c, "striped network")
 	in := c.Element("in").(*circuit.Input)
 	for k := range in.Values {
 		in.Values[k] = 0

@@ -34,10 +34,16 @@ const updateRows = mna.Stripe
 // its row or column terms vanish and their columns are left out.
 //
 // The product is formed and applied a band of updateRows rows at a time,
-// the bands spread over the workers: each conductance is read and written
-// once per batch, and every one is computed as the whole product would
+// worker r always taking the same bands (mna.Share), all blocks in one
+// parallel section: each conductance is read and written once per batch
+// by the same core, and every one is computed as the whole product would
 // compute it, so the result does not depend on the bands or the workers.
-// A network that is a RowProgrammer gets each band as it is done.
+// Where the network lends its storage (InPlace) the bands are written
+// there, with their sums; a network that is a RowProgrammer gets each
+// band as it is done; any other the whole blocks after the section.
+// first and next, if not nil, run in the same section on every worker,
+// before and after its bands (the trainer reads the next batch's samples
+// and computes their products there, see Batched).
 func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 	m := len(slots)
 	plans := t.plans[:0]

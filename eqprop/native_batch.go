@@ -11,7 +11,7 @@ type nativeBatch struct {
 	// products (stripes x free side) and whether each stripe had a
 	// nonzero voltage.
 	v, part [][][]float64
-	any     [][][]bool
+	lit     [][][]bool
 }
 
 // layering returns the layered form of the free phases' system, or nil
@@ -34,12 +34,12 @@ func (n *Native) BatchInput(s int, x []float64) {
 	b := n.batch
 	for len(b.v) <= s {
 		nf := lay.StripedFeeds()
-		v, part, any := make([][]float64, nf), make([][]float64, nf), make([][]bool, nf)
+		v, part, lit := make([][]float64, nf), make([][]float64, nf), make([][]bool, nf)
 		for k := range nf {
 			rows, cols, ns := lay.FeedShape(k)
-			v[k], part[k], any[k] = make([]float64, rows), make([]float64, ns*cols), make([]bool, ns)
+			v[k], part[k], lit[k] = make([]float64, rows), make([]float64, ns*cols), make([]bool, ns)
 		}
-		b.x, b.v, b.part, b.any = append(b.x, nil), append(b.v, v), append(b.part, part), append(b.any, any)
+		b.x, b.v, b.part, b.lit = append(b.x, nil), append(b.v, v), append(b.part, part), append(b.lit, lit)
 	}
 	b.x[s] = x
 }
@@ -60,7 +60,7 @@ func (n *Native) BatchStripes(ns, r, w int) {
 			_, _, stripes := lay.FeedShape(k)
 			lo, hi := mna.Share(stripes, r, w)
 			lay.FeedVoltagesTo(v, k, lo, hi)
-			lay.StripeProducts(b.part[s][k], b.any[s][k], k, v, lo, hi)
+			lay.StripeProducts(b.part[s][k], b.lit[s][k], k, v, lo, hi)
 		}
 	}
 }
@@ -78,6 +78,6 @@ func (n *Native) UseBatch(s int) {
 	}
 	b := n.batch
 	for k, v := range b.v[s] {
-		lay.SetProduct(k, v, b.part[s][k], b.any[s][k])
+		lay.SetProduct(k, v, b.part[s][k], b.lit[s][k])
 	}
 }

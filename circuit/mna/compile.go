@@ -472,9 +472,13 @@ func (s *System) UpdatePins() {
 	v, scale := s.v, s.srcScale
 	for i := range s.pins {
 		p := &s.pins[i]
-		v[p.node] = v[p.from] + p.sign*p.scale*(*p.src*scale)
+		v[p.node] = v[p.from] + p.drive(scale)
 	}
 }
+
+// drive returns the voltage in volts the pin's source holds across it,
+// its value scaled by scale (the system's source stepping).
+func (p *pin) drive(scale float64) float64 { return p.sign * p.scale * (*p.src * scale) }
 
 // Clone returns a System that shares the circuit and its read-only
 // structure with s but has its own workspace, for use in another goroutine.

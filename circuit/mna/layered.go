@@ -96,12 +96,11 @@ type Layering struct {
 	pinOf    []int     // node index -> index in sys.pins, or -1
 	xcond    []float64 // per free node, crossbar conductance (S), as of Refresh
 	cond     []float64 // per free node, total linear conductance (S)
-	tmp      []float64
-	known    []Sums // of the last RefreshSums
+	known    []Sums    // of the last RefreshSums
 	// stripedIdx lists the feeds whose rows are pinned (striped).
 	stripedIdx []int
 	// work space of sums
-	rowSum, colSum, bandSum []float64
+	rowSum, colSum, stripeSum []float64
 }
 
 // Link is a crossbar between free nodes: G.At(i, j) siemens between the
@@ -489,11 +488,17 @@ func (l *Layering) RefreshSums(known []Sums) {
 	for i := range l.feeds {
 		f := &l.feeds[i]
 		f.valid, f.sumsOK = false, false
-		l.addSums(f.g, f.rows, f.free)
+		rows, cols := l.sums(f.g)
+		if f.rows {
+			// The pinned side is the rows: each free column's sum.
+			rows = cols
+		}
+		l.addSums(rows, f.free)
 	}
 	for _, k := range l.Links {
-		l.addSums(k.G, false, k.From)
-		l.addSums(k.G, true, k.To)
+		rows, cols := l.sums(k.G)
+		l.addSums(rows, k.From)
+		l.addSums(cols, k.To)
 	}
 	for _, k := range l.Laterals {
 		raw := k.G.RawMatrix()
@@ -519,43 +524,39 @@ func (l *Layering) loadConductance() {
 	}
 }
 
-// addSums adds to l.xcond[nodes[k]] the column sums of g (cols true) or
-// its row sums.
-func (l *Layering) addSums(g *mat.Dense, cols bool, nodes []int) {
-	l.tmp = l.sums(l.tmp, g, cols)
+// addSums adds to l.xcond[nodes[k]] the sums s[k].
+func (l *Layering) addSums(s []float64, nodes []int) {
 	for k, u := range nodes {
-		l.xcond[u] += l.tmp[k]
+		l.xcond[u] += s[k]
 	}
 }
 
-// sums returns in dst the column sums of g (cols true) or its row sums,
-// from the known sums of the last RefreshSums if g is among them.
-func (l *Layering) sums(dst []float64, g *mat.Dense, cols bool) []float64 {
+// sums returns the row and column sums of g: the known ones of the last
+// RefreshSums if g is among them, else computed into l's work space
+// (valid until the next call).
+func (l *Layering) sums(g *mat.Dense) (rows, cols []float64) {
 	r, c := g.Dims()
 	raw := g.RawMatrix()
 	for _, k := range l.known {
 		if len(k.Data) > 0 && len(raw.Data) > 0 && &k.Data[0] == &raw.Data[0] {
-			if cols {
-				return append(dst[:0], k.Cols...)
-			}
-			return append(dst[:0], k.Rows...)
+			return k.Rows, k.Cols
 		}
-	}
-	if len(l.rowSum) < r {
-		l.rowSum = make([]float64, r)
-	}
-	if len(l.colSum) < c {
-		l.colSum = make([]float64, c)
-		l.bandSum = make([]float64, c)
 	}
 	if raw.Stride != c {
 		panic("circuit: crossbar with a stride")
 	}
-	CrossbarSums(raw.Data[:r*c], l.rowSum[:r], l.colSum[:c], l.bandSum[:c])
-	if cols {
-		return append(dst[:0], l.colSum[:c]...)
+	l.rowSum, l.colSum = grow(l.rowSum, r), grow(l.colSum, c)
+	l.stripeSum = grow(l.stripeSum, stripes(r)*c)
+	CrossbarSums(raw.Data[:r*c], l.rowSum, l.colSum, l.stripeSum)
+	return l.rowSum, l.colSum
+}
+
+// grow returns s resliced, or made, to length n.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
 	}
-	return append(dst[:0], l.rowSum[:r]...)
+	return s[:n]
 }
 
 // Conductance returns, for every free node (by x index), the sum in
@@ -575,7 +576,7 @@ func (l *Layering) PinnedVoltage(node int) float64 {
 			panic(fmt.Sprintf("circuit: node %q is not pinned", l.sys.names[node]))
 		}
 		p := &l.sys.pins[k]
-		v += p.sign * p.scale * *p.src
+		v += p.drive(1)
 		node = p.from
 	}
 	return v

@@ -42,7 +42,12 @@ func (l *Layering) feedPower(k int) (float64, bool) {
 		return 0, false
 	}
 	if !f.sumsOK {
-		f.sums = l.sums(f.sums, f.g, !f.rows)
+		rows, cols := l.sums(f.g)
+		if !f.rows {
+			// The pinned side is the columns: each one's sum.
+			rows = cols
+		}
+		f.sums = append(f.sums[:0], rows...)
 		f.sumsOK = true
 	}
 	var w float64

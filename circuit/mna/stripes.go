@@ -33,14 +33,14 @@ func addTo(y, x []float64) {
 func (f *feed) stripeProduct(dst, v []float64, b int) bool {
 	raw := f.g.RawMatrix()
 	c := blas64.Vector{N: len(dst), Inc: 1, Data: dst}
-	any := false
+	lit := false
 	for i := b * Stripe; i < min((b+1)*Stripe, len(v)); i++ {
 		if x := v[i]; x != 0 {
 			blas64.Axpy(x, blas64.Vector{N: len(dst), Inc: 1, Data: raw.Data[i*raw.Stride : i*raw.Stride+len(dst)]}, c)
-			any = true
+			lit = true
 		}
 	}
-	return any
+	return lit
 }
 
 // StripedFeeds returns the number of feeds whose products workers can
@@ -90,22 +90,22 @@ func (l *Layering) pinVoltage(node int) float64 {
 	}
 	s := l.sys
 	p := &s.pins[l.pinOf[node]]
-	return l.pinVoltage(p.from) + p.sign*p.scale*(*p.src*s.srcScale)
+	return l.pinVoltage(p.from) + p.drive(s.srcScale)
 }
 
 // StripeProducts writes into part, for stripes b in [lo, hi) of striped
 // feed k, the currents the pinned voltages v drive through the stripe's
 // rows into the free side at 0 V (part holds nStripes x cols, stripe b
-// at b*cols), and into any[b] whether the stripe had a nonzero voltage.
+// at b*cols), and into lit[b] whether the stripe had a nonzero voltage.
 // It reads only those rows of the crossbar: calls for disjoint stripes
 // may run at once, on Layerings of replicas that share the crossbar.
-func (l *Layering) StripeProducts(part []float64, any []bool, k int, v []float64, lo, hi int) {
+func (l *Layering) StripeProducts(part []float64, lit []bool, k int, v []float64, lo, hi int) {
 	f := &l.feeds[l.striped()[k]]
 	m := len(f.free)
 	for b := lo; b < hi; b++ {
 		dst := part[b*m : (b+1)*m]
 		clear(dst)
-		any[b] = f.stripeProduct(dst, v, b)
+		lit[b] = f.stripeProduct(dst, v, b)
 	}
 }
 
@@ -113,12 +113,12 @@ func (l *Layering) StripeProducts(part []float64, any []bool, k int, v []float64
 // from the stripes' products (StripeProducts, all of them): the next
 // PinnedTo with these voltages uses it, bit for bit what it would have
 // computed itself, rather than reading the crossbar.
-func (l *Layering) SetProduct(k int, v, part []float64, any []bool) {
+func (l *Layering) SetProduct(k int, v, part []float64, lit []bool) {
 	f := &l.feeds[l.striped()[k]]
 	m := len(f.free)
 	copy(f.c, part[:m])
-	for b := 1; b < len(any); b++ {
-		if any[b] {
+	for b := 1; b < len(lit); b++ {
+		if lit[b] {
 			addTo(f.c, part[b*m:(b+1)*m])
 		}
 	}
@@ -128,33 +128,47 @@ func (l *Layering) SetProduct(k int, v, part []float64, any []bool) {
 
 // CrossbarSums writes into rows and cols the sums of the conductances g
 // of a crossbar (len(rows) x len(cols), row-major) along its rows and
-// columns, with band (len(cols)) as work space. It adds them up in one
-// order, which anyone who gives Sums must follow so that sums computed
-// while a crossbar is written and sums computed from it agree bit for
-// bit: each row from its first entry to its last; each column first over
-// stripes, each from its first row, then the stripes' sums in the order
-// of the stripes.
-func CrossbarSums(g, rows, cols, band []float64) {
+// columns, with bands (one len(cols) per stripe) as work space. It adds
+// them up in one order, which anyone who gives Sums must follow so that
+// sums computed while a crossbar is written and sums computed from it
+// agree bit for bit: a stripe at a time (StripeSums), then the stripes'
+// column sums in the order of the stripes (AddStripes).
+func CrossbarSums(g, rows, cols, bands []float64) {
 	c := len(cols)
-	if len(g) != len(rows)*c || len(band) != c {
+	if len(g) != len(rows)*c || len(bands) != stripes(len(rows))*c {
 		panic("circuit: bad lengths for CrossbarSums")
 	}
-	for i0 := 0; i0 < len(rows); i0 += Stripe {
-		i1 := min(i0+Stripe, len(rows))
-		clear(band)
-		for i := i0; i < i1; i++ {
-			s := 0.0
-			for j, v := range g[i*c : (i+1)*c] {
-				s += v
-				band[j] += v
-			}
-			rows[i] = s
+	for b := range stripes(len(rows)) {
+		i0, i1 := b*Stripe, min((b+1)*Stripe, len(rows))
+		StripeSums(g[i0*c:i1*c], rows[i0:i1], bands[b*c:(b+1)*c])
+	}
+	AddStripes(cols, bands)
+}
+
+// StripeSums writes into rows the sums of the rows of a stripe g
+// (len(rows) x len(cols), row-major), each from its first entry to its
+// last, and into cols the sums of its columns, each from the stripe's
+// first row.
+func StripeSums(g, rows, cols []float64) {
+	c := len(cols)
+	clear(cols)
+	for i := range rows {
+		s := 0.0
+		for j, v := range g[i*c : (i+1)*c] {
+			s += v
+			cols[j] += v
 		}
-		if i0 == 0 {
-			copy(cols, band)
-			continue
-		}
-		for j, v := range band {
+		rows[i] = s
+	}
+}
+
+// AddStripes writes into cols the sums of the stripes' column sums
+// bands (one len(cols) per stripe), in the order of the stripes.
+func AddStripes(cols, bands []float64) {
+	c := len(cols)
+	copy(cols, bands[:c])
+	for b := c; b < len(bands); b += c {
+		for j, v := range bands[b : b+c] {
 			cols[j] += v
 		}
 	}

@@ -79,7 +79,7 @@ func TestRefreshSums(t *testing.T) {
 	want := append([]float64(nil), l.Conductance()...)
 	r, k := w1.G.Dims()
 	rows, cols := make([]float64, r), make([]float64, k)
-	CrossbarSums(data, rows, cols, make([]float64, k))
+	CrossbarSums(data, rows, cols, make([]float64, stripes(r)*k))
 	for j := range k {
 		plain := 0.0
 		for i := range r {

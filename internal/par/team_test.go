@@ -47,3 +47,15 @@ func TestTeam(t *testing.T) {
 		t.Errorf("%d goroutines after stop, %d before", n, before)
 	}
 }
+
+// BenchmarkSpins measures how long a member waits awake, spinning on a
+// generation that does not change, before it goes to sleep.
+func BenchmarkSpins(b *testing.B) {
+	var gen atomic.Uint64
+	for b.Loop() {
+		g := gen.Load()
+		for i := 0; g == 0 && i < spins; i++ {
+			g = gen.Load()
+		}
+	}
+}

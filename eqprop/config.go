@@ -106,6 +106,12 @@ type Config struct {
 	LearningRate float64
 	// LearningRates overrides LearningRate per block name.
 	LearningRates map[string]float64
+	// LRDecay multiplies every learning rate after each epoch: epoch e,
+	// counting from 0, trains at the rates times LRDecay^e. It must be in
+	// (0, 1] [1: constant rates]. A factor per epoch rather than a
+	// schedule over Epochs, so that a run resumed with more epochs ends
+	// where a run given them from the start does.
+	LRDecay float64
 	// GMin and GMax bound every trained conductance, in siemens
 	// [1e-9, 1e-4].
 	GMin, GMax float64
@@ -162,6 +168,9 @@ func (c Config) WithDefaults() Config {
 	if c.LearningRate == 0 {
 		c.LearningRate = 1e-12
 	}
+	if c.LRDecay == 0 {
+		c.LRDecay = 1
+	}
 	if c.GMin == 0 {
 		c.GMin = 1e-9
 	}
@@ -194,6 +203,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("eta = %g: must be in (0, 1]", c.Eta)
 	case c.LearningRate < 0:
 		return fmt.Errorf("learning_rate = %g: must not be negative", c.LearningRate)
+	case !(c.LRDecay > 0 && c.LRDecay <= 1):
+		return fmt.Errorf("lr_decay = %g: must be in (0, 1]", c.LRDecay)
 	case c.GMin <= 0 || c.GMax <= c.GMin:
 		return fmt.Errorf("g_min = %g, g_max = %g: need 0 < g_min < g_max", c.GMin, c.GMax)
 	case c.Workers < 0:
@@ -227,6 +238,17 @@ func (c Config) Validate() error {
 		return fmt.Errorf("estimator %q learns in time: it needs dynamics method = %q", Continuous, dynamics.Transient)
 	}
 	return c.Sense.Validate()
+}
+
+// Rate returns the learning rate in S^2/V^2 of the block called name in
+// epoch e (counting from 0): its LearningRates entry or LearningRate,
+// times LRDecay^e. c must have its defaults applied.
+func (c Config) Rate(name string, e int) float64 {
+	lr, ok := c.LearningRates[name]
+	if !ok {
+		lr = c.LearningRate
+	}
+	return lr * math.Pow(c.LRDecay, float64(e))
 }
 
 // deviceParams returns *c.Device with the trainer's bounds when it gives

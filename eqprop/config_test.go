@@ -54,6 +54,8 @@ func TestConfigValidate(t *testing.T) {
 		"eta":        {Eta: 2},
 		"lr":         {LearningRate: -1},
 		"lrs":        {LearningRates: map[string]float64{"W1": -1}},
+		"lr decay":   {LRDecay: 1.5},
+		"lr growth":  {LRDecay: -0.5},
 		"gmin":       {GMin: -1},
 		"gmax":       {GMin: 1e-6, GMax: 1e-7},
 		"workers":    {Workers: -1},

@@ -120,20 +120,15 @@ func keyNoise(net Physical, sn *sensor, phase uint64) {
 	}
 }
 
-// learningRates returns the continuous estimator's rates for blocks with
-// the learning rates of cfg (defaults applied): lr_k * Scale_k * c / m for
-// batches of m samples, so that the change a learning phase makes is the
-// share of the update the trainer applies for its sample.
-func learningRates(blocks []Block, cfg Config, c float64) []float64 {
-	r := make([]float64, len(blocks))
+// learningRates writes into r the continuous estimator's rates for blocks
+// in epoch e with the learning rates of cfg (defaults applied):
+// lr_k * Scale_k * c / m for batches of m samples, so that the change a
+// learning phase makes is the share of the update the trainer applies for
+// its sample.
+func learningRates(r []float64, blocks []Block, cfg Config, c float64, e int) {
 	for k, b := range blocks {
-		lr, ok := cfg.LearningRates[b.Name]
-		if !ok {
-			lr = cfg.LearningRate
-		}
-		r[k] = lr * b.Scale * c / float64(cfg.BatchSize)
+		r[k] = cfg.Rate(b.Name, e) * b.Scale * c / float64(cfg.BatchSize)
 	}
-	return r
 }
 
 // The phases of a sample whose readings draw their noise from separate
@@ -251,7 +246,8 @@ func gradient(dst [][]float64, out []float64, net Physical, estimator string, cf
 	}
 	p := newPlan(estimator, cfg, y)
 	if p.rates != nil {
-		p.rates = learningRates(blocks, cfg, p.c)
+		p.rates = make([]float64, len(blocks))
+		learningRates(p.rates, blocks, cfg, p.c, 0)
 	}
 	m1 := NewMeasurement(blocks, net.Outputs())
 	m2 := NewMeasurement(blocks, net.Outputs())

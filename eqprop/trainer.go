@@ -23,8 +23,9 @@ import (
 //
 // grad being the estimate summed over the batch (so the step follows the
 // mean gradient and the learning rate does not depend on the batch size)
-// and lr_k the block's learning rate (Config.LearningRates by block name,
-// else Config.LearningRate). With Config.Device set, the change
+// and lr_k the block's learning rate in the epoch (Config.Rate:
+// Config.LearningRates by block name, else Config.LearningRate, times
+// Config.LRDecay once for every epoch before). With Config.Device set, the change
 // -lr_k * grad / m is instead applied by the block's device.Array.
 //
 // The samples of a batch relax in parallel on Config.Workers replicas of
@@ -44,8 +45,7 @@ type Trainer struct {
 	reps   []Physical // reps[0] is the network given to NewTrainer
 	blocks []Block
 	nOut   int
-	lr     []float64 // per block
-	est    plan      // with a nil Target; each slot has its own
+	est    plan // with a nil Target; each slot has its own
 
 	slots []slot
 	// Per block: conductances (the trainer's copy of what is programmed),
@@ -133,11 +133,6 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		}
 	}
 	for _, b := range t.blocks {
-		lr, ok := cfg.LearningRates[b.Name]
-		if !ok {
-			lr = cfg.LearningRate
-		}
-		t.lr = append(t.lr, lr)
 		t.g = append(t.g, make([]float64, b.Rows*b.Cols))
 		if cfg.Device != nil {
 			t.grad = append(t.grad, make([]float64, b.Rows*b.Cols))
@@ -191,7 +186,7 @@ func NewTrainer(net Physical, cfg Config) (*Trainer, error) {
 		if _, ok := net.(Learner); !ok {
 			return nil, fmt.Errorf("eqprop: estimator %q: the network cannot learn in time", Continuous)
 		}
-		t.est.rates = learningRates(t.blocks, cfg, t.est.c)
+		t.est.rates = make([]float64, len(t.blocks))
 	}
 	t.slots = make([]slot, cfg.BatchSize)
 	t.xNext = make([][]float64, cfg.BatchSize)
@@ -259,6 +254,10 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 		return EpochStats{}, fmt.Errorf("eqprop: state is at batch %d of an epoch of %d batches", t.batch, nb)
 	}
 	perm := t.permutation(t.epoch, n)
+	if t.est.rates != nil {
+		// The slots' plans share this slice.
+		learningRates(t.est.rates, t.blocks, t.cfg, t.est.c, t.epoch)
+	}
 	trained := 0
 	stats := func() EpochStats {
 		sec := time.Since(start).Seconds()

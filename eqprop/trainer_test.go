@@ -187,6 +187,42 @@ func TestTrainerResume(t *testing.T) {
 	}
 }
 
+// TestTrainerLRDecay checks that epoch e trains at the learning rates
+// times LRDecay^e: two epochs with a decay of 1/2 end where one epoch at
+// the full rates, resumed into a trainer at half the rates, ends.
+func TestTrainerLRDecay(t *testing.T) {
+	set := randomSet(30, 40, 4, 1)
+	n, cfg := smallKendall(t)
+	cfg.LearningRates = map[string]float64{"W2": 3e-9}
+	decayed := cfg
+	decayed.LRDecay = 0.5
+	ref, _ := train(t, n, decayed, set, 2)
+
+	n, _ = smallKendall(t)
+	first, _ := train(t, n, cfg, set, 1)
+	half := cfg
+	half.LearningRate /= 2
+	half.LearningRates = map[string]float64{"W2": 1.5e-9}
+	n, _ = smallKendall(t)
+	tr, err := NewTrainer(n, half)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Restore(first.State()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Epoch(context.Background(), set, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameConductances(t, "decay 1/2 vs half rates in epoch 2", ref.State().Conductances, tr.State().Conductances)
+
+	n, _ = smallKendall(t)
+	constant, _ := train(t, n, cfg, set, 2)
+	if floats.Equal(constant.State().Conductances[0], ref.State().Conductances[0]) {
+		t.Errorf("a decay of 1/2 changed nothing")
+	}
+}
+
 // TestTrainerXOR trains a small layered XOR network (differential inputs,
 // a bias pair, 8 hidden nodes with rectifiers, amplifiers of gain 4, one
 // output per class) to no error.

@@ -48,7 +48,7 @@ func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 	m := len(slots)
 	plans := t.plans[:0]
 	for k, b := range t.blocks {
-		step := -t.lr[k] * t.est.c * b.Scale / float64(m)
+		step := -t.cfg.Rate(b.Name, t.epoch) * t.est.c * b.Scale / float64(m)
 		kk, da0, sa0 := t.gather(k, slots, step)
 		if t.dev != nil {
 			t.fillP(k, slots, kk, da0, sa0, 0, b.Rows)

@@ -101,7 +101,7 @@ var (
 	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
-		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate",
+		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay",
 		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
 	deviceKeys = []string{
@@ -247,6 +247,12 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	}
 	if v, ok := t.positive("learning_rate"); ok {
 		c.LearningRate = v
+	}
+	if v, ok := t.value("lr_decay"); ok {
+		if !(v > 0 && v <= 1) {
+			t.fail("lr_decay", "lr_decay must be in (0, 1] (the factor of the learning rates after each epoch), got %v", v)
+		}
+		c.LRDecay = v
 	}
 	if v, ok := t.positive("g_min"); ok {
 		c.GMin = v
@@ -593,6 +599,10 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		if kv.v != 0 {
 			w.printf("%s = %s\n", kv.key, formatNumber(kv.v))
 		}
+	}
+	if c.LRDecay != 0 && c.LRDecay != 1 {
+		// Constant rates stay unwritten: a trained netlist reads as before.
+		w.printf("lr_decay = %s\n", formatNumber(c.LRDecay))
 	}
 	if c.Seed != 0 {
 		if c.Seed > math.MaxInt64 {

@@ -37,6 +37,9 @@ type Overrides struct {
 	Seed *uint64
 	// Beta (siemens) and LearningRate (S^2/V^2) must be positive.
 	Beta, LearningRate *float64
+	// LRDecay, the factor of the learning rates after each epoch, must be
+	// in (0, 1].
+	LRDecay *float64
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 	// Backend is one of netlist.Backends.
@@ -59,6 +62,8 @@ func (o Overrides) check() error {
 		return inputf("workers must not be negative")
 	case pos(o.Beta), pos(o.LearningRate):
 		return inputf("beta and the learning rate must be positive")
+	case pos(o.LRDecay) || o.LRDecay != nil && *o.LRDecay > 1:
+		return inputf("the learning rate decay must be in (0, 1]")
 	case o.Backend != nil && !slices.Contains(netlist.Backends, *o.Backend):
 		return inputf("unknown backend %q (want %s)", *o.Backend, strings.Join(netlist.Backends, " or "))
 	}
@@ -163,6 +168,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	}
 	if o.LearningRate != nil {
 		cfg.LearningRate = *o.LearningRate
+	}
+	if o.LRDecay != nil {
+		cfg.LRDecay = *o.LRDecay
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, inputf("%s: %v", path, err)
@@ -270,6 +278,10 @@ func (s *Session) Settings() Settings {
 	if s.Backend != "native" {
 		backend = s.Backend
 	}
+	decay := c.LRDecay
+	if decay == 1 {
+		decay = 0
+	}
 	readout := "single"
 	if c.Readout.Differential {
 		readout = "differential"
@@ -280,7 +292,7 @@ func (s *Session) Settings() Settings {
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
-		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates,
+		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 		Backend:  backend,
@@ -297,6 +309,9 @@ func (s *Session) Trained() *netlist.Netlist {
 	tr.Config = s.Config
 	tr.Config.Readout = eqprop.Readout{}
 	tr.Config.Workers = 0
+	if tr.Config.LRDecay == 1 {
+		tr.Config.LRDecay = 0 // constant rates: written as before
+	}
 	if s.Netlist.Training != nil {
 		tr.Config.Workers = s.Netlist.Training.Config.Workers
 	}

@@ -30,10 +30,13 @@ type Settings struct {
 	Eta           float64            `json:"eta"`
 	LearningRate  float64            `json:"learning_rate"`
 	LearningRates map[string]float64 `json:"learning_rates,omitempty"`
-	GMin          float64            `json:"g_min"`
-	GMax          float64            `json:"g_max"`
-	Seed          uint64             `json:"seed"`
-	Workers       int                `json:"workers"`
+	// LRDecay is absent for constant rates, so that older checkpoints
+	// still match.
+	LRDecay float64 `json:"lr_decay,omitempty"`
+	GMin    float64 `json:"g_min"`
+	GMax    float64 `json:"g_max"`
+	Seed    uint64  `json:"seed"`
+	Workers int     `json:"workers"`
 	// The read-out model; absent when voltages are read exactly, so that
 	// older checkpoints still match.
 	SenseNoise float64 `json:"sense_noise,omitempty"`

@@ -334,8 +334,12 @@ func (r *runner) logStart(state *eqprop.State) {
 	if r.o.Out != "" {
 		to = " -> " + r.o.Out
 	}
-	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d, %d workers%s\n",
-		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, cfg.Workers, to)
+	decay := ""
+	if cfg.LRDecay != 1 {
+		decay = fmt.Sprintf(", learning rates x%g an epoch", cfg.LRDecay)
+	}
+	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
+		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
 }
 
 // finish tests the network after an epoch, records the epoch's row and

@@ -45,11 +45,11 @@ func (d *dataFlags) add(flags *pflag.FlagSet, train, test bool) {
 // trainFlags are the flags of eqsim train that override [training].
 type trainFlags struct {
 	dataFlags
-	epochs, batchSize, workers int
-	seed                       uint64
-	beta, lr, estimator        string
-	backend                    string
-	dynamics                   string
+	epochs, batchSize, workers   int
+	seed                         uint64
+	beta, lr, lrDecay, estimator string
+	backend                      string
+	dynamics                     string
 }
 
 func (f *trainFlags) add(fs *pflag.FlagSet) {
@@ -60,6 +60,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the shuffling (overrides [training] seed; default 1)")
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
+	fs.StringVar(&f.lrDecay, "lr-decay", "", "factor of every learning rate after each epoch, in (0, 1], e.g. 0.8 (overrides [training] lr_decay; default 1)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
 	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
 	fs.StringVar(&f.backend, "backend", "", "what solves the phases: "+strings.Join(netlist.Backends, " or ")+" (overrides [training] backend; default native)")
@@ -99,6 +100,13 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
 			intFlag("workers", t.workers, 0, &o.Workers), valueFlag("lr", "S^2/V^2", &o.LearningRate))
+		if changed("lr-decay") {
+			v, perr := netlist.ParseValue(t.lrDecay)
+			if perr != nil || !(v > 0 && v <= 1) {
+				err = errors.Join(err, badInput("--lr-decay %q: want a factor in (0, 1]", t.lrDecay))
+			}
+			o.LRDecay = &v
+		}
 		if changed("seed") {
 			o.Seed = &t.seed
 		}

@@ -309,6 +309,7 @@ func TestTrainResumeMismatch(t *testing.T) {
 	}{
 		{[]string{xorNet, "--epochs", "2", "--beta", "2u", "--lr", "1e-11", "--resume", out}, []string{"beta: checkpoint 1e-06, now 2e-06", "learning_rate: checkpoint 1e-10, now 1e-11"}},
 		{[]string{xorNet, "--epochs", "2", "--estimator", "chl", "--resume", out}, []string{`estimator: checkpoint "centered", now "chl"`}},
+		{[]string{xorNet, "--epochs", "2", "--lr-decay", "0.5", "--resume", out}, []string{"lr_decay: checkpoint 0, now 0.5"}},
 		{[]string{xorNet, "--epochs", "2", "--dynamics", "transient", "--resume", out}, []string{`dynamics: checkpoint "", now "transient"`}},
 		{[]string{xorNet, "--epochs", "2", "--resume", filepath.Join(dir, "none")}, []string{"no checkpoint"}},
 		{[]string{xorNet, "--resume", out, "--out", filepath.Join(dir, "other")}, []string{"--resume"}},
@@ -413,6 +414,8 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{xorNet, "--beta", "big"}, []string{"--beta"}},
 		{[]string{xorNet, "--beta", "-1u"}, []string{"--beta"}},
 		{[]string{xorNet, "--lr", "0"}, []string{"--lr"}},
+		{[]string{xorNet, "--lr-decay", "1.5"}, []string{"--lr-decay", "(0, 1]"}},
+		{[]string{xorNet, "--lr-decay", "0"}, []string{"--lr-decay"}},
 		{[]string{xorNet, "--seed", "x"}, []string{"seed"}},
 		{[]string{xorNet, "--backend", "spice"}, []string{`backend "spice"`, "ngspice"}},
 		{[]string{filepath.Join(dir, "missing.toml")}, []string{"missing.toml"}},

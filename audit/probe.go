@@ -82,6 +82,7 @@ type Probe struct {
 	// at[k] is where slot k's extreme is: the device and, for a
 	// crossbar, its cell; -1 for none.
 	at [][2]int
+	vt []float64 // work space: a crossbar's column voltages
 }
 
 // NewProbe returns a probe of s's operating point: which elements have
@@ -161,7 +162,7 @@ func (p *Probe) Extremes(x []float64) []Extreme {
 			}
 		case devices.CrossbarKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
-				bv, iv, bp, ip := extremeCells(d.Crossbar, v)
+				bv, iv, bp, ip := p.extremeCells(d.Crossbar, v)
 				put(k, bv, i, iv)
 				put(slot[DevicePower], bp, i, ip)
 			}
@@ -217,22 +218,63 @@ func (p *Probe) device(k int) string {
 // extremeCells returns the largest drop across a crossbar's cells (the
 // devices' own for wired crossbars) in volts and its cell (row-major),
 // and the largest power in watts and its cell, at node voltages v; -1 for
-// a crossbar without cells.
-func extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv int, bp float64, ip int) {
+// a crossbar without cells. Of equal extremes it returns the first cell.
+func (p *Probe) extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv int, bp float64, ip int) {
+	if c.Rows != nil {
+		return wiredExtremes(c, v)
+	}
+	raw := c.Element.G.RawMatrix()
+	n := len(c.To)
+	bv, bp = -1, -1
+	if n == 0 {
+		return bv, 0, bp, 0
+	}
+	// The column voltages, once and contiguous: the audit of a trained
+	// 784-1024-10 network reads 1.6 million cells per sample.
+	vt := p.vt[:0]
+	lo, hi := 0, 0
+	for j, node := range c.To {
+		vt = append(vt, v[node])
+		if vt[j] < vt[lo] {
+			lo = j
+		}
+		if vt[j] > vt[hi] {
+			hi = j
+		}
+	}
+	p.vt = vt
+	for i := range c.From {
+		va := v[c.From[i]]
+		// A row's largest drop is to its lowest or highest column.
+		a, j := va-vt[lo], lo
+		if b := vt[hi] - va; b > a || b == a && hi < lo {
+			a, j = b, hi
+		}
+		if a > bv {
+			bv, iv = a, i*n+j
+		}
+		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
+		for j, g := range row {
+			d := va - vt[j]
+			if w := g * d * d; w > bp {
+				bp, ip = w, i*n+j
+			}
+		}
+	}
+	return bv, iv, bp, ip
+}
+
+// wiredExtremes is extremeCells for a crossbar with wire resistance,
+// whose every cell has its own two internal nodes.
+func wiredExtremes(c *devices.Crossbar, v []float64) (bv float64, iv int, bp float64, ip int) {
 	raw := c.Element.G.RawMatrix()
 	n := len(c.To)
 	bv, bp = -1, -1
 	for i := range c.From {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
-		va := v[c.From[i]]
 		for j, g := range row {
 			k := i*n + j
-			var d float64
-			if c.Rows != nil {
-				d = v[c.Rows[k]] - v[c.Cols[k]]
-			} else {
-				d = va - v[c.To[j]]
-			}
+			d := v[c.Rows[k]] - v[c.Cols[k]]
 			if a := math.Abs(d); a > bv {
 				bv, iv = a, k
 			}

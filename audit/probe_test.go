@@ -9,6 +9,8 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/circuit/mna/devices"
+	"gonum.org/v1/gonum/mat"
 )
 
 // bruteExtremes computes the extremes of every element of c at node
@@ -137,5 +139,74 @@ func TestProbe(t *testing.T) {
 				t.Errorf("seed %d: %s at %s%s is %g, not the extreme %g", seed, e.Quantity, e.Element, e.Device, at, e.Value)
 			}
 		}
+	}
+}
+
+// TestExtremeCells compares the shortcut for crossbars without wire
+// resistance (a row's largest drop is to its lowest or highest column)
+// with every cell read one by one, the cells named included, on voltages
+// drawn from a few levels so that many cells tie.
+func TestExtremeCells(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	p := &Probe{}
+	for trial := range 200 {
+		rows, cols := 1+rng.IntN(6), 1+rng.IntN(6)
+		nodes := rows + cols + 1
+		v := make([]float64, nodes)
+		for i := range v {
+			v[i] = float64(rng.IntN(5)-2) * 0.5
+		}
+		g := make([]float64, rows*cols)
+		for i := range g {
+			g[i] = float64(1+rng.IntN(3)) * 1e-6
+		}
+		c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
+		for range rows {
+			c.From = append(c.From, 1+rng.IntN(nodes-1))
+		}
+		for range cols {
+			c.To = append(c.To, 1+rng.IntN(nodes-1))
+		}
+		bv, iv, bp, ip := p.extremeCells(c, v)
+		w := *c
+		for i := range rows {
+			for j := range cols {
+				w.Rows, w.Cols = append(w.Rows, c.From[i]), append(w.Cols, c.To[j])
+			}
+		}
+		wv, wiv, wp, wip := wiredExtremes(&w, v)
+		if bv != wv || iv != wiv || bp != wp || ip != wip {
+			t.Fatalf("trial %d: drop %g at %d, power %g at %d; cell by cell %g at %d, %g at %d", trial, bv, iv, bp, ip, wv, wiv, wp, wip)
+		}
+	}
+}
+
+// BenchmarkExtremeCells measures the probe of one sample's crossbar of
+// the 784-1024-10 network's shape: 1568 rows, 1024 columns.
+func BenchmarkExtremeCells(b *testing.B) {
+	for _, sz := range [][2]int{{1568, 100}, {1568, 1024}} {
+		rows, cols := sz[0], sz[1]
+		b.Run(fmt.Sprintf("%dx%d", rows, cols), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			v := make([]float64, rows+cols)
+			for i := range v {
+				v[i] = rng.NormFloat64()
+			}
+			g := make([]float64, rows*cols)
+			for i := range g {
+				g[i] = rng.Float64() * 1e-4
+			}
+			c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
+			for i := range rows {
+				c.From = append(c.From, i)
+			}
+			for j := range cols {
+				c.To = append(c.To, rows+j)
+			}
+			p := &Probe{}
+			for b.Loop() {
+				p.extremeCells(c, v)
+			}
+		})
 	}
 }

@@ -245,15 +245,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 		}
 		c.Eta = v
 	}
-	if v, ok := t.positive("learning_rate"); ok {
-		c.LearningRate = v
-	}
-	if v, ok := t.value("lr_decay"); ok {
-		if !(v > 0 && v <= 1) {
-			t.fail("lr_decay", "lr_decay must be in (0, 1] (the factor of the learning rates after each epoch), got %v", v)
-		}
-		c.LRDecay = v
-	}
+	parseRate(t, c)
 	if v, ok := t.positive("g_min"); ok {
 		c.GMin = v
 	}
@@ -324,6 +316,19 @@ func (t *table) count(key string, least int64) int {
 		t.fail(key, "%s = %d is too large", key, n)
 	}
 	return int(n)
+}
+
+// parseRate reads [training]'s learning_rate and lr_decay into c.
+func parseRate(t *table, c *eqprop.Config) {
+	if v, ok := t.positive("learning_rate"); ok {
+		c.LearningRate = v
+	}
+	if v, ok := t.value("lr_decay"); ok {
+		if !(v > 0 && v <= 1) {
+			t.fail("lr_decay", "lr_decay must be in (0, 1] (the factor of the learning rates after each epoch), got %v", v)
+		}
+		c.LRDecay = v
+	}
 }
 
 // parseRates reads [training.learning_rates]: block name -> learning rate.

@@ -63,7 +63,7 @@ func (o Overrides) check() error {
 	case pos(o.Beta), pos(o.LearningRate):
 		return inputf("beta and the learning rate must be positive")
 	case pos(o.LRDecay) || o.LRDecay != nil && *o.LRDecay > 1:
-		return inputf("the learning rate decay must be in (0, 1]")
+		return inputf("lr_decay (--lr-decay) = %g: must be in (0, 1]", *o.LRDecay)
 	case o.Backend != nil && !slices.Contains(netlist.Backends, *o.Backend):
 		return inputf("unknown backend %q (want %s)", *o.Backend, strings.Join(netlist.Backends, " or "))
 	}

@@ -91,7 +91,7 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		s := flags.Lookup(name).Value.String()
 		v, err := netlist.ParseValue(s)
 		if err != nil || !(v > 0) {
-			return badInput("--%s %q: want a positive number of %s", name, s, want)
+			return badInput("--%s %q: want %s", name, s, want)
 		}
 		*dst = &v
 		return nil
@@ -99,14 +99,8 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 	err := errors.Join(intFlag("subset", d.subset, 0, &o.Subset), intFlag("test-subset", d.testSubset, 0, &o.TestSubset))
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
-			intFlag("workers", t.workers, 0, &o.Workers), valueFlag("lr", "S^2/V^2", &o.LearningRate))
-		if changed("lr-decay") {
-			v, perr := netlist.ParseValue(t.lrDecay)
-			if perr != nil || !(v > 0 && v <= 1) {
-				err = errors.Join(err, badInput("--lr-decay %q: want a factor in (0, 1]", t.lrDecay))
-			}
-			o.LRDecay = &v
-		}
+			intFlag("workers", t.workers, 0, &o.Workers), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),
+			valueFlag("lr-decay", "a factor in (0, 1]", &o.LRDecay))
 		if changed("seed") {
 			o.Seed = &t.seed
 		}
@@ -123,7 +117,7 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 			o.Dynamics = &t.dynamics
 		}
 	}
-	return o, errors.Join(err, valueFlag("beta", "siemens such as 1u", &o.Beta))
+	return o, errors.Join(err, valueFlag("beta", "a positive number of siemens such as 1u", &o.Beta))
 }
 
 // openSession reads the netlist at path with the overrides of the flags.

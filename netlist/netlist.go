@@ -554,6 +554,16 @@ func (t *table) positive(key string) (float64, bool) {
 	return v, ok
 }
 
+// fraction reads a number in (0, 1]; what, if not empty, says in the
+// error what the number is.
+func (t *table) fraction(key, what string) (float64, bool) {
+	v, ok := t.value(key)
+	if ok && !(v > 0 && v <= 1) {
+		t.fail(key, "%s must be in (0, 1]%s, got %v", key, what, v)
+	}
+	return v, ok
+}
+
 // pair reads an array of two node names.
 func (t *table) pair(key string) [2]string {
 	v, ok := t.m[key]

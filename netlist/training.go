@@ -239,10 +239,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	if v, ok := t.positive("beta"); ok {
 		c.Beta = v
 	}
-	if v, ok := t.value("eta"); ok {
-		if !(v > 0 && v <= 1) {
-			t.fail("eta", "eta must be in (0, 1], got %v", v)
-		}
+	if v, ok := t.fraction("eta", ""); ok {
 		c.Eta = v
 	}
 	parseRate(t, c)
@@ -323,10 +320,7 @@ func parseRate(t *table, c *eqprop.Config) {
 	if v, ok := t.positive("learning_rate"); ok {
 		c.LearningRate = v
 	}
-	if v, ok := t.value("lr_decay"); ok {
-		if !(v > 0 && v <= 1) {
-			t.fail("lr_decay", "lr_decay must be in (0, 1] (the factor of the learning rates after each epoch), got %v", v)
-		}
+	if v, ok := t.fraction("lr_decay", " (the factor of the learning rates after each epoch)"); ok {
 		c.LRDecay = v
 	}
 }

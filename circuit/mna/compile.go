@@ -20,8 +20,9 @@ const (
 type pin struct {
 	node, from int
 	src        *float64 // the source's voltage, read at every update
-	sign       float64
-	scale      float64 // Amplitude for inputs, 1 for sources
+	// k is the sign times the source's scale (Amplitude for inputs, 1
+	// for sources), multiplied once here: drive multiplies them first.
+	k float64
 }
 
 // Compiled element records. Node indices: 0 is ground, 1..n the nodes.
@@ -397,7 +398,7 @@ func (s *System) pinNodes() error {
 			}
 			seen[w] = true
 			s.kind[w] = kindPinned
-			s.pins = append(s.pins, pin{node: w, from: u, src: e.src, sign: sign, scale: e.scale})
+			s.pins = append(s.pins, pin{node: w, from: u, src: e.src, k: sign * e.scale})
 			s.recs[recOf[k]].pinning = true
 			queue = append(queue, w)
 		}
@@ -478,7 +479,7 @@ func (s *System) UpdatePins() {
 
 // drive returns the voltage in volts the pin's source holds across it,
 // its value scaled by scale (the system's source stepping).
-func (p *pin) drive(scale float64) float64 { return p.sign * p.scale * (*p.src * scale) }
+func (p *pin) drive(scale float64) float64 { return p.k * (*p.src * scale) }
 
 // Clone returns a System that shares the circuit and its read-only
 // structure with s but has its own workspace, for use in another goroutine.

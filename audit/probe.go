@@ -73,7 +73,8 @@ type Extreme struct {
 // Probe measures the operating point of a system: the extremes of every
 // element's quantities (see Extreme). It reads the system's devices
 // (mna.System.Devices), belongs to one System (or clone) and is not safe
-// for concurrent use.
+// for concurrent use. It reads the conductances of the system's crossbars
+// when it is made: after they change, make a new probe.
 type Probe struct {
 	devs  *devices.List
 	slots []Extreme
@@ -82,14 +83,19 @@ type Probe struct {
 	// at[k] is where slot k's extreme is: the device and, for a
 	// crossbar, its cell; -1 for none.
 	at [][2]int
-	vt []float64 // work space: a crossbar's column voltages
+	// gmax[i] is, for a crossbar device i without wire resistance, the
+	// largest conductance of each of its rows: read once, here, so a
+	// probe measures the conductances its system had when it was made.
+	gmax  [][]float64
+	vt    []float64 // work space: a crossbar's column voltages
+	bound []float64 // work space: a crossbar's rows' largest powers
 }
 
 // NewProbe returns a probe of s's operating point: which elements have
 // which quantities is found once, here.
 func NewProbe(s *mna.System) *Probe {
 	l := s.Devices()
-	p := &Probe{devs: l, dev: make([][NumQuantities]int, len(l.Devices))}
+	p := &Probe{devs: l, dev: make([][NumQuantities]int, len(l.Devices)), gmax: make([][]float64, len(l.Devices))}
 	slot := map[[2]string]int{} // element, quantity name -> slot
 	add := func(i int, q Quantity) {
 		d := &l.Devices[i]
@@ -120,6 +126,9 @@ func NewProbe(s *mna.System) *Probe {
 			if d.Crossbar.Element.Trainable {
 				add(i, DeviceVoltage)
 				add(i, DevicePower)
+				if d.Crossbar.Rows == nil {
+					p.gmax[i] = rowMaxima(d.Crossbar)
+				}
 			}
 		case devices.JunctionKind:
 			add(i, DiodeReverse)
@@ -162,7 +171,7 @@ func (p *Probe) Extremes(x []float64) []Extreme {
 			}
 		case devices.CrossbarKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
-				bv, iv, bp, ip := p.extremeCells(d.Crossbar, v)
+				bv, iv, bp, ip := p.extremeCells(d.Crossbar, p.gmax[i], v)
 				put(k, bv, i, iv)
 				put(slot[DevicePower], bp, i, ip)
 			}
@@ -219,7 +228,9 @@ func (p *Probe) device(k int) string {
 // devices' own for wired crossbars) in volts and its cell (row-major),
 // and the largest power in watts and its cell, at node voltages v; -1 for
 // a crossbar without cells. Of equal extremes it returns the first cell.
-func (p *Probe) extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv int, bp float64, ip int) {
+// gmax holds the largest conductance of each row (rowMaxima), nil for a
+// wired crossbar.
+func (p *Probe) extremeCells(c *devices.Crossbar, gmax, v []float64) (bv float64, iv int, bp float64, ip int) {
 	if c.Rows != nil {
 		return wiredExtremes(c, v)
 	}
@@ -243,6 +254,14 @@ func (p *Probe) extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv i
 		}
 	}
 	p.vt = vt
+	// A row's cells dissipate at most its largest conductance times its
+	// largest drop squared (rounding is monotonic, so the bound holds
+	// for the computed powers too). Only rows whose bound reaches the
+	// largest power found so far are read, the row of the largest bound
+	// first: most rows of a network with blank pixels or small hidden
+	// voltages are never read.
+	bound := p.bound[:0]
+	top := 0
 	for i := range c.From {
 		va := v[c.From[i]]
 		// A row's largest drop is to its lowest or highest column.
@@ -253,15 +272,43 @@ func (p *Probe) extremeCells(c *devices.Crossbar, v []float64) (bv float64, iv i
 		if a > bv {
 			bv, iv = a, i*n+j
 		}
-		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
-		for j, g := range row {
+		bound = append(bound, max(gmax[i], 0)*a*a)
+		if bound[i] > bound[top] {
+			top = i
+		}
+	}
+	p.bound = bound
+	row := func(i int) {
+		va := v[c.From[i]]
+		for j, g := range raw.Data[i*raw.Stride : i*raw.Stride+n] {
 			d := va - vt[j]
-			if w := g * d * d; w > bp {
+			if w := g * d * d; w > bp || w == bp && i*n+j < ip {
 				bp, ip = w, i*n+j
 			}
 		}
 	}
+	if len(c.From) > 0 {
+		row(top)
+	}
+	for i, b := range bound {
+		if b >= bp && i != top {
+			row(i)
+		}
+	}
 	return bv, iv, bp, ip
+}
+
+// rowMaxima returns the largest conductance of each of c's rows.
+func rowMaxima(c *devices.Crossbar) []float64 {
+	raw := c.Element.G.RawMatrix()
+	m := make([]float64, len(c.From))
+	for i := range m {
+		m[i] = math.Inf(-1)
+		for _, g := range raw.Data[i*raw.Stride : i*raw.Stride+len(c.To)] {
+			m[i] = max(m[i], g)
+		}
+	}
+	return m
 }
 
 // wiredExtremes is extremeCells for a crossbar with wire resistance,

@@ -167,7 +167,7 @@ func TestExtremeCells(t *testing.T) {
 		for range cols {
 			c.To = append(c.To, 1+rng.IntN(nodes-1))
 		}
-		bv, iv, bp, ip := p.extremeCells(c, v)
+		bv, iv, bp, ip := p.extremeCells(c, rowMaxima(c), v)
 		w := *c
 		for i := range rows {
 			for j := range cols {
@@ -204,8 +204,9 @@ func BenchmarkExtremeCells(b *testing.B) {
 				c.To = append(c.To, rows+j)
 			}
 			p := &Probe{}
+			gmax := rowMaxima(c)
 			for b.Loop() {
-				p.extremeCells(c, v)
+				p.extremeCells(c, gmax, v)
 			}
 		})
 	}

@@ -112,6 +112,15 @@ type Config struct {
 	// schedule over Epochs, so that a run resumed with more epochs ends
 	// where a run given them from the start does.
 	LRDecay float64
+	// Shift, if positive, moves every training image by a whole number
+	// of pixels drawn from [-Shift, Shift] across and again down before
+	// it is shown (Set.ShiftedTo: pixels that come in from outside are
+	// 0), a different move for every sample and epoch, drawn from Seed,
+	// the epoch and the sample's index: the same for any number of
+	// workers and after a resume. Data augmentation, against
+	// overfitting: the host shows the chip shifted images. The features
+	// must be a square image. Test samples are never moved [0: none].
+	Shift int
 	// GMin and GMax bound every trained conductance, in siemens
 	// [1e-9, 1e-4].
 	GMin, GMax float64
@@ -205,6 +214,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("learning_rate = %g: must not be negative", c.LearningRate)
 	case !(c.LRDecay > 0 && c.LRDecay <= 1):
 		return fmt.Errorf("lr_decay = %g: must be in (0, 1]", c.LRDecay)
+	case c.Shift < 0:
+		return fmt.Errorf("shift = %d: must not be negative", c.Shift)
 	case c.GMin <= 0 || c.GMax <= c.GMin:
 		return fmt.Errorf("g_min = %g, g_max = %g: need 0 < g_min < g_max", c.GMin, c.GMax)
 	case c.Workers < 0:

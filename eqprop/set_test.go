@@ -85,3 +85,39 @@ func TestSamplePanics(t *testing.T) {
 		s.SampleTo(make([]float64, 2), 0)
 	}()
 }
+
+// TestShiftedTo moves a 3x3 image of coded and of float features in
+// every direction and compares with the pixels read one by one.
+func TestShiftedTo(t *testing.T) {
+	img := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	levels := [256]float64{}
+	codes := make([]byte, 9)
+	for i, v := range img {
+		levels[i+1], codes[i] = v, byte(i+1)
+	}
+	sets := []*Set{
+		{Name: "float", Features: 9, Classes: 1, X: img, Labels: []int{0}},
+		{Name: "coded", Features: 9, Classes: 1, Codes: codes, Levels: &levels, Labels: []int{0}},
+	}
+	for _, set := range sets {
+		for dy := -3; dy <= 3; dy++ {
+			for dx := -3; dx <= 3; dx++ {
+				got := set.ShiftedTo(make([]float64, 9), 0, dx, dy)
+				for y := range 3 {
+					for x := range 3 {
+						want := 0.0
+						if sx, sy := x-dx, y-dy; sx >= 0 && sx < 3 && sy >= 0 && sy < 3 {
+							want = img[sy*3+sx]
+						}
+						if got[y*3+x] != want {
+							t.Fatalf("%s, move (%d, %d): pixel (%d, %d) is %v, want %v", set.Name, dx, dy, x, y, got[y*3+x], want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if w, ok := (&Set{Features: 40}).Side(); ok {
+		t.Errorf("40 features make a square image of side %d", w)
+	}
+}

@@ -215,6 +215,9 @@ func (t *Trainer) check(set *Set) error {
 	if set.Features != t.reps[0].Features() {
 		return fmt.Errorf("eqprop: data set %q has %d features, the network %d inputs", set.Name, set.Features, t.reps[0].Features())
 	}
+	if w, ok := set.Side(); t.cfg.Shift > 0 && (!ok || t.cfg.Shift >= w) {
+		return fmt.Errorf("eqprop: shift = %d needs a data set of square images wider than that, not %q's %d features", t.cfg.Shift, set.Name, set.Features)
+	}
 	if c := t.cfg.Readout.Classes(t.nOut); set.Classes > c {
 		return fmt.Errorf("eqprop: data set %q has %d classes, the readout of %d outputs only %d", set.Name, set.Classes, t.nOut, c)
 	}
@@ -317,7 +320,7 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 			var read atomic.Int64
 			first = func(r, w int) {
 				for i := r; i < nn; i += w {
-					train.SampleTo(t.xNext[i], perm[nlo+i])
+					t.sampleTo(t.xNext[i], train, perm[nlo+i])
 				}
 				read.Add(1)
 			}
@@ -346,6 +349,27 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 	return st, nil
 }
 
+// sampleTo writes the features of training sample i of set into dst as
+// the current epoch shows it: moved by Config.Shift (see move).
+func (t *Trainer) sampleTo(dst []float64, set *Set, i int) {
+	if t.cfg.Shift == 0 {
+		set.SampleTo(dst, i)
+		return
+	}
+	dx, dy := t.move(i)
+	set.ShiftedTo(dst, i, dx, dy)
+}
+
+// move returns how far the current epoch moves training sample i across
+// and down (see Config.Shift): each in [-Shift, Shift], from the seed,
+// the epoch and i alone.
+func (t *Trainer) move(i int) (dx, dy int) {
+	sh := t.cfg.Shift
+	n := uint64(2*sh + 1)
+	h := mix(t.cfg.Seed^0x5368696674, uint64(t.epoch)<<32|uint64(i)) // "Shift"
+	return int(h%n) - sh, int((h>>32)%n) - sh
+}
+
 // loss returns sum_k (out_k - y_k)^2 / 2.
 func loss(out, y []float64) float64 {
 	l := 0.0
@@ -367,7 +391,7 @@ func (t *Trainer) relax(slots []slot, set *Set, prepared bool) {
 	if batched && !prepared {
 		for i := range slots {
 			s := &slots[i]
-			set.SampleTo(s.x, s.index)
+			t.sampleTo(s.x, set, s.index)
 			t.reps[0].(Batched).BatchInput(i, s.x)
 		}
 		t.par.Run(func(r, w int) { t.reps[r].(Batched).BatchStripes(len(slots), r, w) })
@@ -377,7 +401,7 @@ func (t *Trainer) relax(slots []slot, set *Set, prepared bool) {
 		if batched {
 			t.reps[r].(Batched).UseBatch(i)
 		} else {
-			set.SampleTo(s.x, s.index)
+			t.sampleTo(s.x, set, s.index)
 		}
 		t.cfg.Readout.TargetTo(s.y, s.label)
 		if s.sense != nil {

@@ -370,3 +370,68 @@ func TestTrainerNewton(t *testing.T) {
 		t.Errorf("loss %g before, %g after training", l0, l1)
 	}
 }
+
+// TestTrainerShift trains one epoch with images moved by up to a pixel
+// and compares with an epoch without moves on a set holding those moved
+// images (Set.ShiftedTo), on one worker and on three; and checks that
+// the moves cover [-1, 1] both ways and differ between epochs.
+func TestTrainerShift(t *testing.T) {
+	set := randomSet(30, 36, 4, 1)
+	// A new circuit for every trainer: a network updates its
+	// circuit's conductances in place.
+	net := func() *Native {
+		c, nc := kendall(36, 12, 4, 1)
+		return mustNative(t, c, nc)
+	}
+	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, Shift: 1, Workers: 1}
+	ref, _ := train(t, net(), cfg, set, 1)
+
+	moved := &Set{Name: "moved", Features: 36, Classes: 4, X: make([]float64, len(set.X)), Labels: set.Labels}
+	probe, err := NewTrainer(net(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[2]int]bool{}
+	for i := range set.Len() {
+		dx, dy := probe.move(i)
+		seen[[2]int{dx, dy}] = true
+		set.ShiftedTo(moved.X[i*36:(i+1)*36], i, dx, dy)
+	}
+	if len(seen) < 7 {
+		t.Errorf("30 samples took only the moves %v", seen)
+	}
+	plain := cfg
+	plain.Shift = 0
+	got, _ := train(t, net(), plain, moved, 1)
+	sameConductances(t, "shift 1 vs the moved set", ref.State().Conductances, got.State().Conductances)
+	unmoved, _ := train(t, net(), plain, set, 1)
+	if floats.Equal(unmoved.State().Conductances[0], ref.State().Conductances[0]) {
+		t.Error("moving the images changed nothing")
+	}
+
+	three := cfg
+	three.Workers = 3
+	got, _ = train(t, net(), three, set, 1)
+	sameConductances(t, "shift 1 on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
+
+	probe.epoch = 1
+	same := 0
+	for i := range set.Len() {
+		dx, dy := probe.move(i)
+		dx0, dy0 := ref.moveIn(0, i)
+		if dx == dx0 && dy == dy0 {
+			same++
+		}
+	}
+	if same == set.Len() {
+		t.Error("every sample moves the same in epochs 1 and 2")
+	}
+}
+
+// moveIn is move in epoch e.
+func (t *Trainer) moveIn(e, i int) (dx, dy int) {
+	saved := t.epoch
+	t.epoch = e
+	defer func() { t.epoch = saved }()
+	return t.move(i)
+}

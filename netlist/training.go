@@ -101,7 +101,7 @@ var (
 	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
-		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay",
+		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay", "shift",
 		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
 	deviceKeys = []string{
@@ -220,6 +220,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.Epochs = t.count("epochs", 1)
 	c.BatchSize = t.count("batch_size", 1)
 	c.Workers = t.count("workers", 0)
+	c.Shift = t.count("shift", 0)
 	if s, ok := t.str("estimator"); ok {
 		if !contains(eqprop.TrainingEstimators, s) {
 			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.TrainingEstimators, ", "), tomlloc.Suggest(s, eqprop.TrainingEstimators))
@@ -580,7 +581,7 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 	ints = []struct {
 		key string
 		v   int
-	}{{"epochs", c.Epochs}, {"batch_size", c.BatchSize}}
+	}{{"epochs", c.Epochs}, {"batch_size", c.BatchSize}, {"shift", c.Shift}}
 	for _, kv := range ints {
 		if kv.v != 0 {
 			w.printf("%s = %d\n", kv.key, kv.v)

@@ -103,6 +103,7 @@ beta = "2u"
 eta = 0.25
 learning_rate = 3e-12
 lr_decay = 0.75
+shift = 2
 g_min = "2n"
 g_max = "50u"
 seed = 7
@@ -127,7 +128,7 @@ func TestParseTraining(t *testing.T) {
 		Subset: 100, TestSubset: 50, Input: "x", Backend: "ngspice",
 		Config: eqprop.Config{
 			Epochs: 3, BatchSize: 4, Estimator: "chl", Nudge: eqprop.NudgeConductance,
-			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
+			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, Shift: 2, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
 			LearningRates: map[string]float64{"W1": 1e-12, "RT": 0},
 		},
 	}
@@ -218,6 +219,7 @@ var trainErrors = []struct {
 	{"training beta suffix", "[output]\ngroup = \"o\"\n[training]\nbeta = \"1uS\" #!\n", []string{"beta"}},
 	{"training eta", "[output]\ngroup = \"o\"\n[training]\neta = 1.5 #!\n", []string{"eta must be in (0, 1]"}},
 	{"training lr_decay", "[output]\ngroup = \"o\"\n[training]\nlr_decay = 1.25 #!\n", []string{"lr_decay must be in (0, 1]"}},
+	{"training shift", "[output]\ngroup = \"o\"\n[training]\nshift = -1 #!\n", []string{"shift must not be negative"}},
 	{"training lr", "[output]\ngroup = \"o\"\n[training]\nlearning_rate = 0 #!\n", []string{"learning_rate must be positive"}},
 	{"training gmin above gmax", "[output]\ngroup = \"o\"\n[training]\ng_min = \"1m\" #!\n", []string{"g_max = 0.0001 S must be above g_min = 0.001 S"}},
 	{"training seed", "[output]\ngroup = \"o\"\n[training]\nseed = -1 #!\n", []string{"seed must not be negative"}},

@@ -40,6 +40,9 @@ type Overrides struct {
 	// LRDecay, the factor of the learning rates after each epoch, must be
 	// in (0, 1].
 	LRDecay *float64
+	// Shift, the largest move in pixels of a training image (see
+	// eqprop.Config.Shift), must not be negative.
+	Shift *int
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 	// Backend is one of netlist.Backends.
@@ -60,6 +63,8 @@ func (o Overrides) check() error {
 		return inputf("epochs and batch size must be positive")
 	case bad(o.Workers, 0):
 		return inputf("workers must not be negative")
+	case bad(o.Shift, 0):
+		return inputf("shift (--shift) = %d: must not be negative", *o.Shift)
 	case pos(o.Beta), pos(o.LearningRate):
 		return inputf("beta and the learning rate must be positive")
 	case pos(o.LRDecay) || o.LRDecay != nil && *o.LRDecay > 1:
@@ -172,6 +177,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.LRDecay != nil {
 		cfg.LRDecay = *o.LRDecay
 	}
+	if o.Shift != nil {
+		cfg.Shift = *o.Shift
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}
@@ -256,6 +264,9 @@ func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err
 	if train.Len() == 0 || test.Len() == 0 {
 		return inputf("%s: data set %s has %d training and %d test samples", s.Path, train.Name, train.Len(), test.Len())
 	}
+	if w, ok := train.Side(); s.Config.Shift > 0 && (!ok || s.Config.Shift >= w) {
+		return inputf("%s: shift = %d moves images, but data set %s's %d features are not a square image wider than %d pixels", s.Path, s.Config.Shift, train.Name, train.Features, s.Config.Shift)
+	}
 	s.Train, s.Test = train, test
 	return nil
 }
@@ -292,7 +303,7 @@ func (s *Session) Settings() Settings {
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
-		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay,
+		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay, Shift: c.Shift,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 		Backend:  backend,

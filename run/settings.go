@@ -33,6 +33,8 @@ type Settings struct {
 	// LRDecay is absent for constant rates, so that older checkpoints
 	// still match.
 	LRDecay float64 `json:"lr_decay,omitempty"`
+	// Shift is absent without moves, for the same reason.
+	Shift   int     `json:"shift,omitempty"`
 	GMin    float64 `json:"g_min"`
 	GMax    float64 `json:"g_max"`
 	Seed    uint64  `json:"seed"`

@@ -46,6 +46,7 @@ func (d *dataFlags) add(flags *pflag.FlagSet, train, test bool) {
 type trainFlags struct {
 	dataFlags
 	epochs, batchSize, workers   int
+	shift                        int
 	seed                         uint64
 	beta, lr, lrDecay, estimator string
 	backend                      string
@@ -60,6 +61,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the shuffling (overrides [training] seed; default 1)")
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
+	fs.IntVar(&f.shift, "shift", 0, "move every training image by up to N pixels each way, a new move each epoch (overrides [training] shift; default 0: none)")
 	fs.StringVar(&f.lrDecay, "lr-decay", "", "factor of every learning rate after each epoch, in (0, 1], e.g. 0.8 (overrides [training] lr_decay; default 1)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
 	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
@@ -99,7 +101,7 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 	err := errors.Join(intFlag("subset", d.subset, 0, &o.Subset), intFlag("test-subset", d.testSubset, 0, &o.TestSubset))
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
-			intFlag("workers", t.workers, 0, &o.Workers), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),
+			intFlag("workers", t.workers, 0, &o.Workers), intFlag("shift", t.shift, 0, &o.Shift), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),
 			valueFlag("lr-decay", "a factor in (0, 1]", &o.LRDecay))
 		if changed("seed") {
 			o.Seed = &t.seed

@@ -72,6 +72,16 @@ func (s *Set) Side() (int, bool) {
 	return w, w > 0 && w*w == s.Features
 }
 
+// CheckShift returns an error unless moves of up to n pixels (see
+// Config.Shift) fit s: n is 0, or s's features are a square image wider
+// than n.
+func (s *Set) CheckShift(n int) error {
+	if w, ok := s.Side(); n > 0 && (!ok || n >= w) {
+		return fmt.Errorf("shift = %d moves images, but data set %s's %d features are not a square image wider than %d pixels", n, s.Name, s.Features, n)
+	}
+	return nil
+}
+
 // ShiftedTo writes into dst, as SampleTo does, the features of sample i
 // as a square image (Side) moved dx pixels right and dy pixels down:
 // pixel (x, y) of dst is pixel (x-dx, y-dy) of the sample, 0 where that

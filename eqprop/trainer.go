@@ -215,8 +215,8 @@ func (t *Trainer) check(set *Set) error {
 	if set.Features != t.reps[0].Features() {
 		return fmt.Errorf("eqprop: data set %q has %d features, the network %d inputs", set.Name, set.Features, t.reps[0].Features())
 	}
-	if w, ok := set.Side(); t.cfg.Shift > 0 && (!ok || t.cfg.Shift >= w) {
-		return fmt.Errorf("eqprop: shift = %d needs a data set of square images wider than that, not %q's %d features", t.cfg.Shift, set.Name, set.Features)
+	if err := set.CheckShift(t.cfg.Shift); err != nil {
+		return fmt.Errorf("eqprop: %w", err)
 	}
 	if c := t.cfg.Readout.Classes(t.nOut); set.Classes > c {
 		return fmt.Errorf("eqprop: data set %q has %d classes, the readout of %d outputs only %d", set.Name, set.Classes, t.nOut, c)

@@ -264,8 +264,8 @@ func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err
 	if train.Len() == 0 || test.Len() == 0 {
 		return inputf("%s: data set %s has %d training and %d test samples", s.Path, train.Name, train.Len(), test.Len())
 	}
-	if w, ok := train.Side(); s.Config.Shift > 0 && (!ok || s.Config.Shift >= w) {
-		return inputf("%s: shift = %d moves images, but data set %s's %d features are not a square image wider than %d pixels", s.Path, s.Config.Shift, train.Name, train.Features, s.Config.Shift)
+	if err := train.CheckShift(s.Config.Shift); err != nil {
+		return inputf("%s: %v", s.Path, err)
 	}
 	s.Train, s.Test = train, test
 	return nil

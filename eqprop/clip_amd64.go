@@ -8,6 +8,7 @@ package eqprop
 //go:noescape
 func clip4(gs, ds *[4]*float64, cols *float64, n int, lo, hi float64, s *[4]float64)
 
+// clipAdd4Arch is clipAdd4 for n > 0 columns, in SSE2.
 func clipAdd4Arch(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
 	var gp, dp [4]*float64
 	for r := range gp {

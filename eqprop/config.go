@@ -112,14 +112,10 @@ type Config struct {
 	// schedule over Epochs, so that a run resumed with more epochs ends
 	// where a run given them from the start does.
 	LRDecay float64
-	// Shift, if positive, moves every training image by a whole number
-	// of pixels drawn from [-Shift, Shift] across and again down before
-	// it is shown (Set.ShiftedTo: pixels that come in from outside are
-	// 0), a different move for every sample and epoch, drawn from Seed,
-	// the epoch and the sample's index: the same for any number of
-	// workers and after a resume. Data augmentation, against
-	// overfitting: the host shows the chip shifted images. The features
-	// must be a square image. Test samples are never moved [0: none].
+	// Shift moves every training image, a square one, by pixels drawn
+	// from [-Shift, Shift] across and down (Set.ShiftedTo), a move per
+	// sample and epoch from Seed, the same for any number of workers:
+	// data augmentation. Test samples never move [0: none].
 	Shift int
 	// GMin and GMax bound every trained conductance, in siemens
 	// [1e-9, 1e-4].

@@ -2,7 +2,8 @@ package eqprop
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/eqsim/eqsim/internal/pixels"
 )
 
 // Set is a labelled data set: Len() samples of Features features each.
@@ -59,63 +60,24 @@ func (s *Set) SampleTo(dst []float64, i int) []float64 {
 	return dst
 }
 
-// Side returns the side of the square image that the features form,
-// and false if their number is not a square.
-func (s *Set) Side() (int, bool) {
-	w := int(math.Sqrt(float64(s.Features)))
-	for w*w > s.Features {
-		w--
-	}
-	for (w+1)*(w+1) <= s.Features {
-		w++
-	}
-	return w, w > 0 && w*w == s.Features
-}
-
 // CheckShift returns an error unless moves of up to n pixels (see
-// Config.Shift) fit s: n is 0, or s's features are a square image wider
-// than n.
+// Config.Shift) fit s: n is 0 or s's images are square and wider.
 func (s *Set) CheckShift(n int) error {
-	if w, ok := s.Side(); n > 0 && (!ok || n >= w) {
+	if w, ok := pixels.Side(s.Features); n > 0 && (!ok || n >= w) {
 		return fmt.Errorf("shift = %d moves images, but data set %s's %d features are not a square image wider than %d pixels", n, s.Name, s.Features, n)
 	}
 	return nil
 }
 
-// ShiftedTo writes into dst, as SampleTo does, the features of sample i
-// as a square image (Side) moved dx pixels right and dy pixels down:
-// pixel (x, y) of dst is pixel (x-dx, y-dy) of the sample, 0 where that
-// is outside it. It panics if the features are not a square image.
+// ShiftedTo is SampleTo with the features, a square image, moved dx
+// pixels right and dy down (pixels.Shift). It panics if they are not a
+// square image.
 func (s *Set) ShiftedTo(dst []float64, i, dx, dy int) []float64 {
-	w, ok := s.Side()
+	w, ok := pixels.Side(s.Features)
 	if !ok {
 		panic(fmt.Sprintf("eqprop: the %d features of %q are not a square image", s.Features, s.Name))
 	}
-	s.SampleTo(dst, i) // checks i and dst
-	if dx == 0 && dy == 0 {
-		return dst
-	}
-	lo := i * s.Features
-	for y := range w {
-		row := dst[y*w : (y+1)*w]
-		sy := y - dy
-		if sy < 0 || sy >= w {
-			clear(row)
-			continue
-		}
-		for x := range row {
-			sx := x - dx
-			if sx < 0 || sx >= w {
-				row[x] = 0
-				continue
-			}
-			if k := lo + sy*w + sx; s.Levels == nil {
-				row[x] = s.X[k]
-			} else {
-				row[x] = s.Levels[s.Codes[k]]
-			}
-		}
-	}
+	pixels.Shift(s.SampleTo(dst, i), w, dx, dy)
 	return dst
 }
 

@@ -117,7 +117,10 @@ func TestShiftedTo(t *testing.T) {
 			}
 		}
 	}
-	if w, ok := (&Set{Features: 40}).Side(); ok {
-		t.Errorf("40 features make a square image of side %d", w)
+	if err := (&Set{Name: "forty", Features: 40}).CheckShift(1); err == nil {
+		t.Error("40 features take moves")
+	}
+	if err := sets[0].CheckShift(3); err == nil {
+		t.Error("a 3x3 image takes moves of 3 pixels")
 	}
 }

@@ -349,20 +349,18 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 	return st, nil
 }
 
-// sampleTo writes the features of training sample i of set into dst as
-// the current epoch shows it: moved by Config.Shift (see move).
+// sampleTo writes training sample i of set into dst as this epoch shows
+// it (see move).
 func (t *Trainer) sampleTo(dst []float64, set *Set, i int) {
-	if t.cfg.Shift == 0 {
+	if dx, dy := t.move(i); t.cfg.Shift > 0 {
+		set.ShiftedTo(dst, i, dx, dy)
+	} else {
 		set.SampleTo(dst, i)
-		return
 	}
-	dx, dy := t.move(i)
-	set.ShiftedTo(dst, i, dx, dy)
 }
 
-// move returns how far the current epoch moves training sample i across
-// and down (see Config.Shift): each in [-Shift, Shift], from the seed,
-// the epoch and i alone.
+// move returns how far this epoch moves training sample i across and
+// down (Config.Shift), from the seed, the epoch and i alone.
 func (t *Trainer) move(i int) (dx, dy int) {
 	sh := t.cfg.Shift
 	n := uint64(2*sh + 1)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+	"github.com/eqsim/eqsim/internal/clipsum"
 
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -52,7 +53,10 @@ func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 		kk, da0, sa0 := t.gather(k, slots, step)
 		if t.dev != nil {
 			t.fillP(k, slots, kk, da0, sa0, 0, b.Rows)
-			t.product(t.grad[k], k, kk, 0, b.Rows)
+			for i := range b.Rows {
+				row := t.grad[k][i*b.Cols : (i+1)*b.Cols]
+				copy(row, t.change(row, k, kk, i))
+			}
 			t.updateDevices(k)
 			continue
 		}
@@ -138,8 +142,10 @@ func (t *Trainer) gather(k int, slots []slot, step float64) (kk, da0, sa0 int) {
 	clear(col)
 	movesA, movesB := false, false
 	for s := range slots {
-		movesA = movesA || differ(slots[s].m1.A[k], slots[s].m2.A[k])
-		movesB = movesB || differ(slots[s].m1.B[k], slots[s].m2.B[k])
+		// slices.Equal stops at the first difference: this runs
+		// outside the parallel sections, over every pinned input.
+		movesA = movesA || !slices.Equal(slots[s].m1.A[k], slots[s].m2.A[k])
+		movesB = movesB || !slices.Equal(slots[s].m1.B[k], slots[s].m2.B[k])
 	}
 	da0, sa0 = -1, -1
 	kk = 1
@@ -176,19 +182,6 @@ func (t *Trainer) gather(k int, slots []slot, step float64) (kk, da0, sa0 int) {
 	return kk, da0, sa0
 }
 
-// differ reports whether x and y differ anywhere. It runs outside the
-// parallel sections, once per batch over every pinned input: a loop
-// that does not stop at the first difference took 1.1 ns an element.
-func differ(x, y []float64) bool {
-	y = y[:len(x)]
-	for i, v := range x {
-		if v != y[i] {
-			return true
-		}
-	}
-	return false
-}
-
 // fillP fills rows [i0, i1) of block k's P (see gather) from the batch's
 // measurements.
 func (t *Trainer) fillP(k int, slots []slot, kk, da0, sa0, i0, i1 int) {
@@ -223,28 +216,13 @@ func (t *Trainer) fillP(k int, slots []slot, kk, da0, sa0, i0, i1 int) {
 	}
 }
 
-// product writes rows [i0, i1) of block k's P Q, inner dimension kk, into
-// dst ((i1-i0) x Cols).
-func (t *Trainer) product(dst []float64, k, kk, i0, i1 int) {
-	C := t.blocks[k].Cols
-	for i := i0; i < i1; i++ {
-		row := dst[(i-i0)*C : (i-i0+1)*C]
-		copy(row, t.change(row, k, kk, i))
-	}
-}
+var impl gonum.Implementation // blas64's BLAS, called without its interface
 
-// impl is gonum's BLAS, blas64's by default.
-var impl gonum.Implementation
-
-// change returns row i of block k's P Q, inner dimension kk: Q's first
-// row itself where the rest of P's row is zero (P's first column is all
-// ones), else the product written into dst (Cols). The sum runs over
-// P's row in order and skips its zeros, with the BLAS axpy, as gonum's
-// Dgemm computes it, bit for bit: the first row alone is 0 + 1*Q's
-// first row, which is Q's first row but where that is -0, and a
-// conductance plus -0 is the conductance plus +0. Those rows are those
-// of the inputs at 0 V (the blank pixels of an image, most of them):
-// they cost no arithmetic, where Dgemm cleared and summed them.
+// change returns row i of block k's P Q, inner dimension kk, bit for bit
+// as gonum's Dgemm sums it (over P's row in order, skipping zeros): Q's
+// first row itself where the rest of P's row is zero (inputs at 0 V;
+// P's first column is all ones, and adding -0 or +0 to a conductance is
+// the same), else the product written into dst (Cols).
 func (t *Trainer) change(dst []float64, k, kk, i int) []float64 {
 	C := t.blocks[k].Cols
 	p, q := t.p[k][i*kk:(i+1)*kk], t.q[k]
@@ -254,8 +232,6 @@ func (t *Trainer) change(dst []float64, k, kk, i int) []float64 {
 	clear(dst)
 	for l, x := range p {
 		if x != 0 {
-			// gonum's Daxpy called directly, not through blas64's
-			// interface: five calls a row.
 			impl.Daxpy(C, x, q[l*C:(l+1)*C], 1, dst, 1)
 		}
 	}
@@ -281,11 +257,11 @@ func (t *Trainer) applyRows(k, kk, i0, i1 int, buf, cols []float64) {
 	for ; r+4 <= len(rows); r += 4 {
 		gr := [4][]float64{g[r*C : (r+1)*C], g[(r+1)*C : (r+2)*C], g[(r+2)*C : (r+3)*C], g[(r+3)*C : (r+4)*C]}
 		dr := [4][]float64{change(r), change(r + 1), change(r + 2), change(r + 3)}
-		s := clipAdd4(&gr, &dr, cols[:C], t.cfg.GMin, t.cfg.GMax)
+		s := clipsum.Add4(&gr, &dr, cols[:C], t.cfg.GMin, t.cfg.GMax)
 		copy(rows[r:r+4], s[:])
 	}
 	for ; r < len(rows); r++ {
-		rows[r] = clipAdd1(g[r*C:(r+1)*C], change(r), cols[:C], t.cfg.GMin, t.cfg.GMax)
+		rows[r] = clipsum.Add1(g[r*C:(r+1)*C], change(r), cols[:C], t.cfg.GMin, t.cfg.GMax)
 	}
 }
 

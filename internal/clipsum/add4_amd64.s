@@ -2,12 +2,12 @@
 
 #include "textflag.h"
 
-// clip4 (see clip_amd64.go, clipAdd4): rows 0-3 of g in R8-R11, of d in
+// clip4 (see add4_amd64.go, Add4): rows 0-3 of g in R8-R11, of d in
 // R12, R13, BX, DX; cols in DI; the byte offset of the column pair in SI.
 // X4 and X5 hold the bounds twice, X7-X10 the rows' sums, X11 is scratch.
 // ADDPD adds as ADDSD does, and with positive bounds MAXPD then MINPD
 // give the bound or the value exactly where Go's clip does (a NaN gives
-// the lower bound): the results are those of clipAdd4Go, bit for bit.
+// the lower bound): the results are those of add4Go, bit for bit.
 
 // One row's two columns: X = clip(g + d) stored back into g, then added
 // to the row's sum S, low lane first, in column order.

@@ -1,15 +1,15 @@
 //go:build !purego
 
-package eqprop
+package clipsum
 
-// clip4 is clipAdd4 in SSE2 (clip_amd64.s) for n > 0 columns: gs and ds
+// clip4 is Add4 in SSE2 (add4_amd64.s) for n > 0 columns: gs and ds
 // point at the rows' first elements, s receives the sums.
 //
 //go:noescape
 func clip4(gs, ds *[4]*float64, cols *float64, n int, lo, hi float64, s *[4]float64)
 
-// clipAdd4Arch is clipAdd4 for n > 0 columns, in SSE2.
-func clipAdd4Arch(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
+// add4Arch is Add4 for n > 0 columns, in SSE2.
+func add4Arch(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
 	var gp, dp [4]*float64
 	for r := range gp {
 		gp[r], dp[r] = &g[r][0], &d[r][0]

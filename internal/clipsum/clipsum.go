@@ -1,32 +1,31 @@
-package eqprop
+package clipsum
 
 import "math"
 
-// clipAdd4 adds the changes d[r] to four rows g[r] of conductances, each
-// of len(cols), clipped to [lo, hi] (0 < lo < hi), adds the new
-// conductances to cols in row order (cols[j] + g0[j] + g1[j] + g2[j] +
-// g3[j]) and returns each row's sum, taken in column order from 0: the
-// order of mna.StripeSums. A NaN change gives one of the bounds. On amd64
-// it runs two columns at a time in SSE2 (clip_amd64.s), bit for bit what
-// clipAdd4Go computes for changes that are not NaN, in half the time
-// (BenchmarkClipAdd4).
-func clipAdd4(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
+// Add4 adds the changes d[r] to four rows g[r] of values, each of
+// len(cols), clipped to [lo, hi] (0 < lo < hi), adds the new values to
+// cols in row order (cols[j] + g0[j] + g1[j] + g2[j] + g3[j]) and
+// returns each row's sum, taken in column order from 0. A NaN change
+// gives one of the bounds. On amd64 it runs two columns at a time in
+// SSE2 (add4_amd64.s), bit for bit what the Go loop computes for changes
+// that are not NaN, in half the time (BenchmarkAdd4). It panics if a
+// row's length is not len(cols).
+func Add4(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
 	n := len(cols)
 	for r := range g {
 		if len(g[r]) != n || len(d[r]) != n {
-			panic("eqprop: clipAdd4 of rows of different lengths")
+			panic("clipsum: rows of different lengths")
 		}
 	}
 	if n == 0 {
 		return s
 	}
-	return clipAdd4Arch(g, d, cols, lo, hi)
+	return add4Arch(g, d, cols, lo, hi)
 }
 
-// clipAdd4Go is clipAdd4 in Go: four rows side by side, so that the
-// rows' sums, each a chain of dependent additions, do not wait on one
-// another.
-func clipAdd4Go(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
+// add4Go is Add4 in Go: four rows side by side, so that the rows' sums,
+// each a chain of dependent additions, do not wait on one another.
+func add4Go(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float64) {
 	n := len(cols)
 	g0, g1, g2, g3 := g[0][:n], g[1][:n], g[2][:n], g[3][:n]
 	d0, d1, d2, d3 := d[0][:n], d[1][:n], d[2][:n], d[3][:n]
@@ -46,8 +45,8 @@ func clipAdd4Go(g, d *[4][]float64, cols []float64, lo, hi float64) (s [4]float6
 	return s
 }
 
-// clipAdd1 is clipAdd4 for one row.
-func clipAdd1(g, d, cols []float64, lo, hi float64) (s float64) {
+// Add1 is Add4 for one row.
+func Add1(g, d, cols []float64, lo, hi float64) (s float64) {
 	l, h := bitsOf(lo), bitsOf(hi)
 	g, d = g[:len(cols)], d[:len(cols)]
 	for j := range cols {
@@ -69,7 +68,8 @@ func bitsOf(x float64) int64 { return int64(math.Float64bits(x)) }
 // clips too. Without branches (about half the conductances sit at GMin,
 // which branches mispredict) and in integer registers, where min and max
 // are a compare and a conditional move each: Go's float min and max
-// handle NaN and signed zeros in some six instructions each.
+// handle NaN and signed zeros in some six instructions each, and were
+// half of the loop.
 func clip(x float64, lo, hi int64) float64 {
 	return math.Float64frombits(uint64(min(max(bitsOf(x), lo), hi)))
 }

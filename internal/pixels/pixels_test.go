@@ -1,0 +1,40 @@
+package pixels
+
+import "testing"
+
+func TestSide(t *testing.T) {
+	for _, tc := range []struct {
+		n, w int
+		ok   bool
+	}{{0, 0, false}, {1, 1, true}, {2, 1, false}, {9, 3, true}, {40, 6, false}, {784, 28, true}} {
+		if w, ok := Side(tc.n); w != tc.w || ok != tc.ok {
+			t.Errorf("Side(%d) = %d, %v, want %d, %v", tc.n, w, ok, tc.w, tc.ok)
+		}
+	}
+}
+
+// TestShift moves a 4x4 image in every direction, by up to more than its
+// side, and compares with the pixels read one by one from a copy.
+func TestShift(t *testing.T) {
+	const w = 4
+	for dy := -5; dy <= 5; dy++ {
+		for dx := -5; dx <= 5; dx++ {
+			img := make([]float64, w*w)
+			for i := range img {
+				img[i] = float64(i + 1)
+			}
+			Shift(img, w, dx, dy)
+			for y := range w {
+				for x := range w {
+					want := 0.0
+					if sx, sy := x-dx, y-dy; sx >= 0 && sx < w && sy >= 0 && sy < w {
+						want = float64(sy*w + sx + 1)
+					}
+					if img[y*w+x] != want {
+						t.Fatalf("move (%d, %d): pixel (%d, %d) is %v, want %v", dx, dy, x, y, img[y*w+x], want)
+					}
+				}
+			}
+		}
+	}
+}

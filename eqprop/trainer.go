@@ -349,14 +349,14 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 	return st, nil
 }
 
-// sampleTo writes training sample i of set into dst as this epoch shows
-// it (see move).
+// sampleTo writes training sample i of set into dst as this epoch shows it.
 func (t *Trainer) sampleTo(dst []float64, set *Set, i int) {
-	if dx, dy := t.move(i); t.cfg.Shift > 0 {
-		set.ShiftedTo(dst, i, dx, dy)
-	} else {
+	if t.cfg.Shift == 0 {
 		set.SampleTo(dst, i)
+		return
 	}
+	dx, dy := t.move(i)
+	set.ShiftedTo(dst, i, dx, dy)
 }
 
 // move returns how far this epoch moves training sample i across and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eqsim/eqsim/eqprop/device"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+	"github.com/eqsim/eqsim/eqprop/sense"
 )
 
 // Estimators by name, for Config.Estimator.
@@ -268,106 +269,20 @@ func (c Config) deviceParams() device.Params {
 	return p
 }
 
-// Sensing models the read-out of measured voltages, the nonidealities of
-// the amplifiers and converters through which a chip's voltages reach the
-// learning rule. Every voltage the trainer reads from a Physical network
-// passes through it: the output voltages and the side voltages of every
+// Sensing models the read-out of measured voltages: every voltage the
+// trainer reads from a Physical network passes through it (see
+// sense.Chain): the output voltages and the side voltages of every
 // trainable block, in every phase of training, and the output voltages
-// Evaluate predicts from and takes the loss of. A voltage v is read as
-//
-//	Q(v + Noise*z),  z ~ N(0, 1) drawn afresh for every reading,
-//
-// where Q is the identity without an ADC (Bits = 0) and otherwise a
-// uniform quantiser with 2^Bits levels Min + k*(Max-Min)/(2^Bits-1),
-// k = 0, ..., 2^Bits-1, spanning [Min, Max] (both ends are levels): Q
-// rounds to the nearest level and clamps values outside [Min, Max] to the
-// end levels.
-//
-// Block sides are node voltages, so the drop across a conductance, the
-// difference of two readings, carries the noise of both; an output node
-// that is also a block side is read twice, with independent noise. The
-// nudge of a nudged phase is applied by the Physical network from its own
-// free equilibrium, as an analog nudging circuit would, and does not see
-// the read-out.
-//
-// The zero value reads voltages exactly.
-type Sensing struct {
-	// Noise is the standard deviation of the additive Gaussian read
-	// noise, in volts [0: none].
-	Noise float64
-	// Bits is the ADC's resolution in bits, 1 to 24 [0: no ADC].
-	Bits int
-	// Min and Max are the ADC's input range in volts, Min < Max; they
-	// are needed when Bits > 0 and must be zero otherwise.
-	Min, Max float64
-}
+// Evaluate predicts from and takes the loss of. The nudge of a nudged
+// phase is applied by the Physical network from its own free equilibrium,
+// as an analog nudging circuit would, and does not see the read-out. The
+// zero value reads voltages exactly.
+type Sensing = sense.Chain
 
-// On reports whether s changes the voltages it reads.
-func (s Sensing) On() bool { return s.Noise != 0 || s.Bits != 0 }
-
-// Validate returns an error naming the first setting of s that is out of
-// range. The messages start "sense: key = " with the key of the netlist's
-// [training.sense] table.
-func (s Sensing) Validate() error {
-	switch {
-	case !(s.Noise >= 0) || math.IsInf(s.Noise, 1):
-		return fmt.Errorf("sense: noise = %g V: must be finite and not negative", s.Noise)
-	case s.Bits < 0 || s.Bits > 24:
-		return fmt.Errorf("sense: adc_bits = %d: want 1 to 24 (0: no ADC)", s.Bits)
-	case s.Bits == 0 && (s.Min != 0 || s.Max != 0):
-		return fmt.Errorf("sense: adc_min = %g V, adc_max = %g V without adc_bits: give the ADC's resolution", s.Min, s.Max)
-	case s.Bits > 0 && (!(s.Min < s.Max) || math.IsInf(s.Min, 0) || math.IsInf(s.Max, 0)):
-		return fmt.Errorf("sense: adc_max = %g V, adc_min = %g V: need finite adc_min < adc_max", s.Max, s.Min)
-	}
-	return nil
-}
-
-// Step returns the ADC's resolution (Max-Min)/(2^Bits-1) in volts, the
-// spacing of its levels, or 0 without an ADC.
-func (s Sensing) Step() float64 {
-	if s.Bits == 0 {
-		return 0
-	}
-	return (s.Max - s.Min) / float64(uint64(1)<<s.Bits-1)
-}
-
-// Quantize returns the ADC's reading of v volts, without noise: the level
-// Min + k*Step() nearest to v, Min for v <= Min and Max for v >= Max. It
-// returns v itself without an ADC, and NaN for NaN.
-func (s Sensing) Quantize(v float64) float64 {
-	if s.Bits == 0 || math.IsNaN(v) {
-		return v
-	}
-	if v <= s.Min {
-		return s.Min
-	}
-	if v >= s.Max {
-		return s.Max
-	}
-	step := s.Step()
-	return math.Min(s.Min+math.Round((v-s.Min)/step)*step, s.Max)
-}
-
-// Apply reads every voltage of v through s in place: it adds Noise times
-// a standard normal variate drawn from rng to each, in order, then
-// quantises. rng is used only when Noise is not 0, and may be nil
-// otherwise.
-func (s Sensing) Apply(v []float64, rng *rand.Rand) {
-	if s.Noise != 0 {
-		for i := range v {
-			v[i] += s.Noise * rng.NormFloat64()
-		}
-	}
-	if s.Bits != 0 {
-		for i, x := range v {
-			v[i] = s.Quantize(x)
-		}
-	}
-}
-
-// ApplyMeasurement reads every voltage of m through s in place (see
-// Apply): the outputs, then for every block k the sides A[k] and B[k].
-func (s Sensing) ApplyMeasurement(m *Measurement, rng *rand.Rand) {
+// senseMeasurement reads every voltage of m through s in place (see
+// sense.Chain.Apply): the outputs, then for every block k the sides A[k]
+// and B[k].
+func senseMeasurement(s Sensing, m *Measurement, rng *rand.Rand) {
 	s.Apply(m.Outputs, rng)
 	for k := range m.A {
 		s.Apply(m.A[k], rng)

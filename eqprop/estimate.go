@@ -190,7 +190,7 @@ func (sn *sensor) read(m *Measurement, phase uint64) {
 		return
 	}
 	sn.src.Seed(mix(sn.seed, 2<<32|phase), sn.key)
-	sn.s.ApplyMeasurement(m, sn.rng)
+	senseMeasurement(sn.s, m, sn.rng)
 }
 
 // readOutputs is read for output voltages v alone.

@@ -2,11 +2,11 @@ package eqprop
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sync/atomic"
 
 	"github.com/eqsim/eqsim/circuit/mna"
-
-	"math"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
@@ -56,7 +56,13 @@ type Native struct {
 	x0      []float64      // last free equilibrium
 	vout    []float64      // outputs at the last free equilibrium
 	relaxed bool
-	cold    bool // the next free phase starts from 0 V (see Reset)
+	// lastBeta and lastTarget are the nudge of the last relaxation if it
+	// was a nudged DC equilibrium (lastBeta 0 otherwise), and xm the start
+	// mirrored from it.
+	lastBeta   float64
+	lastTarget []float64
+	xm         []float64
+	cold       bool // the next free phase starts from 0 V (see Reset)
 	// version counts the programming of conductances, shared by the
 	// replicas, and seen is its value when this replica's solvers last
 	// saw them: each replica refreshes its own solvers at its next
@@ -87,6 +93,7 @@ type phaseSystem struct {
 	sys    *mna.System
 	dc     *solver.DC
 	x      []float64 // last solution
+	iters  int       // the iterations of the DC solve that found x
 	v      []float64 // node voltages at x
 	input  *circuit.Input
 	isrc   []*circuit.ISource
@@ -142,6 +149,7 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	n.input = n.free.input
 	n.vout = make([]float64, len(cfg.Outputs))
 	n.x0 = make([]float64, n.free.sys.Size())
+	n.xm = make([]float64, len(n.x0))
 	n.replicas = &[]*Native{n}
 	n.version = new(atomic.Uint64)
 	sums := make([]mna.Sums, len(n.blocks))
@@ -303,7 +311,10 @@ func (n *Native) Relax(p Phase) error {
 	}
 	// Nudged and clamped phases start from the free equilibrium, the free
 	// phase from the last sample's (a warm start for nearby inputs) or,
-	// after Reset, from 0 V.
+	// after Reset, from 0 V. The second phase of a centered pair starts
+	// from the first mirrored about the free equilibrium: it then takes
+	// two or three Gauss-Seidel sweeps where the first takes four to
+	// eleven, and a Newton iteration fewer.
 	x0 := n.x0
 	switch {
 	case ps == n.clamp:
@@ -316,11 +327,23 @@ func (n *Native) Relax(p Phase) error {
 		}
 	case p.Kind == Free && n.cold:
 		x0 = nil
+	case n.mirrors(p):
+		// The phase mirrors the last one about the free equilibrium:
+		// x(-beta) = 2x(0) - x(beta) + O(beta^2).
+		x0 = n.xm
+		for i, u := range n.x0 {
+			x0[i] = 2*u - ps.x[i]
+		}
 	}
+	n.lastBeta = 0
 	if err := n.settle(ps, p.Kind, x0); err != nil {
 		return err
 	}
 	n.last = ps
+	if p.Kind == Nudged && ps.run == nil {
+		n.lastBeta = p.Beta
+		n.lastTarget = append(n.lastTarget[:0], p.Target...)
+	}
 	if p.Kind == Free {
 		copy(n.x0, ps.x)
 		for k, i := range ps.outIdx {
@@ -358,7 +381,9 @@ func (n *Native) setNudge(beta float64, y []float64) {
 }
 
 func (p *phaseSystem) solve(x0 []float64) error {
-	if _, err := p.dc.SolveTo(p.x, x0); err != nil {
+	r, err := p.dc.SolveTo(p.x, x0)
+	p.iters = r.Iterations
+	if err != nil {
 		return err
 	}
 	p.sys.VoltagesTo(p.v, p.x)
@@ -474,6 +499,7 @@ func (n *Native) Clone() (Physical, error) {
 	m.input = m.free.input
 	m.vout = make([]float64, len(n.cfg.Outputs))
 	m.x0 = make([]float64, m.free.sys.Size())
+	m.xm = make([]float64, len(m.x0))
 	*n.replicas = append(*n.replicas, m)
 	return m, nil
 }
@@ -504,4 +530,11 @@ func (n *Native) PowerParts() mna.Power {
 func (n *Native) System() (*mna.System, []float64) {
 	n.free.dc.InternalTo(n.x0)
 	return n.free.sys, n.x0
+}
+
+// mirrors reports whether phase p is the last relaxation's nudge with the
+// opposite strength, both DC equilibria of the free system.
+func (n *Native) mirrors(p Phase) bool {
+	return p.Kind == Nudged && n.lastBeta != 0 && p.Beta == -n.lastBeta && n.last == n.free &&
+		n.free.run == nil && slices.Equal(p.Target, n.lastTarget)
 }

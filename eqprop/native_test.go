@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -206,4 +207,61 @@ func TestNativeSharedConductances(t *testing.T) {
 	if !floats.Equal(after, orig) {
 		t.Errorf("clone's outputs %v differ from the original's %v", after, orig)
 	}
+}
+
+// The second phase of a centered pair starts from the first one mirrored
+// about the free equilibrium, x(-beta) = 2x(0) - x(beta) + O(beta^2): it
+// takes fewer iterations than the first, which starts from the free
+// equilibrium, and finds the equilibrium a start from there finds.
+func TestNativeMirroredStart(t *testing.T) {
+	for _, gs := range []bool{false, true} {
+		n, _ := smallKendall(t)
+		if gs {
+			n = deepNative(t)
+		}
+		x := make([]float64, len(n.input.Values))
+		for i := range x {
+			x[i] = float64(i%7) / 7
+		}
+		y := make([]float64, len(n.cfg.Outputs))
+		y[0] = 0.1
+		n.SetInput(x)
+		for _, p := range []Phase{{Kind: Free}, {Kind: Nudged, Beta: 1e-6, Target: y}} {
+			if err := n.Relax(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := n.free.iters
+		if err := n.Relax(Phase{Kind: Nudged, Beta: -1e-6, Target: y}); err != nil {
+			t.Fatal(err)
+		}
+		second := n.free.iters
+		mirrored := append([]float64(nil), n.free.x...)
+		// From the free equilibrium.
+		for _, p := range []Phase{{Kind: Free}, {Kind: Nudged, Beta: -1e-6, Target: y}} {
+			if err := n.Relax(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if second >= first || n.free.iters < first {
+			t.Errorf("gauss-seidel %t: %d iterations for +beta, %d for -beta mirrored, %d for -beta from the free equilibrium", gs, first, second, n.free.iters)
+		}
+		for i, v := range n.free.x {
+			if math.Abs(v-mirrored[i]) > 1e-9 {
+				t.Errorf("gauss-seidel %t: unknown %d at %g from the mirrored start, %g from the free equilibrium", gs, i, mirrored[i], v)
+			}
+		}
+		t.Logf("gauss-seidel %t: %d, %d mirrored, %d unmirrored", gs, first, second, n.free.iters)
+	}
+}
+
+// deepNative returns a Native of circuittest.Layered's network with two
+// hidden layers of 128 and 64 nodes behind amplifiers of gain 4, wide
+// enough that the layered solver sweeps it by Gauss-Seidel.
+func deepNative(t *testing.T) *Native {
+	c := circuittest.Layered(rand.New(rand.NewPCG(5, 7)), circuittest.LayeredOptions{
+		Features: 40, Hidden: []int{128, 64}, Outputs: 4, Gains: []float64{4, 4},
+		High: -0.45, Low: 0.45, GMin: 1e-6, GMax: 1e-5,
+	})
+	return mustNative(t, c, config(c))
 }

@@ -1,6 +1,10 @@
 package layered
 
-import "github.com/eqsim/eqsim/solver/reduce"
+import (
+	"math"
+
+	"github.com/eqsim/eqsim/solver/reduce"
+)
 
 // The tests of package layered_test, which compare the layered solver with
 // package solver's Newton, see these internals through the functions below.
@@ -26,3 +30,37 @@ func ColdStart(s *Solver) ([]float64, bool) {
 // WiredNetwork returns the reduced network of s's k-th crossbar with wire
 // resistance.
 func WiredNetwork(s *Solver, k int) *reduce.Network { return s.wired[k].Network() }
+
+// JunctionNodes loads the present sources into s and returns its folded
+// nodes that have junctions.
+func JunctionNodes(s *Solver) []int {
+	s.load()
+	var fis []int
+	for fi := range s.nu {
+		if len(s.junctionsOf(fi)) > 0 {
+			fis = append(fis, fi)
+		}
+	}
+	return fis
+}
+
+// Polish runs s.polish on folded node fi, n steps at most, and returns
+// its result with the N*Vt it was given.
+func Polish(s *Solver, fi int, vlin, v float64, n int) (float64, bool, float64) {
+	a := s.junc[s.junctionsOf(fi)[0]].j.NVt()
+	w, ok := s.polish(fi, vlin, v, a, n, math.Inf(1))
+	return w, ok, a
+}
+
+// NodeBalance returns the balance of folded node fi at voltage v (the
+// current polish drives to 0) and its derivative.
+func NodeBalance(s *Solver, fi int, vlin, v float64) (f, d float64) {
+	f, d = s.gf[fi]*(v-vlin), s.gf[fi]
+	for _, k := range s.junctionsOf(fi) {
+		jn := &s.junc[k]
+		i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
+		f += jn.sgn * i * jn.inv
+		d += g
+	}
+	return f, d
+}

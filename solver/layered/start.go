@@ -159,25 +159,39 @@ func (s *Solver) balance(fi int, vlin float64) (float64, bool) {
 
 // polish runs at most n steps of Newton's method on the balance of node
 // fi (see balance) from v, a the N*Vt of its junctions, and returns the
-// root and true once a step is below 1e-12 relative (or a), or false if a
-// step exceeds maxStep volts or n steps do not get there.
+// root and true once the root is known within 1e-12 relative (or a), or
+// false if a step exceeds maxStep volts or n steps do not get there.
+//
+// The root is known once a step is that small, or once the error left
+// after the step is: Newton's method leaves about f2/(2*f1)*dv^2 after a
+// step dv, f1 and f2 the balance's first and second derivatives. A
+// junction's second derivative is at most 2g/(N*Vt) in magnitude at its
+// own voltage (its exponential, the SPICE3 reverse form below -3*N*Vt,
+// and breakdown; a series resistance only lowers it), so f2 is at most
+// the sum of 2*gain*g/(N*Vt) over the node's junctions. Accepting the
+// step on that bound saves the evaluation that would only confirm it: in
+// Gauss-Seidel sweeps a node's balance moves by micro- to nanovolts from
+// sweep to sweep, and its junctions' exponentials are most of a sweep's
+// cost.
 func (s *Solver) polish(fi int, vlin, v, a float64, n int, maxStep float64) (float64, bool) {
 	js := s.junctionsOf(fi)
 	gf := s.gf[fi]
 	for range n {
-		f, d := gf*(v-vlin), gf
+		f, d, curve := gf*(v-vlin), gf, 0.0
 		for _, k := range js {
 			jn := &s.junc[k]
 			i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
 			f += jn.sgn * i * jn.inv
 			d += g
+			curve += jn.gain * g / jn.j.NVt()
 		}
 		dv := f / d
 		if !(math.Abs(dv) <= maxStep) {
 			return vlin, false
 		}
 		v -= dv
-		if !(math.Abs(dv) > 1e-12*math.Max(math.Abs(v), a)) {
+		tol := 1e-12 * math.Max(math.Abs(v), a)
+		if !(math.Abs(dv) > tol) || curve/d*dv*dv <= tol {
 			return v, !math.IsNaN(v)
 		}
 	}

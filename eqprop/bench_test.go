@@ -27,11 +27,26 @@ func randomSet(n, features, classes int, seed uint64) *Set {
 // BenchmarkTrainStep measures one mini-batch of 20 samples with the
 // centered estimator (a free and two nudged relaxations per sample) and
 // the update, on circuittest.KendallNetwork with random inputs, over
-// GOMAXPROCS workers.
+// GOMAXPROCS workers; and the same on a network of two hidden layers of
+// 512 and 128 nodes behind amplifiers of gain 4, as examples/mnist-2h.toml,
+// which the layered solver relaxes by Gauss-Seidel sweeps.
 func BenchmarkTrainStep(b *testing.B) {
 	for _, h := range []int{100} {
 		b.Run(fmt.Sprintf("784x%dx10", h), func(b *testing.B) { benchTrainStep(b, h, Sensing{}) })
 	}
+	b.Run("784x512x128x10", func(b *testing.B) {
+		c := circuittest.Layered(rand.New(rand.NewPCG(1, 7)), circuittest.LayeredOptions{
+			Features: 784, Hidden: []int{512, 128}, Outputs: 10, Gains: []float64{4, 4},
+			High: -0.45, Low: 0.45, GMin: 1e-7, GMax: 1e-6,
+		})
+		n := mustNative(b, c, config(c))
+		const batch = 20
+		tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		epochs(b, tr, randomSet(batch, 784, 10, 1))
+	})
 }
 
 // benchTrainStep trains the 784-hidden-10 Kendall network on one batch of

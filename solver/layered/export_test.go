@@ -55,12 +55,6 @@ func Polish(s *Solver, fi int, vlin, v float64, n int) (float64, bool, float64) 
 // NodeBalance returns the balance of folded node fi at voltage v (the
 // current polish drives to 0) and its derivative.
 func NodeBalance(s *Solver, fi int, vlin, v float64) (f, d float64) {
-	f, d = s.gf[fi]*(v-vlin), s.gf[fi]
-	for _, k := range s.junctionsOf(fi) {
-		jn := &s.junc[k]
-		i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
-		f += jn.sgn * i * jn.inv
-		d += g
-	}
+	f, d, _ = s.nodeBalance(fi, vlin, v)
 	return f, d
 }

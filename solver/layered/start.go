@@ -174,17 +174,8 @@ func (s *Solver) balance(fi int, vlin float64) (float64, bool) {
 // sweep to sweep, and its junctions' exponentials are most of a sweep's
 // cost.
 func (s *Solver) polish(fi int, vlin, v, a float64, n int, maxStep float64) (float64, bool) {
-	js := s.junctionsOf(fi)
-	gf := s.gf[fi]
 	for range n {
-		f, d, curve := gf*(v-vlin), gf, 0.0
-		for _, k := range js {
-			jn := &s.junc[k]
-			i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
-			f += jn.sgn * i * jn.inv
-			d += g
-			curve += jn.gain * g / jn.j.NVt()
-		}
+		f, d, curve := s.nodeBalance(fi, vlin, v)
 		dv := f / d
 		if !(math.Abs(dv) <= maxStep) {
 			return vlin, false
@@ -196,4 +187,21 @@ func (s *Solver) polish(fi int, vlin, v, a float64, n int, maxStep float64) (flo
 		}
 	}
 	return vlin, false
+}
+
+// nodeBalance returns the balance of folded node fi at voltage v (see
+// balance), the current its linear part and junctions take from it, with
+// its derivative d and the bound curve on its second derivative that
+// polish uses.
+func (s *Solver) nodeBalance(fi int, vlin, v float64) (f, d, curve float64) {
+	gf := s.gf[fi]
+	f, d = gf*(v-vlin), gf
+	for _, k := range s.junctionsOf(fi) {
+		jn := &s.junc[k]
+		i, g := jn.j.Eval(jn.sgn * (jn.gain*v - jn.vpin))
+		f += jn.sgn * i * jn.inv
+		d += g
+		curve += jn.gain * g / jn.j.NVt()
+	}
+	return f, d, curve
 }

@@ -118,6 +118,13 @@ type Config struct {
 	// sample and epoch from Seed, the same for any number of workers:
 	// data augmentation. Test samples never move [0: none].
 	Shift int
+	// Flip mirrors every training image, a square one, left to right
+	// with probability 1/2, drawn per sample and epoch from Seed (apart
+	// from the moves of Shift, which it leaves as they are), the same for
+	// any number of workers: data augmentation for data sets whose
+	// classes look alike mirrored, such as Fashion-MNIST's clothes. Test
+	// samples are never mirrored [false].
+	Flip bool
 	// GMin and GMax bound every trained conductance, in siemens
 	// [1e-9, 1e-4].
 	GMin, GMax float64

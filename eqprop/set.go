@@ -69,6 +69,15 @@ func (s *Set) CheckShift(n int) error {
 	return nil
 }
 
+// CheckFlip returns an error if flip (see Config.Flip) is set but s's
+// features are not a square image.
+func (s *Set) CheckFlip(flip bool) error {
+	if _, ok := pixels.Side(s.Features); flip && !ok {
+		return fmt.Errorf("flip = true mirrors images, but data set %s's %d features are not a square image", s.Name, s.Features)
+	}
+	return nil
+}
+
 // ShiftedTo is SampleTo with the features, a square image, moved dx
 // pixels right and dy down (pixels.Shift). It panics if they are not a
 // square image.
@@ -78,6 +87,17 @@ func (s *Set) ShiftedTo(dst []float64, i, dx, dy int) []float64 {
 		panic(fmt.Sprintf("eqprop: the %d features of %q are not a square image", s.Features, s.Name))
 	}
 	pixels.Shift(s.SampleTo(dst, i), w, dx, dy)
+	return dst
+}
+
+// MovedTo is ShiftedTo, then the image mirrored left to right if mirror
+// (pixels.Mirror). It panics if the features are not a square image.
+func (s *Set) MovedTo(dst []float64, i, dx, dy int, mirror bool) []float64 {
+	s.ShiftedTo(dst, i, dx, dy)
+	if mirror {
+		w, _ := pixels.Side(s.Features)
+		pixels.Mirror(dst[:s.Features], w)
+	}
 	return dst
 }
 

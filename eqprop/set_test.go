@@ -3,6 +3,8 @@ package eqprop
 import (
 	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 func TestSubset(t *testing.T) {
@@ -122,5 +124,37 @@ func TestShiftedTo(t *testing.T) {
 	}
 	if err := sets[0].CheckShift(3); err == nil {
 		t.Error("a 3x3 image takes moves of 3 pixels")
+	}
+}
+
+// TestMovedTo moves and mirrors a 3x3 image of coded features: the
+// pixels are the moved image's read right to left.
+func TestMovedTo(t *testing.T) {
+	img := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	levels := [256]float64{}
+	codes := make([]byte, 9)
+	for i, v := range img {
+		levels[i+1], codes[i] = v, byte(i+1)
+	}
+	set := &Set{Name: "coded", Features: 9, Classes: 1, Codes: codes, Levels: &levels, Labels: []int{0}}
+	for _, mv := range [][2]int{{0, 0}, {1, 0}, {-1, 1}} {
+		moved := set.ShiftedTo(make([]float64, 9), 0, mv[0], mv[1])
+		if got := set.MovedTo(make([]float64, 9), 0, mv[0], mv[1], false); !floats.Equal(got, moved) {
+			t.Errorf("move %v unmirrored: %v, want %v", mv, got, moved)
+		}
+		got := set.MovedTo(make([]float64, 9), 0, mv[0], mv[1], true)
+		for y := range 3 {
+			for x := range 3 {
+				if got[y*3+x] != moved[y*3+2-x] {
+					t.Fatalf("move %v mirrored: pixel (%d, %d) is %v, want %v", mv, x, y, got[y*3+x], moved[y*3+2-x])
+				}
+			}
+		}
+	}
+	if err := (&Set{Name: "forty", Features: 40}).CheckFlip(true); err == nil {
+		t.Error("40 features take mirroring")
+	}
+	if err := (&Set{Name: "forty", Features: 40}).CheckFlip(false); err != nil {
+		t.Errorf("40 features unmirrored: %v", err)
 	}
 }

@@ -218,6 +218,9 @@ func (t *Trainer) check(set *Set) error {
 	if err := set.CheckShift(t.cfg.Shift); err != nil {
 		return fmt.Errorf("eqprop: %w", err)
 	}
+	if err := set.CheckFlip(t.cfg.Flip); err != nil {
+		return fmt.Errorf("eqprop: %w", err)
+	}
 	if c := t.cfg.Readout.Classes(t.nOut); set.Classes > c {
 		return fmt.Errorf("eqprop: data set %q has %d classes, the readout of %d outputs only %d", set.Name, set.Classes, t.nOut, c)
 	}
@@ -351,12 +354,22 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 
 // sampleTo writes training sample i of set into dst as this epoch shows it.
 func (t *Trainer) sampleTo(dst []float64, set *Set, i int) {
-	if t.cfg.Shift == 0 {
+	if t.cfg.Shift == 0 && !t.cfg.Flip {
 		set.SampleTo(dst, i)
 		return
 	}
 	dx, dy := t.move(i)
-	set.ShiftedTo(dst, i, dx, dy)
+	set.MovedTo(dst, i, dx, dy, t.mirrored(i))
+}
+
+// mirrored reports whether this epoch mirrors training sample i
+// (Config.Flip), from the seed, the epoch and i alone. Its own hash, so
+// that turning Flip on leaves every move of Shift as it was.
+func (t *Trainer) mirrored(i int) bool {
+	if !t.cfg.Flip {
+		return false
+	}
+	return mix(t.cfg.Seed^0x466c6970, uint64(t.epoch)<<32|uint64(i))&1 == 1 // "Flip"
 }
 
 // move returns how far this epoch moves training sample i across and

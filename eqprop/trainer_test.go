@@ -428,6 +428,69 @@ func TestTrainerShift(t *testing.T) {
 	}
 }
 
+// TestTrainerFlip trains one epoch with images mirrored at random and
+// compares with an epoch without mirroring on a set holding those
+// images (Set.MovedTo), on one worker and on three; and checks that about
+// half the images are mirrored, others in another epoch.
+func TestTrainerFlip(t *testing.T) {
+	set := randomSet(30, 36, 4, 1)
+	net := func() *Native {
+		c, nc := kendall(36, 12, 4, 1)
+		return mustNative(t, c, nc)
+	}
+	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, Flip: true, Workers: 1}
+	ref, _ := train(t, net(), cfg, set, 1)
+
+	flipped := &Set{Name: "flipped", Features: 36, Classes: 4, X: make([]float64, len(set.X)), Labels: set.Labels}
+	probe, err := NewTrainer(net(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i := range set.Len() {
+		m := probe.mirrored(i)
+		if m {
+			n++
+		}
+		set.MovedTo(flipped.X[i*36:(i+1)*36], i, 0, 0, m)
+	}
+	if n < 8 || n > 22 {
+		t.Errorf("%d of 30 samples mirrored, want about half", n)
+	}
+	plain := cfg
+	plain.Flip = false
+	got, _ := train(t, net(), plain, flipped, 1)
+	sameConductances(t, "flip vs the mirrored set", ref.State().Conductances, got.State().Conductances)
+	unflipped, _ := train(t, net(), plain, set, 1)
+	if floats.Equal(unflipped.State().Conductances[0], ref.State().Conductances[0]) {
+		t.Error("mirroring the images changed nothing")
+	}
+
+	three := cfg
+	three.Workers = 3
+	got, _ = train(t, net(), three, set, 1)
+	sameConductances(t, "flip on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
+
+	probe.epoch = 1
+	same := 0
+	for i := range set.Len() {
+		if probe.mirrored(i) == ref.mirroredIn(0, i) {
+			same++
+		}
+	}
+	if same == set.Len() {
+		t.Error("every sample is mirrored the same in epochs 1 and 2")
+	}
+}
+
+// mirroredIn is mirrored in epoch e.
+func (t *Trainer) mirroredIn(e, i int) bool {
+	saved := t.epoch
+	t.epoch = e
+	defer func() { t.epoch = saved }()
+	return t.mirrored(i)
+}
+
 // moveIn is move in epoch e.
 func (t *Trainer) moveIn(e, i int) (dx, dy int) {
 	saved := t.epoch

@@ -101,7 +101,7 @@ var (
 	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
-		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay", "shift",
+		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay", "shift", "flip",
 		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
 	deviceKeys = []string{
@@ -221,6 +221,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.BatchSize = t.count("batch_size", 1)
 	c.Workers = t.count("workers", 0)
 	c.Shift = t.count("shift", 0)
+	c.Flip, _ = t.boolean("flip")
 	if s, ok := t.str("estimator"); ok {
 		if !contains(eqprop.TrainingEstimators, s) {
 			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.TrainingEstimators, ", "), tomlloc.Suggest(s, eqprop.TrainingEstimators))
@@ -586,6 +587,9 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		if kv.v != 0 {
 			w.printf("%s = %d\n", kv.key, kv.v)
 		}
+	}
+	if c.Flip {
+		w.printf("flip = true\n")
 	}
 	if c.Estimator != "" {
 		w.printf("estimator = %s\n", quote(c.Estimator))

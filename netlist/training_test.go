@@ -104,6 +104,7 @@ eta = 0.25
 learning_rate = 3e-12
 lr_decay = 0.75
 shift = 2
+flip = true
 g_min = "2n"
 g_max = "50u"
 seed = 7
@@ -128,7 +129,7 @@ func TestParseTraining(t *testing.T) {
 		Subset: 100, TestSubset: 50, Input: "x", Backend: "ngspice",
 		Config: eqprop.Config{
 			Epochs: 3, BatchSize: 4, Estimator: "chl", Nudge: eqprop.NudgeConductance,
-			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, Shift: 2, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
+			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, Shift: 2, Flip: true, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
 			LearningRates: map[string]float64{"W1": 1e-12, "RT": 0},
 		},
 	}

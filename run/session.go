@@ -43,6 +43,8 @@ type Overrides struct {
 	// Shift, the largest move in pixels of a training image (see
 	// eqprop.Config.Shift), must not be negative.
 	Shift *int
+	// Flip mirrors training images (see eqprop.Config.Flip).
+	Flip *bool
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 	// Backend is one of netlist.Backends.
@@ -180,6 +182,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.Shift != nil {
 		cfg.Shift = *o.Shift
 	}
+	if o.Flip != nil {
+		cfg.Flip = *o.Flip
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}
@@ -264,7 +269,7 @@ func (s *Session) LoadWith(load func(dataset.Spec) (train, test *eqprop.Set, err
 	if train.Len() == 0 || test.Len() == 0 {
 		return inputf("%s: data set %s has %d training and %d test samples", s.Path, train.Name, train.Len(), test.Len())
 	}
-	if err := train.CheckShift(s.Config.Shift); err != nil {
+	if err := errors.Join(train.CheckShift(s.Config.Shift), train.CheckFlip(s.Config.Flip)); err != nil {
 		return inputf("%s: %v", s.Path, err)
 	}
 	s.Train, s.Test = train, test
@@ -303,7 +308,7 @@ func (s *Session) Settings() Settings {
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
-		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay, Shift: c.Shift,
+		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay, Shift: c.Shift, Flip: c.Flip,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 		Backend:  backend,

@@ -34,7 +34,9 @@ type Settings struct {
 	// still match.
 	LRDecay float64 `json:"lr_decay,omitempty"`
 	// Shift is absent without moves, for the same reason.
-	Shift   int     `json:"shift,omitempty"`
+	Shift int `json:"shift,omitempty"`
+	// Flip is absent without mirroring, for the same reason.
+	Flip    bool    `json:"flip,omitempty"`
 	GMin    float64 `json:"g_min"`
 	GMax    float64 `json:"g_max"`
 	Seed    uint64  `json:"seed"`

@@ -341,6 +341,9 @@ func (r *runner) logStart(state *eqprop.State) {
 	if cfg.Shift > 0 {
 		decay += fmt.Sprintf(", images moved up to %d px", cfg.Shift)
 	}
+	if cfg.Flip {
+		decay += ", images mirrored at random"
+	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
 		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
 }

@@ -47,6 +47,7 @@ type trainFlags struct {
 	dataFlags
 	epochs, batchSize, workers   int
 	shift                        int
+	flip                         bool
 	seed                         uint64
 	beta, lr, lrDecay, estimator string
 	backend                      string
@@ -62,6 +63,7 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.beta, "beta", "", "nudge strength in siemens, e.g. 1u (overrides [training] beta)")
 	fs.StringVar(&f.lr, "lr", "", "learning rate in S^2/V^2, e.g. 1e-12 (overrides [training] learning_rate)")
 	fs.IntVar(&f.shift, "shift", 0, "move every training image by up to N pixels each way, a new move each epoch (overrides [training] shift; default 0: none)")
+	fs.BoolVar(&f.flip, "flip", false, "mirror every training image left to right with probability 1/2, a new draw each epoch (overrides [training] flip; default false)")
 	fs.StringVar(&f.lrDecay, "lr-decay", "", "factor of every learning rate after each epoch, in (0, 1], e.g. 0.8 (overrides [training] lr_decay; default 1)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
 	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
@@ -105,6 +107,9 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 			valueFlag("lr-decay", "a factor in (0, 1]", &o.LRDecay))
 		if changed("seed") {
 			o.Seed = &t.seed
+		}
+		if changed("flip") {
+			o.Flip = &t.flip
 		}
 		if changed("estimator") {
 			o.Estimator = &t.estimator

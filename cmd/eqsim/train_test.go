@@ -419,6 +419,7 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{xorNet, "--lr-decay", "0"}, []string{"--lr-decay"}},
 		{[]string{xorNet, "--shift", "-1"}, []string{"--shift"}},
 		{[]string{xorNet, "--shift", "1"}, []string{"shift = 1", "not a square image"}},
+		{[]string{xorNet, "--flip"}, []string{"flip = true", "not a square image"}},
 		{[]string{xorNet, "--seed", "x"}, []string{"seed"}},
 		{[]string{xorNet, "--backend", "spice"}, []string{`backend "spice"`, "ngspice"}},
 		{[]string{filepath.Join(dir, "missing.toml")}, []string{"missing.toml"}},

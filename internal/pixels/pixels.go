@@ -1,5 +1,5 @@
-// Package pixels moves square images, stored row by row, for the data
-// augmentation of training (eqprop.Config.Shift).
+// Package pixels moves and mirrors square images, stored row by row, for
+// the data augmentation of training (eqprop.Config.Shift and Flip).
 package pixels
 
 import "math"
@@ -42,6 +42,17 @@ func Shift(img []float64, w, dx, dy int) {
 			n := max(w+dx, 0)
 			copy(row[:n], src[w-n:])
 			clear(row[n:])
+		}
+	}
+}
+
+// Mirror flips the w x w image img left to right, in place: pixel (x, y)
+// becomes the old pixel (w-1-x, y).
+func Mirror(img []float64, w int) {
+	for y := range w {
+		row := img[y*w : (y+1)*w]
+		for i, j := 0, w-1; i < j; i, j = i+1, j-1 {
+			row[i], row[j] = row[j], row[i]
 		}
 	}
 }

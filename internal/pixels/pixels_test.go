@@ -38,3 +38,28 @@ func TestShift(t *testing.T) {
 		}
 	}
 }
+
+// TestMirror mirrors images of even and odd sides and compares with the
+// pixels read one by one, and mirrors them back.
+func TestMirror(t *testing.T) {
+	for _, w := range []int{1, 3, 4} {
+		img := make([]float64, w*w)
+		for i := range img {
+			img[i] = float64(i + 1)
+		}
+		Mirror(img, w)
+		for y := range w {
+			for x := range w {
+				if want := float64(y*w + (w - 1 - x) + 1); img[y*w+x] != want {
+					t.Fatalf("side %d: pixel (%d, %d) is %v, want %v", w, x, y, img[y*w+x], want)
+				}
+			}
+		}
+		Mirror(img, w)
+		for i, v := range img {
+			if v != float64(i+1) {
+				t.Fatalf("side %d: mirrored twice, pixel %d is %v, want %v", w, i, v, float64(i+1))
+			}
+		}
+	}
+}

@@ -45,6 +45,15 @@ type Report struct {
 	// independent sources' (inputs, rails, biases) and the amplifiers'.
 	MeanSourcePower    float64 `json:"mean_source_power"`
 	MeanAmplifierPower float64 `json:"mean_amplifier_power"`
+	// MeanDissipation is, by element name, the mean over the samples of
+	// the power in watts the element dissipates at the free equilibrium
+	// (see Probe.Measure): resistors, crossbars (their wires included),
+	// diodes and rectifiers (their series resistance included), and
+	// amplifiers with an output resistance. Its values sum to MeanPower
+	// within the solver's tolerance. Elements that dissipate nothing in
+	// every sample (an open resistor, a trainer's idle nudge conductance)
+	// are left out.
+	MeanDissipation map[string]float64 `json:"mean_dissipation"`
 	// MaxAmplifierOutput is the largest magnitude of an amplifier
 	// output, V.
 	MaxAmplifierOutput float64 `json:"max_amplifier_output"`
@@ -70,6 +79,7 @@ func (r *Report) OK() bool { return len(r.Violations) == 0 }
 // sampleOP is the operating point of one sample.
 type sampleOP struct {
 	ext   []Extreme
+	diss  []Dissipation
 	power mna.Power
 }
 
@@ -82,7 +92,8 @@ type elemStat struct {
 // report accumulates the samples' operating points, in sample order, into
 // a Report.
 func report(ops []sampleOP, lim Limits, source string) Report {
-	r := Report{Samples: len(ops), Source: source, Limits: lim, Violations: []string{}, Worst: map[string]Worst{}}
+	r := Report{Samples: len(ops), Source: source, Limits: lim, Violations: []string{}, Worst: map[string]Worst{},
+		MeanDissipation: map[string]float64{}}
 	type key struct {
 		q    Quantity
 		elem string
@@ -95,6 +106,9 @@ func report(ops []sampleOP, lim Limits, source string) Report {
 		r.MeanPower += p
 		r.MeanSourcePower += op.power.Sources
 		r.MeanAmplifierPower += op.power.Controlled
+		for _, d := range op.diss {
+			r.MeanDissipation[d.Element] += d.Power
+		}
 		if p > power.worst.Value {
 			power.worst = Worst{Value: p, Sample: i}
 		}
@@ -121,6 +135,13 @@ func report(ops []sampleOP, lim Limits, source string) Report {
 		r.MeanPower /= n
 		r.MeanSourcePower /= n
 		r.MeanAmplifierPower /= n
+		for e, w := range r.MeanDissipation {
+			if w == 0 {
+				delete(r.MeanDissipation, e)
+				continue
+			}
+			r.MeanDissipation[e] = w / n
+		}
 		r.MaxPower = power.worst.Value
 		r.Worst["power"] = power.worst
 	}

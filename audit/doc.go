@@ -13,11 +13,13 @@
 // the limit, the element and the sample. Power is what the sources
 // deliver, independent sources and amplifiers together (mna.Power's
 // Total): at an equilibrium, what the resistors, crossbars and diodes
-// dissipate.
+// dissipate. Where it goes the report says too: the mean power each
+// element dissipates (Report.MeanDissipation).
 //
 // A Probe reads a compiled system's devices (mna.System.Devices) and
 // finds, at any state, the extreme of every quantity (Quantity) over each
-// element's devices (Extreme).
+// element's devices (Extreme) and the power each element dissipates
+// (Dissipation).
 //
 // The package reads no files: the netlist face parses a netlist's
 // [limits] table into Limits, and commands load the data.

@@ -8,6 +8,7 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/circuit/mna/devices"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Quantity is a quantity of a circuit's operating point that a chip's
@@ -70,8 +71,18 @@ type Extreme struct {
 	Value           float64
 }
 
+// Dissipation is the power an element dissipates at an operating point.
+type Dissipation struct {
+	// Element is the element's name.
+	Element string
+	// Power is the power in watts the element's devices dissipate (see
+	// Probe.Measure).
+	Power float64
+}
+
 // Probe measures the operating point of a system: the extremes of every
-// element's quantities (see Extreme). It reads the system's devices
+// element's quantities (see Extreme) and the power every element
+// dissipates (see Measure). It reads the system's devices
 // (mna.System.Devices), belongs to one System (or clone) and is not safe
 // for concurrent use. It reads the conductances of the system's crossbars
 // when it is made: after they change, make a new probe.
@@ -86,16 +97,33 @@ type Probe struct {
 	// gmax[i] is, for a crossbar device i without wire resistance, the
 	// largest conductance of each of its rows: read once, here, so a
 	// probe measures the conductances its system had when it was made.
-	gmax  [][]float64
-	vt    []float64 // work space: a crossbar's column voltages
-	bound []float64 // work space: a crossbar's rows' largest powers
+	gmax [][]float64
+	// diss holds the dissipation of every element that has a dissipating
+	// device, in element order; elem[i] is device i's entry in diss, -1
+	// if the device dissipates nothing.
+	diss []Dissipation
+	elem []int
+	// rsum[i] and csum[i] are, for a crossbar device i without wire
+	// resistance, the sums of its conductances over each row and each
+	// column, read when the probe is made as gmax is.
+	rsum, csum [][]float64
+	// branch[i] and rout[i] are, for an amplifier channel i with an
+	// output resistance, the index of its branch current in x and the
+	// resistance in ohms.
+	branch []int
+	rout   []float64
+	vt     []float64 // work space: a crossbar's column voltages
+	bound  []float64 // work space: a crossbar's rows' largest powers
 }
 
 // NewProbe returns a probe of s's operating point: which elements have
-// which quantities is found once, here.
+// which quantities, and which dissipate, is found once, here.
 func NewProbe(s *mna.System) *Probe {
 	l := s.Devices()
-	p := &Probe{devs: l, dev: make([][NumQuantities]int, len(l.Devices)), gmax: make([][]float64, len(l.Devices))}
+	n := len(l.Devices)
+	p := &Probe{devs: l, dev: make([][NumQuantities]int, n), gmax: make([][]float64, n),
+		elem: make([]int, n), rsum: make([][]float64, n), csum: make([][]float64, n),
+		branch: make([]int, n), rout: make([]float64, n)}
 	slot := map[[2]string]int{} // element, quantity name -> slot
 	add := func(i int, q Quantity) {
 		d := &l.Devices[i]
@@ -107,10 +135,22 @@ func NewProbe(s *mna.System) *Probe {
 		}
 		p.dev[i][q] = k
 	}
+	dissOf := map[string]int{} // element -> index in p.diss
+	dissipates := func(i int) {
+		e := l.Devices[i].Elem
+		k, ok := dissOf[e]
+		if !ok {
+			k = len(p.diss)
+			dissOf[e] = k
+			p.diss = append(p.diss, Dissipation{Element: e})
+		}
+		p.elem[i] = k
+	}
 	for i := range l.Devices {
 		for q := range p.dev[i] {
 			p.dev[i][q] = -1
 		}
+		p.elem[i], p.branch[i] = -1, -1
 		d := &l.Devices[i]
 		switch d.Kind {
 		case devices.VoltageKind:
@@ -118,11 +158,13 @@ func NewProbe(s *mna.System) *Probe {
 				add(i, InputVoltage)
 			}
 		case devices.ConductanceKind:
+			dissipates(i)
 			if t, ok := s.Element(d.Elem).(circuit.Trainable); ok && t.IsTrainable() {
 				add(i, DeviceVoltage)
 				add(i, DevicePower)
 			}
 		case devices.CrossbarKind:
+			dissipates(i)
 			if d.Crossbar.Element.Trainable {
 				add(i, DeviceVoltage)
 				add(i, DevicePower)
@@ -130,11 +172,23 @@ func NewProbe(s *mna.System) *Probe {
 					p.gmax[i] = rowMaxima(d.Crossbar)
 				}
 			}
+			if d.Crossbar.Rows == nil {
+				p.rsum[i], p.csum[i] = lineSums(d.Crossbar)
+			}
 		case devices.JunctionKind:
+			dissipates(i)
 			add(i, DiodeReverse)
 			add(i, DiodeCurrent)
 		case devices.AmplifierKind:
 			add(i, AmplifierOutput)
+			// Only an amplifier element stamps channels; its output
+			// resistance is the one part of it that dissipates.
+			if a, ok := s.Element(d.Elem).(*circuit.Amplifier); ok && a.Rout != 0 {
+				if b := s.Unknown(d.Name); b >= 0 {
+					dissipates(i)
+					p.branch[i], p.rout[i] = b, a.Rout
+				}
+			}
 		}
 	}
 	return p
@@ -142,14 +196,40 @@ func NewProbe(s *mna.System) *Probe {
 
 // Extremes returns the extremes at x, one per element and quantity that
 // applies to it, in element order. The slice belongs to p and is
-// overwritten by the next call.
+// overwritten by the next call. It is Measure without the dissipation.
 func (p *Probe) Extremes(x []float64) []Extreme {
+	ext, _ := p.measure(x, false)
+	return ext
+}
+
+// Measure returns the extremes at x, as Extremes does, and the power in
+// watts every element that has dissipating devices dissipates there, in
+// element order, both in one pass over the devices. A conductance (a
+// resistor, a crossbar's cell, the wire segments of a crossbar with wire
+// resistance) dissipates g*v^2 with v volts across it, a junction (a
+// diode, a rectifier's diode) i*v with i amperes through it, its series
+// resistance included, and an amplifier channel with an output resistance
+// Rout*I^2 at branch current I. Sources and controlled sources deliver
+// power and dissipate none; capacitors carry no current at an
+// equilibrium. At an equilibrium the powers sum to the power the sources
+// and amplifiers deliver (mna.System.Power's Total), within the residual
+// currents of the free nodes times their voltages. Both slices belong to
+// p and are overwritten by the next call.
+func (p *Probe) Measure(x []float64) ([]Extreme, []Dissipation) {
+	return p.measure(x, true)
+}
+
+// measure is Measure, with the dissipation only if diss.
+func (p *Probe) measure(x []float64, diss bool) ([]Extreme, []Dissipation) {
 	v := p.devs.Voltages(x)
 	if p.at == nil {
 		p.at = make([][2]int, len(p.slots))
 	}
 	for k := range p.slots {
 		p.slots[k].Value, p.at[k] = math.Inf(-1), [2]int{-1, 0}
+	}
+	for k := range p.diss {
+		p.diss[k].Power = 0
 	}
 	put := func(k int, val float64, dev, cell int) {
 		if e := &p.slots[k]; val > e.Value {
@@ -164,10 +244,14 @@ func (p *Probe) Extremes(x []float64) []Extreme {
 				put(k, math.Abs(v[d.A]-v[d.B]), i, 0)
 			}
 		case devices.ConductanceKind:
+			dv := v[d.A] - v[d.B]
+			w := *d.Value * dv * dv
 			if k := slot[DeviceVoltage]; k >= 0 {
-				dv := v[d.A] - v[d.B]
 				put(k, math.Abs(dv), i, 0)
-				put(slot[DevicePower], *d.Value*dv*dv, i, 0)
+				put(slot[DevicePower], w, i, 0)
+			}
+			if diss {
+				p.diss[p.elem[i]].Power += w
 			}
 		case devices.CrossbarKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
@@ -175,19 +259,31 @@ func (p *Probe) Extremes(x []float64) []Extreme {
 				put(k, bv, i, iv)
 				put(slot[DevicePower], bp, i, ip)
 			}
+			if diss {
+				p.diss[p.elem[i]].Power += p.crossbarPower(d.Crossbar, p.rsum[i], p.csum[i], v)
+			}
 		case devices.JunctionKind:
 			vd := v[d.A] - v[d.B]
 			cur, _ := d.Junction.Eval(vd)
 			put(slot[DiodeReverse], math.Max(0, -vd), i, 0)
 			put(slot[DiodeCurrent], math.Abs(cur), i, 0)
+			if diss {
+				p.diss[p.elem[i]].Power += cur * vd
+			}
 		case devices.AmplifierKind:
 			put(slot[AmplifierOutput], math.Abs(v[d.B]), i, 0)
+			if b := p.branch[i]; diss && b >= 0 {
+				p.diss[p.elem[i]].Power += p.rout[i] * x[b] * x[b]
+			}
 		}
 	}
 	for k := range p.slots {
 		p.slots[k].Device = p.device(k)
 	}
-	return p.slots
+	if !diss {
+		return p.slots, nil
+	}
+	return p.slots, p.diss
 }
 
 // device names the device at which slot k's extreme is.
@@ -309,6 +405,65 @@ func rowMaxima(c *devices.Crossbar) []float64 {
 		}
 	}
 	return m
+}
+
+// lineSums returns the sums of c's conductances over each of its rows and
+// each of its columns.
+func lineSums(c *devices.Crossbar) (rows, cols []float64) {
+	raw := c.Element.G.RawMatrix()
+	rows, cols = make([]float64, len(c.From)), make([]float64, len(c.To))
+	for i := range rows {
+		for j, g := range raw.Data[i*raw.Stride : i*raw.Stride+len(c.To)] {
+			rows[i] += g
+			cols[j] += g
+		}
+	}
+	return rows, cols
+}
+
+// crossbarPower returns the power in watts crossbar c dissipates at node
+// voltages v: its cells' and, with wire resistance, its wires'. For ideal
+// wires rsum and csum are its row and column sums (lineSums) and the sum
+// over the cells of g_ij*(v_i - w_j)^2 is taken as
+//
+//	sum over i of v_i^2*rsum_i - 2*v^T G w + sum over j of w_j^2*csum_j,
+//
+// with v the rows' voltages and w the columns': a matrix-vector product
+// over the rows whose voltage is not 0, which skips the rows of an
+// input's blank pixels. It loses to rounding about the machine epsilon
+// times the ratio of the cells' g*(v_i^2 + w_j^2) to their g*(v_i -
+// w_j)^2, small where drops are not much smaller than the voltages.
+func (p *Probe) crossbarPower(c *devices.Crossbar, rsum, csum, v []float64) float64 {
+	if c.Rows != nil {
+		var w float64
+		c.Conductances(func(a, b int, g float64) {
+			d := v[a] - v[b]
+			w += g * d * d
+		})
+		return w
+	}
+	n := len(c.To)
+	if n == 0 {
+		return 0
+	}
+	raw := c.Element.G.RawMatrix()
+	wt := p.vt[:0]
+	var cols float64
+	for j, node := range c.To {
+		wt = append(wt, v[node])
+		cols += csum[j] * wt[j] * wt[j]
+	}
+	p.vt = wt
+	var rows, cross float64
+	for i, node := range c.From {
+		va := v[node]
+		if va == 0 {
+			continue
+		}
+		rows += rsum[i] * va * va
+		cross += va * floats.Dot(raw.Data[i*raw.Stride:i*raw.Stride+n], wt)
+	}
+	return rows - 2*cross + cols
 }
 
 // wiredExtremes is extremeCells for a crossbar with wire resistance,

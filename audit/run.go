@@ -68,7 +68,8 @@ func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, 
 				if probe == nil {
 					probe = NewProbe(sys)
 				}
-				ops[i] = sampleOP{ext: append([]Extreme(nil), probe.Extremes(x)...), power: w.PowerParts()}
+				ext, diss := probe.Measure(x)
+				ops[i] = sampleOP{ext: append([]Extreme(nil), ext...), diss: append([]Dissipation(nil), diss...), power: w.PowerParts()}
 			}
 		}(w)
 	}
@@ -108,6 +109,7 @@ func Circuit(c *circuit.Circuit, lim Limits) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	op := sampleOP{ext: NewProbe(sys).Extremes(res.X), power: sys.Power(res.X)}
+	ext, diss := NewProbe(sys).Measure(res.X)
+	op := sampleOP{ext: ext, diss: diss, power: sys.Power(res.X)}
 	return report([]sampleOP{op}, lim, "the netlist's own input values"), nil
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,6 +86,80 @@ func TestAudit(t *testing.T) {
 	lastJSON(t, stdout, &r)
 	if code != 0 || r["samples"] != 2.0 {
 		t.Errorf("--samples 2: exit %d, %s", code, stdout)
+	}
+}
+
+// TestAuditDissipation checks mean_dissipation in eqsim audit's JSON and
+// its line in the text: on the diode clamp against the closed form
+// (R1 dissipates 1k times the square of the diode's current I, D1 I times
+// the 5 V source less R1's drop), on the XOR network by its elements'
+// names; both sum to mean_power.
+func TestAuditDissipation(t *testing.T) {
+	sums := func(r map[string]any) {
+		t.Helper()
+		var sum float64
+		for _, w := range r["mean_dissipation"].(map[string]any) {
+			sum += w.(float64)
+		}
+		if p := r["mean_power"].(float64); math.Abs(sum-p) > 1e-9*p {
+			t.Errorf("mean_dissipation sums to %.12g W, mean_power %.12g W", sum, p)
+		}
+	}
+	code, stdout, stderr := eqsim("audit", "--json", "../../examples/diode-clamp.toml")
+	if code != 0 {
+		t.Fatalf("exit %d, %s", code, stderr)
+	}
+	var r map[string]any
+	lastJSON(t, stdout, &r)
+	d, ok := r["mean_dissipation"].(map[string]any)
+	if !ok || len(d) != 2 {
+		t.Fatalf("mean_dissipation %v, want R1 and D1", r["mean_dissipation"])
+	}
+	i := r["max_diode_current"].(float64)
+	for _, c := range []struct {
+		elem string
+		want float64
+	}{{"R1", 1e3 * i * i}, {"D1", i * (5 - 1e3*i)}} {
+		if w, ok := d[c.elem].(float64); !ok || math.Abs(w-c.want) > 1e-9*c.want {
+			t.Errorf("%s dissipates %v W, want %.12g W", c.elem, d[c.elem], c.want)
+		}
+	}
+	sums(r)
+	_, stdout, _ = eqsim("audit", "../../examples/diode-clamp.toml")
+	if !strings.Contains(stdout, "\n  dissipated: R1 18.6 mW (86%), D1 2.98 mW (14%)\n") {
+		t.Errorf("no dissipation line:\n%s", stdout)
+	}
+
+	_, stdout, _ = eqsim("audit", "--json", xorNet)
+	lastJSON(t, stdout, &r)
+	d, _ = r["mean_dissipation"].(map[string]any)
+	if got := slices.Sorted(maps.Keys(d)); !slices.Equal(got, []string{"D", "W1", "W2"}) {
+		t.Errorf("xor: mean_dissipation of %v, want D, W1, W2", got)
+	}
+	sums(r)
+	_, stdout, _ = eqsim("audit", xorNet)
+	if !regexp.MustCompile(`\n  dissipated: W1 [0-9.]+ µW \([0-9]+%\), W2 [0-9.]+ µW \([0-9]+%\), D [0-9.]+ µW \([0-9]+%\)\n`).MatchString(stdout) {
+		t.Errorf("xor: no dissipation line, largest first:\n%s", stdout)
+	}
+}
+
+// TestDissipationLine checks the order (largest first, ties by name), the
+// shares, the units and the sum of the elements beyond the eighth.
+func TestDissipationLine(t *testing.T) {
+	for _, c := range []struct {
+		diss map[string]float64
+		want string
+	}{
+		{nil, ""},
+		{map[string]float64{"W1": 1.6e-3, "DE": 9.1e-3, "DI": 4e-3, "B": 1.6e-3, "R": 1e-6},
+			"DE 9.1 mW (56%), DI 4 mW (25%), B 1.6 mW (10%), W1 1.6 mW (10%), R 1 µW (0.006%)"},
+		{map[string]float64{"A": 2, "B": 0.5e-9}, "A 2 W (100%), B 500 pW (2e-08%)"},
+		{map[string]float64{"a": 9, "b": 8, "c": 7, "d": 6, "e": 5, "f": 4, "g": 3, "h": 2, "i": 0.5, "j": 0.5},
+			"a 9 W (20%), b 8 W (18%), c 7 W (16%), d 6 W (13%), e 5 W (11%), f 4 W (9%), g 3 W (7%), h 2 W (4%), 2 others 1 W (2%)"},
+	} {
+		if got := dissipationLine(c.diss); got != c.want {
+			t.Errorf("dissipationLine(%v)\n%q\nwant\n%q", c.diss, got, c.want)
+		}
 	}
 }
 

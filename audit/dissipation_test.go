@@ -10,12 +10,9 @@ import (
 	"slices"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
-	"github.com/eqsim/eqsim/circuit/mna/devices"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/solver"
 )
@@ -72,12 +69,12 @@ func refDissipation(t *testing.T, c *circuit.Circuit, V func(string) float64, br
 	return out, scale
 }
 
-// randomReal returns the circuit of TestProbe for seed: stages of every
-// kind of element, the block network with crossbars (W1 with wire
-// resistance for every third seed), diodes with series resistance and
-// breakdown, amplifiers with an output resistance.
-func randomReal(seed uint64) *circuit.Circuit {
-	rng := rand.New(rand.NewPCG(seed, 0x646973)) // "dis"
+// randomReal returns a random circuit drawn from rng, for seed:
+// stages of every kind of element, the block network with crossbars (W1
+// trainable, with wire resistance for every third seed; R2 trainable),
+// diodes with series resistance and breakdown, amplifiers with an output
+// resistance.
+func randomReal(rng *rand.Rand, seed uint64) *circuit.Circuit {
 	c := circuittest.Random(rng, circuittest.RandomOptions{Stages: 2, Controlled: seed%2 == 0, SenseVCVS: seed%2 == 0, Blocks: true})
 	circuittest.RealParts(c, rng)
 	for _, e := range c.Elements {
@@ -115,7 +112,7 @@ func dissMap(t *testing.T, d []Dissipation) map[string]float64 {
 // Extremes.
 func TestMeasureDissipation(t *testing.T) {
 	for seed := range uint64(12) {
-		c := randomReal(seed)
+		c := randomReal(rand.New(rand.NewPCG(seed, 0x646973)), seed) // "dis"
 		s, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +157,7 @@ func TestMeasureDissipation(t *testing.T) {
 func TestDissipationConservation(t *testing.T) {
 	wired := false
 	for seed := range uint64(12) {
-		c := randomReal(seed)
+		c := randomReal(rand.New(rand.NewPCG(seed, 0x646973)), seed) // "dis"
 		s, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
@@ -365,13 +362,7 @@ func TestCrossbarPower(t *testing.T) {
 		for i := range g {
 			g[i] = rng.Float64() * 1e-4
 		}
-		c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
-		for i := range rows {
-			c.From = append(c.From, i)
-		}
-		for j := range cols {
-			c.To = append(c.To, rows+j)
-		}
+		c := testCrossbar(rows, cols, g)
 		var want, scale float64
 		for i := range rows {
 			for j := range cols {
@@ -393,7 +384,7 @@ func TestCrossbarPower(t *testing.T) {
 // and with none.
 func BenchmarkCrossbarPower(b *testing.B) {
 	for _, blank := range []float64{0.8, 0} {
-		b.Run(fmt.Sprintf("blank=%g", blank), func(b *testing.B) {
+		b.Run(fmt.Sprintf("1568x200/blank%g", blank), func(b *testing.B) {
 			rows, cols := 1568, 200
 			rng := rand.New(rand.NewPCG(1, 2))
 			v := make([]float64, rows+cols)
@@ -406,13 +397,7 @@ func BenchmarkCrossbarPower(b *testing.B) {
 			for i := range g {
 				g[i] = rng.Float64() * 1e-4
 			}
-			c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
-			for i := range rows {
-				c.From = append(c.From, i)
-			}
-			for j := range cols {
-				c.To = append(c.To, rows+j)
-			}
+			c := testCrossbar(rows, cols, g)
 			p := &Probe{}
 			rs, cs := lineSums(c)
 			for b.Loop() {

@@ -67,19 +67,7 @@ func bruteExtremes(c *circuit.Circuit, V func(string) float64) map[string]float6
 func TestProbe(t *testing.T) {
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 0x70726f6265)) // "probe"
-		c := circuittest.Random(rng, circuittest.RandomOptions{Stages: 2, Controlled: seed%2 == 0, SenseVCVS: seed%2 == 0, Blocks: true})
-		circuittest.RealParts(c, rng)
-		for _, e := range c.Elements {
-			switch e := e.(type) {
-			case *circuit.Crossbar:
-				e.Trainable = e.Name != "W2"
-				if seed%3 == 0 && e.Name == "W1" {
-					e.WireR = 100
-				}
-			case *circuit.Resistor:
-				e.Trainable = e.Name == "R2"
-			}
-		}
+		c := randomReal(rng, seed)
 		s, err := mna.Compile(c)
 		if err != nil {
 			t.Fatal(err)
@@ -196,13 +184,7 @@ func BenchmarkExtremeCells(b *testing.B) {
 			for i := range g {
 				g[i] = rng.Float64() * 1e-4
 			}
-			c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
-			for i := range rows {
-				c.From = append(c.From, i)
-			}
-			for j := range cols {
-				c.To = append(c.To, rows+j)
-			}
+			c := testCrossbar(rows, cols, g)
 			p := &Probe{}
 			gmax := rowMaxima(c)
 			for b.Loop() {
@@ -210,4 +192,17 @@ func BenchmarkExtremeCells(b *testing.B) {
 			}
 		})
 	}
+}
+
+// testCrossbar returns a rows x cols crossbar of conductances g (row-major)
+// from nodes 0..rows-1 to nodes rows..rows+cols-1.
+func testCrossbar(rows, cols int, g []float64) *devices.Crossbar {
+	c := &devices.Crossbar{Element: &circuit.Crossbar{G: mat.NewDense(rows, cols, g)}}
+	for i := range rows {
+		c.From = append(c.From, i)
+	}
+	for j := range cols {
+		c.To = append(c.To, rows+j)
+	}
+	return c
 }

@@ -254,7 +254,7 @@ func runTrain(cmd *cobra.Command, path string, f *trainFlags, out, resume string
 	fmt.Fprintf(stdout, "%d epochs in %.1f s (%.0f samples/s): train error %.2f%%, test error %.2f%% (loss %.4g V^2), %.4g W per inference\ntrained netlist: %s\n",
 		sum.Epochs, sum.Seconds, sum.SamplesPerSecond, 100*sum.TrainError, 100*sum.TestError, sum.TestLoss, sum.MeanPower, sum.Netlist)
 	if sum.Audit != nil {
-		printAudit(stderr, sum.Audit)
+		sum.Audit.WriteText(stderr)
 	}
 	return nil
 }

@@ -97,13 +97,13 @@ func dissipationLine(diss map[string]float64) string {
 }
 
 // siWatts formats a power in watts with 3 significant digits and an SI
-// prefix: "9.1 mW", "420 µW".
+// prefix: "1.32 kW", "9.1 mW", "420 µW".
 func siWatts(w float64) string {
 	a := math.Abs(w)
 	for _, p := range []struct {
 		scale  float64
 		prefix string
-	}{{1, ""}, {1e-3, "m"}, {1e-6, "µ"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}} {
+	}{{1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"}, {1e-6, "µ"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}} {
 		if a >= p.scale*0.9995 {
 			return fmt.Sprintf("%.3g %sW", w/p.scale, p.prefix)
 		}

@@ -73,7 +73,7 @@ func isSweep(path string) bool { return strings.HasPrefix(filepath.Base(path), "
 // Kirchhoff's current law at every node as the system's own evaluation of
 // every element computes it.
 func TestTrainingExamples(t *testing.T) {
-	for _, name := range []string{"mnist-1024.toml", "mnist-2h.toml", "fashion-1024.toml"} {
+	for _, name := range []string{"mnist-1024.toml", "mnist-2h.toml", "fashion-1024.toml", "fashion-2048.toml"} {
 		t.Run(name, func(t *testing.T) {
 			nl, err := ParseFile(filepath.Join("..", "examples", name))
 			if err != nil {

@@ -195,16 +195,17 @@ func NewProbe(s *mna.System) *Probe {
 }
 
 // Extremes returns the extremes at x, one per element and quantity that
-// applies to it, in element order. The slice belongs to p and is
-// overwritten by the next call. It is Measure without the dissipation.
+// applies to it, in element order: Measure without the dissipation. The
+// slice belongs to p and is overwritten by the next call.
 func (p *Probe) Extremes(x []float64) []Extreme {
-	ext, _ := p.measure(x, false)
+	ext, _ := p.Measure(x)
 	return ext
 }
 
-// Measure returns the extremes at x, as Extremes does, and the power in
-// watts every element that has dissipating devices dissipates there, in
-// element order, both in one pass over the devices. A conductance (a
+// Measure returns the extremes at x, one per element and quantity that
+// applies to it (see Extreme), and the power in watts every element that
+// has dissipating devices dissipates there, both in element order and in
+// one pass over the devices. A conductance (a
 // resistor, a crossbar's cell, the wire segments of a crossbar with wire
 // resistance) dissipates g*v^2 with v volts across it, a junction (a
 // diode, a rectifier's diode) i*v with i amperes through it, its series
@@ -216,11 +217,6 @@ func (p *Probe) Extremes(x []float64) []Extreme {
 // currents of the free nodes times their voltages. Both slices belong to
 // p and are overwritten by the next call.
 func (p *Probe) Measure(x []float64) ([]Extreme, []Dissipation) {
-	return p.measure(x, true)
-}
-
-// measure is Measure, with the dissipation only if diss.
-func (p *Probe) measure(x []float64, diss bool) ([]Extreme, []Dissipation) {
 	v := p.devs.Voltages(x)
 	if p.at == nil {
 		p.at = make([][2]int, len(p.slots))
@@ -250,38 +246,29 @@ func (p *Probe) measure(x []float64, diss bool) ([]Extreme, []Dissipation) {
 				put(k, math.Abs(dv), i, 0)
 				put(slot[DevicePower], w, i, 0)
 			}
-			if diss {
-				p.diss[p.elem[i]].Power += w
-			}
+			p.diss[p.elem[i]].Power += w
 		case devices.CrossbarKind:
 			if k := slot[DeviceVoltage]; k >= 0 {
 				bv, iv, bp, ip := p.extremeCells(d.Crossbar, p.gmax[i], v)
 				put(k, bv, i, iv)
 				put(slot[DevicePower], bp, i, ip)
 			}
-			if diss {
-				p.diss[p.elem[i]].Power += p.crossbarPower(d.Crossbar, p.rsum[i], p.csum[i], v)
-			}
+			p.diss[p.elem[i]].Power += p.crossbarPower(d.Crossbar, p.rsum[i], p.csum[i], v)
 		case devices.JunctionKind:
 			vd := v[d.A] - v[d.B]
 			cur, _ := d.Junction.Eval(vd)
 			put(slot[DiodeReverse], math.Max(0, -vd), i, 0)
 			put(slot[DiodeCurrent], math.Abs(cur), i, 0)
-			if diss {
-				p.diss[p.elem[i]].Power += cur * vd
-			}
+			p.diss[p.elem[i]].Power += cur * vd
 		case devices.AmplifierKind:
 			put(slot[AmplifierOutput], math.Abs(v[d.B]), i, 0)
-			if b := p.branch[i]; diss && b >= 0 {
+			if b := p.branch[i]; b >= 0 {
 				p.diss[p.elem[i]].Power += p.rout[i] * x[b] * x[b]
 			}
 		}
 	}
 	for k := range p.slots {
 		p.slots[k].Device = p.device(k)
-	}
-	if !diss {
-		return p.slots, nil
 	}
 	return p.slots, p.diss
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -371,11 +372,20 @@ func TestTrainerNewton(t *testing.T) {
 	}
 }
 
-// TestTrainerShift trains one epoch with images moved by up to a pixel
-// and compares with an epoch without moves on a set holding those moved
-// images (Set.ShiftedTo), on one worker and on three; and checks that
-// the moves cover [-1, 1] both ways and differ between epochs.
-func TestTrainerShift(t *testing.T) {
+// augDraw is what the trainer drew for one training sample: its move and
+// whether it is mirrored.
+type augDraw struct {
+	dx, dy int
+	mirror bool
+}
+
+// checkAugmentation trains one epoch with cfg's augmentation (Shift,
+// Flip) and compares with an epoch without it on a set holding the images
+// as the trainer drew them (Set.MovedTo), on one worker and on three; it
+// checks that the augmentation changed the training and that epoch 1
+// draws otherwise than epoch 0, and returns epoch 0's draws.
+func checkAugmentation(t *testing.T, cfg Config) []augDraw {
+	t.Helper()
 	set := randomSet(30, 36, 4, 1)
 	// A new circuit for every trainer: a network updates its
 	// circuit's conductances in place.
@@ -383,118 +393,78 @@ func TestTrainerShift(t *testing.T) {
 		c, nc := kendall(36, 12, 4, 1)
 		return mustNative(t, c, nc)
 	}
-	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, Shift: 1, Workers: 1}
 	ref, _ := train(t, net(), cfg, set, 1)
 
-	moved := &Set{Name: "moved", Features: 36, Classes: 4, X: make([]float64, len(set.X)), Labels: set.Labels}
 	probe, err := NewTrainer(net(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	draws := func(epoch int) []augDraw {
+		saved := probe.epoch
+		defer func() { probe.epoch = saved }()
+		probe.epoch = epoch
+		d := make([]augDraw, set.Len())
+		for i := range d {
+			d[i].dx, d[i].dy = probe.move(i)
+			d[i].mirror = probe.mirrored(i)
+		}
+		return d
+	}
+	first := draws(0)
+	shown := &Set{Name: "shown", Features: 36, Classes: 4, X: make([]float64, len(set.X)), Labels: set.Labels}
+	for i, d := range first {
+		set.MovedTo(shown.X[i*36:(i+1)*36], i, d.dx, d.dy, d.mirror)
+	}
+	plain := cfg
+	plain.Shift, plain.Flip = 0, false
+	got, _ := train(t, net(), plain, shown, 1)
+	sameConductances(t, "augmented vs the set as shown", ref.State().Conductances, got.State().Conductances)
+	bare, _ := train(t, net(), plain, set, 1)
+	if floats.Equal(bare.State().Conductances[0], ref.State().Conductances[0]) {
+		t.Error("augmenting the images changed nothing")
+	}
+
+	three := cfg
+	three.Workers = 3
+	got, _ = train(t, net(), three, set, 1)
+	sameConductances(t, "augmented on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
+
+	if slices.Equal(draws(1), first) {
+		t.Error("every sample is drawn the same in epochs 1 and 2")
+	}
+	return first
+}
+
+// TestTrainerShift checks training with images moved by up to a pixel
+// (checkAugmentation), and that the moves cover [-1, 1] both ways.
+func TestTrainerShift(t *testing.T) {
+	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, Shift: 1, Workers: 1}
 	seen := map[[2]int]bool{}
-	for i := range set.Len() {
-		dx, dy := probe.move(i)
-		seen[[2]int{dx, dy}] = true
-		set.ShiftedTo(moved.X[i*36:(i+1)*36], i, dx, dy)
+	for _, d := range checkAugmentation(t, cfg) {
+		seen[[2]int{d.dx, d.dy}] = true
+		if d.mirror {
+			t.Fatal("a sample mirrored without Flip")
+		}
 	}
 	if len(seen) < 7 {
 		t.Errorf("30 samples took only the moves %v", seen)
 	}
-	plain := cfg
-	plain.Shift = 0
-	got, _ := train(t, net(), plain, moved, 1)
-	sameConductances(t, "shift 1 vs the moved set", ref.State().Conductances, got.State().Conductances)
-	unmoved, _ := train(t, net(), plain, set, 1)
-	if floats.Equal(unmoved.State().Conductances[0], ref.State().Conductances[0]) {
-		t.Error("moving the images changed nothing")
-	}
-
-	three := cfg
-	three.Workers = 3
-	got, _ = train(t, net(), three, set, 1)
-	sameConductances(t, "shift 1 on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
-
-	probe.epoch = 1
-	same := 0
-	for i := range set.Len() {
-		dx, dy := probe.move(i)
-		dx0, dy0 := ref.moveIn(0, i)
-		if dx == dx0 && dy == dy0 {
-			same++
-		}
-	}
-	if same == set.Len() {
-		t.Error("every sample moves the same in epochs 1 and 2")
-	}
 }
 
-// TestTrainerFlip trains one epoch with images mirrored at random and
-// compares with an epoch without mirroring on a set holding those
-// images (Set.MovedTo), on one worker and on three; and checks that about
-// half the images are mirrored, others in another epoch.
+// TestTrainerFlip checks training with images mirrored at random
+// (checkAugmentation), and that about half the images are mirrored.
 func TestTrainerFlip(t *testing.T) {
-	set := randomSet(30, 36, 4, 1)
-	net := func() *Native {
-		c, nc := kendall(36, 12, 4, 1)
-		return mustNative(t, c, nc)
-	}
 	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, Flip: true, Workers: 1}
-	ref, _ := train(t, net(), cfg, set, 1)
-
-	flipped := &Set{Name: "flipped", Features: 36, Classes: 4, X: make([]float64, len(set.X)), Labels: set.Labels}
-	probe, err := NewTrainer(net(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for i := range set.Len() {
-		m := probe.mirrored(i)
-		if m {
+	for _, d := range checkAugmentation(t, cfg) {
+		if d.dx != 0 || d.dy != 0 {
+			t.Fatal("a sample moved without Shift")
+		}
+		if d.mirror {
 			n++
 		}
-		set.MovedTo(flipped.X[i*36:(i+1)*36], i, 0, 0, m)
 	}
 	if n < 8 || n > 22 {
 		t.Errorf("%d of 30 samples mirrored, want about half", n)
 	}
-	plain := cfg
-	plain.Flip = false
-	got, _ := train(t, net(), plain, flipped, 1)
-	sameConductances(t, "flip vs the mirrored set", ref.State().Conductances, got.State().Conductances)
-	unflipped, _ := train(t, net(), plain, set, 1)
-	if floats.Equal(unflipped.State().Conductances[0], ref.State().Conductances[0]) {
-		t.Error("mirroring the images changed nothing")
-	}
-
-	three := cfg
-	three.Workers = 3
-	got, _ = train(t, net(), three, set, 1)
-	sameConductances(t, "flip on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
-
-	probe.epoch = 1
-	same := 0
-	for i := range set.Len() {
-		if probe.mirrored(i) == ref.mirroredIn(0, i) {
-			same++
-		}
-	}
-	if same == set.Len() {
-		t.Error("every sample is mirrored the same in epochs 1 and 2")
-	}
-}
-
-// mirroredIn is mirrored in epoch e.
-func (t *Trainer) mirroredIn(e, i int) bool {
-	saved := t.epoch
-	t.epoch = e
-	defer func() { t.epoch = saved }()
-	return t.mirrored(i)
-}
-
-// moveIn is move in epoch e.
-func (t *Trainer) moveIn(e, i int) (dx, dy int) {
-	saved := t.epoch
-	t.epoch = e
-	defer func() { t.epoch = saved }()
-	return t.move(i)
 }

@@ -92,14 +92,9 @@ func TestSamplePanics(t *testing.T) {
 // every direction and compares with the pixels read one by one.
 func TestShiftedTo(t *testing.T) {
 	img := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
-	levels := [256]float64{}
-	codes := make([]byte, 9)
-	for i, v := range img {
-		levels[i+1], codes[i] = v, byte(i+1)
-	}
 	sets := []*Set{
 		{Name: "float", Features: 9, Classes: 1, X: img, Labels: []int{0}},
-		{Name: "coded", Features: 9, Classes: 1, Codes: codes, Levels: &levels, Labels: []int{0}},
+		codedImage(img),
 	}
 	for _, set := range sets {
 		for dy := -3; dy <= 3; dy++ {
@@ -131,12 +126,7 @@ func TestShiftedTo(t *testing.T) {
 // pixels are the moved image's read right to left.
 func TestMovedTo(t *testing.T) {
 	img := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
-	levels := [256]float64{}
-	codes := make([]byte, 9)
-	for i, v := range img {
-		levels[i+1], codes[i] = v, byte(i+1)
-	}
-	set := &Set{Name: "coded", Features: 9, Classes: 1, Codes: codes, Levels: &levels, Labels: []int{0}}
+	set := codedImage(img)
 	for _, mv := range [][2]int{{0, 0}, {1, 0}, {-1, 1}} {
 		moved := set.ShiftedTo(make([]float64, 9), 0, mv[0], mv[1])
 		if got := set.MovedTo(make([]float64, 9), 0, mv[0], mv[1], false); !floats.Equal(got, moved) {
@@ -157,4 +147,15 @@ func TestMovedTo(t *testing.T) {
 	if err := (&Set{Name: "forty", Features: 40}).CheckFlip(false); err != nil {
 		t.Errorf("40 features unmirrored: %v", err)
 	}
+}
+
+// codedImage returns a one-sample set of coded features holding img's
+// values, whose codes are 1, 2, ... (every value its own level).
+func codedImage(img []float64) *Set {
+	levels := [256]float64{}
+	codes := make([]byte, len(img))
+	for i, v := range img {
+		levels[i+1], codes[i] = v, byte(i+1)
+	}
+	return &Set{Name: "coded", Features: len(img), Classes: 1, Codes: codes, Levels: &levels, Labels: []int{0}}
 }

@@ -92,16 +92,7 @@ func TestNetwork(t *testing.T) {
 	var maxDrop, maxAmp, maxI, maxRev, sumP, maxP float64
 	for s := range 8 {
 		copy(in.Values, set.Sample(s))
-		sys, err := mna.Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := solver.Newton(sys, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v := sys.VoltagesTo(nil, res.X)
-		V := func(n string) float64 { i, _ := sys.NodeIndex(n); return v[i] }
+		sys, res, V := solveNewton(t, c)
 		for _, x := range []*circuit.Crossbar{w1, w2} {
 			for _, a := range x.From {
 				for _, b := range x.To {
@@ -144,4 +135,21 @@ func maxOf(x []float64) float64 {
 		m = math.Max(m, v)
 	}
 	return m
+}
+
+// solveNewton compiles c and solves it by dense Newton, the reference the
+// audit's tests compare with: the system, the solution, and a node's
+// voltage by name.
+func solveNewton(t *testing.T, c *circuit.Circuit) (*mna.System, solver.Result, func(string) float64) {
+	t.Helper()
+	sys, err := mna.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := solver.Newton(sys, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := sys.VoltagesTo(nil, res.X)
+	return sys, res, func(n string) float64 { i, _ := sys.NodeIndex(n); return v[i] }
 }

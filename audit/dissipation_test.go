@@ -14,7 +14,6 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/eqprop"
-	"github.com/eqsim/eqsim/solver"
 )
 
 // refDissipation computes the power in watts each element of c dissipates
@@ -158,16 +157,7 @@ func TestDissipationConservation(t *testing.T) {
 	wired := false
 	for seed := range uint64(12) {
 		c := randomReal(rand.New(rand.NewPCG(seed, 0x646973)), seed) // "dis"
-		s, err := mna.Compile(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := solver.Newton(s, nil, nil)
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-		v := s.VoltagesTo(nil, res.X)
-		V := func(n string) float64 { i, _ := s.NodeIndex(n); return v[i] }
+		s, res, V := solveNewton(t, c)
 		want, scale := refDissipation(t, c, V, nil)
 		_, diss := NewProbe(s).Measure(res.X)
 		got := dissMap(t, diss)
@@ -306,16 +296,8 @@ func TestNetworkDissipation(t *testing.T) {
 		want := map[string]float64{}
 		for s := range 5 {
 			copy(in.Values, set.Sample(s))
-			sys, err := mna.Compile(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := solver.Newton(sys, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := sys.VoltagesTo(nil, res.X)
-			ref, _ := refDissipation(t, c, func(n string) float64 { i, _ := sys.NodeIndex(n); return v[i] }, nil)
+			_, _, V := solveNewton(t, c)
+			ref, _ := refDissipation(t, c, V, nil)
 			for e, w := range ref {
 				want[e] += w / 5
 			}

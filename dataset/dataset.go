@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/eqsim/eqsim/eqprop"
@@ -37,6 +38,12 @@ type Spec struct {
 	// many samples of the training and test sets. Zero, or a number larger
 	// than the set, keeps all of them.
 	TrainSubset, TestSubset int
+
+	// Offset is subtracted from every feature of both sets, so that the
+	// inputs swing about it rather than about 0: Fashion-MNIST's mean
+	// pixel is 0.286. A blank pixel then reads -Offset (eqprop.Set.Blank).
+	// 0 leaves the features as they are.
+	Offset float64
 }
 
 // EnvData is the environment variable that names a folder of IDX files when
@@ -54,6 +61,9 @@ func Names() []string { return []string{"mnist", "fashion-mnist", "xor", "csv"} 
 func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if spec.TrainSubset < 0 || spec.TestSubset < 0 {
 		return nil, nil, fmt.Errorf("dataset: negative subset size (train %d, test %d)", spec.TrainSubset, spec.TestSubset)
+	}
+	if math.IsNaN(spec.Offset) || math.IsInf(spec.Offset, 0) {
+		return nil, nil, fmt.Errorf("dataset: offset %v is not a finite number", spec.Offset)
 	}
 	name := strings.ToLower(strings.TrimSpace(spec.Name))
 	if name == "" && spec.Train != "" {
@@ -74,7 +84,8 @@ func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return train.Subset(spec.TrainSubset), test.Subset(spec.TestSubset), nil
+	train, test = train.Subset(spec.TrainSubset), test.Subset(spec.TestSubset)
+	return offset(train, spec.Offset), offset(test, spec.Offset), nil
 }
 
 // xor returns the four XOR patterns.

@@ -27,7 +27,9 @@
 //     features followed by an integer label (see Spec).
 //
 // Pixels are scaled to [0, 1] (value/255). CSV features are taken as they
-// are. Mapping features to input voltages is the trainer's business.
+// are. Spec.Offset, if not 0, is then subtracted from every feature of
+// either kind. Mapping features to input voltages is the trainer's
+// business.
 //
 // The IDX files of mnist and fashion-mnist may also come from a folder of
 // one's own: Spec.Dir if set, else the environment variable EQSIM_DATA, else

@@ -33,6 +33,9 @@ type Set struct {
 	Levels *[256]float64
 	// Labels holds the label of each sample.
 	Labels []int
+	// Blank is the feature value of a blank pixel, which fills the edge
+	// an image moves away from (ShiftedTo) [0].
+	Blank float64
 }
 
 // Len returns the number of samples in s.
@@ -86,7 +89,7 @@ func (s *Set) ShiftedTo(dst []float64, i, dx, dy int) []float64 {
 	if !ok {
 		panic(fmt.Sprintf("eqprop: the %d features of %q are not a square image", s.Features, s.Name))
 	}
-	pixels.Shift(s.SampleTo(dst, i), w, dx, dy)
+	pixels.Shift(s.SampleTo(dst, i), w, dx, dy, s.Blank)
 	return dst
 }
 

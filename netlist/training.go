@@ -41,6 +41,11 @@ type Training struct {
 	// Subset and TestSubset, when positive, keep only the first so many
 	// training and test samples.
 	Subset, TestSubset int
+	// InputOffset, the key input_offset, is subtracted from every feature
+	// before the features drive the input (dataset.Spec.Offset), in the
+	// features' units: the input then holds amplitude*(feature -
+	// InputOffset) volts. 0 (the default) leaves the features as they are.
+	InputOffset float64
 	// Input is the name of the [[input]] element the features drive. Parse
 	// sets it to the netlist's only input when the section does not name
 	// one.
@@ -100,7 +105,7 @@ var Backends = []string{"native", "ngspice"}
 var (
 	outputKeys   = []string{"group", "readout", "target_high", "target_low"}
 	trainingKeys = []string{
-		"dataset", "train_file", "test_file", "subset", "test_subset", "input",
+		"dataset", "train_file", "test_file", "subset", "test_subset", "input_offset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay", "shift", "flip",
 		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
@@ -196,6 +201,7 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	}
 	tr.Subset = t.count("subset", 0)
 	tr.TestSubset = t.count("test_subset", 0)
+	tr.InputOffset, _ = t.value("input_offset")
 
 	inputs := inputNames(elems)
 	if s, ok := t.str("input"); ok {
@@ -572,6 +578,9 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		if kv.v != 0 {
 			w.printf("%s = %d\n", kv.key, kv.v)
 		}
+	}
+	if t.InputOffset != 0 {
+		w.printf("input_offset = %s\n", formatNumber(t.InputOffset))
 	}
 	if t.Input != "" {
 		w.printf("input = %s\n", quote(t.Input))

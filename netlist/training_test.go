@@ -93,6 +93,7 @@ train_file = "data/train.csv"
 test_file = "/abs/test.csv"
 subset = 100
 test_subset = 50
+input_offset = -0.25
 input = "x"
 backend = "ngspice"
 epochs = 3
@@ -126,7 +127,7 @@ func TestParseTraining(t *testing.T) {
 	}
 	want := &Training{
 		Dataset: "csv", TrainFile: "data/train.csv", TestFile: "/abs/test.csv",
-		Subset: 100, TestSubset: 50, Input: "x", Backend: "ngspice",
+		Subset: 100, TestSubset: 50, InputOffset: -0.25, Input: "x", Backend: "ngspice",
 		Config: eqprop.Config{
 			Epochs: 3, BatchSize: 4, Estimator: "chl", Nudge: eqprop.NudgeConductance,
 			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, Shift: 2, Flip: true, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
@@ -220,6 +221,8 @@ var trainErrors = []struct {
 	{"training beta suffix", "[output]\ngroup = \"o\"\n[training]\nbeta = \"1uS\" #!\n", []string{"beta"}},
 	{"training eta", "[output]\ngroup = \"o\"\n[training]\neta = 1.5 #!\n", []string{"eta must be in (0, 1]"}},
 	{"training lr_decay", "[output]\ngroup = \"o\"\n[training]\nlr_decay = 1.25 #!\n", []string{"lr_decay must be in (0, 1]"}},
+	{"training input_offset", "[output]\ngroup = \"o\"\n[training]\ninput_offset = \"gray\" #!\n", []string{"input_offset"}},
+	{"training input_offset nan", "[output]\ngroup = \"o\"\n[training]\ninput_offset = nan #!\n", []string{"input_offset must be finite"}},
 	{"training shift", "[output]\ngroup = \"o\"\n[training]\nshift = -1 #!\n", []string{"shift must not be negative"}},
 	{"training lr", "[output]\ngroup = \"o\"\n[training]\nlearning_rate = 0 #!\n", []string{"learning_rate must be positive"}},
 	{"training gmin above gmax", "[output]\ngroup = \"o\"\n[training]\ng_min = \"1m\" #!\n", []string{"g_max = 0.0001 S must be above g_min = 0.001 S"}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,6 +29,9 @@ type Overrides struct {
 	// Subset and TestSubset keep only the first so many training and test
 	// samples; 0 keeps all.
 	Subset, TestSubset *int
+	// InputOffset is subtracted from every feature (see
+	// netlist.Training.InputOffset).
+	InputOffset *float64
 	// Epochs and BatchSize must be positive.
 	Epochs, BatchSize *int
 	// Workers is the number of goroutines relaxing samples in parallel
@@ -63,6 +67,8 @@ func (o Overrides) check() error {
 		return inputf("subsets must not be negative")
 	case bad(o.Epochs, 1), bad(o.BatchSize, 1):
 		return inputf("epochs and batch size must be positive")
+	case o.InputOffset != nil && (math.IsNaN(*o.InputOffset) || math.IsInf(*o.InputOffset, 0)):
+		return inputf("input offset (--input-offset) = %g: must be a finite number", *o.InputOffset)
 	case bad(o.Workers, 0):
 		return inputf("workers must not be negative")
 	case bad(o.Shift, 0):
@@ -157,6 +163,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	}
 	set(&s.Training.Subset, o.Subset)
 	set(&s.Training.TestSubset, o.TestSubset)
+	if o.InputOffset != nil {
+		s.Training.InputOffset = *o.InputOffset
+	}
 	cfg := nl.TrainingConfig()
 	set(&cfg.Epochs, o.Epochs)
 	set(&cfg.BatchSize, o.BatchSize)
@@ -223,6 +232,7 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		Dir:         o.Data,
 		TrainSubset: s.Training.Subset,
 		TestSubset:  s.Training.TestSubset,
+		Offset:      s.Training.InputOffset,
 	}
 	return s, nil
 }
@@ -304,7 +314,7 @@ func (s *Session) Settings() Settings {
 	}
 	return Settings{
 		Dataset: s.Training.Dataset, TrainFile: abs(s.Spec.Train), TestFile: abs(s.Spec.Test),
-		Subset: s.Training.Subset, TestSubset: s.Training.TestSubset,
+		Subset: s.Training.Subset, TestSubset: s.Training.TestSubset, InputOffset: s.Training.InputOffset,
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),

@@ -12,11 +12,13 @@ import (
 // resumed run must have the same, but for Epochs and Workers. They are
 // stored in the checkpoint.
 type Settings struct {
-	Dataset       string             `json:"dataset"`
-	TrainFile     string             `json:"train_file,omitempty"`
-	TestFile      string             `json:"test_file,omitempty"`
-	Subset        int                `json:"subset"`
-	TestSubset    int                `json:"test_subset"`
+	Dataset    string `json:"dataset"`
+	TrainFile  string `json:"train_file,omitempty"`
+	TestFile   string `json:"test_file,omitempty"`
+	Subset     int    `json:"subset"`
+	TestSubset int    `json:"test_subset"`
+	// InputOffset is absent at 0, so that older checkpoints still match.
+	InputOffset   float64            `json:"input_offset,omitempty"`
 	Input         string             `json:"input"`
 	Output        string             `json:"output"`
 	Readout       string             `json:"readout"`

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/netlist"
 )
 
 const xorNet = "../examples/xor.toml"
@@ -142,6 +145,7 @@ func TestSessionErrors(t *testing.T) {
 		{xorNet, Overrides{Workers: ptr(-1)}, "workers"},
 		{xorNet, Overrides{Beta: ptr(0.0)}, "beta"},
 		{xorNet, Overrides{Estimator: ptr("forward")}, `estimator "forward"`},
+		{xorNet, Overrides{InputOffset: ptr(math.Inf(-1))}, "input offset"},
 	} {
 		_, err := Open(tc.path, tc.o)
 		var ie *InputError
@@ -173,5 +177,40 @@ func TestFailed(t *testing.T) {
 		if tc.f.Error() != tc.msg || tc.f.Finished() != tc.finished || !errors.Is(&tc.f, bad) {
 			t.Errorf("%+v: %q, %d finished", tc.f, tc.f.Error(), tc.f.Finished())
 		}
+	}
+}
+
+// TestInputOffset: --input-offset reaches the data (every feature less the
+// offset, in both sets), the settings of the checkpoint and the trained
+// netlist, from which a session reads it back.
+func TestInputOffset(t *testing.T) {
+	plain := open(t, Overrides{})
+	s := open(t, Overrides{InputOffset: ptr(0.5)})
+	for _, x := range []*Session{plain, s} {
+		if err := x.Load(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range plain.Train.Len() {
+		a, b := plain.Train.Sample(i), s.Test.Sample(i)
+		for j := range a {
+			if b[j] != a[j]-0.5 {
+				t.Fatalf("sample %d feature %d: %v, want %v - 0.5", i, j, b[j], a[j])
+			}
+		}
+	}
+	if got := s.Settings().InputOffset; got != 0.5 {
+		t.Errorf("settings: input offset %v", got)
+	}
+	path := filepath.Join(t.TempDir(), "trained.toml")
+	if err := netlist.WriteFile(path, s.Trained()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Open(path, Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Spec.Offset != 0.5 || plain.Spec.Offset != 0 {
+		t.Errorf("offsets read back %v, without the override %v", back.Spec.Offset, plain.Spec.Offset)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 type dataFlags struct {
 	data               string
 	subset, testSubset int
+	inputOffset        string
 }
 
 // add defines --data, and --subset if train and --test-subset if test.
@@ -37,6 +39,7 @@ func (d *dataFlags) add(flags *pflag.FlagSet, train, test bool) {
 	if train {
 		flags.IntVar(&d.subset, "subset", 0, "train on the first N training samples only (0: all; overrides [training] subset)")
 	}
+	flags.StringVar(&d.inputOffset, "input-offset", "", "subtracted from every feature before it drives the input, e.g. 0.286 (overrides [training] input_offset; default 0)")
 	if test {
 		flags.IntVar(&d.testSubset, "test-subset", 0, "test on the first N test samples only (0: all; overrides [training] test_subset)")
 	}
@@ -101,6 +104,13 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		return nil
 	}
 	err := errors.Join(intFlag("subset", d.subset, 0, &o.Subset), intFlag("test-subset", d.testSubset, 0, &o.TestSubset))
+	if changed("input-offset") {
+		v, perr := netlist.ParseValue(d.inputOffset)
+		if perr != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			err = errors.Join(err, badInput("--input-offset %q: want a number", d.inputOffset))
+		}
+		o.InputOffset = &v
+	}
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
 			intFlag("workers", t.workers, 0, &o.Workers), intFlag("shift", t.shift, 0, &o.Shift), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),

@@ -421,6 +421,8 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{xorNet, "--shift", "1"}, []string{"shift = 1", "not a square image"}},
 		{[]string{xorNet, "--flip"}, []string{"flip = true", "not a square image"}},
 		{[]string{xorNet, "--seed", "x"}, []string{"seed"}},
+		{[]string{xorNet, "--input-offset", "gray"}, []string{`--input-offset "gray"`}},
+		{[]string{xorNet, "--input-offset", "nan"}, []string{`--input-offset "nan"`}},
 		{[]string{xorNet, "--backend", "spice"}, []string{`backend "spice"`, "ngspice"}},
 		{[]string{filepath.Join(dir, "missing.toml")}, []string{"missing.toml"}},
 		{[]string{xorNet, "extra"}, []string{"accepts 1 arg"}},

@@ -18,9 +18,14 @@ func Side(n int) (int, bool) {
 }
 
 // Shift moves the w x w image img dx pixels right and dy pixels down, in
-// place: pixel (x, y) becomes the old pixel (x-dx, y-dy), 0 where that is
-// outside the image.
-func Shift(img []float64, w, dx, dy int) {
+// place: pixel (x, y) becomes the old pixel (x-dx, y-dy), blank where that
+// is outside the image.
+func Shift(img []float64, w, dx, dy int, blank float64) {
+	fill := func(r []float64) {
+		for i := range r {
+			r[i] = blank
+		}
+	}
 	for k := range w {
 		// Rows are visited away from the way they move, as memmove
 		// does, so that each is read before it is written over.
@@ -30,18 +35,18 @@ func Shift(img []float64, w, dx, dy int) {
 		}
 		row, sy := img[y*w:(y+1)*w], y-dy
 		if sy < 0 || sy >= w {
-			clear(row)
+			fill(row)
 			continue
 		}
 		src := img[sy*w : (sy+1)*w]
 		if dx >= 0 {
 			n := max(w-dx, 0)
 			copy(row[w-n:], src[:n])
-			clear(row[:w-n])
+			fill(row[:w-n])
 		} else {
 			n := max(w+dx, 0)
 			copy(row[:n], src[w-n:])
-			clear(row[n:])
+			fill(row[n:])
 		}
 	}
 }

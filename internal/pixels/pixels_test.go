@@ -14,26 +14,34 @@ func TestSide(t *testing.T) {
 }
 
 // TestShift moves a 4x4 image in every direction, by up to more than its
-// side, and compares with the pixels read one by one from a copy.
+// side, with blank pixels of 0 and of -0.25, and compares with the pixels
+// read one by one from a copy.
 func TestShift(t *testing.T) {
 	const w = 4
-	for dy := -5; dy <= 5; dy++ {
-		for dx := -5; dx <= 5; dx++ {
-			img := make([]float64, w*w)
-			for i := range img {
-				img[i] = float64(i + 1)
+	for _, blank := range []float64{0, -0.25} {
+		for dy := -5; dy <= 5; dy++ {
+			for dx := -5; dx <= 5; dx++ {
+				checkShift(t, w, dx, dy, blank)
 			}
-			Shift(img, w, dx, dy)
-			for y := range w {
-				for x := range w {
-					want := 0.0
-					if sx, sy := x-dx, y-dy; sx >= 0 && sx < w && sy >= 0 && sy < w {
-						want = float64(sy*w + sx + 1)
-					}
-					if img[y*w+x] != want {
-						t.Fatalf("move (%d, %d): pixel (%d, %d) is %v, want %v", dx, dy, x, y, img[y*w+x], want)
-					}
-				}
+		}
+	}
+}
+
+func checkShift(t *testing.T, w, dx, dy int, blank float64) {
+	t.Helper()
+	img := make([]float64, w*w)
+	for i := range img {
+		img[i] = float64(i + 1)
+	}
+	Shift(img, w, dx, dy, blank)
+	for y := range w {
+		for x := range w {
+			want := blank
+			if sx, sy := x-dx, y-dy; sx >= 0 && sx < w && sy >= 0 && sy < w {
+				want = float64(sy*w + sx + 1)
+			}
+			if img[y*w+x] != want {
+				t.Fatalf("move (%d, %d), blank %v: pixel (%d, %d) is %v, want %v", dx, dy, blank, x, y, img[y*w+x], want)
 			}
 		}
 	}

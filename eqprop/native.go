@@ -247,6 +247,10 @@ func (n *Native) scales() {
 	}
 }
 
+// Layered returns nil if the free phase is solved by the layered fast
+// path, else why the network is not layered (Newton's method solves it).
+func (n *Native) Layered() error { _, err := n.free.dc.Layered(); return err }
+
 // Features returns the number of input features.
 func (n *Native) Features() int { return len(n.input.Values) }
 

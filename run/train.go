@@ -319,6 +319,10 @@ func (r *runner) loop(state *eqprop.State) (*Summary, error) {
 	return sum, nil
 }
 
+// noteNewtonFrom is the number of free nodes from which a run says that
+// its network is not layered.
+const noteNewtonFrom = 1000
+
 // logStart writes the line that starts or resumes the run.
 func (r *runner) logStart(state *eqprop.State) {
 	s, cfg := r.s, r.s.Config
@@ -344,8 +348,20 @@ func (r *runner) logStart(state *eqprop.State) {
 	if cfg.Flip {
 		decay += ", images mirrored at random"
 	}
+	if c := s.Training.InputOffset; c != 0 {
+		decay += fmt.Sprintf(", features less %g", c)
+	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
 		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
+	if n, ok := s.Physical.(*eqprop.Native); ok && n.Layered() != nil {
+		// A large network that misses the fast path by one connection
+		// is tens of times slower (a bias group in a crossbar side with
+		// hidden nodes, 38 times on 784-1024-10); say why rather than
+		// leave it a mystery. Small networks solve fast either way.
+		if sys, _ := n.System(); sys.NumFree() >= noteNewtonFrom {
+			r.o.Progress.Printf("note: every phase is solved by Newton's method, not the layered fast path, which is far faster on a network this large: %v\n", n.Layered())
+		}
+	}
 }
 
 // finish tests the network after an epoch, records the epoch's row and

@@ -232,6 +232,14 @@ func Gradient(dst [][]float64, out []float64, net Physical, estimator string, cf
 	return gradient(dst, out, net, estimator, cfg.WithDefaults(), x, y, 0)
 }
 
+// SampleGradient is Gradient with the noise the trainer draws for the
+// sample of index i in epoch e, where Gradient draws that of sample 0 in
+// epoch 0: a check of the estimators (package eqprop/native's GradCheck)
+// then reads every sample through the noise training reads it with.
+func SampleGradient(dst [][]float64, out []float64, net Physical, estimator string, cfg Config, x, y []float64, e, i int) error {
+	return gradient(dst, out, net, estimator, cfg.WithDefaults(), x, y, senseKey(e, i))
+}
+
 // gradient is Gradient with the defaults of cfg applied and the read
 // noise of the sensor key key.
 func gradient(dst [][]float64, out []float64, net Physical, estimator string, cfg Config, x, y []float64, key uint64) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -63,7 +64,7 @@ func TestReport(t *testing.T) {
 // does not depend on the number of workers.
 func TestNetwork(t *testing.T) {
 	c := circuittest.KendallNetwork(7, 6, 3, 5)
-	net, err := eqprop.NewNative(c, eqprop.NativeConfig{Input: "in", Outputs: []string{"y[0]", "y[1]", "y[2]"}})
+	net, err := native.New(c, native.Config{Input: "in", Outputs: []string{"y[0]", "y[1]", "y[2]"}})
 	if err != nil {
 		t.Fatal(err)
 	}

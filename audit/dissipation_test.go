@@ -14,6 +14,7 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 // refDissipation computes the power in watts each element of c dissipates
@@ -265,7 +266,7 @@ func TestNetworkDissipation(t *testing.T) {
 		}
 		y, _ := c.Group("y")
 		outs = y.Nodes()
-		net, err := eqprop.NewNative(c, eqprop.NativeConfig{Input: "in", Outputs: outs})
+		net, err := native.New(c, native.Config{Input: "in", Outputs: outs})
 		if err != nil {
 			t.Fatal(err)
 		}

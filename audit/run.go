@@ -9,6 +9,7 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/solver"
 )
 
@@ -18,7 +19,7 @@ import (
 // samples are relaxed on workers replicas of net (0: one per core); the
 // report does not depend on their number. It returns ctx.Err() if ctx is
 // cancelled and an error naming the sample if a relaxation fails.
-func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, workers int, lim Limits) (Report, error) {
+func Network(ctx context.Context, net *native.Network, set *eqprop.Set, samples, workers int, lim Limits) (Report, error) {
 	if err := lim.Validate(); err != nil {
 		return Report{}, err
 	}
@@ -36,13 +37,13 @@ func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, n)
-	nets := []*eqprop.Native{net}
+	nets := []*native.Network{net}
 	for len(nets) < workers {
 		c, err := net.Clone()
 		if err != nil {
 			return Report{}, err
 		}
-		nets = append(nets, c.(*eqprop.Native))
+		nets = append(nets, c.(*native.Network))
 	}
 	ops := make([]sampleOP, n)
 	errs := make([]error, n)
@@ -50,7 +51,7 @@ func Network(ctx context.Context, net *eqprop.Native, set *eqprop.Set, samples, 
 	var wg sync.WaitGroup
 	for _, w := range nets {
 		wg.Add(1)
-		go func(w *eqprop.Native) {
+		go func(w *native.Network) {
 			defer wg.Done()
 			var probe *Probe
 			for i := range next {

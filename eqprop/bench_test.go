@@ -1,4 +1,4 @@
-package eqprop
+package eqprop_test
 
 import (
 	"context"
@@ -10,19 +10,9 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/eqsim/eqsim/circuit/circuittest"
-)
 
-// randomSet returns n samples of features features
-// (circuittest.KendallSample) with labels in [0, classes).
-func randomSet(n, features, classes int, seed uint64) *Set {
-	rng := rand.New(rand.NewPCG(seed, 5))
-	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
-	for i := range n {
-		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
-		s.Labels[i] = rng.IntN(classes)
-	}
-	return s
-}
+	. "github.com/eqsim/eqsim/eqprop"
+)
 
 // BenchmarkTrainStep measures one mini-batch of 20 samples with the
 // centered estimator (a free and two nudged relaxations per sample) and

@@ -1,4 +1,4 @@
-package eqprop
+package eqprop_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/eqprop/device"
+
+	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 // TestTrainerDeviceIdeal checks that an ideal device with every
@@ -42,7 +45,7 @@ func TestTrainerDeviceIdeal(t *testing.T) {
 // deviceKendall returns smallKendall with devices p bounded to the
 // network's initial range and a learning rate large enough to move them
 // by several levels.
-func deviceKendall(t *testing.T, p device.Params) (*Native, Config) {
+func deviceKendall(t *testing.T, p device.Params) (*native.Network, Config) {
 	n, cfg := smallKendall(t)
 	p.GMin, p.GMax = 1e-7, 1e-6
 	cfg.Device = &p
@@ -108,7 +111,7 @@ func TestTrainerDeviceStuck(t *testing.T) {
 			g := tr.State().Conductances
 			for k := range g {
 				for i, v := range g[k] {
-					d := tr.dev[k].Device(i)
+					d := tr.Devices(k).Device(i)
 					if d.Stuck && (v != d.StuckAt || v != before[k][i]) {
 						t.Fatalf("stuck at %s: block %d device %d moved from %g S to %g S (stuck at %g S)", at, k, i, before[k][i], v, d.StuckAt)
 					}
@@ -123,7 +126,7 @@ func TestTrainerDeviceStuck(t *testing.T) {
 		moved := 0
 		for k := range after {
 			for i, v := range after[k] {
-				if tr.dev[k].Device(i).Stuck {
+				if tr.Devices(k).Device(i).Stuck {
 					stuck++
 				} else {
 					free++

@@ -1,43 +1,35 @@
-package eqprop
+package eqprop_test
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"testing"
 
-	"github.com/eqsim/eqsim/circuit/circuittest"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
+	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
-// layeredNet returns circuittest.Layered's network of features
-// differential inputs (amplitude 1 V), one group of hidden nodes with a
-// rectifier (rails at ±0.45 V crossed as KendallNetwork crosses them), an
-// amplifier of the given gain (none if gain is 0) and outputs output
-// nodes; conductances uniform in [1 µS, 10 µS], seeded. Its NativeConfig
-// names the input "in" and the outputs "y[k]".
-func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circuit.Circuit, NativeConfig) {
-	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 7)), circuittest.LayeredOptions{
-		Features: features, Hidden: []int{hidden}, Outputs: outputs, Gains: []float64{gain},
-		High: -0.45, Low: 0.45, GMin: 1e-6, GMax: 1e-5,
-	})
-	return c, config(c)
-}
-
-// config returns the NativeConfig of a network with input "in" and output
+// config returns the native.Config of a network with input "in" and output
 // group "y".
-func config(c *circuit.Circuit) NativeConfig {
+func config(c *circuit.Circuit) native.Config {
 	y, _ := c.Group("y")
-	return NativeConfig{Input: "in", Outputs: y.Nodes()}
+	return native.Config{Input: "in", Outputs: y.Nodes()}
 }
 
-// kendall returns circuittest.KendallNetwork and its NativeConfig.
-func kendall(features, hidden, outputs int, seed uint64) (*circuit.Circuit, NativeConfig) {
+// kendall returns circuittest.KendallNetwork and its native.Config.
+func kendall(features, hidden, outputs int, seed uint64) (*circuit.Circuit, native.Config) {
 	c := circuittest.KendallNetwork(features, hidden, outputs, seed)
 	return c, config(c)
 }
 
-func mustNative(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg NativeConfig) *Native {
-	n, err := NewNative(c, cfg)
+func mustNative(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg native.Config) *native.Network {
+	n, err := native.New(c, cfg)
 	if err != nil {
 		tb.Fatal(fmt.Sprint(err))
 	}
@@ -51,7 +43,7 @@ func mustNative(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg NativeCon
 // of gain gain drives group a, and crossbars W2 (from a) and B2 (from the
 // bias nodes) feed 2 output nodes, one per class. Conductances are
 // uniform in [gmin, gmax], seeded.
-func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circuit.Circuit, NativeConfig) {
+func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circuit.Circuit, native.Config) {
 	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 11)), circuittest.LayeredOptions{
 		Features: 2, Hidden: []int{hidden}, Outputs: 2, Gains: []float64{gain},
 		High: high, Low: low, GMin: gmin, GMax: gmax, Bias: true,
@@ -61,11 +53,11 @@ func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circ
 }
 
 // resistorNet returns a small network of single trainable resistors that
-// is not layered (a trainable resistor joins two free nodes), so Native
+// is not layered (a trainable resistor joins two free nodes), so native.Network
 // solves it with Newton's method: inputs x[0], x[1] and a bias at 1 V feed
 // hidden nodes h1, h2 with diode pairs to rails at ±0.2 V, which feed the
 // output y, loaded by 100 kΩ to ground, and h1 and h2 are joined too.
-func resistorNet() (*circuit.Circuit, NativeConfig) {
+func resistorNet() (*circuit.Circuit, native.Config) {
 	x := circuit.Group{Name: "x", Size: 2}
 	c := &circuit.Circuit{Groups: []circuit.Group{x}}
 	d := circuittest.KendallDiode
@@ -91,23 +83,69 @@ func resistorNet() (*circuit.Circuit, NativeConfig) {
 		&circuit.Resistor{Name: "R_h1_h2", Nodes: [2]string{"h1", "h2"}, G: 3e-6, Trainable: true},
 		&circuit.Resistor{Name: "Rload", Nodes: [2]string{"y", circuit.Ground}, G: 1e-5},
 	)
-	return c, NativeConfig{Input: "in", Outputs: []string{"y"}}
-}
-
-// dividerNet returns a voltage divider: input x[0] through trainable G1
-// to output y, trainable G2 from y to ground.
-func dividerNet(g1, g2 float64) (*circuit.Circuit, NativeConfig) {
-	c := &circuit.Circuit{Groups: []circuit.Group{{Name: "x", Size: 1}}}
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: []string{"x[0]"}, Amplitude: 1, Values: []float64{0}},
-		&circuit.Resistor{Name: "G1", Nodes: [2]string{"x[0]", "y"}, G: g1, Trainable: true},
-		&circuit.Resistor{Name: "G2", Nodes: [2]string{"y", circuit.Ground}, G: g2, Trainable: true},
-	)
-	return c, NativeConfig{Input: "in", Outputs: []string{"y"}}
+	return c, native.Config{Input: "in", Outputs: []string{"y"}}
 }
 
 // xorSet returns the four XOR patterns, as dataset.Load gives them for
 // "xor" (package dataset imports eqprop, so its tests cannot use it).
 func xorSet() *Set {
 	return &Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
+}
+
+// newGrads returns zeroed gradients shaped like blocks.
+func newGrads(blocks []Block) [][]float64 {
+	g := make([][]float64, len(blocks))
+	for k, b := range blocks {
+		g[k] = make([]float64, b.Rows*b.Cols)
+	}
+	return g
+}
+
+// smallKendall is a Kendall network small enough for quick training tests
+// and its training settings.
+func smallKendall(t testing.TB) (*native.Network, Config) {
+	c, nc := kendall(40, 12, 4, 1)
+	return mustNative(t, c, nc), Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3}
+}
+
+func train(t *testing.T, n Physical, cfg Config, set *Set, epochs int) (*Trainer, []EpochStats) {
+	t.Helper()
+	tr, err := NewTrainer(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats []EpochStats
+	for range epochs {
+		st, err := tr.Epoch(context.Background(), set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = append(stats, st)
+	}
+	return tr, stats
+}
+
+func sameConductances(t *testing.T, what string, a, b [][]float64) {
+	t.Helper()
+	for k := range a {
+		if !floats.Equal(a[k], b[k]) {
+			d := 0.0
+			for i := range a[k] {
+				d = math.Max(d, math.Abs(a[k][i]-b[k][i]))
+			}
+			t.Errorf("%s: block %d differs (largest difference %g S)", what, k, d)
+		}
+	}
+}
+
+// randomSet returns n samples of features features
+// (circuittest.KendallSample) with labels in [0, classes).
+func randomSet(n, features, classes int, seed uint64) *Set {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
+	for i := range n {
+		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
+		s.Labels[i] = rng.IntN(classes)
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package eqprop
+package eqprop_test
 
 import (
 	"math"
@@ -8,22 +8,26 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	. "github.com/eqsim/eqsim/eqprop"
 )
 
-// TestProductAsGemm holds the update's change (Trainer.change), which skips the rows of
+// TestProductAsGemm holds the update's change (Trainer.change, see
+// Trainer.Product), which skips the rows of
 // inputs at 0 V, to gonum's Dgemm of P and Q bit for bit, on a batch
 // whose inputs are 0 V on most rows, as an image's blank pixels are.
 func TestProductAsGemm(t *testing.T) {
 	c, nc := kendall(20, 8, 3, 1)
-	tr, err := NewTrainer(mustNative(t, c, nc), Config{BatchSize: 4, Readout: Readout{High: 0.1, Low: -0.1}})
+	n := mustNative(t, c, nc)
+	tr, err := NewTrainer(n, Config{BatchSize: 4, Readout: Readout{High: 0.1, Low: -0.1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
-	slots := tr.slots[:4]
-	for s := range slots {
-		for k := range tr.blocks {
-			a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+	m1, m2 := tr.Measurements()
+	for s := range 4 {
+		for k := range n.Blocks() {
+			a1, a2 := m1[s].A[k], m2[s].A[k]
 			for i := range a1 {
 				if k > 0 || rng.IntN(3) == 0 {
 					a1[i] = rng.Float64() - 0.5
@@ -35,7 +39,7 @@ func TestProductAsGemm(t *testing.T) {
 					a2[i] += 1e-3 * rng.Float64()
 				}
 			}
-			for _, m := range []*Measurement{slots[s].m1, slots[s].m2} {
+			for _, m := range []*Measurement{m1[s], m2[s]} {
 				for j := range m.B[k] {
 					m.B[k][j] = rng.Float64() - 0.5
 				}
@@ -43,18 +47,12 @@ func TestProductAsGemm(t *testing.T) {
 		}
 	}
 	plain := 0
-	for k, b := range tr.blocks {
-		kk, da0, sa0 := tr.gather(k, slots, -1e-3)
-		tr.fillP(k, slots, kk, da0, sa0, 0, b.Rows)
-		got := make([]float64, b.Rows*b.Cols)
-		for i := range b.Rows {
-			row := got[i*b.Cols : (i+1)*b.Cols]
-			copy(row, tr.change(row, k, kk, i))
-		}
+	for k, b := range n.Blocks() {
+		got, p, q, kk := tr.Product(k, 4, -1e-3)
 		want := make([]float64, b.Rows*b.Cols)
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
-			blas64.General{Rows: b.Rows, Cols: kk, Stride: kk, Data: tr.p[k][:b.Rows*kk]},
-			blas64.General{Rows: kk, Cols: b.Cols, Stride: b.Cols, Data: tr.q[k][:kk*b.Cols]},
+			blas64.General{Rows: b.Rows, Cols: kk, Stride: kk, Data: p},
+			blas64.General{Rows: kk, Cols: b.Cols, Stride: b.Cols, Data: q},
 			0, blas64.General{Rows: b.Rows, Cols: b.Cols, Stride: b.Cols, Data: want})
 		for i, w := range want {
 			// A conductance plus either zero is the same.
@@ -63,7 +61,7 @@ func TestProductAsGemm(t *testing.T) {
 			}
 		}
 		for i := range b.Rows {
-			if !slices.ContainsFunc(tr.p[k][i*kk+1:(i+1)*kk], func(x float64) bool { return x != 0 }) {
+			if !slices.ContainsFunc(p[i*kk+1:(i+1)*kk], func(x float64) bool { return x != 0 }) {
 				plain++
 			}
 		}

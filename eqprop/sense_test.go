@@ -1,4 +1,4 @@
-package eqprop
+package eqprop_test
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 // Config.Validate refuses a read-out chain its own Validate refuses.
@@ -21,24 +24,24 @@ func TestConfigValidateSense(t *testing.T) {
 }
 
 // quantNet reads its measurements through an ADC itself: training it
-// with exact read-out is the reference for training Native with the ADC
-// in Config.Sense.
+// with exact read-out is the reference for training a native.Network
+// with the ADC in Config.Sense.
 type quantNet struct {
-	*Native
+	*native.Network
 	s Sensing
 }
 
 func (q quantNet) Measure(m *Measurement) {
-	q.Native.Measure(m)
-	senseMeasurement(q.s, m, nil)
+	q.Network.Measure(m)
+	SenseMeasurement(q.s, m, nil)
 }
 
 func (q quantNet) Clone() (Physical, error) {
-	c, err := q.Native.Clone()
+	c, err := q.Network.Clone()
 	if err != nil {
 		return nil, err
 	}
-	return quantNet{c.(*Native), q.s}, nil
+	return quantNet{c.(*native.Network), q.s}, nil
 }
 
 // TestTrainerSenseADC checks that with an ADC the estimator and the
@@ -48,7 +51,7 @@ func (q quantNet) Clone() (Physical, error) {
 func TestTrainerSenseADC(t *testing.T) {
 	set := randomSet(30, 40, 4, 1)
 	adc := Sensing{Bits: 7, Min: -0.6, Max: 0.6}
-	run := func(net func(*Native) Physical, s Sensing) (*Trainer, []EpochStats, [2]float64) {
+	run := func(net func(*native.Network) Physical, s Sensing) (*Trainer, []EpochStats, [2]float64) {
 		n, cfg := smallKendall(t)
 		cfg.Workers = 2
 		cfg.Sense = s
@@ -59,9 +62,9 @@ func TestTrainerSenseADC(t *testing.T) {
 		}
 		return tr, stats, [2]float64{l, e}
 	}
-	plain := func(n *Native) Physical { return n }
+	plain := func(n *native.Network) Physical { return n }
 	got, gotStats, gotEval := run(plain, adc)
-	ref, refStats, refEval := run(func(n *Native) Physical { return quantNet{n, adc} }, Sensing{})
+	ref, refStats, refEval := run(func(n *native.Network) Physical { return quantNet{n, adc} }, Sensing{})
 	ideal, _, idealEval := run(plain, Sensing{})
 	sameConductances(t, "ADC in Config.Sense vs quantising network", got.State().Conductances, ref.State().Conductances)
 	for e := range gotStats {
@@ -86,8 +89,9 @@ func TestTrainerSenseADC(t *testing.T) {
 	}
 	// What the last batch's estimator saw lies on the ADC's grid.
 	step := adc.Step()
-	for i, s := range got.slots {
-		for _, m := range []*Measurement{s.m1, s.m2} {
+	m1, m2 := got.Measurements()
+	for i := range m1 {
+		for _, m := range []*Measurement{m1[i], m2[i]} {
 			vs := [][]float64{m.Outputs}
 			vs = append(vs, m.A...)
 			vs = append(vs, m.B...)
@@ -224,7 +228,7 @@ func TestGradCheckSense(t *testing.T) {
 	c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
 	n := mustNative(t, c, nc)
 	cosine := func(s Sensing) float64 {
-		rep, err := GradCheck(n, xor, 0, 0, Config{Readout: Readout{High: 0.1, Low: -0.1}, Sense: s})
+		rep, err := native.GradCheck(n, xor, 0, 0, Config{Readout: Readout{High: 0.1, Low: -0.1}, Sense: s})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +259,7 @@ func TestGradCheckSense(t *testing.T) {
 // ulp of every measured voltage (which rounds away) trains, bit for bit,
 // as the exact read-out does, whose path skips the read-out entirely.
 func TestTrainerSenseOff(t *testing.T) {
-	if sn := newSensor(Sensing{}, 1); sn != nil {
+	if HasSensor(Sensing{}, 1) {
 		t.Errorf("the zero Sensing has a sensor")
 	}
 	v := []float64{0, math.Copysign(0, -1), 0.1, -3, math.Inf(1), 5e-324}

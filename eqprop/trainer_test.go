@@ -1,4 +1,4 @@
-package eqprop
+package eqprop_test
 
 import (
 	"context"
@@ -8,44 +8,10 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
+
+	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
-
-// smallKendall is a Kendall network small enough for quick training tests
-// and its training settings.
-func smallKendall(t testing.TB) (*Native, Config) {
-	c, nc := kendall(40, 12, 4, 1)
-	return mustNative(t, c, nc), Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3}
-}
-
-func train(t *testing.T, n Physical, cfg Config, set *Set, epochs int) (*Trainer, []EpochStats) {
-	t.Helper()
-	tr, err := NewTrainer(n, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stats []EpochStats
-	for range epochs {
-		st, err := tr.Epoch(context.Background(), set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stats = append(stats, st)
-	}
-	return tr, stats
-}
-
-func sameConductances(t *testing.T, what string, a, b [][]float64) {
-	t.Helper()
-	for k := range a {
-		if !floats.Equal(a[k], b[k]) {
-			d := 0.0
-			for i := range a[k] {
-				d = math.Max(d, math.Abs(a[k][i]-b[k][i]))
-			}
-			t.Errorf("%s: block %d differs (largest difference %g S)", what, k, d)
-		}
-	}
-}
 
 // TestTrainerUpdate checks one batch against its definition:
 // G <- clip(G - lr*sum of Gradient/m, GMin, GMax).
@@ -343,7 +309,7 @@ func TestTrainerErrors(t *testing.T) {
 	sameConductances(t, "after failed restores", tr.State().Conductances, good.Conductances)
 }
 
-// TestTrainerNewton trains the network that Native solves with Newton's
+// TestTrainerNewton trains the network that native.Network solves with Newton's
 // method, single resistors as 1x1 blocks, and checks the loss falls.
 func TestTrainerNewton(t *testing.T) {
 	c, nc := resistorNet()
@@ -389,7 +355,7 @@ func checkAugmentation(t *testing.T, cfg Config) []augDraw {
 	set := randomSet(30, 36, 4, 1)
 	// A new circuit for every trainer: a network updates its
 	// circuit's conductances in place.
-	net := func() *Native {
+	net := func() *native.Network {
 		c, nc := kendall(36, 12, 4, 1)
 		return mustNative(t, c, nc)
 	}
@@ -400,13 +366,9 @@ func checkAugmentation(t *testing.T, cfg Config) []augDraw {
 		t.Fatal(err)
 	}
 	draws := func(epoch int) []augDraw {
-		saved := probe.epoch
-		defer func() { probe.epoch = saved }()
-		probe.epoch = epoch
 		d := make([]augDraw, set.Len())
 		for i := range d {
-			d[i].dx, d[i].dy = probe.move(i)
-			d[i].mirror = probe.mirrored(i)
+			d[i].dx, d[i].dy, d[i].mirror = probe.Draw(epoch, i)
 		}
 		return d
 	}

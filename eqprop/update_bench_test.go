@@ -1,9 +1,11 @@
-package eqprop
+package eqprop_test
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	. "github.com/eqsim/eqsim/eqprop"
 )
 
 // BenchmarkTrainUpdate measures the update of a mini-batch alone (the
@@ -22,15 +24,15 @@ func BenchmarkTrainUpdate(b *testing.B) {
 						b.Fatal(err)
 					}
 					rng := rand.New(rand.NewPCG(1, 2))
-					slots := tr.slots[:batch]
-					for s := range slots {
-						for k := range tr.blocks {
-							for _, m := range []*Measurement{slots[s].m1, slots[s].m2} {
+					m1, m2 := tr.Measurements()
+					for s := range batch {
+						for k := range n.Blocks() {
+							for _, m := range []*Measurement{m1[s], m2[s]} {
 								for i := range m.B[k] {
 									m.B[k][i] = rng.Float64()
 								}
 							}
-							a1, a2 := slots[s].m1.A[k], slots[s].m2.A[k]
+							a1, a2 := m1[s].A[k], m2[s].A[k]
 							for i := range a1 {
 								a1[i] = rng.Float64()
 								a2[i] = a1[i]
@@ -41,7 +43,7 @@ func BenchmarkTrainUpdate(b *testing.B) {
 						}
 					}
 					for b.Loop() {
-						tr.update(slots, nil, nil)
+						tr.Update(batch)
 					}
 				})
 			}

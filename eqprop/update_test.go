@@ -1,13 +1,18 @@
-package eqprop
+package eqprop_test
 
-import "testing"
+import (
+	"testing"
 
-// wholeBlocks hides the RowProgrammer, InPlace and Batched of a Native,
+	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
+)
+
+// wholeBlocks hides the RowProgrammer, InPlace and Batched of a native.Network,
 // so that the trainer programs whole blocks from its own copy and every
 // relaxation multiplies its inputs out itself.
 type wholeBlocks struct {
 	Physical
-	n *Native
+	n *native.Network
 }
 
 func (w wholeBlocks) Reset() { w.n.Reset() }
@@ -17,7 +22,7 @@ func (w wholeBlocks) Clone() (Physical, error) {
 	if err != nil {
 		return nil, err
 	}
-	return wholeBlocks{c, c.(*Native)}, nil
+	return wholeBlocks{c, c.(*native.Network)}, nil
 }
 
 // Updating the conductances in place with their sums, and sharing the
@@ -39,7 +44,7 @@ func TestTrainerProgramRows(t *testing.T) {
 			t.Fatalf("RowProgrammer %t, want %t", ok, rows)
 		}
 		tr, _ := train(t, net, cfg, set, 2)
-		if _, ok := net.(Batched); ok != rows || tr.direct[0] != rows || tr.inPlace() != rows {
+		if _, ok := net.(Batched); ok != rows || tr.Direct(0) != rows || tr.InPlace() != rows {
 			t.Fatalf("Batched, direct and in place not all %t", rows)
 		}
 		s := tr.State().Conductances

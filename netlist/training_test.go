@@ -15,6 +15,7 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/eqprop/device"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 // trainHead is a small trainable network: an input x of 2 differential
@@ -440,10 +441,10 @@ func TestDeviceOnOff(t *testing.T) {
 }
 
 // mustNativeFor builds the eqprop network of a netlist made of trainHead.
-func mustNativeFor(t *testing.T, nl *Netlist) *eqprop.Native {
+func mustNativeFor(t *testing.T, nl *Netlist) *native.Network {
 	t.Helper()
 	g, _ := nl.Circuit.Group("o")
-	n, err := eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: nl.Training.Input, Outputs: g.Nodes()})
+	n, err := native.New(nl.Circuit, native.Config{Input: nl.Training.Input, Outputs: g.Nodes()})
 	if err != nil {
 		t.Fatal(err)
 	}

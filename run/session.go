@@ -16,6 +16,7 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/spice"
 )
@@ -100,7 +101,7 @@ type Session struct {
 	// that trains and tests: Net, or with the backend "ngspice" a
 	// *spice.Ngspice of the same circuit; the two share the circuit's
 	// conductances.
-	Net      *eqprop.Native
+	Net      *native.Network
 	Physical eqprop.Physical
 	// Backend is the backend of Physical, one of netlist.Backends.
 	Backend string
@@ -203,7 +204,7 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		return nil, inputf("%s: [output] group %q is not a group", path, nl.Output.Group)
 	}
 	var err error
-	s.Net, err = eqprop.NewNative(nl.Circuit, eqprop.NativeConfig{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge, Dynamics: s.Config.Dynamics})
+	s.Net, err = native.New(nl.Circuit, native.Config{Input: s.Training.Input, Outputs: grp.Nodes(), Nudge: s.Config.Nudge, Dynamics: s.Config.Dynamics})
 	if err != nil {
 		return nil, inputf("%s: %v", path, err)
 	}

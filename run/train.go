@@ -11,6 +11,7 @@ import (
 
 	"github.com/eqsim/eqsim/audit"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/internal/safeio"
 )
 
@@ -353,7 +354,7 @@ func (r *runner) logStart(state *eqprop.State) {
 	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
 		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
-	if n, ok := s.Physical.(*eqprop.Native); ok && n.Layered() != nil {
+	if n, ok := s.Physical.(*native.Network); ok && n.Layered() != nil {
 		// A large network that misses the fast path by one connection
 		// is tens of times slower (a bias group in a crossbar side with
 		// hidden nodes, 38 times on 784-1024-10); say why rather than

@@ -15,7 +15,7 @@ import (
 )
 
 // BackendConfig says which parts of a circuit are its inputs and outputs,
-// as eqprop.NativeConfig does for eqsim's own solver.
+// as native.Config (package eqprop/native) does for eqsim's own solver.
 type BackendConfig struct {
 	// Input is the name of the circuit.Input element the features drive.
 	Input string
@@ -36,7 +36,7 @@ type BackendConfig struct {
 // circuit with conductances to sources at the targets for the nudged
 // phases (with NudgeConductance); clamped and coupled phases get one with
 // voltage sources on the outputs. These are the elements, and the values,
-// with which eqprop.Native builds its phases. Each circuit is written as
+// with which native.Network builds its phases. Each circuit is written as
 // a deck once (WriteSpice's cards without its .control block) and loaded;
 // between phases and samples only what changed is sent, as `alter`
 // commands: the input sources, the nudge currents, conductances and
@@ -100,7 +100,7 @@ const ngAlterRatio = 10
 // outputs of cfg. It shares c's trainable conductances (Program writes
 // into c) and copies everything else. The trainable blocks are c's
 // trainable crossbars and resistors in element order, with the Scale that
-// eqprop.NewNative gives them. ngspice starts on the first relaxation, so
+// native.New gives them. ngspice starts on the first relaxation, so
 // a backend that never relaxes needs no Close.
 //
 // NewNgspice returns an error wrapping ErrNoNgspice when ngspice is not
@@ -132,7 +132,7 @@ func NewNgspice(c *circuit.Circuit, cfg BackendConfig) (*Ngspice, error) {
 	}
 	f.version = make([]uint64, len(f.blocks))
 	// The scales come from the circuit of the nudged phases, as
-	// eqprop.Native takes them from its own; its deck is checked now
+	// native.Network takes them from its own; its deck is checked now
 	// rather than on the first relaxation.
 	nudge := f.circuit(ngNudge, nil)
 	if err := f.scales(nudge.c); err != nil {
@@ -145,7 +145,7 @@ func NewNgspice(c *circuit.Circuit, cfg BackendConfig) (*Ngspice, error) {
 }
 
 // scales sets each block's Scale from the amplifiers between it and the
-// outputs, as eqprop.Native does: the largest energy weight
+// outputs, as native.Network does: the largest energy weight
 // (mna.System.EnergyWeights) of its sides' nodes, 1 if none has one.
 func (f *ngFamily) scales(c *circuit.Circuit) error {
 	sys, err := mna.Compile(c)

@@ -15,7 +15,7 @@ import (
 )
 
 // Names of the elements a backend adds to a circuit to nudge and clamp
-// its outputs, as eqprop.Native names its own; k is the output's index.
+// its outputs, as native.Network names its own; k is the output's index.
 const (
 	ngNudgeCurrent = "eqprop.I[%d]" // current source into output k
 	ngNudgeRes     = "eqprop.G[%d]" // conductance from output k to its target node

@@ -15,6 +15,7 @@ import (
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/spice"
 )
@@ -22,14 +23,14 @@ import (
 // backendPair returns the native and the ngspice backend of circuit c
 // (each on a copy, so that they share no conductances) with the input
 // "in" or the only input, and the outputs of group out.
-func backendPair(t testing.TB, c func() *circuit.Circuit, input, out string, nudge eqprop.NudgeKind) (*eqprop.Native, *spice.Ngspice) {
+func backendPair(t testing.TB, c func() *circuit.Circuit, input, out string, nudge eqprop.NudgeKind) (*native.Network, *spice.Ngspice) {
 	t.Helper()
 	c1, c2 := c(), c()
 	g, ok := c1.Group(out)
 	if !ok {
 		t.Fatalf("no group %q", out)
 	}
-	nat, err := eqprop.NewNative(c1, eqprop.NativeConfig{Input: input, Outputs: g.Nodes(), Nudge: nudge})
+	nat, err := native.New(c1, native.Config{Input: input, Outputs: g.Nodes(), Nudge: nudge})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/eqsim/eqsim/dataset"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 	"github.com/eqsim/eqsim/internal/safeio"
 	"github.com/eqsim/eqsim/netlist"
 	"github.com/eqsim/eqsim/run"
@@ -299,7 +300,7 @@ func cosine(ss *run.Session, samples int) (float64, error) {
 	if set == nil || set.Len() == 0 {
 		set = ss.Train
 	}
-	rep, err := eqprop.GradCheck(ss.Net, set, samples, 0, ss.Config)
+	rep, err := native.GradCheck(ss.Net, set, samples, 0, ss.Config)
 	if err != nil {
 		return 0, err
 	}

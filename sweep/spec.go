@@ -25,7 +25,7 @@ var Metrics = []string{"test_error", "train_error", "test_loss", "train_loss", "
 
 // Cosine is the metric of a sweep with gradcheck: after training, the
 // cosine between the training estimator's gradient estimate (measured as
-// training measures it) and the exact gradient (eqprop.GradCheck), summed
+// training measures it) and the exact gradient (native.GradCheck), summed
 // over the first gradcheck test samples.
 const Cosine = "cosine"
 

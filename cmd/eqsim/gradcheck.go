@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 func newGradcheck(stdout, stderr io.Writer) *cobra.Command {
@@ -49,7 +49,7 @@ differences. The nudge kind, eta and readout are those of the netlist;
 			if err := s.Load(); err != nil {
 				return err
 			}
-			rep, err := eqprop.GradCheck(s.Net, s.Train, samples, maxFD, s.Config)
+			rep, err := native.GradCheck(s.Net, s.Train, samples, maxFD, s.Config)
 			if err != nil {
 				return err
 			}

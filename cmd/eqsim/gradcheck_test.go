@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 func TestGradcheck(t *testing.T) {
@@ -12,7 +12,7 @@ func TestGradcheck(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep eqprop.GradCheckReport
+	var rep native.GradCheckReport
 	lastJSON(t, stdout, &rep)
 	if rep.Samples != 2 || rep.Beta != 1e-6 {
 		t.Errorf("samples %d beta %g", rep.Samples, rep.Beta)
@@ -21,7 +21,7 @@ func TestGradcheck(t *testing.T) {
 		t.Errorf("exact vs finite differences: %+v", rep.ExactVsFD)
 	}
 	var names []string
-	by := map[string]eqprop.EstimatorReport{}
+	by := map[string]native.EstimatorReport{}
 	for _, e := range rep.Estimators {
 		names = append(names, e.Name)
 		by[e.Name] = e
@@ -42,7 +42,7 @@ func TestGradcheck(t *testing.T) {
 	// --beta overrides the netlist's; a larger beta makes the one-sided
 	// estimates worse.
 	code, stdout, _ = eqsim("gradcheck", "--json", "--samples", "2", "--max-fd", "3", "--beta", "4u", xorNet)
-	var big eqprop.GradCheckReport
+	var big native.GradCheckReport
 	lastJSON(t, stdout, &big)
 	if code != 0 || big.Beta != 4e-6 || big.ExactVsFD.Params != 3 {
 		t.Fatalf("--beta 4u: exit %d, %+v", code, big)

@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"math/rand/v2"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // recurrentXOR returns xorNet with a trainable lateral crossbar L from the
@@ -22,7 +24,7 @@ import (
 // hidden group's energy by g², the direct one does not), so EqProp's
 // estimate is biased there; with gain 1 the amplifier is a buffer and the
 // circuit stays a gradient system.
-func recurrentXOR(loop bool) (*circuit.Circuit, NativeConfig) {
+func recurrentXOR(loop bool) (*circuit.Circuit, Config) {
 	gain := 4.0
 	if loop {
 		gain = 1
@@ -63,11 +65,11 @@ func recurrentXOR(loop bool) (*circuit.Circuit, NativeConfig) {
 func TestGradCheckRecurrent(t *testing.T) {
 	for _, loop := range []bool{false, true} {
 		c, nc := recurrentXOR(loop)
-		n := mustNative(t, c, nc)
+		n := mustNew(t, c, nc)
 		if l, _ := n.free.dc.Layered(); (l != nil) == loop {
 			t.Fatalf("loop %v: layered %v", loop, l != nil)
 		}
-		rep, err := GradCheck(n, xorSet(), 0, 60, Config{Readout: Readout{High: 0.1, Low: -0.1}})
+		rep, err := GradCheck(n, xorSet(), 0, 60, eqprop.Config{Readout: eqprop.Readout{High: 0.1, Low: -0.1}})
 		if err != nil {
 			t.Fatalf("loop %v: %v", loop, err)
 		}
@@ -75,7 +77,7 @@ func TestGradCheckRecurrent(t *testing.T) {
 			t.Errorf("loop %v: exact vs FD relative error %g on %d parameters", loop, rep.ExactVsFD.RelError, rep.ExactVsFD.Params)
 		}
 		for _, e := range rep.Estimators {
-			if e.Name == Centered && e.Cosine < 0.999 {
+			if e.Name == eqprop.Centered && e.Cosine < 0.999 {
 				t.Errorf("loop %v: centered cosine %g", loop, e.Cosine)
 			}
 		}

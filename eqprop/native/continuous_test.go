@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"context"
@@ -6,16 +6,18 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // transientXOR returns the XOR network of the tests with transient phases
 // run until settled, and its training settings.
-func transientXOR(t testing.TB, seed uint64) (*Native, Config) {
+func transientXOR(t testing.TB, seed uint64) (*Network, eqprop.Config) {
 	c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, seed)
 	nc.Dynamics = dynamics.Settings{Method: dynamics.Transient}
-	cfg := Config{BatchSize: 1, LearningRate: 1e-11, Readout: Readout{High: 0.1, Low: -0.1}, Seed: seed,
-		Dynamics: nc.Dynamics, Estimator: Continuous}
-	return mustNative(t, c, nc), cfg
+	cfg := eqprop.Config{BatchSize: 1, LearningRate: 1e-11, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Seed: seed,
+		Dynamics: nc.Dynamics, Estimator: eqprop.Continuous}
+	return mustNew(t, c, nc), cfg
 }
 
 // relDiff returns |a - b| / |b| over all blocks.
@@ -57,10 +59,10 @@ func TestContinuousQuasiStatic(t *testing.T) {
 		out, y := make([]float64, 2), make([]float64, 2)
 		for i := range set.Len() {
 			cfg.WithDefaults().Readout.TargetTo(y, set.Labels[i])
-			if err := Gradient(cont, out, n, Continuous, cfg, set.Sample(i), y); err != nil {
+			if err := eqprop.Gradient(cont, out, n, eqprop.Continuous, cfg, set.Sample(i), y); err != nil {
 				t.Fatal(err)
 			}
-			if err := Gradient(pos, out, n, Positive, cfg, set.Sample(i), y); err != nil {
+			if err := eqprop.Gradient(pos, out, n, eqprop.Positive, cfg, set.Sample(i), y); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -92,11 +94,11 @@ func TestContinuousExact(t *testing.T) {
 	x := []float64{1, 0}
 	n.Reset()
 	n.SetInput(x)
-	if err := n.Relax(Phase{Kind: Free}); err != nil {
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		t.Fatal(err)
 	}
-	start, end := NewMeasurement(blocks, 2), NewMeasurement(blocks, 2)
-	nudge := Phase{Kind: Nudged, Beta: 1e-6, Target: y}
+	start, end := eqprop.NewMeasurement(blocks, 2), eqprop.NewMeasurement(blocks, 2)
+	nudge := eqprop.Phase{Kind: eqprop.Nudged, Beta: 1e-6, Target: y}
 	if err := n.RelaxLearning(nudge, rates, start, end); err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +128,10 @@ func TestContinuousExact(t *testing.T) {
 	// A fresh copy with the learned conductances, same free outputs (the
 	// current nudge is set from them), nudged at DC.
 	c2, nc2 := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 2)
-	eq := mustNative(t, c2, nc2)
+	eq := mustNew(t, c2, nc2)
 	eq.Reset()
 	eq.SetInput(x)
-	if err := eq.Relax(Phase{Kind: Free}); err != nil {
+	if err := eq.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		t.Fatal(err)
 	}
 	for k := range blocks {
@@ -138,7 +140,7 @@ func TestContinuousExact(t *testing.T) {
 	if err := eq.Relax(nudge); err != nil {
 		t.Fatal(err)
 	}
-	m := NewMeasurement(blocks, 2)
+	m := eqprop.NewMeasurement(blocks, 2)
 	eq.Measure(m)
 	for k := range blocks {
 		for i := range m.B[k] {
@@ -160,17 +162,17 @@ func TestContinuousXOR(t *testing.T) {
 	for _, seed := range []uint64{1, 3} {
 		c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, seed)
 		nc.Dynamics = dynamics.Settings{Method: dynamics.Transient}
-		nc.Nudge = NudgeConductance
-		n := mustNative(t, c, nc)
-		cfg := Config{BatchSize: 1, LearningRate: 1e-11, Beta: 3e-4, Readout: Readout{High: 0.1, Low: -0.1}, Seed: seed,
-			Dynamics: nc.Dynamics, Estimator: Continuous}
-		tr, err := NewTrainer(n, cfg)
+		nc.Nudge = eqprop.NudgeConductance
+		n := mustNew(t, c, nc)
+		cfg := eqprop.Config{BatchSize: 1, LearningRate: 1e-11, Beta: 3e-4, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Seed: seed,
+			Dynamics: nc.Dynamics, Estimator: eqprop.Continuous}
+		tr, err := eqprop.NewTrainer(n, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
 		epochs, rate := 0, 1.0
-		var st EpochStats
+		var st eqprop.EpochStats
 		for ; epochs < 400 && rate > 0; epochs++ {
 			if st, err = tr.Epoch(ctx, set, nil); err != nil {
 				t.Fatal(err)

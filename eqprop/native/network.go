@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"fmt"
@@ -11,25 +11,27 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/solver"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
-// NativeConfig says which parts of a circuit are its inputs and outputs.
-type NativeConfig struct {
+// Config says which parts of a circuit are its inputs and outputs.
+type Config struct {
 	// Input is the name of the circuit.Input element the features drive.
 	Input string
 	// Outputs are the names of the output nodes.
 	Outputs []string
 	// Nudge is how nudged phases push the outputs.
-	Nudge NudgeKind
+	Nudge eqprop.NudgeKind
 	// Dynamics says how every phase runs in time and how it is measured
-	// (see package dynamics and Native.Cost) [zero: each phase is a DC
+	// (see package dynamics and Network.Cost) [zero: each phase is a DC
 	// equilibrium, read exactly]. With the circuit's ThermalNoise on,
 	// every measurement carries the thermal noise of its window, which
 	// Dynamics.Window must then give.
 	Dynamics dynamics.Settings
 }
 
-// Names of the elements Native adds to a circuit to nudge and clamp its
+// Names of the elements a Network adds to a circuit to nudge and clamp its
 // outputs; k is the output's index.
 const (
 	nudgeCurrent = "eqprop.I[%d]" // current source into output k
@@ -39,12 +41,13 @@ const (
 	clampSrc     = "eqprop.C[%d]" // source clamping output k
 )
 
-// Native is a Physical backed by eqsim's circuit solver: the layered fast
-// path where the network is layered, Newton's method otherwise.
-type Native struct {
+// Network is an eqprop.Physical backed by eqsim's circuit solver: the
+// layered fast path where the network is layered, Newton's method
+// otherwise.
+type Network struct {
 	base   *circuit.Circuit // the user's circuit, shared conductances
-	cfg    NativeConfig
-	blocks []Block
+	cfg    Config
+	blocks []eqprop.Block
 	// train holds, per block, its trainable element.
 	train []circuit.Trainable
 
@@ -69,9 +72,9 @@ type Native struct {
 	// relaxation, in the goroutine that relaxes it.
 	version *atomic.Uint64
 	seen    uint64
-	// replicas lists every Native sharing these conductances, so that
+	// replicas lists every Network sharing these conductances, so that
 	// Program can tell all their solvers.
-	replicas *[]*Native
+	replicas *[]*Network
 	// shared lets the solvers of all replicas reduce each crossbar with
 	// wire resistance once per change of its conductances.
 	shared *solver.Shared
@@ -81,10 +84,10 @@ type Native struct {
 	// list of them.
 	sums  *[]mna.Sums
 	known []mna.Sums
-	// batch holds the products of a batch's samples (Batched), shared
+	// batch holds the products of a batch's samples (eqprop.Batched), shared
 	// by the replicas.
-	batch *nativeBatch
-	time  nativeTime // what runs in time: see native_dynamics.go
+	batch *batchProducts
+	time  timing // what runs in time: see dynamics.go
 }
 
 // phaseSystem is one compiled copy of the circuit with its solver.
@@ -113,15 +116,15 @@ type phaseSystem struct {
 	run *dynamics.Runner
 }
 
-// NewNative returns a Physical for circuit c. It shares c's trainable
+// New returns an eqprop.Physical for circuit c. It shares c's trainable
 // conductances (Program writes into c) and copies everything else. The
 // trainable blocks are c's trainable crossbars and resistors in element
 // order. A circuit that is not a layered network (see mna.Layering) is
 // relaxed by Newton's method (with the sparse Jacobian when it is large).
 // Crossbars with wire resistance are measured at their periphery: their
 // internal nodes are not computed while training (see System).
-func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
-	n := &Native{base: c, cfg: cfg, shared: &solver.Shared{}}
+func New(c *circuit.Circuit, cfg Config) (*Network, error) {
+	n := &Network{base: c, cfg: cfg, shared: &solver.Shared{}}
 	_, ok := c.Element(cfg.Input).(*circuit.Input)
 	if !ok {
 		return nil, fmt.Errorf("eqprop: no input element %q", cfg.Input)
@@ -135,7 +138,7 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	for _, e := range c.Elements {
 		if t, ok := e.(circuit.Trainable); ok && t.IsTrainable() {
 			a, b := t.Sides()
-			n.blocks = append(n.blocks, Block{Name: e.Label(), Rows: len(a), Cols: len(b), Scale: 1})
+			n.blocks = append(n.blocks, eqprop.Block{Name: e.Label(), Rows: len(a), Cols: len(b), Scale: 1})
 			n.train = append(n.train, t)
 		}
 	}
@@ -150,11 +153,11 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 	n.vout = make([]float64, len(cfg.Outputs))
 	n.x0 = make([]float64, n.free.sys.Size())
 	n.xm = make([]float64, len(n.x0))
-	n.replicas = &[]*Native{n}
+	n.replicas = &[]*Network{n}
 	n.version = new(atomic.Uint64)
 	sums := make([]mna.Sums, len(n.blocks))
 	n.sums = &sums
-	n.batch = &nativeBatch{}
+	n.batch = &batchProducts{}
 	n.scales()
 	return n, nil
 }
@@ -162,14 +165,14 @@ func NewNative(c *circuit.Circuit, cfg NativeConfig) (*Native, error) {
 // build compiles a copy of the base circuit that shares its conductances,
 // with the nudge elements (clamp false) or clamping sources (clamp true)
 // on the outputs.
-func (n *Native) build(clamp bool) (*phaseSystem, error) {
+func (n *Network) build(clamp bool) (*phaseSystem, error) {
 	// Sources get copies so that replicas can drive them independently;
 	// conductances stay shared.
 	return n.buildFrom(n.base.Replica(), clamp)
 }
 
 // buildFrom is build on c, a replica of the base circuit.
-func (n *Native) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error) {
+func (n *Network) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error) {
 	p := &phaseSystem{}
 	c.Elements = append(make([]circuit.Element, 0, len(c.Elements)+3*len(n.cfg.Outputs)), c.Elements...)
 	p.input, _ = c.Element(n.cfg.Input).(*circuit.Input)
@@ -179,7 +182,7 @@ func (n *Native) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error)
 			v := &circuit.VSource{Name: fmt.Sprintf(clampSrc, k), Nodes: [2]string{out, circuit.Ground}}
 			p.clamps = append(p.clamps, v)
 			c.Elements = append(c.Elements, v)
-		case n.cfg.Nudge == NudgeCurrent:
+		case n.cfg.Nudge == eqprop.NudgeCurrent:
 			i := &circuit.ISource{Name: fmt.Sprintf(nudgeCurrent, k), Nodes: [2]string{circuit.Ground, out}}
 			p.isrc = append(p.isrc, i)
 			c.Elements = append(c.Elements, i)
@@ -231,7 +234,7 @@ func (n *Native) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error)
 // scales sets each block's Scale from the amplifiers between it and the
 // outputs (mna.System.EnergyWeights): a block's Scale is the largest
 // weight of its sides' nodes, 1 if none has a weight.
-func (n *Native) scales() {
+func (n *Network) scales() {
 	w := n.free.sys.EnergyWeights(n.free.outIdx)
 	for k := range n.blocks {
 		s := 0.0
@@ -249,19 +252,19 @@ func (n *Native) scales() {
 
 // Layered returns nil if the free phase is solved by the layered fast
 // path, else why the network is not layered (Newton's method solves it).
-func (n *Native) Layered() error { _, err := n.free.dc.Layered(); return err }
+func (n *Network) Layered() error { _, err := n.free.dc.Layered(); return err }
 
 // Features returns the number of input features.
-func (n *Native) Features() int { return len(n.input.Values) }
+func (n *Network) Features() int { return len(n.input.Values) }
 
 // Outputs returns the number of output nodes.
-func (n *Native) Outputs() int { return len(n.cfg.Outputs) }
+func (n *Network) Outputs() int { return len(n.cfg.Outputs) }
 
 // Blocks describes the trainable conductances.
-func (n *Native) Blocks() []Block { return n.blocks }
+func (n *Network) Blocks() []eqprop.Block { return n.blocks }
 
 // SetInput sets the input features.
-func (n *Native) SetInput(x []float64) {
+func (n *Network) SetInput(x []float64) {
 	if len(x) != len(n.input.Values) {
 		panic(fmt.Sprintf("eqprop: %d features, want %d", len(x), len(n.input.Values)))
 	}
@@ -270,15 +273,15 @@ func (n *Native) SetInput(x []float64) {
 		copy(n.clamp.input.Values, x)
 	}
 	n.relaxed = false
-	n.time.cost = Cost{}
+	n.time.cost = eqprop.Cost{}
 }
 
 // Relax drives the outputs as p says and settles the circuit.
-func (n *Native) Relax(p Phase) error {
-	if p.Kind != Free && !n.relaxed {
+func (n *Network) Relax(p eqprop.Phase) error {
+	if p.Kind != eqprop.Free && !n.relaxed {
 		panic("eqprop: a " + p.Kind.String() + " phase before the free phase")
 	}
-	if p.Kind != Free && len(p.Target) != len(n.cfg.Outputs) {
+	if p.Kind != eqprop.Free && len(p.Target) != len(n.cfg.Outputs) {
 		panic("eqprop: target length differs from the number of outputs")
 	}
 	if n.version.Load() != n.seen {
@@ -286,11 +289,11 @@ func (n *Native) Relax(p Phase) error {
 	}
 	ps := n.free
 	switch p.Kind {
-	case Free:
+	case eqprop.Free:
 		n.setNudge(0, nil)
-	case Nudged:
+	case eqprop.Nudged:
 		n.setNudge(p.Beta, p.Target)
-	case Clamped, Coupled:
+	case eqprop.Clamped, eqprop.Coupled:
 		if n.clamp == nil {
 			c, err := n.build(true)
 			if err != nil {
@@ -306,7 +309,7 @@ func (n *Native) Relax(p Phase) error {
 		}
 		ps = n.clamp
 		for k, v := range ps.clamps {
-			if p.Kind == Clamped {
+			if p.Kind == eqprop.Clamped {
 				v.V = p.Target[k]
 			} else {
 				v.V = n.vout[k] + p.Eta*(p.Target[k]-n.vout[k])
@@ -329,7 +332,7 @@ func (n *Native) Relax(p Phase) error {
 				x0[u] = n.x0[k]
 			}
 		}
-	case p.Kind == Free && n.cold:
+	case p.Kind == eqprop.Free && n.cold:
 		x0 = nil
 	case n.mirrors(p):
 		// The phase mirrors the last one about the free equilibrium:
@@ -344,11 +347,11 @@ func (n *Native) Relax(p Phase) error {
 		return err
 	}
 	n.last = ps
-	if p.Kind == Nudged && ps.run == nil {
+	if p.Kind == eqprop.Nudged && ps.run == nil {
 		n.lastBeta = p.Beta
 		n.lastTarget = append(n.lastTarget[:0], p.Target...)
 	}
-	if p.Kind == Free {
+	if p.Kind == eqprop.Free {
 		copy(n.x0, ps.x)
 		for k, i := range ps.outIdx {
 			n.vout[k] = ps.v[i]
@@ -361,18 +364,18 @@ func (n *Native) Relax(p Phase) error {
 
 // Reset makes the next free relaxation start from 0 V rather than from the
 // last free equilibrium. Equilibria are then a function of the inputs and
-// conductances alone, not of what was relaxed before (see Resetter).
-func (n *Native) Reset() { n.cold = true }
+// conductances alone, not of what was relaxed before (see eqprop.Resetter).
+func (n *Network) Reset() { n.cold = true }
 
 // setNudge sets the free system's nudge elements to strength beta toward y.
-func (n *Native) setNudge(beta float64, y []float64) {
+func (n *Network) setNudge(beta float64, y []float64) {
 	f := n.free
 	for k := range n.cfg.Outputs {
 		t := 0.0
 		if y != nil {
 			t = y[k]
 		}
-		if n.cfg.Nudge == NudgeCurrent {
+		if n.cfg.Nudge == eqprop.NudgeCurrent {
 			f.isrc[k].I = beta * (t - n.vout[k])
 			if y == nil {
 				f.isrc[k].I = 0
@@ -395,7 +398,7 @@ func (p *phaseSystem) solve(x0 []float64) error {
 }
 
 // Measure reads the last equilibrium.
-func (n *Native) Measure(m *Measurement) {
+func (n *Network) Measure(m *eqprop.Measurement) {
 	p := n.last
 	if p == nil {
 		panic("eqprop: Measure before Relax")
@@ -415,11 +418,11 @@ func (n *Native) Measure(m *Measurement) {
 }
 
 // ConductancesTo copies block k's conductances into dst.
-func (n *Native) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesTo(dst) }
+func (n *Network) ConductancesTo(dst []float64, k int) { n.train[k].ConductancesTo(dst) }
 
 // Program writes block k's conductances. Every replica sees them; none
 // may be relaxing meanwhile.
-func (n *Native) Program(k int, g []float64) {
+func (n *Network) Program(k int, g []float64) {
 	if d := n.ConductanceData(k); len(d) == 0 || len(g) == 0 || &d[0] != &g[0] {
 		n.train[k].SetConductances(g)
 	}
@@ -434,8 +437,8 @@ type dataHolder interface {
 }
 
 // ConductanceData returns block k's conductances as the circuit stores
-// them, row-major, or nil (see InPlace).
-func (n *Native) ConductanceData(k int) []float64 {
+// them, row-major, or nil (see eqprop.InPlace).
+func (n *Network) ConductanceData(k int) []float64 {
 	if d, ok := n.train[k].(dataHolder); ok {
 		return d.ConductanceData()
 	}
@@ -443,8 +446,8 @@ func (n *Native) ConductanceData(k int) []float64 {
 }
 
 // Programmed tells every replica that block k's conductances changed in
-// place, and what their row and column sums now are (see InPlace).
-func (n *Native) Programmed(k int, rows, cols []float64) {
+// place, and what their row and column sums now are (see eqprop.InPlace).
+func (n *Network) Programmed(k int, rows, cols []float64) {
 	(*n.sums)[k] = mna.Sums{Data: n.ConductanceData(k), Rows: rows, Cols: cols}
 	n.version.Add(1)
 }
@@ -455,8 +458,8 @@ type rowSetter interface {
 }
 
 // ProgramRows writes rows [lo, lo+len(g)/Cols) of block k's conductances
-// from g (see RowProgrammer).
-func (n *Native) ProgramRows(k, lo int, g []float64) {
+// from g (see eqprop.RowProgrammer).
+func (n *Network) ProgramRows(k, lo int, g []float64) {
 	c := n.blocks[k].Cols
 	if len(g)%c != 0 || lo < 0 || lo+len(g)/c > n.blocks[k].Rows {
 		panic(fmt.Sprintf("eqprop: ProgramRows of %d conductances from row %d of a %dx%d block", len(g), lo, n.blocks[k].Rows, c))
@@ -474,7 +477,7 @@ func (n *Native) ProgramRows(k, lo int, g []float64) {
 
 // refresh tells this replica's solvers, those of its phases in time
 // included, that conductances changed.
-func (n *Native) refresh() {
+func (n *Network) refresh() {
 	known := n.known[:0]
 	for _, s := range *n.sums {
 		if s.Data != nil {
@@ -494,8 +497,8 @@ func (n *Native) refresh() {
 }
 
 // Clone returns a replica sharing the conductances.
-func (n *Native) Clone() (Physical, error) {
-	m := &Native{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared, version: n.version, sums: n.sums, batch: n.batch, seen: n.version.Load()}
+func (n *Network) Clone() (eqprop.Physical, error) {
+	m := &Network{base: n.base, cfg: n.cfg, blocks: n.blocks, train: n.train, replicas: n.replicas, shared: n.shared, version: n.version, sums: n.sums, batch: n.batch, seen: n.version.Load()}
 	var err error
 	if m.free, err = m.build(false); err != nil {
 		return nil, err
@@ -513,11 +516,11 @@ func (n *Native) Clone() (Physical, error) {
 // its amplifiers, which at equilibrium is what its resistors, crossbars
 // and diodes dissipate (mna.Power's Total). On a layered network it costs
 // the free nodes, not the conductances (mna.Layering.Power).
-func (n *Native) Power() float64 { return n.PowerParts().Total() }
+func (n *Network) Power() float64 { return n.PowerParts().Total() }
 
 // PowerParts returns the power of Power, in its parts: the independent
 // sources' and the amplifiers'.
-func (n *Native) PowerParts() mna.Power {
+func (n *Network) PowerParts() mna.Power {
 	ps := n.last
 	if ps == nil {
 		panic("eqprop: Power before Relax")
@@ -531,14 +534,14 @@ func (n *Native) PowerParts() mna.Power {
 // here: relaxations leave them out). The nudge elements (current sources
 // or conductances into the outputs) keep the values of the last
 // relaxation: zero after a free phase.
-func (n *Native) System() (*mna.System, []float64) {
+func (n *Network) System() (*mna.System, []float64) {
 	n.free.dc.InternalTo(n.x0)
 	return n.free.sys, n.x0
 }
 
 // mirrors reports whether phase p is the last relaxation's nudge with the
 // opposite strength, both DC equilibria of the free system.
-func (n *Native) mirrors(p Phase) bool {
-	return p.Kind == Nudged && n.lastBeta != 0 && p.Beta == -n.lastBeta && n.last == n.free &&
+func (n *Network) mirrors(p eqprop.Phase) bool {
+	return p.Kind == eqprop.Nudged && n.lastBeta != 0 && p.Beta == -n.lastBeta && n.last == n.free &&
 		n.free.run == nil && slices.Equal(p.Target, n.lastTarget)
 }

@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // evaluate returns EvaluateSet's result for n on set with the given
 // workers.
-func evaluate(t *testing.T, n Physical, set *Set, workers int) Evaluation {
+func evaluate(t *testing.T, n eqprop.Physical, set *eqprop.Set, workers int) eqprop.Evaluation {
 	t.Helper()
-	tr, err := NewTrainer(n, Config{Workers: workers, Readout: Readout{High: 0.1, Low: -0.1}})
+	tr, err := eqprop.NewTrainer(n, eqprop.Config{Workers: workers, Readout: eqprop.Readout{High: 0.1, Low: -0.1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func TestEvaluateCostRC(t *testing.T) {
 	c, nc := dividerNet(g1, g2)
 	c.NodeCapacitance = cap
 	nc.Dynamics = dynamics.Settings{Method: dynamics.Transient, FreeTime: tau, Window: tau}
-	set := &Set{Name: "rc", Features: 1, Classes: 1, X: []float64{1, 0.5, 2}, Labels: []int{0, 0, 0}}
+	set := &eqprop.Set{Name: "rc", Features: 1, Classes: 1, X: []float64{1, 0.5, 2}, Labels: []int{0, 0, 0}}
 	energy := func(v, t float64) float64 {
 		vinf := v * g1 / (g1 + g2)
 		return v * g1 * (v*t - vinf*(t+tau*math.Expm1(-t/tau)))
@@ -45,7 +47,7 @@ func TestEvaluateCostRC(t *testing.T) {
 	for _, v := range set.X {
 		want += energy(v, 2*tau) / float64(set.Len())
 	}
-	ev := evaluate(t, mustNative(t, c, nc), set, 1)
+	ev := evaluate(t, mustNew(t, c, nc), set, 1)
 	// The transient's energy quadrature is good to some 0.1%.
 	if math.Abs(ev.EnergyPerInference-want) > 1e-3*want {
 		t.Errorf("energy per inference %.6g J, closed form %.6g J", ev.EnergyPerInference, want)
@@ -79,13 +81,13 @@ func TestEvaluateCost(t *testing.T) {
 		for _, gain := range []float64{0, 3} {
 			c, nc := layeredNet(6, 5, 3, gain, 2)
 			nc.Dynamics = tc.d
-			ev := evaluate(t, mustNative(t, c, nc), set, 1)
-			ref := mustNative(t, c, nc)
-			var want Cost
+			ev := evaluate(t, mustNew(t, c, nc), set, 1)
+			ref := mustNew(t, c, nc)
+			var want eqprop.Cost
 			for i := range set.Len() {
 				ref.Reset()
 				ref.SetInput(set.Sample(i))
-				if err := ref.Relax(Phase{Kind: Free}); err != nil {
+				if err := ref.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 					t.Fatal(err)
 				}
 				want.Energy += ref.Cost().Energy
@@ -114,7 +116,7 @@ func TestEvaluateCost(t *testing.T) {
 					t.Errorf("%s, gain %g: %g J, %g s per inference, want 0", tc.name, gain, ev.EnergyPerInference, ev.ChipTimePerInference)
 				}
 			}
-			if ev2 := evaluate(t, mustNative(t, c, nc), set, 2); ev2 != ev {
+			if ev2 := evaluate(t, mustNew(t, c, nc), set, 2); ev2 != ev {
 				t.Errorf("%s, gain %g: 2 workers %+v, 1 worker %+v", tc.name, gain, ev2, ev)
 			}
 		}

@@ -1,10 +1,12 @@
-package eqprop
+package native
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // BenchmarkTrainStepThermal is BenchmarkTrainStep with thermal noise on
@@ -17,10 +19,10 @@ func BenchmarkTrainStepThermal(b *testing.B) {
 			c, nc := kendall(784, h, 10, 1)
 			c.Temp, c.ThermalNoise = 300, true
 			nc.Dynamics = dynamics.Settings{Window: 100e-6}
-			n := mustNative(b, c, nc)
+			n := mustNew(b, c, nc)
 			const batch = 20
 			set := randomSet(batch, 784, 10, 1)
-			tr, err := NewTrainer(n, Config{BatchSize: batch, Readout: Readout{High: 0.1, Low: -0.1}})
+			tr, err := eqprop.NewTrainer(n, eqprop.Config{BatchSize: batch, Readout: eqprop.Readout{High: 0.1, Low: -0.1}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"math"
@@ -12,6 +12,8 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/solver"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // randomInput returns n features uniform in [0, 1].
@@ -35,7 +37,7 @@ func TestNativeScales(t *testing.T) {
 		{"no amplifier", 0, []float64{1, 1}},
 	} {
 		c, nc := layeredNet(3, 4, 2, tc.gain, 1)
-		n := mustNative(t, c, nc)
+		n := mustNew(t, c, nc)
 		for k, b := range n.Blocks() {
 			if b.Scale != tc.want[k] {
 				t.Errorf("%s: block %s: Scale %g, want %g", tc.name, b.Name, b.Scale, tc.want[k])
@@ -50,17 +52,17 @@ func TestNativeScales(t *testing.T) {
 // conductance nudge joins each output to y through beta, clamped phases
 // hold the outputs at y or V_out + eta*(y - V_out).
 func TestNativePhases(t *testing.T) {
-	for _, nk := range []NudgeKind{NudgeCurrent, NudgeConductance} {
+	for _, nk := range []eqprop.NudgeKind{eqprop.NudgeCurrent, eqprop.NudgeConductance} {
 		c, nc := layeredNet(3, 5, 2, 4, 2)
 		nc.Nudge = nk
-		n := mustNative(t, c, nc)
+		n := mustNew(t, c, nc)
 		x := randomInput(3, 1)
 		y := []float64{0.3, -0.2}
 		n.SetInput(x)
-		if err := n.Relax(Phase{Kind: Free}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
-		free := NewMeasurement(n.Blocks(), 2)
+		free := eqprop.NewMeasurement(n.Blocks(), 2)
 		n.Measure(free)
 
 		// Reference: Newton on a plain copy of the circuit.
@@ -88,10 +90,10 @@ func TestNativePhases(t *testing.T) {
 		// The nudge's current into each output is the imbalance of the
 		// other currents there: compare with the nudge law.
 		const beta = 2e-7
-		if err := n.Relax(Phase{Kind: Nudged, Beta: beta, Target: y}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Nudged, Beta: beta, Target: y}); err != nil {
 			t.Fatal(err)
 		}
-		nud := NewMeasurement(n.Blocks(), 2)
+		nud := eqprop.NewMeasurement(n.Blocks(), 2)
 		n.Measure(nud)
 		w2 := c.Element("W2").(*circuit.Crossbar).G
 		for k := range y {
@@ -101,7 +103,7 @@ func TestNativePhases(t *testing.T) {
 				out += w2.At(i, k) * (nud.B[1][k] - a)
 			}
 			want := beta * (y[k] - free.Outputs[k])
-			if nk == NudgeConductance {
+			if nk == eqprop.NudgeConductance {
 				want = beta * (y[k] - nud.Outputs[k])
 			}
 			if math.Abs(out-want) > 1e-9*math.Abs(want)+1e-18 {
@@ -109,15 +111,15 @@ func TestNativePhases(t *testing.T) {
 			}
 		}
 
-		for _, p := range []Phase{{Kind: Clamped, Target: y}, {Kind: Coupled, Eta: 0.25, Target: y}} {
+		for _, p := range []eqprop.Phase{{Kind: eqprop.Clamped, Target: y}, {Kind: eqprop.Coupled, Eta: 0.25, Target: y}} {
 			if err := n.Relax(p); err != nil {
 				t.Fatal(err)
 			}
-			m := NewMeasurement(n.Blocks(), 2)
+			m := eqprop.NewMeasurement(n.Blocks(), 2)
 			n.Measure(m)
 			for k := range y {
 				want := y[k]
-				if p.Kind == Coupled {
+				if p.Kind == eqprop.Coupled {
 					want = free.Outputs[k] + p.Eta*(y[k]-free.Outputs[k])
 				}
 				if math.Abs(m.Outputs[k]-want) > 1e-12 {
@@ -126,10 +128,10 @@ func TestNativePhases(t *testing.T) {
 			}
 		}
 		// After clamping, a free phase again gives the free equilibrium.
-		if err := n.Relax(Phase{Kind: Free}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
-		again := NewMeasurement(n.Blocks(), 2)
+		again := eqprop.NewMeasurement(n.Blocks(), 2)
 		n.Measure(again)
 		if !floats.EqualApprox(again.Outputs, free.Outputs, 1e-9) {
 			t.Errorf("%v: free outputs after clamping %v, before %v", nk, again.Outputs, free.Outputs)
@@ -142,26 +144,26 @@ func TestNativePhases(t *testing.T) {
 // may leave differences at the solver's tolerance.
 func TestNativeReset(t *testing.T) {
 	c, nc := kendall(50, 20, 10, 3)
-	n := mustNative(t, c, nc)
+	n := mustNew(t, c, nc)
 	x, other := randomInput(50, 1), randomInput(50, 2)
 	y := make([]float64, 10)
 	y[3] = 0.2
 	measure := func() []float64 {
 		n.Reset()
 		n.SetInput(x)
-		if err := n.Relax(Phase{Kind: Free}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
-		if err := n.Relax(Phase{Kind: Nudged, Beta: 1e-6, Target: y}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Nudged, Beta: 1e-6, Target: y}); err != nil {
 			t.Fatal(err)
 		}
-		m := NewMeasurement(n.Blocks(), 10)
+		m := eqprop.NewMeasurement(n.Blocks(), 10)
 		n.Measure(m)
 		return append(append([]float64(nil), m.Outputs...), m.B[0]...)
 	}
 	first := measure()
 	n.SetInput(other)
-	if err := n.Relax(Phase{Kind: Free}); err != nil {
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		t.Fatal(err)
 	}
 	if got := measure(); !floats.Equal(got, first) {
@@ -172,19 +174,19 @@ func TestNativeReset(t *testing.T) {
 // TestNativeSharedConductances checks that Program reaches every replica.
 func TestNativeSharedConductances(t *testing.T) {
 	c, nc := layeredNet(3, 4, 2, 4, 1)
-	n := mustNative(t, c, nc)
+	n := mustNew(t, c, nc)
 	r, err := n.Clone()
 	if err != nil {
 		t.Fatal(err)
 	}
 	x := randomInput(3, 1)
-	out := func(p Physical) []float64 {
-		p.(Resetter).Reset()
+	out := func(p eqprop.Physical) []float64 {
+		p.(eqprop.Resetter).Reset()
 		p.SetInput(x)
-		if err := p.Relax(Phase{Kind: Free}); err != nil {
+		if err := p.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
-		m := NewMeasurement(p.Blocks(), 2)
+		m := eqprop.NewMeasurement(p.Blocks(), 2)
 		p.Measure(m)
 		return m.Outputs
 	}
@@ -226,19 +228,19 @@ func TestNativeMirroredStart(t *testing.T) {
 		y := make([]float64, len(n.cfg.Outputs))
 		y[0] = 0.1
 		n.SetInput(x)
-		for _, p := range []Phase{{Kind: Free}, {Kind: Nudged, Beta: 1e-6, Target: y}} {
+		for _, p := range []eqprop.Phase{{Kind: eqprop.Free}, {Kind: eqprop.Nudged, Beta: 1e-6, Target: y}} {
 			if err := n.Relax(p); err != nil {
 				t.Fatal(err)
 			}
 		}
 		first := n.free.iters
-		if err := n.Relax(Phase{Kind: Nudged, Beta: -1e-6, Target: y}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Nudged, Beta: -1e-6, Target: y}); err != nil {
 			t.Fatal(err)
 		}
 		second := n.free.iters
 		mirrored := append([]float64(nil), n.free.x...)
 		// From the free equilibrium.
-		for _, p := range []Phase{{Kind: Free}, {Kind: Nudged, Beta: -1e-6, Target: y}} {
+		for _, p := range []eqprop.Phase{{Kind: eqprop.Free}, {Kind: eqprop.Nudged, Beta: -1e-6, Target: y}} {
 			if err := n.Relax(p); err != nil {
 				t.Fatal(err)
 			}
@@ -255,13 +257,13 @@ func TestNativeMirroredStart(t *testing.T) {
 	}
 }
 
-// deepNative returns a Native of circuittest.Layered's network with two
+// deepNative returns a Network of circuittest.Layered's network with two
 // hidden layers of 128 and 64 nodes behind amplifiers of gain 4, wide
 // enough that the layered solver sweeps it by Gauss-Seidel.
-func deepNative(t *testing.T) *Native {
+func deepNative(t *testing.T) *Network {
 	c := circuittest.Layered(rand.New(rand.NewPCG(5, 7)), circuittest.LayeredOptions{
 		Features: 40, Hidden: []int{128, 64}, Outputs: 4, Gains: []float64{4, 4},
 		High: -0.45, Low: 0.45, GMin: 1e-6, GMax: 1e-5,
 	})
-	return mustNative(t, c, config(c))
+	return mustNew(t, c, config(c))
 }

@@ -1,8 +1,10 @@
-package eqprop
+package native
 
 import (
 	"math"
 	"testing"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // TestExactVsFiniteDifferences checks the adjoint gradient against
@@ -11,7 +13,7 @@ import (
 func TestExactVsFiniteDifferences(t *testing.T) {
 	for _, net := range gradNets {
 		c, nc := net.build()
-		n := mustNative(t, c, nc)
+		n := mustNew(t, c, nc)
 		exact, err := ExactGradient(n, net.x, net.y)
 		if err != nil {
 			t.Fatalf("%s: %v", net.name, err)
@@ -43,7 +45,7 @@ func TestExactVsFiniteDifferences(t *testing.T) {
 // dL/dG1 = (V - t) G2/(G1+G2)^2 and dL/dG2 = -(V - t) G1/(G1+G2)^2.
 func TestExactGradientSign(t *testing.T) {
 	c, nc := dividerNet(2e-6, 3e-6)
-	n := mustNative(t, c, nc)
+	n := mustNew(t, c, nc)
 	const target = 0.9
 	g, err := ExactGradient(n, []float64{1}, []float64{target})
 	if err != nil {
@@ -58,11 +60,11 @@ func TestExactGradientSign(t *testing.T) {
 		}
 	}
 	// And the estimators, which see only drops, agree.
-	for _, nk := range []NudgeKind{NudgeCurrent, NudgeConductance} {
+	for _, nk := range []eqprop.NudgeKind{eqprop.NudgeCurrent, eqprop.NudgeConductance} {
 		nc.Nudge = nk
-		n := mustNative(t, c, nc)
+		n := mustNew(t, c, nc)
 		est := newGrads(n.Blocks())
-		if err := Gradient(est, make([]float64, 1), n, Centered, Config{Beta: 1e-8}, []float64{1}, []float64{target}); err != nil {
+		if err := eqprop.Gradient(est, make([]float64, 1), n, eqprop.Centered, eqprop.Config{Beta: 1e-8}, []float64{1}, []float64{target}); err != nil {
 			t.Fatal(err)
 		}
 		for k, w := range want {

@@ -1,13 +1,15 @@
-package eqprop
+package native
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/eqsim/eqsim/circuit"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
-// This file is continuous-time learning on a Native (Learner): during a
+// This file is continuous-time learning on a Network (eqprop.Learner): during a
 // transient nudged phase every trainable conductance moves at
 // dG/dt = -rate * d(dV²)/dt.
 //
@@ -32,17 +34,17 @@ import (
 const minLearnedG = 1e-15
 
 // RelaxLearning relaxes a nudged phase with learning conductances (see
-// Learner). It needs the transient method (NativeConfig.Dynamics) and a
+// eqprop.Learner). It needs the transient method (Config.Dynamics) and a
 // free phase before it. The phase runs on a copy of the circuit whose
 // trainable conductances are its own, loaded with the programmed ones at
 // its start, so that replicas relaxing in parallel do not see each
 // other's changes; it starts from the free phase's end state, Measure
 // then reads its end, and the next phase starts there.
-func (n *Native) RelaxLearning(p Phase, rates []float64, start, end *Measurement) error {
+func (n *Network) RelaxLearning(p eqprop.Phase, rates []float64, start, end *eqprop.Measurement) error {
 	switch {
 	case !n.cfg.Dynamics.IsTransient():
 		return fmt.Errorf("eqprop: continuous learning needs the transient method")
-	case p.Kind != Nudged:
+	case p.Kind != eqprop.Nudged:
 		panic("eqprop: RelaxLearning of a " + p.Kind.String() + " phase")
 	case !n.relaxed:
 		panic("eqprop: a nudged phase before the free phase")
@@ -86,14 +88,14 @@ func (n *Native) RelaxLearning(p Phase, rates []float64, start, end *Measurement
 	ps.sys.VoltagesTo(ps.v, ps.x)
 	n.readExact(end, ps)
 	copy(n.free.x, ps.x)
-	t.cost.Add(Cost{Time: out.Time, Energy: out.Energy})
+	t.cost.Add(eqprop.Cost{Time: out.Time, Energy: out.Energy})
 	n.last = ps
 	return nil
 }
 
 // buildLearner compiles the learning system: the free system's circuit
 // with private copies of the trainable elements.
-func (n *Native) buildLearner() error {
+func (n *Network) buildLearner() error {
 	c := n.base.Replica()
 	t := &n.time
 	t.private = t.private[:0]
@@ -143,7 +145,7 @@ func privateCopy(e circuit.Element) (circuit.Element, error) {
 }
 
 // observeSides records the side voltages of every block at x.
-func (t *nativeTime) observeSides(ps *phaseSystem, x []float64) {
+func (t *timing) observeSides(ps *phaseSystem, x []float64) {
 	ps.sys.VoltagesTo(t.vnode, x)
 	for k := range t.va {
 		for i, j := range ps.aIdx[k] {
@@ -158,7 +160,7 @@ func (t *nativeTime) observeSides(ps *phaseSystem, x []float64) {
 // learnStep moves every private conductance by -rate*(dV(x)² - dV²) from
 // the side voltages of the last step to those at x, which it records. It
 // reports whether a conductance changed.
-func (n *Native) learnStep(ps *phaseSystem, x []float64) bool {
+func (n *Network) learnStep(ps *phaseSystem, x []float64) bool {
 	t := &n.time
 	ps.sys.VoltagesTo(t.vnode, x)
 	changed := false
@@ -188,9 +190,9 @@ func (n *Native) learnStep(ps *phaseSystem, x []float64) bool {
 // nudge sets ps's nudge elements to strength beta toward y, from the
 // outputs of the last free equilibrium, as setNudge does for the free
 // system.
-func (n *Native) nudge(ps *phaseSystem, beta float64, y []float64) {
+func (n *Network) nudge(ps *phaseSystem, beta float64, y []float64) {
 	for k := range n.cfg.Outputs {
-		if n.cfg.Nudge == NudgeCurrent {
+		if n.cfg.Nudge == eqprop.NudgeCurrent {
 			ps.isrc[k].I = beta * (y[k] - n.vout[k])
 		} else {
 			ps.gres[k].G = beta
@@ -201,11 +203,11 @@ func (n *Native) nudge(ps *phaseSystem, beta float64, y []float64) {
 
 // learned copies the conductances of block k at the end of the last
 // learning phase into dst (for tests).
-func (n *Native) learned(dst []float64, k int) { n.time.private[k].ConductancesTo(dst) }
+func (n *Network) learned(dst []float64, k int) { n.time.private[k].ConductancesTo(dst) }
 
 // readExact writes the node voltages ps.v into m, as Measure reads them
 // without a window or noise.
-func (n *Native) readExact(m *Measurement, ps *phaseSystem) {
+func (n *Network) readExact(m *eqprop.Measurement, ps *phaseSystem) {
 	for k, i := range ps.outIdx {
 		m.Outputs[k] = ps.v[i]
 	}

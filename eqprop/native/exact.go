@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/eqsim/eqsim/solver"
 	"github.com/eqsim/eqsim/solver/jacobian"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // ExactGradient returns dL/dG in V^2/S for every block of n (flat,
@@ -24,17 +26,17 @@ import (
 // and pinned nodes. J is factorised by LU, dense or sparse by its size
 // (solver/jacobian): a reference, not a training method.
 //
-// ExactGradient relaxes n's free phase on x from rest (see Native.Reset).
+// ExactGradient relaxes n's free phase on x from rest (see Network.Reset).
 // It panics if the lengths of x
 // or y are wrong, and returns an error if the relaxation fails, if an
 // output is not a free node or if J is singular.
-func ExactGradient(n *Native, x, y []float64) ([][]float64, error) {
+func ExactGradient(n *Network, x, y []float64) ([][]float64, error) {
 	if len(y) != n.Outputs() {
 		panic(fmt.Sprintf("eqprop: ExactGradient: %d targets, want %d", len(y), n.Outputs()))
 	}
 	n.Reset()
 	n.SetInput(x)
-	if err := n.Relax(Phase{Kind: Free}); err != nil {
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		return nil, err
 	}
 	sys, xs := n.System()
@@ -115,13 +117,13 @@ var central4 = fd.Formula{
 //
 // The conductances are restored before it returns. It panics if a Param is
 // out of range and returns an error if a solve fails.
-func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]float64, error) {
+func FiniteDifferenceGradient(n *Network, x, y []float64, params []Param) ([]float64, error) {
 	if len(y) != n.Outputs() {
 		panic(fmt.Sprintf("eqprop: FiniteDifferenceGradient: %d targets, want %d", len(y), n.Outputs()))
 	}
 	n.Reset()
 	n.SetInput(x)
-	if err := n.Relax(Phase{Kind: Free}); err != nil {
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		return nil, err
 	}
 	sys, xs := n.System()
@@ -184,7 +186,7 @@ func FiniteDifferenceGradient(n *Native, x, y []float64, params []Param) ([]floa
 }
 
 // conductance returns a pointer to the conductance p names.
-func (n *Native) conductance(p Param) *float64 {
+func (n *Network) conductance(p Param) *float64 {
 	if p.Block < 0 || p.Block >= len(n.blocks) {
 		panic(fmt.Sprintf("eqprop: block %d out of range [0, %d)", p.Block, len(n.blocks)))
 	}
@@ -196,4 +198,4 @@ func (n *Native) conductance(p Param) *float64 {
 }
 
 // refreshAll tells every replica's solvers that conductances changed.
-func (n *Native) refreshAll() { n.version.Add(1) }
+func (n *Network) refreshAll() { n.version.Add(1) }

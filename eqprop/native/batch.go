@@ -1,11 +1,11 @@
-package eqprop
+package native
 
 import "github.com/eqsim/eqsim/circuit/mna"
 
-// nativeBatch holds, for the samples of a batch, the products of their
-// inputs with the striped feeds of the layered network (see Batched),
+// batchProducts holds, for the samples of a batch, the products of their
+// inputs with the striped feeds of the layered network (see eqprop.Batched),
 // shared by the replicas.
-type nativeBatch struct {
+type batchProducts struct {
 	x [][]float64 // per sample, its features
 	// Per sample and striped feed: the pinned voltages, the stripes'
 	// products (stripes x free side) and whether each stripe had a
@@ -16,7 +16,7 @@ type nativeBatch struct {
 
 // layering returns the layered form of the free phases' system, or nil
 // if the network is not solved layered.
-func (n *Native) layering() *mna.Layering {
+func (n *Network) layering() *mna.Layering {
 	l, _ := n.free.dc.Layered()
 	if l == nil {
 		return nil
@@ -24,9 +24,9 @@ func (n *Native) layering() *mna.Layering {
 	return l.Layering()
 }
 
-// BatchInput records x as sample s's features (see Batched); x must
+// BatchInput records x as sample s's features (see eqprop.Batched); x must
 // stay unchanged until the batch's relaxations.
-func (n *Native) BatchInput(s int, x []float64) {
+func (n *Network) BatchInput(s int, x []float64) {
 	lay := n.layering()
 	if lay == nil || lay.StripedFeeds() == 0 {
 		return
@@ -45,10 +45,10 @@ func (n *Native) BatchInput(s int, x []float64) {
 }
 
 // BatchStripes computes worker r of w's share of the products of the
-// first ns samples recorded (see Batched): for each sample, the
+// first ns samples recorded (see eqprop.Batched): for each sample, the
 // voltages of its stripes' pinned rows, from the receiver's input set to
 // the sample's features, and their products.
-func (n *Native) BatchStripes(ns, r, w int) {
+func (n *Network) BatchStripes(ns, r, w int) {
 	lay := n.layering()
 	if lay == nil {
 		return
@@ -66,8 +66,8 @@ func (n *Native) BatchStripes(ns, r, w int) {
 }
 
 // UseBatch gives the free phases' system sample s's products (see
-// Batched).
-func (n *Native) UseBatch(s int) {
+// eqprop.Batched).
+func (n *Network) UseBatch(s int) {
 	lay := n.layering()
 	if lay == nil || s >= len(n.batch.v) {
 		return

@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"context"
@@ -6,21 +6,23 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit/mna"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // TestEvaluatePower checks the mean power of EvaluateSet against the
 // power mna.System.Power gives at each sample's free equilibrium, summed
-// cell by cell, on a layered network (whose Native measures it at the
+// cell by cell, on a layered network (whose Network measures it at the
 // cost of its free nodes) and on one with an amplifier.
 func TestEvaluatePower(t *testing.T) {
 	for _, gain := range []float64{0, 3} {
 		c, cfg := layeredNet(6, 5, 3, gain, 2)
-		n, err := NewNative(c, cfg)
+		n, err := New(c, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		set := randomSet(12, 6, 3, 4)
-		tr, err := NewTrainer(n, Config{Workers: 2, Readout: Readout{High: 0.1, Low: -0.1}})
+		tr, err := eqprop.NewTrainer(n, eqprop.Config{Workers: 2, Readout: eqprop.Readout{High: 0.1, Low: -0.1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +30,7 @@ func TestEvaluatePower(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref, err := NewNative(c, cfg)
+		ref, err := New(c, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +38,7 @@ func TestEvaluatePower(t *testing.T) {
 		for i := range set.Len() {
 			ref.Reset()
 			ref.SetInput(set.Sample(i))
-			if err := ref.Relax(Phase{Kind: Free}); err != nil {
+			if err := ref.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 				t.Fatal(err)
 			}
 			sys, x := ref.System()

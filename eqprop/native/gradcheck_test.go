@@ -1,25 +1,27 @@
-package eqprop
+package native
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 func TestGradCheck(t *testing.T) {
 	xor := xorSet()
 	for _, tc := range []struct {
 		name            string
-		n               *Native
-		set             *Set
+		n               *Network
+		set             *eqprop.Set
 		samples, maxFD  int
-		cfg             Config
+		cfg             eqprop.Config
 		wantSamples, fd int
 	}{
-		{"xor", func() *Native { c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1); return mustNative(t, c, nc) }(),
-			xor, 0, 1000, Config{Readout: Readout{High: 0.1, Low: -0.1}}, 4, 68},
-		{"kendall", func() *Native { c, nc := kendall(784, 100, 10, 1); return mustNative(t, c, nc) }(),
-			randomSet(5, 784, 10, 1), 2, 10, Config{Readout: Readout{High: 0.1, Low: -0.1}}, 2, 10},
+		{"xor", func() *Network { c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1); return mustNew(t, c, nc) }(),
+			xor, 0, 1000, eqprop.Config{Readout: eqprop.Readout{High: 0.1, Low: -0.1}}, 4, 68},
+		{"kendall", func() *Network { c, nc := kendall(784, 100, 10, 1); return mustNew(t, c, nc) }(),
+			randomSet(5, 784, 10, 1), 2, 10, eqprop.Config{Readout: eqprop.Readout{High: 0.1, Low: -0.1}}, 2, 10},
 	} {
 		rep, err := GradCheck(tc.n, tc.set, tc.samples, tc.maxFD, tc.cfg)
 		if err != nil {
@@ -33,22 +35,22 @@ func TestGradCheck(t *testing.T) {
 		if !(rep.ExactVsFD.RelError <= 1e-5) {
 			t.Errorf("%s: exact vs FD relative error %g", tc.name, rep.ExactVsFD.RelError)
 		}
-		if len(rep.Estimators) != len(Estimators) {
+		if len(rep.Estimators) != len(eqprop.Estimators) {
 			t.Fatalf("%s: %d estimator reports", tc.name, len(rep.Estimators))
 		}
 		by := map[string]EstimatorReport{}
 		for i, e := range rep.Estimators {
-			if e.Name != Estimators[i] {
-				t.Errorf("%s: report %d is %q, want %q", tc.name, i, e.Name, Estimators[i])
+			if e.Name != eqprop.Estimators[i] {
+				t.Errorf("%s: report %d is %q, want %q", tc.name, i, e.Name, eqprop.Estimators[i])
 			}
 			by[e.Name] = e
 		}
-		if c := by[Centered].Cosine; c < 0.999 {
+		if c := by[eqprop.Centered].Cosine; c < 0.999 {
 			t.Errorf("%s: centered cosine %g", tc.name, c)
 		}
-		for _, e := range []string{Positive, Negative} {
-			if by[e].RelError <= 3*by[Centered].RelError || by[e].Cosine >= by[Centered].Cosine {
-				t.Errorf("%s: %s (%+v) not worse than centered (%+v)", tc.name, e, by[e], by[Centered])
+		for _, e := range []string{eqprop.Positive, eqprop.Negative} {
+			if by[e].RelError <= 3*by[eqprop.Centered].RelError || by[e].Cosine >= by[eqprop.Centered].Cosine {
+				t.Errorf("%s: %s (%+v) not worse than centered (%+v)", tc.name, e, by[e], by[eqprop.Centered])
 			}
 		}
 		for _, key := range []string{`"exact_vs_fd":{"rel_error":`, `"params":`, `"estimators":[{"name":"positive","cosine":`, `"rel_error"`, `"samples":`, `"beta":`} {
@@ -61,14 +63,14 @@ func TestGradCheck(t *testing.T) {
 
 func TestGradCheckErrors(t *testing.T) {
 	c, nc := xorNet(4, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
-	n := mustNative(t, c, nc)
-	if _, err := GradCheck(n, randomSet(3, 3, 2, 1), 1, 1, Config{}); err == nil {
+	n := mustNew(t, c, nc)
+	if _, err := GradCheck(n, randomSet(3, 3, 2, 1), 1, 1, eqprop.Config{}); err == nil {
 		t.Errorf("3 features for a network of 2: no error")
 	}
-	if _, err := GradCheck(n, randomSet(3, 2, 3, 1), 1, 1, Config{}); err == nil {
+	if _, err := GradCheck(n, randomSet(3, 2, 3, 1), 1, 1, eqprop.Config{}); err == nil {
 		t.Errorf("3 classes for 2 outputs: no error")
 	}
-	if _, err := GradCheck(n, randomSet(3, 2, 2, 1), 1, 1, Config{Estimator: "x"}); err == nil {
+	if _, err := GradCheck(n, randomSet(3, 2, 2, 1), 1, 1, eqprop.Config{Estimator: "x"}); err == nil {
 		t.Errorf("bad config: no error")
 	}
 }

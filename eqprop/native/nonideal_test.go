@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"math"
@@ -11,6 +11,8 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/solver"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // TestNativeLargeWired checks that a network too large for the dense
@@ -41,12 +43,12 @@ func TestNativeLargeWired(t *testing.T) {
 	if 2*n*n <= solver.DefaultMaxSize {
 		t.Fatal("the network is not too large for the dense Jacobian")
 	}
-	nat, err := NewNative(c, NativeConfig{Input: "in", Outputs: []string{"y[0]"}, Nudge: NudgeCurrent})
+	nat, err := New(c, Config{Input: "in", Outputs: []string{"y[0]"}, Nudge: eqprop.NudgeCurrent})
 	if err != nil {
 		t.Fatal(err)
 	}
 	nat.SetInput(in)
-	if err := nat.Relax(Phase{Kind: Free}); err != nil {
+	if err := nat.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		t.Fatal(err)
 	}
 	sys, xs := nat.System()
@@ -81,15 +83,15 @@ func TestNativeWiredMeasuresPeriphery(t *testing.T) {
 		&circuit.Resistor{Name: "R0", Nodes: [2]string{"y[0]", "0"}, G: 1e-4},
 		&circuit.Resistor{Name: "R1", Nodes: [2]string{"y[1]", "0"}, G: 1e-4},
 	)
-	n, err := NewNative(c, NativeConfig{Input: "in", Outputs: y.Nodes(), Nudge: NudgeCurrent})
+	n, err := New(c, Config{Input: "in", Outputs: y.Nodes(), Nudge: eqprop.NudgeCurrent})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n.SetInput([]float64{0.2, -0.5, 0.9})
-	if err := n.Relax(Phase{Kind: Free}); err != nil {
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 		t.Fatal(err)
 	}
-	m := NewMeasurement(n.Blocks(), n.Outputs())
+	m := eqprop.NewMeasurement(n.Blocks(), n.Outputs())
 	n.Measure(m)
 	sys, xs := n.System()
 	ref, err := solver.Newton(sys, nil, nil)
@@ -132,7 +134,7 @@ func TestExactGradientWired(t *testing.T) {
 		&circuit.Resistor{Name: "R0", Nodes: [2]string{"y[0]", "0"}, G: 1e-4},
 		&circuit.Resistor{Name: "R1", Nodes: [2]string{"y[1]", "0"}, G: 1e-4},
 	)
-	n := mustNative(t, c, NativeConfig{Input: "in", Outputs: y.Nodes(), Nudge: NudgeCurrent})
+	n := mustNew(t, c, Config{Input: "in", Outputs: y.Nodes(), Nudge: eqprop.NudgeCurrent})
 	in, target := []float64{0.9, -0.5, 0.7}, []float64{0.1, 0.05}
 	exact, err := ExactGradient(n, in, target)
 	if err != nil {
@@ -163,7 +165,7 @@ func TestNativeWiredPower(t *testing.T) {
 	c, cfg := kendall(8, 8, 2, 1)
 	w1 := c.Element("W1").(*circuit.Crossbar)
 	w1.WireR = 1
-	n := mustNative(t, c, cfg)
+	n := mustNew(t, c, cfg)
 	if l, why := n.free.dc.Layered(); l == nil {
 		t.Fatalf("not solved by the layered solver: %v", why)
 	}
@@ -173,7 +175,7 @@ func TestNativeWiredPower(t *testing.T) {
 		circuittest.KendallSample(rng, in)
 		n.Reset()
 		n.SetInput(in)
-		if err := n.Relax(Phase{Kind: Free}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
 		got := n.PowerParts()
@@ -224,18 +226,18 @@ func TestTrainWiredLikeIdeal(t *testing.T) {
 			}
 		}
 	}
-	var stats [2][]EpochStats
+	var stats [2][]eqprop.EpochStats
 	var final [2][][]float64
 	for k, wr := range []float64{0, wireR} {
 		c, cfg := layeredNet(15, 8, 3, 4, 3)
 		for _, name := range []string{"W1", "W2"} {
 			c.Element(name).(*circuit.Crossbar).WireR = wr
 		}
-		n := mustNative(t, c, cfg)
+		n := mustNew(t, c, cfg)
 		if l, why := n.free.dc.Layered(); l == nil {
 			t.Fatalf("wire_r %g: not layered: %v", wr, why)
 		}
-		tr, st := train(t, n, Config{BatchSize: 6, LearningRate: 2e-9, Readout: Readout{High: 0.2, Low: -0.2}, Seed: 2, Workers: 2}, set, 10)
+		tr, st := train(t, n, eqprop.Config{BatchSize: 6, LearningRate: 2e-9, Readout: eqprop.Readout{High: 0.2, Low: -0.2}, Seed: 2, Workers: 2}, set, 10)
 		stats[k], final[k] = st, tr.State().Conductances
 	}
 	for e := range stats[0] {

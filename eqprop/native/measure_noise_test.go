@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"math"
@@ -7,6 +7,8 @@ import (
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
 	"github.com/eqsim/eqsim/solver/noise"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // TestMeasurementNoiseVsLangevin checks the thermal noise the trainer's
@@ -26,11 +28,11 @@ func TestMeasurementNoiseVsLangevin(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		c    *circuit.Circuit
-		nc   NativeConfig
+		nc   Config
 		x    []float64
 	}{
-		{"xor", nil, NativeConfig{}, []float64{1, 0}},
-		{"layered 4x6x3", nil, NativeConfig{}, []float64{0.2, 0.9, 0.5, 0.1}},
+		{"xor", nil, Config{}, []float64{1, 0}},
+		{"layered 4x6x3", nil, Config{}, []float64{0.2, 0.9, 0.5, 0.1}},
 	} {
 		if tc.name == "xor" {
 			tc.c, tc.nc = xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
@@ -39,9 +41,9 @@ func TestMeasurementNoiseVsLangevin(t *testing.T) {
 		}
 		tc.c.Temp = 300
 		// The window: 100 slowest time constants at the free equilibrium.
-		probe := mustNative(t, tc.c, tc.nc)
+		probe := mustNew(t, tc.c, tc.nc)
 		probe.SetInput(tc.x)
-		if err := probe.Relax(Phase{Kind: Free}); err != nil {
+		if err := probe.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
 		sys := probe.free.sys
@@ -62,17 +64,17 @@ func TestMeasurementNoiseVsLangevin(t *testing.T) {
 
 		tc.c.ThermalNoise = true
 		tc.nc.Dynamics = dynamics.Settings{Window: tau}
-		n := mustNative(t, tc.c, tc.nc)
+		n := mustNew(t, tc.c, tc.nc)
 		n.SetInput(tc.x)
-		if err := n.Relax(Phase{Kind: Free}); err != nil {
+		if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
 			t.Fatal(err)
 		}
-		exact := NewMeasurement(n.Blocks(), n.Outputs())
+		exact := eqprop.NewMeasurement(n.Blocks(), n.Outputs())
 		tc.c.ThermalNoise = false
 		n.Measure(exact)
 		tc.c.ThermalNoise = true
 		const draws = 5000
-		meas := NewMeasurement(n.Blocks(), n.Outputs())
+		meas := eqprop.NewMeasurement(n.Blocks(), n.Outputs())
 		// Per node the trainer reads (a node may be a side of several
 		// blocks: one reading), the sum of squares of its noise.
 		names, sq := map[int]string{}, map[int]float64{}

@@ -1,24 +1,26 @@
-package eqprop
+package native
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/eqsim/eqsim/circuit"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // gradNets are the networks the gradient tests run on, with features and
 // targets that differ from the free outputs.
 var gradNets = []struct {
 	name  string
-	build func() (*circuit.Circuit, NativeConfig)
+	build func() (*circuit.Circuit, Config)
 	x     []float64
 	y     []float64
 }{
-	{"layered 3x5x2", func() (*circuit.Circuit, NativeConfig) { return layeredNet(3, 5, 2, 4, 1) }, []float64{0.9, 0.1, 0.5}, []float64{0.2, -0.2}},
-	{"xor 8 hidden", func() (*circuit.Circuit, NativeConfig) { return xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1) }, []float64{1, 0}, []float64{-0.1, 0.1}},
+	{"layered 3x5x2", func() (*circuit.Circuit, Config) { return layeredNet(3, 5, 2, 4, 1) }, []float64{0.9, 0.1, 0.5}, []float64{0.2, -0.2}},
+	{"xor 8 hidden", func() (*circuit.Circuit, Config) { return xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1) }, []float64{1, 0}, []float64{-0.1, 0.1}},
 	{"resistors (Newton)", resistorNet, []float64{0.8, 0.3}, []float64{0.4}},
-	{"Kendall 784x100x10", func() (*circuit.Circuit, NativeConfig) { return kendall(784, 100, 10, 1) }, randomInput(784, 1),
+	{"Kendall 784x100x10", func() (*circuit.Circuit, Config) { return kendall(784, 100, 10, 1) }, randomInput(784, 1),
 		[]float64{-0.1, -0.1, -0.1, 0.2, -0.1, -0.1, -0.1, -0.1, -0.1, -0.1}},
 }
 
@@ -34,32 +36,32 @@ var gradNets = []struct {
 // nearly linear.
 func TestEstimatorsVsExact(t *testing.T) {
 	for _, net := range gradNets {
-		for _, nk := range []NudgeKind{NudgeCurrent, NudgeConductance} {
+		for _, nk := range []eqprop.NudgeKind{eqprop.NudgeCurrent, eqprop.NudgeConductance} {
 			name := fmt.Sprintf("%s/%v", net.name, nk)
 			c, nc := net.build()
 			nc.Nudge = nk
-			n := mustNative(t, c, nc)
+			n := mustNew(t, c, nc)
 			exact, err := ExactGradient(n, net.x, net.y)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			fe := flatten(exact)
 			rel := map[string]float64{}
-			for _, est := range Estimators {
+			for _, est := range eqprop.Estimators {
 				g := newGrads(n.Blocks())
 				out := make([]float64, n.Outputs())
-				if err := Gradient(g, out, n, est, Config{}, net.x, net.y); err != nil {
+				if err := eqprop.Gradient(g, out, n, est, eqprop.Config{}, net.x, net.y); err != nil {
 					t.Fatalf("%s %s: %v", name, est, err)
 				}
 				cos, r := compare(flatten(g), fe)
 				rel[est] = r
 				t.Logf("%s %-8s cosine %.7f rel %.3g", name, est, cos, r)
 				switch est {
-				case Centered:
+				case eqprop.Centered:
 					if cos < 0.999 {
 						t.Errorf("%s: centered cosine %.6f < 0.999", name, cos)
 					}
-				case Positive, Negative:
+				case eqprop.Positive, eqprop.Negative:
 					if cos < 0.99 {
 						t.Errorf("%s: %s cosine %.6f < 0.99", name, est, cos)
 					}
@@ -71,12 +73,12 @@ func TestEstimatorsVsExact(t *testing.T) {
 					}
 				}
 			}
-			if rel[Centered] > 0.05 {
-				t.Errorf("%s: centered relative error %.3g > 0.05", name, rel[Centered])
+			if rel[eqprop.Centered] > 0.05 {
+				t.Errorf("%s: centered relative error %.3g > 0.05", name, rel[eqprop.Centered])
 			}
-			for _, est := range []string{Positive, Negative} {
-				if rel[est] < 3*rel[Centered] {
-					t.Errorf("%s: %s relative error %.3g not visibly above centered's %.3g", name, est, rel[est], rel[Centered])
+			for _, est := range []string{eqprop.Positive, eqprop.Negative} {
+				if rel[est] < 3*rel[eqprop.Centered] {
+					t.Errorf("%s: %s relative error %.3g not visibly above centered's %.3g", name, est, rel[est], rel[eqprop.Centered])
 				}
 			}
 		}
@@ -87,8 +89,8 @@ func TestEstimatorsVsExact(t *testing.T) {
 // beta halves the one-sided error and quarters the centered one.
 func TestGradientBias(t *testing.T) {
 	c, nc := layeredNet(3, 5, 2, 4, 1)
-	nc.Nudge = NudgeConductance
-	n := mustNative(t, c, nc)
+	nc.Nudge = eqprop.NudgeConductance
+	n := mustNew(t, c, nc)
 	x, y := []float64{0.9, 0.1, 0.5}, []float64{0.2, -0.2}
 	exact, err := ExactGradient(n, x, y)
 	if err != nil {
@@ -96,7 +98,7 @@ func TestGradientBias(t *testing.T) {
 	}
 	errAt := func(est string, beta float64) float64 {
 		g := newGrads(n.Blocks())
-		if err := Gradient(g, make([]float64, 2), n, est, Config{Beta: beta}, x, y); err != nil {
+		if err := eqprop.Gradient(g, make([]float64, 2), n, est, eqprop.Config{Beta: beta}, x, y); err != nil {
 			t.Fatal(err)
 		}
 		_, r := compare(flatten(g), flatten(exact))
@@ -105,7 +107,7 @@ func TestGradientBias(t *testing.T) {
 	for _, tc := range []struct {
 		est   string
 		ratio float64 // of the errors at beta and beta/2
-	}{{Positive, 2}, {Negative, 2}, {Centered, 4}} {
+	}{{eqprop.Positive, 2}, {eqprop.Negative, 2}, {eqprop.Centered, 4}} {
 		r := errAt(tc.est, 2e-7) / errAt(tc.est, 1e-7)
 		if r < 0.9*tc.ratio || r > 1.1*tc.ratio {
 			t.Errorf("%s: error ratio %.3f when halving beta, want %g", tc.est, r, tc.ratio)
@@ -117,16 +119,16 @@ func TestGradientBias(t *testing.T) {
 // overwriting it, and that its estimate carries each block's Scale.
 func TestGradientAddsScaled(t *testing.T) {
 	c, nc := layeredNet(3, 5, 2, 4, 1)
-	n := mustNative(t, c, nc)
+	n := mustNew(t, c, nc)
 	x, y := []float64{0.9, 0.1, 0.5}, []float64{0.2, -0.2}
 	once := newGrads(n.Blocks())
 	out := make([]float64, 2)
-	if err := Gradient(once, out, n, Centered, Config{}, x, y); err != nil {
+	if err := eqprop.Gradient(once, out, n, eqprop.Centered, eqprop.Config{}, x, y); err != nil {
 		t.Fatal(err)
 	}
 	twice := newGrads(n.Blocks())
 	for range 2 {
-		if err := Gradient(twice, out, n, Centered, Config{}, x, y); err != nil {
+		if err := eqprop.Gradient(twice, out, n, eqprop.Centered, eqprop.Config{}, x, y); err != nil {
 			t.Fatal(err)
 		}
 	}

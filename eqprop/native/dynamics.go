@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"fmt"
@@ -6,9 +6,11 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
-// This file runs a Native's phases in time (NativeConfig.Dynamics): the
+// This file runs a Network's phases in time (Config.Dynamics): the
 // start state of each phase, the measurement window, thermal noise on the
 // measurements, and the cost of every phase.
 //
@@ -26,9 +28,9 @@ import (
 // (charging every node from 0 V), so the figures are an upper bound for a
 // chip that carries its state from sample to sample.
 
-// nativeTime is what a Native keeps to run its phases in time.
-type nativeTime struct {
-	cost  Cost
+// timing is what a Network keeps to run its phases in time.
+type timing struct {
+	cost  eqprop.Cost
 	src   rand.PCG
 	rng   *rand.Rand
 	vm    []float64    // noisy measured node voltages
@@ -52,9 +54,9 @@ func checkDynamics(c *circuit.Circuit, d dynamics.Settings) error {
 	return nil
 }
 
-// timed gives p a Runner if the Native's phases run in time, are measured
+// timed gives p a Runner if the Network's phases run in time, are measured
 // over a window or carry thermal noise.
-func (n *Native) timed(p *phaseSystem) {
+func (n *Network) timed(p *phaseSystem) {
 	d := n.cfg.Dynamics
 	if d.IsTransient() || d.Window > 0 || n.base.ThermalNoise {
 		p.run = dynamics.NewRunner(p.sys, p.dc, d)
@@ -64,16 +66,16 @@ func (n *Native) timed(p *phaseSystem) {
 // settle brings ps to the end of a phase of kind from x0, the start Relax
 // chose for an equilibrium: by a DC solve read exactly, or with the
 // phase's Runner, which adds the phase's cost to the sample's.
-func (n *Native) settle(ps *phaseSystem, kind PhaseKind, x0 []float64) error {
+func (n *Network) settle(ps *phaseSystem, kind eqprop.PhaseKind, x0 []float64) error {
 	if ps.run == nil {
 		return ps.solve(x0)
 	}
 	d := n.cfg.Dynamics
 	dur := d.NudgeTime
-	if kind == Free {
+	if kind == eqprop.Free {
 		dur = d.FreeTime
 	}
-	if d.IsTransient() && ps == n.free && !(kind == Free && n.cold) {
+	if d.IsTransient() && ps == n.free && !(kind == eqprop.Free && n.cold) {
 		// The chip goes on from where the last phase left it.
 		x0 = ps.x
 	}
@@ -82,14 +84,14 @@ func (n *Native) settle(ps *phaseSystem, kind PhaseKind, x0 []float64) error {
 		return err
 	}
 	ps.sys.VoltagesTo(ps.v, ps.x)
-	n.time.cost.Add(Cost{Time: out.Time, Energy: out.Energy})
+	n.time.cost.Add(eqprop.Cost{Time: out.Time, Energy: out.Energy})
 	return nil
 }
 
 // measured returns the node voltages a measurement of p's last phase
 // reads: the exact ones, the window means, or those with thermal noise
 // drawn from the stream KeyNoise set.
-func (n *Native) measured(p *phaseSystem) []float64 {
+func (n *Network) measured(p *phaseSystem) []float64 {
 	if p.run == nil {
 		return p.v
 	}
@@ -111,10 +113,10 @@ func (n *Native) measured(p *phaseSystem) []float64 {
 }
 
 // KeyNoise seeds the thermal noise of the measurements that follow (see
-// NoiseKeyed). Without thermal noise it does nothing.
-func (n *Native) KeyNoise(seed, stream uint64) { n.time.src.Seed(seed, stream) }
+// eqprop.NoiseKeyed). Without thermal noise it does nothing.
+func (n *Network) KeyNoise(seed, stream uint64) { n.time.src.Seed(seed, stream) }
 
 // Cost returns the chip time and energy of the phases since the last
-// SetInput (see Metered and package dynamics): zero with the default
+// SetInput (see eqprop.Metered and package dynamics): zero with the default
 // dynamics, where every phase is an equilibrium without a window.
-func (n *Native) Cost() Cost { return n.time.cost }
+func (n *Network) Cost() eqprop.Cost { return n.time.cost }

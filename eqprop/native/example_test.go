@@ -1,10 +1,11 @@
-package eqprop_test
+package native_test
 
 import (
 	"fmt"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/native"
 )
 
 // A voltage divider: the input drives the output y through G1, and G2
@@ -20,13 +21,13 @@ func ExampleExactGradient() {
 		&circuit.Resistor{Name: "G1", Nodes: [2]string{"x", "y"}, G: 2e-6, Trainable: true},
 		&circuit.Resistor{Name: "G2", Nodes: [2]string{"y", "0"}, G: 3e-6, Trainable: true},
 	)
-	n, err := eqprop.NewNative(c, eqprop.NativeConfig{Input: "in", Outputs: []string{"y"}})
+	n, err := native.New(c, native.Config{Input: "in", Outputs: []string{"y"}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	x, y := []float64{1}, []float64{0.9}
-	exact, err := eqprop.ExactGradient(n, x, y)
+	exact, err := native.ExactGradient(n, x, y)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,15 +1,17 @@
-package eqprop
+package native
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // EstimatorReport compares one estimator with the exact gradient.
 type EstimatorReport struct {
-	// Name is the estimator's name (see Estimators).
+	// Name is the estimator's name (see eqprop.Estimators).
 	Name string `json:"name"`
 	// Cosine is the cosine of the angle between the estimate and the
 	// exact gradient over all parameters.
@@ -27,7 +29,7 @@ type GradCheckReport struct {
 		Params   int     `json:"params"`
 	} `json:"exact_vs_fd"`
 	// Estimators holds one report per estimator, in the order of
-	// Estimators: positive, negative, centered, chl, coupled.
+	// eqprop.Estimators: positive, negative, centered, chl, coupled.
 	Estimators []EstimatorReport `json:"estimators"`
 	// Samples is the number of samples the gradients are summed over and
 	// Beta the nudge strength in siemens.
@@ -53,7 +55,7 @@ type GradCheckReport struct {
 //
 // GradCheck returns an error if a relaxation or solve fails, or if set's
 // features or classes do not fit n.
-func GradCheck(n *Native, set *Set, samples, maxFD int, cfg Config) (GradCheckReport, error) {
+func GradCheck(n *Network, set *eqprop.Set, samples, maxFD int, cfg eqprop.Config) (GradCheckReport, error) {
 	var rep GradCheckReport
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -87,11 +89,11 @@ func GradCheck(n *Native, set *Set, samples, maxFD int, cfg Config) (GradCheckRe
 	flatExact := flatten(exact)
 
 	out := make([]float64, n.Outputs())
-	for _, name := range Estimators {
+	for _, name := range eqprop.Estimators {
 		est := newGrads(blocks)
 		for s := range samples {
 			cfg.Readout.TargetTo(y, set.Labels[s])
-			if err := gradient(est, out, n, name, cfg, set.Sample(s), y, senseKey(0, s)); err != nil {
+			if err := eqprop.SampleGradient(est, out, n, name, cfg, set.Sample(s), y, 0, s); err != nil {
 				return rep, fmt.Errorf("sample %d: %s estimate: %w", s, name, err)
 			}
 		}
@@ -121,7 +123,7 @@ func GradCheck(n *Native, set *Set, samples, maxFD int, cfg Config) (GradCheckRe
 }
 
 // newGrads returns zeroed gradients shaped like blocks.
-func newGrads(blocks []Block) [][]float64 {
+func newGrads(blocks []eqprop.Block) [][]float64 {
 	g := make([][]float64, len(blocks))
 	for k, b := range blocks {
 		g[k] = make([]float64, b.Rows*b.Cols)
@@ -154,7 +156,7 @@ func compare(est, ref []float64) (cos, rel float64) {
 
 // pickParams chooses at most max parameters: all of them if there are no
 // more, else the max/2 with the largest |exact| and then random others.
-func pickParams(blocks []Block, exact [][]float64, max int, seed uint64) []Param {
+func pickParams(blocks []eqprop.Block, exact [][]float64, max int, seed uint64) []Param {
 	var all []Param
 	for k, b := range blocks {
 		for i := range b.Rows * b.Cols {

@@ -1,4 +1,4 @@
-package eqprop
+package native
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+
+	"github.com/eqsim/eqsim/eqprop"
 )
 
 // TestNativeChipState checks where the phases of a transient start, on a
@@ -22,11 +24,11 @@ func TestNativeChipState(t *testing.T) {
 	c.NodeCapacitance = cap
 	tau := cap / (g1 + g2)
 	nc.Dynamics = dynamics.Settings{Method: dynamics.Transient, NudgeTime: tau}
-	n := mustNative(t, c, nc)
+	n := mustNew(t, c, nc)
 	n.Reset()
 	n.SetInput([]float64{1})
-	m := NewMeasurement(n.Blocks(), 1)
-	read := func(p Phase) float64 {
+	m := eqprop.NewMeasurement(n.Blocks(), 1)
+	read := func(p eqprop.Phase) float64 {
 		t.Helper()
 		if err := n.Relax(p); err != nil {
 			t.Fatal(err)
@@ -34,15 +36,15 @@ func TestNativeChipState(t *testing.T) {
 		n.Measure(m)
 		return m.Outputs[0]
 	}
-	v0 := read(Phase{Kind: Free})
+	v0 := read(eqprop.Phase{Kind: eqprop.Free})
 	if want := g1 / (g1 + g2); math.Abs(v0-want) > 1e-9 {
 		t.Errorf("free: %.9f V, want %.9f V", v0, want)
 	}
 	ts := n.Cost().Time
 	d := beta * (y - v0) / (g1 + g2)
-	vp := read(Phase{Kind: Nudged, Beta: beta, Target: []float64{y}})
+	vp := read(eqprop.Phase{Kind: eqprop.Nudged, Beta: beta, Target: []float64{y}})
 	wantP := v0 + d*(1-math.Exp(-1))
-	vm := read(Phase{Kind: Nudged, Beta: -beta, Target: []float64{y}})
+	vm := read(eqprop.Phase{Kind: eqprop.Nudged, Beta: -beta, Target: []float64{y}})
 	wantM := v0 - d + (wantP-(v0-d))*math.Exp(-1)
 	// The transient's accuracy is some 0.1% of the swing, d here.
 	if math.Abs(vp-wantP) > 2e-3*d || math.Abs(vm-wantM) > 2e-3*d {
@@ -63,18 +65,18 @@ func TestNativeChipState(t *testing.T) {
 func TestNativeTransientSettles(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		nudge NudgeKind
-	}{{"current", NudgeCurrent}, {"conductance", NudgeConductance}} {
+		nudge eqprop.NudgeKind
+	}{{"current", eqprop.NudgeCurrent}, {"conductance", eqprop.NudgeConductance}} {
 		c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 2)
 		nc.Nudge = tc.nudge
-		eq := mustNative(t, c, nc)
+		eq := mustNew(t, c, nc)
 		nc.Dynamics = dynamics.Settings{Method: dynamics.Transient}
-		tr := mustNative(t, c, nc)
+		tr := mustNew(t, c, nc)
 		y := []float64{0.1, -0.1}
-		phases := []Phase{{Kind: Free}, {Kind: Nudged, Beta: 1e-6, Target: y}, {Kind: Nudged, Beta: -1e-6, Target: y}, {Kind: Clamped, Target: y}, {Kind: Coupled, Eta: 0.5, Target: y}}
-		me, mt := NewMeasurement(eq.Blocks(), 2), NewMeasurement(tr.Blocks(), 2)
+		phases := []eqprop.Phase{{Kind: eqprop.Free}, {Kind: eqprop.Nudged, Beta: 1e-6, Target: y}, {Kind: eqprop.Nudged, Beta: -1e-6, Target: y}, {Kind: eqprop.Clamped, Target: y}, {Kind: eqprop.Coupled, Eta: 0.5, Target: y}}
+		me, mt := eqprop.NewMeasurement(eq.Blocks(), 2), eqprop.NewMeasurement(tr.Blocks(), 2)
 		for _, x := range [][]float64{{0, 1}, {1, 1}} {
-			for _, n := range []*Native{eq, tr} {
+			for _, n := range []*Network{eq, tr} {
 				n.Reset()
 				n.SetInput(x)
 			}
@@ -100,7 +102,7 @@ func TestNativeTransientSettles(t *testing.T) {
 					t.Errorf("%s nudge, input %v, %v phase: transient and equilibrium differ by %g V", tc.name, x, p.Kind, worst)
 				}
 			}
-			if tr.Cost().Time <= 0 || tr.Cost().Energy <= 0 || eq.Cost() != (Cost{}) {
+			if tr.Cost().Time <= 0 || tr.Cost().Energy <= 0 || eq.Cost() != (eqprop.Cost{}) {
 				t.Errorf("costs: transient %+v, equilibrium %+v", tr.Cost(), eq.Cost())
 			}
 		}
@@ -116,17 +118,17 @@ func TestTrainerCost(t *testing.T) {
 	set := xorSet()
 	c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
 	nc.Dynamics = dynamics.Settings{Window: w}
-	n := mustNative(t, c, nc)
-	cfg := Config{BatchSize: 4, LearningRate: 1e-11, Readout: Readout{High: 0.1, Low: -0.1}, Workers: 2}
+	n := mustNew(t, c, nc)
+	cfg := eqprop.Config{BatchSize: 4, LearningRate: 1e-11, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Workers: 2}
 	// The reference, before the trainer changes the conductances.
-	ref := mustNative(t, c, nc)
+	ref := mustNew(t, c, nc)
 	energy := 0.0
 	y := make([]float64, 2)
 	for i := range set.Len() {
 		cfg.WithDefaults().Readout.TargetTo(y, set.Labels[i])
 		ref.Reset()
 		ref.SetInput(set.Sample(i))
-		for _, p := range []Phase{{Kind: Free}, {Kind: Nudged, Beta: 1e-6, Target: y}, {Kind: Nudged, Beta: -1e-6, Target: y}} {
+		for _, p := range []eqprop.Phase{{Kind: eqprop.Free}, {Kind: eqprop.Nudged, Beta: 1e-6, Target: y}, {Kind: eqprop.Nudged, Beta: -1e-6, Target: y}} {
 			if err := ref.Relax(p); err != nil {
 				t.Fatal(err)
 			}
@@ -150,13 +152,13 @@ func TestTrainerCost(t *testing.T) {
 // and phase), and different from training without the noise.
 func TestTrainerThermal(t *testing.T) {
 	set := xorSet()
-	build := func(noise bool) *Native {
+	build := func(noise bool) *Network {
 		c, nc := xorNet(8, 4, -0.3, 0.3, 1e-7, 1e-6, 1)
 		c.ThermalNoise = noise
 		nc.Dynamics = dynamics.Settings{Method: dynamics.Transient, Window: 1e-7}
-		return mustNative(t, c, nc)
+		return mustNew(t, c, nc)
 	}
-	cfg := Config{BatchSize: 2, LearningRate: 1e-11, Readout: Readout{High: 0.1, Low: -0.1}, Workers: 1}
+	cfg := eqprop.Config{BatchSize: 2, LearningRate: 1e-11, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Workers: 1}
 	ref, refStats := train(t, build(true), cfg, set, 3)
 	cfg.Workers = 3
 	tr, stats := train(t, build(true), cfg, set, 3)
@@ -171,7 +173,7 @@ func TestTrainerThermal(t *testing.T) {
 		t.Errorf("thermal noise changes nothing")
 	}
 	// Stop after the first batch of epoch 2, resume on a fresh network.
-	first, err := NewTrainer(build(true), cfg)
+	first, err := eqprop.NewTrainer(build(true), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,14 +187,14 @@ func TestTrainerThermal(t *testing.T) {
 	if st.Batch != 1 || !(st.Cost.Energy > 0) {
 		t.Fatalf("interrupted at batch %d, cost %+v", st.Batch, st.Cost)
 	}
-	second, err := NewTrainer(build(true), cfg)
+	second, err := eqprop.NewTrainer(build(true), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := second.Restore(st); err != nil {
 		t.Fatal(err)
 	}
-	var last EpochStats
+	var last eqprop.EpochStats
 	for second.State().Epoch < 3 {
 		if last, err = second.Epoch(ctx, set, nil); err != nil {
 			t.Fatal(err)

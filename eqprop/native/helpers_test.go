@@ -1,0 +1,178 @@
+package native
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/eqsim/eqsim/circuit"
+	"github.com/eqsim/eqsim/circuit/circuittest"
+	"github.com/eqsim/eqsim/eqprop"
+)
+
+// layeredNet returns circuittest.Layered's network of features
+// differential inputs (amplitude 1 V), one group of hidden nodes with a
+// rectifier (rails at ±0.45 V crossed as KendallNetwork crosses them), an
+// amplifier of the given gain (none if gain is 0) and outputs output
+// nodes; conductances uniform in [1 µS, 10 µS], seeded. Its Config
+// names the input "in" and the outputs "y[k]".
+func layeredNet(features, hidden, outputs int, gain float64, seed uint64) (*circuit.Circuit, Config) {
+	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 7)), circuittest.LayeredOptions{
+		Features: features, Hidden: []int{hidden}, Outputs: outputs, Gains: []float64{gain},
+		High: -0.45, Low: 0.45, GMin: 1e-6, GMax: 1e-5,
+	})
+	return c, config(c)
+}
+
+// config returns the Config of a network with input "in" and output
+// group "y".
+func config(c *circuit.Circuit) Config {
+	y, _ := c.Group("y")
+	return Config{Input: "in", Outputs: y.Nodes()}
+}
+
+// kendall returns circuittest.KendallNetwork and its Config.
+func kendall(features, hidden, outputs int, seed uint64) (*circuit.Circuit, Config) {
+	c := circuittest.KendallNetwork(features, hidden, outputs, seed)
+	return c, config(c)
+}
+
+func mustNew(tb interface{ Fatal(...any) }, c *circuit.Circuit, cfg Config) *Network {
+	n, err := New(c, cfg)
+	if err != nil {
+		tb.Fatal(fmt.Sprint(err))
+	}
+	return n
+}
+
+// xorNet returns circuittest.Layered's network for XOR: the 2 features
+// drive 4 differential input nodes (amplitude 1 V) and two bias nodes sit
+// at +1 V and -1 V; crossbars W1 and B1 join them to hidden hidden nodes,
+// whose rectifier diodes go to rails at high and low volts; an amplifier
+// of gain gain drives group a, and crossbars W2 (from a) and B2 (from the
+// bias nodes) feed 2 output nodes, one per class. Conductances are
+// uniform in [gmin, gmax], seeded.
+func xorNet(hidden int, gain, high, low, gmin, gmax float64, seed uint64) (*circuit.Circuit, Config) {
+	c := circuittest.Layered(rand.New(rand.NewPCG(seed, 11)), circuittest.LayeredOptions{
+		Features: 2, Hidden: []int{hidden}, Outputs: 2, Gains: []float64{gain},
+		High: high, Low: low, GMin: gmin, GMax: gmax, Bias: true,
+	})
+	c.Title = "XOR"
+	return c, config(c)
+}
+
+// resistorNet returns a small network of single trainable resistors that
+// is not layered (a trainable resistor joins two free nodes), so a Network
+// solves it with Newton's method: inputs x[0], x[1] and a bias at 1 V feed
+// hidden nodes h1, h2 with diode pairs to rails at ±0.2 V, which feed the
+// output y, loaded by 100 kΩ to ground, and h1 and h2 are joined too.
+func resistorNet() (*circuit.Circuit, Config) {
+	x := circuit.Group{Name: "x", Size: 2}
+	c := &circuit.Circuit{Groups: []circuit.Group{x}}
+	d := circuittest.KendallDiode
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: make([]float64, 2)},
+		&circuit.VSource{Name: "VB", Nodes: [2]string{"b", circuit.Ground}, V: 1},
+		&circuit.VSource{Name: "VHI", Nodes: [2]string{"vhi", circuit.Ground}, V: 0.2},
+		&circuit.VSource{Name: "VLO", Nodes: [2]string{"vlo", circuit.Ground}, V: -0.2},
+	)
+	g := 1e-5
+	for _, h := range []string{"h1", "h2"} {
+		for _, in := range []string{"x[0]", "x[1]", "b"} {
+			c.Add(&circuit.Resistor{Name: "R_" + in + "_" + h, Nodes: [2]string{in, h}, G: g, Trainable: true})
+			g *= 1.37
+		}
+		c.Add(
+			&circuit.Diode{Name: "DH" + h, Nodes: [2]string{h, "vhi"}, Model: d},
+			&circuit.Diode{Name: "DL" + h, Nodes: [2]string{"vlo", h}, Model: d},
+			&circuit.Resistor{Name: "R_" + h + "_y", Nodes: [2]string{h, "y"}, G: 2e-5, Trainable: true},
+		)
+	}
+	c.Add(
+		&circuit.Resistor{Name: "R_h1_h2", Nodes: [2]string{"h1", "h2"}, G: 3e-6, Trainable: true},
+		&circuit.Resistor{Name: "Rload", Nodes: [2]string{"y", circuit.Ground}, G: 1e-5},
+	)
+	return c, Config{Input: "in", Outputs: []string{"y"}}
+}
+
+// dividerNet returns a voltage divider: input x[0] through trainable G1
+// to output y, trainable G2 from y to ground.
+func dividerNet(g1, g2 float64) (*circuit.Circuit, Config) {
+	c := &circuit.Circuit{Groups: []circuit.Group{{Name: "x", Size: 1}}}
+	c.Add(
+		&circuit.Input{Name: "in", Nodes: []string{"x[0]"}, Amplitude: 1, Values: []float64{0}},
+		&circuit.Resistor{Name: "G1", Nodes: [2]string{"x[0]", "y"}, G: g1, Trainable: true},
+		&circuit.Resistor{Name: "G2", Nodes: [2]string{"y", circuit.Ground}, G: g2, Trainable: true},
+	)
+	return c, Config{Input: "in", Outputs: []string{"y"}}
+}
+
+// xorSet returns the four XOR patterns, as dataset.Load gives them for
+// "xor" (package dataset imports eqprop, so its tests cannot use it).
+func xorSet() *eqprop.Set {
+	return &eqprop.Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
+}
+
+// smallKendall is a Kendall network small enough for quick training tests
+// and its training settings.
+func smallKendall(t testing.TB) (*Network, eqprop.Config) {
+	c, nc := kendall(40, 12, 4, 1)
+	return mustNew(t, c, nc), eqprop.Config{BatchSize: 7, LearningRate: 1e-9, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Seed: 3}
+}
+
+func train(t *testing.T, n eqprop.Physical, cfg eqprop.Config, set *eqprop.Set, epochs int) (*eqprop.Trainer, []eqprop.EpochStats) {
+	t.Helper()
+	tr, err := eqprop.NewTrainer(n, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats []eqprop.EpochStats
+	for range epochs {
+		st, err := tr.Epoch(context.Background(), set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = append(stats, st)
+	}
+	return tr, stats
+}
+
+func sameConductances(t *testing.T, what string, a, b [][]float64) {
+	t.Helper()
+	for k := range a {
+		if !floats.Equal(a[k], b[k]) {
+			d := 0.0
+			for i := range a[k] {
+				d = math.Max(d, math.Abs(a[k][i]-b[k][i]))
+			}
+			t.Errorf("%s: block %d differs (largest difference %g S)", what, k, d)
+		}
+	}
+}
+
+// randomSet returns n samples of features features
+// (circuittest.KendallSample) with labels in [0, classes).
+func randomSet(n, features, classes int, seed uint64) *eqprop.Set {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	s := &eqprop.Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
+	for i := range n {
+		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
+		s.Labels[i] = rng.IntN(classes)
+	}
+	return s
+}
+
+// epochs trains tr on set for b.N epochs and reports samples per second.
+func epochs(b *testing.B, tr *eqprop.Trainer, set *eqprop.Set) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := tr.Epoch(ctx, set, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(set.Len()*b.N)/b.Elapsed().Seconds(), "samples/s")
+}

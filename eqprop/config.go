@@ -157,7 +157,8 @@ type Config struct {
 	// and the phases' durations ([training.dynamics]) and the window over
 	// which every voltage is measured (Window, [training.sense]
 	// integration_time). The trainer only checks it; the Physical network
-	// runs it (NativeConfig.Dynamics) [zero: DC equilibria, read exactly].
+	// runs it (native.Config.Dynamics, package eqprop/native) [zero: DC
+	// equilibria, read exactly].
 	Dynamics dynamics.Settings
 }
 

@@ -4,9 +4,10 @@
 // the inputs, drives the outputs (free, nudged toward a target, or clamped),
 // lets the system relax to equilibrium, reads the output voltages and the
 // voltages on the two sides of every trainable conductance block, and
-// programs new conductances. That is the Physical interface. Native is the
-// implementation on eqsim's own circuit solver; an ngspice backend or a chip
-// would be others. The trainer never sees the circuit's equations.
+// programs new conductances. That is the Physical interface. Package
+// eqprop/native implements it on eqsim's own circuit solver; an ngspice
+// backend (package spice) or a chip would be others. The trainer never sees
+// the circuit's equations.
 //
 // # Phases and estimators
 //
@@ -27,9 +28,10 @@
 //	coupled:   (dV(coupled)^2 - dV(0)^2) / (2 eta)
 //
 // The centered estimate's bias is O(b^2), the one-sided ones' O(b).
-// Exact computes the same gradient by the adjoint method (one transposed
-// solve at the free equilibrium) and FiniteDifferences by differencing the
-// loss over conductances; both need the circuit and serve to check.
+// Package eqprop/native computes the same gradient from the circuit's
+// equations, by the adjoint method (one transposed solve at the free
+// equilibrium) and by differencing the loss over conductances; both need
+// the circuit and serve to check.
 //
 // Amplifiers between layers scale the network's energy layer by layer; the
 // factor by which a block's drop-squared difference must be multiplied to be
@@ -55,17 +57,15 @@
 // measurements. The nominal amplifier gain stays the block Scale, so a
 // gain error is a calibration error, as on a chip.
 //
-// # Time, thermal noise and energy
+// # Beyond Physical
 //
-// A Native can run its phases as a chip does (NativeConfig.Dynamics,
-// package eqprop/dynamics): transients from the state the last phase left,
-// for a fixed duration or until settled, measured as the mean over an
-// integration window, with the circuit's thermal noise drawn from its
-// linearized network at every measurement. The trainer needs none of it to
-// train; it discovers what a network offers beyond Physical by type
-// assertion: Metered (the chip time and energy of a sample, reported per
-// epoch, and of an inference, reported by EvaluateSet), NoiseKeyed (measurement noise keyed like the read-out noise, so
-// results stay independent of the workers and exact across a resume) and
-// Learner (the continuous estimator: conductances that learn during a
-// transient nudge, at a rate proportional to -d(dV²)/dt across them).
+// The trainer needs nothing but Physical to train; it discovers what a
+// network offers beyond it by type assertion: Metered (the chip time and
+// energy of a sample, reported per epoch, and of an inference, reported by
+// EvaluateSet), NoiseKeyed (measurement noise keyed like the read-out
+// noise, so results stay independent of the workers and exact across a
+// resume) and Learner (the continuous estimator: conductances that learn
+// during a transient nudge, at a rate proportional to -d(dV²)/dt across
+// them). A network of package eqprop/native offers them; they matter when
+// it runs its phases in time, as a chip does.
 package eqprop

@@ -137,11 +137,9 @@ func TestSizes(t *testing.T) {
 		switch dir {
 		case "cmd/eqsim":
 			limit = 1500
-		case "eqprop", "circuit/mna":
+		case "circuit/mna":
 			// Raised by 10% when the trainer learned to share a batch's
-			// work among cores (stripes of crossbar rows, in mna, and
-			// the trainer and native network's side of it). The next
-			// to go: eqprop's native network into a package of its own.
+			// work among cores (stripes of crossbar rows).
 			limit = 3300
 		}
 		if total > limit {

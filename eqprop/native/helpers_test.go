@@ -112,7 +112,8 @@ func dividerNet(g1, g2 float64) (*circuit.Circuit, Config) {
 }
 
 // xorSet returns the four XOR patterns, as dataset.Load gives them for
-// "xor" (package dataset imports eqprop, so its tests cannot use it).
+// "xor" (a copy: the tests of eqprop and its packages use no package
+// above them).
 func xorSet() *eqprop.Set {
 	return &eqprop.Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
 }

@@ -354,13 +354,15 @@ func (r *runner) logStart(state *eqprop.State) {
 	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
 		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
-	if n, ok := s.Physical.(*native.Network); ok && n.Layered() != nil {
+	if n, ok := s.Physical.(*native.Network); ok {
 		// A large network that misses the fast path by one connection
 		// is tens of times slower (a bias group in a crossbar side with
-		// hidden nodes, 38 times on 784-1024-10); say why rather than
+		// hidden nodes, 36 times on 784-1024-10); say why rather than
 		// leave it a mystery. Small networks solve fast either way.
-		if sys, _ := n.System(); sys.NumFree() >= noteNewtonFrom {
-			r.o.Progress.Printf("note: every phase is solved by Newton's method, not the layered fast path, which is far faster on a network this large: %v\n", n.Layered())
+		if why := n.Layered(); why != nil {
+			if sys, _ := n.System(); sys.NumFree() >= noteNewtonFrom {
+				r.o.Progress.Printf("note: every phase is solved by Newton's method, not the layered fast path, which is far faster on a network this large: %v\n", why)
+			}
 		}
 	}
 }

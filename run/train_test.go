@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eqsim/eqsim/eqprop"
 	"github.com/eqsim/eqsim/netlist"
 )
 
@@ -191,11 +192,13 @@ func TestInputOffset(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i := range plain.Train.Len() {
-		a, b := plain.Train.Sample(i), s.Test.Sample(i)
-		for j := range a {
-			if b[j] != a[j]-0.5 {
-				t.Fatalf("sample %d feature %d: %v, want %v - 0.5", i, j, b[j], a[j])
+	for k, pair := range [][2]*eqprop.Set{{plain.Train, s.Train}, {plain.Test, s.Test}} {
+		for i := range pair[0].Len() {
+			a, b := pair[0].Sample(i), pair[1].Sample(i)
+			for j := range a {
+				if b[j] != a[j]-0.5 {
+					t.Fatalf("set %d sample %d feature %d: %v, want %v - 0.5", k, i, j, b[j], a[j])
+				}
 			}
 		}
 	}

@@ -1,18 +1,23 @@
 package eqprop_test
 
 import (
-	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	. "github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/eqproptest"
 	"github.com/eqsim/eqsim/eqprop/native"
+)
+
+// The helpers the tests of eqprop and eqprop/native share.
+var (
+	train            = eqproptest.Train
+	sameConductances = eqproptest.SameConductances
+	xorSet           = eqproptest.XOR
+	randomSet        = eqproptest.RandomSet
 )
 
 // config returns the native.Config of a network with input "in" and output
@@ -58,13 +63,6 @@ func resistorNet() (*circuit.Circuit, native.Config) {
 	return circuittest.ResistorNet(), native.Config{Input: "in", Outputs: []string{"y"}}
 }
 
-// xorSet returns the four XOR patterns, as dataset.Load gives them for
-// "xor" (a copy: the tests of eqprop and its packages use no package
-// above them).
-func xorSet() *Set {
-	return &Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
-}
-
 // newGrads returns zeroed gradients shaped like blocks.
 func newGrads(blocks []Block) [][]float64 {
 	g := make([][]float64, len(blocks))
@@ -79,46 +77,4 @@ func newGrads(blocks []Block) [][]float64 {
 func smallKendall(t testing.TB) (*native.Network, Config) {
 	c, nc := kendall(40, 12, 4, 1)
 	return mustNative(t, c, nc), Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3}
-}
-
-func train(t *testing.T, n Physical, cfg Config, set *Set, epochs int) (*Trainer, []EpochStats) {
-	t.Helper()
-	tr, err := NewTrainer(n, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stats []EpochStats
-	for range epochs {
-		st, err := tr.Epoch(context.Background(), set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stats = append(stats, st)
-	}
-	return tr, stats
-}
-
-func sameConductances(t *testing.T, what string, a, b [][]float64) {
-	t.Helper()
-	for k := range a {
-		if !floats.Equal(a[k], b[k]) {
-			d := 0.0
-			for i := range a[k] {
-				d = math.Max(d, math.Abs(a[k][i]-b[k][i]))
-			}
-			t.Errorf("%s: block %d differs (largest difference %g S)", what, k, d)
-		}
-	}
-}
-
-// randomSet returns n samples of features features
-// (circuittest.KendallSample) with labels in [0, classes).
-func randomSet(n, features, classes int, seed uint64) *Set {
-	rng := rand.New(rand.NewPCG(seed, 5))
-	s := &Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
-	for i := range n {
-		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
-		s.Labels[i] = rng.IntN(classes)
-	}
-	return s
 }

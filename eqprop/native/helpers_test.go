@@ -3,15 +3,21 @@ package native
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gonum.org/v1/gonum/floats"
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/circuit/circuittest"
 	"github.com/eqsim/eqsim/eqprop"
+	"github.com/eqsim/eqsim/eqprop/eqproptest"
+)
+
+// The helpers the tests of eqprop and eqprop/native share.
+var (
+	train            = eqproptest.Train
+	sameConductances = eqproptest.SameConductances
+	xorSet           = eqproptest.XOR
+	randomSet        = eqproptest.RandomSet
 )
 
 // layeredNet returns circuittest.Layered's network of features
@@ -83,60 +89,11 @@ func dividerNet(g1, g2 float64) (*circuit.Circuit, Config) {
 	return c, Config{Input: "in", Outputs: []string{"y"}}
 }
 
-// xorSet returns the four XOR patterns, as dataset.Load gives them for
-// "xor" (a copy: the tests of eqprop and its packages use no package
-// above them).
-func xorSet() *eqprop.Set {
-	return &eqprop.Set{Name: "xor", Features: 2, Classes: 2, X: []float64{0, 0, 0, 1, 1, 0, 1, 1}, Labels: []int{0, 1, 1, 0}}
-}
-
 // smallKendall is a Kendall network small enough for quick training tests
 // and its training settings.
 func smallKendall(t testing.TB) (*Network, eqprop.Config) {
 	c, nc := kendall(40, 12, 4, 1)
 	return mustNew(t, c, nc), eqprop.Config{BatchSize: 7, LearningRate: 1e-9, Readout: eqprop.Readout{High: 0.1, Low: -0.1}, Seed: 3}
-}
-
-func train(t *testing.T, n eqprop.Physical, cfg eqprop.Config, set *eqprop.Set, epochs int) (*eqprop.Trainer, []eqprop.EpochStats) {
-	t.Helper()
-	tr, err := eqprop.NewTrainer(n, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stats []eqprop.EpochStats
-	for range epochs {
-		st, err := tr.Epoch(context.Background(), set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stats = append(stats, st)
-	}
-	return tr, stats
-}
-
-func sameConductances(t *testing.T, what string, a, b [][]float64) {
-	t.Helper()
-	for k := range a {
-		if !floats.Equal(a[k], b[k]) {
-			d := 0.0
-			for i := range a[k] {
-				d = math.Max(d, math.Abs(a[k][i]-b[k][i]))
-			}
-			t.Errorf("%s: block %d differs (largest difference %g S)", what, k, d)
-		}
-	}
-}
-
-// randomSet returns n samples of features features
-// (circuittest.KendallSample) with labels in [0, classes).
-func randomSet(n, features, classes int, seed uint64) *eqprop.Set {
-	rng := rand.New(rand.NewPCG(seed, 5))
-	s := &eqprop.Set{Name: "random", Features: features, Classes: classes, X: make([]float64, n*features), Labels: make([]int, n)}
-	for i := range n {
-		circuittest.KendallSample(rng, s.X[i*features:(i+1)*features])
-		s.Labels[i] = rng.IntN(classes)
-	}
-	return s
 }
 
 // epochs trains tr on set for b.N epochs and reports samples per second.

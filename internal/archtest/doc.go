@@ -10,7 +10,8 @@
 //     path/filepath, encoding/csv, compress/gzip, the TOML library or an
 //     .npy codec); the faces (netlist, spice, dataset) never import
 //     sweep, run or cmd; nothing imports cmd; only tests import the
-//     fixtures of circuit/circuittest.
+//     fixtures of circuit/circuittest and the helpers of
+//     eqprop/eqproptest (itself test code, which uses circuittest).
 //   - sizes: no non-test package over 3,000 lines, cmd/eqsim at most
 //     1,500, no non-test file over 800 lines, no function over 120 lines
 //     without a comment that says why it must be long (a doc comment

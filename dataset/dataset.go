@@ -44,6 +44,11 @@ type Spec struct {
 	// pixel is 0.286. A blank pixel then reads -Offset (eqprop.Set.Blank).
 	// 0 leaves the features as they are.
 	Offset float64
+	// OffsetMean subtracts from each feature instead its own mean over
+	// the whole training set (before TrainSubset), in both sets
+	// (eqprop.Set.Offsets): the part of every image that all images
+	// share. It excludes Offset.
+	OffsetMean bool
 }
 
 // EnvData is the environment variable that names a folder of IDX files when
@@ -65,6 +70,9 @@ func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if math.IsNaN(spec.Offset) || math.IsInf(spec.Offset, 0) {
 		return nil, nil, fmt.Errorf("dataset: offset %v is not a finite number", spec.Offset)
 	}
+	if spec.OffsetMean && spec.Offset != 0 {
+		return nil, nil, fmt.Errorf("dataset: an offset of %v and the features' means: choose one", spec.Offset)
+	}
 	name := strings.ToLower(strings.TrimSpace(spec.Name))
 	if name == "" && spec.Train != "" {
 		name = "csv"
@@ -84,8 +92,14 @@ func Load(spec Spec) (train, test *eqprop.Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	var m []float64
+	if spec.OffsetMean {
+		m = means(train)
+	}
 	train, test = train.Subset(spec.TrainSubset), test.Subset(spec.TestSubset)
-	return offset(train, spec.Offset), offset(test, spec.Offset), nil
+	train, test = offset(train, spec.Offset), offset(test, spec.Offset)
+	train.Offsets, test.Offsets = m, m
+	return train, test, nil
 }
 
 // xor returns the four XOR patterns.

@@ -28,7 +28,8 @@
 //
 // Pixels are scaled to [0, 1] (value/255). CSV features are taken as they
 // are. Spec.Offset, if not 0, is then subtracted from every feature of
-// either kind. Mapping features to input voltages is the trainer's
+// either kind, or with Spec.OffsetMean each feature's own mean over the
+// training set. Mapping features to input voltages is the trainer's
 // business.
 //
 // The IDX files of mnist and fashion-mnist may also come from a folder of

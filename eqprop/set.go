@@ -36,6 +36,12 @@ type Set struct {
 	// Blank is the feature value of a blank pixel, which fills the edge
 	// an image moves away from (ShiftedTo) [0].
 	Blank float64
+	// Offsets, if not nil, holds a value per feature that SampleTo,
+	// ShiftedTo and MovedTo subtract from it after any move, so that a
+	// blank pixel that comes in reads Blank less the offset of where it
+	// lands: the features' means over a training set, for inputs that
+	// swing each about its own mean (dataset.Spec.OffsetMean) [nil].
+	Offsets []float64
 }
 
 // Len returns the number of samples in s.
@@ -45,6 +51,11 @@ func (s *Set) Len() int { return len(s.Labels) }
 // Features elements, and returns dst. It panics if i is out of range or
 // dst has the wrong length.
 func (s *Set) SampleTo(dst []float64, i int) []float64 {
+	return s.centre(s.rawTo(dst, i))
+}
+
+// rawTo is SampleTo without Offsets.
+func (s *Set) rawTo(dst []float64, i int) []float64 {
 	if i < 0 || i >= s.Len() {
 		panic(fmt.Sprintf("eqprop: sample %d out of range [0, %d)", i, s.Len()))
 	}
@@ -59,6 +70,15 @@ func (s *Set) SampleTo(dst []float64, i int) []float64 {
 	lv := s.Levels
 	for j, c := range s.Codes[lo:hi] {
 		dst[j] = lv[c]
+	}
+	return dst
+}
+
+// centre subtracts Offsets, if any, from the features in dst and
+// returns dst.
+func (s *Set) centre(dst []float64) []float64 {
+	for j, c := range s.Offsets {
+		dst[j] -= c
 	}
 	return dst
 }
@@ -85,23 +105,22 @@ func (s *Set) CheckFlip(flip bool) error {
 // pixels right and dy down (pixels.Shift). It panics if they are not a
 // square image.
 func (s *Set) ShiftedTo(dst []float64, i, dx, dy int) []float64 {
+	return s.MovedTo(dst, i, dx, dy, false)
+}
+
+// MovedTo is ShiftedTo, with the image mirrored left to right before
+// Offsets are subtracted if mirror (pixels.Mirror). It panics if the
+// features are not a square image.
+func (s *Set) MovedTo(dst []float64, i, dx, dy int, mirror bool) []float64 {
 	w, ok := pixels.Side(s.Features)
 	if !ok {
 		panic(fmt.Sprintf("eqprop: the %d features of %q are not a square image", s.Features, s.Name))
 	}
-	pixels.Shift(s.SampleTo(dst, i), w, dx, dy, s.Blank)
-	return dst
-}
-
-// MovedTo is ShiftedTo, then the image mirrored left to right if mirror
-// (pixels.Mirror). It panics if the features are not a square image.
-func (s *Set) MovedTo(dst []float64, i, dx, dy int, mirror bool) []float64 {
-	s.ShiftedTo(dst, i, dx, dy)
+	pixels.Shift(s.rawTo(dst, i), w, dx, dy, s.Blank)
 	if mirror {
-		w, _ := pixels.Side(s.Features)
 		pixels.Mirror(dst[:s.Features], w)
 	}
-	return dst
+	return s.centre(dst)
 }
 
 // Sample returns the features of sample i in a new slice. It panics if i

@@ -46,6 +46,9 @@ type Training struct {
 	// features' units: the input then holds amplitude*(feature -
 	// InputOffset) volts. 0 (the default) leaves the features as they are.
 	InputOffset float64
+	// InputMean, input_offset = "mean", subtracts from each feature
+	// instead its own mean over the training set (dataset.Spec.OffsetMean).
+	InputMean bool
 	// Input is the name of the [[input]] element the features drive. Parse
 	// sets it to the netlist's only input when the section does not name
 	// one.
@@ -201,7 +204,11 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	}
 	tr.Subset = t.count("subset", 0)
 	tr.TestSubset = t.count("test_subset", 0)
-	tr.InputOffset, _ = t.value("input_offset")
+	if s, ok := t.m["input_offset"].(string); ok && s == "mean" {
+		tr.InputMean = true
+	} else {
+		tr.InputOffset, _ = t.value("input_offset")
+	}
 
 	inputs := inputNames(elems)
 	if s, ok := t.str("input"); ok {
@@ -579,7 +586,9 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 			w.printf("%s = %d\n", kv.key, kv.v)
 		}
 	}
-	if t.InputOffset != 0 {
+	if t.InputMean {
+		w.printf("input_offset = \"mean\"\n")
+	} else if t.InputOffset != 0 {
 		w.printf("input_offset = %s\n", formatNumber(t.InputOffset))
 	}
 	if t.Input != "" {

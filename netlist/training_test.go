@@ -595,3 +595,19 @@ func FuzzParseTraining(f *testing.F) {
 		}
 	})
 }
+
+// TestInputMean: input_offset = "mean" reads as InputMean, without an
+// offset, and writes back as itself.
+func TestInputMean(t *testing.T) {
+	nl, err := Parse([]byte(trainHead+"[output]\ngroup = \"o\"\n[training]\ninput_offset = \"mean\"\n"), "net.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !nl.Training.InputMean || nl.Training.InputOffset != 0 {
+		t.Fatalf("input mean %v, offset %v", nl.Training.InputMean, nl.Training.InputOffset)
+	}
+	back, text := writeBack(t, "mean", nl, filepath.Join(t.TempDir(), "net.toml"))
+	if !strings.Contains(string(text), `input_offset = "mean"`) || !reflect.DeepEqual(back.Training, nl.Training) {
+		t.Errorf("read back %+v from:\n%s", back.Training, text)
+	}
+}

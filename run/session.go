@@ -31,8 +31,10 @@ type Overrides struct {
 	// samples; 0 keeps all.
 	Subset, TestSubset *int
 	// InputOffset is subtracted from every feature (see
-	// netlist.Training.InputOffset).
+	// netlist.Training.InputOffset); InputMean subtracts each feature's
+	// mean instead (netlist.Training.InputMean).
 	InputOffset *float64
+	InputMean   *bool
 	// Epochs and BatchSize must be positive.
 	Epochs, BatchSize *int
 	// Workers is the number of goroutines relaxing samples in parallel
@@ -167,6 +169,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.InputOffset != nil {
 		s.Training.InputOffset = *o.InputOffset
 	}
+	if o.InputMean != nil {
+		s.Training.InputMean = *o.InputMean
+	}
 	cfg := nl.TrainingConfig()
 	set(&cfg.Epochs, o.Epochs)
 	set(&cfg.BatchSize, o.BatchSize)
@@ -234,6 +239,7 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 		TrainSubset: s.Training.Subset,
 		TestSubset:  s.Training.TestSubset,
 		Offset:      s.Training.InputOffset,
+		OffsetMean:  s.Training.InputMean,
 	}
 	return s, nil
 }
@@ -315,7 +321,7 @@ func (s *Session) Settings() Settings {
 	}
 	return Settings{
 		Dataset: s.Training.Dataset, TrainFile: abs(s.Spec.Train), TestFile: abs(s.Spec.Test),
-		Subset: s.Training.Subset, TestSubset: s.Training.TestSubset, InputOffset: s.Training.InputOffset,
+		Subset: s.Training.Subset, TestSubset: s.Training.TestSubset, InputOffset: s.Training.InputOffset, InputMean: s.Training.InputMean,
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),

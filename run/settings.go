@@ -17,8 +17,10 @@ type Settings struct {
 	TestFile   string `json:"test_file,omitempty"`
 	Subset     int    `json:"subset"`
 	TestSubset int    `json:"test_subset"`
-	// InputOffset is absent at 0, so that older checkpoints still match.
+	// InputOffset and InputMean are absent at 0 and false, so that older
+	// checkpoints still match.
 	InputOffset   float64            `json:"input_offset,omitempty"`
+	InputMean     bool               `json:"input_mean,omitempty"`
 	Input         string             `json:"input"`
 	Output        string             `json:"output"`
 	Readout       string             `json:"readout"`

@@ -352,6 +352,9 @@ func (r *runner) logStart(state *eqprop.State) {
 	if c := s.Training.InputOffset; c != 0 {
 		decay += fmt.Sprintf(", features less %g", c)
 	}
+	if s.Training.InputMean {
+		decay += ", features less their means"
+	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
 		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
 	if n, ok := s.Physical.(*native.Network); ok {

@@ -217,3 +217,49 @@ func TestInputOffset(t *testing.T) {
 		t.Errorf("offsets read back %v, without the override %v", back.Spec.Offset, plain.Spec.Offset)
 	}
 }
+
+// TestInputMean checks that input_offset = "mean" (InputMean) reaches the
+// data (each feature less its mean over the training set, in both sets),
+// the settings of the checkpoint and the trained netlist, and that an
+// offset given after it replaces it.
+func TestInputMean(t *testing.T) {
+	plain := open(t, Overrides{})
+	s := open(t, Overrides{InputMean: ptr(true)})
+	for _, x := range []*Session{plain, s} {
+		if err := x.Load(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// XOR's four patterns: each feature's mean is 0.5.
+	for k, pair := range [][2]*eqprop.Set{{plain.Train, s.Train}, {plain.Test, s.Test}} {
+		for i := range pair[0].Len() {
+			a, b := pair[0].Sample(i), pair[1].Sample(i)
+			for j := range a {
+				if b[j] != a[j]-0.5 {
+					t.Fatalf("set %d sample %d feature %d: %v, want %v - 0.5", k, i, j, b[j], a[j])
+				}
+			}
+		}
+	}
+	if !s.Settings().InputMean || plain.Settings().InputMean {
+		t.Errorf("settings: input mean %v, without it %v", s.Settings().InputMean, plain.Settings().InputMean)
+	}
+	path := filepath.Join(t.TempDir(), "trained.toml")
+	if err := netlist.WriteFile(path, s.Trained()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Open(path, Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Spec.OffsetMean {
+		t.Error("the trained netlist lost input_offset = \"mean\"")
+	}
+	back, err = Open(path, Overrides{InputOffset: ptr(0.25), InputMean: ptr(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Spec.OffsetMean || back.Spec.Offset != 0.25 {
+		t.Errorf("an offset given over the means: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
+	}
+}

@@ -39,7 +39,7 @@ func (d *dataFlags) add(flags *pflag.FlagSet, train, test bool) {
 	if train {
 		flags.IntVar(&d.subset, "subset", 0, "train on the first N training samples only (0: all; overrides [training] subset)")
 	}
-	flags.StringVar(&d.inputOffset, "input-offset", "", "subtracted from every feature before it drives the input, e.g. 0.286 (overrides [training] input_offset; default 0)")
+	flags.StringVar(&d.inputOffset, "input-offset", "", "subtracted from every feature before it drives the input, e.g. 0.286, or mean: each feature's own mean over the training set (overrides [training] input_offset; default 0)")
 	if test {
 		flags.IntVar(&d.testSubset, "test-subset", 0, "test on the first N test samples only (0: all; overrides [training] test_subset)")
 	}
@@ -106,10 +106,14 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 	err := errors.Join(intFlag("subset", d.subset, 0, &o.Subset), intFlag("test-subset", d.testSubset, 0, &o.TestSubset))
 	if changed("input-offset") {
 		v, perr := netlist.ParseValue(d.inputOffset)
-		if perr != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			err = errors.Join(err, badInput("--input-offset %q: want a number", d.inputOffset))
+		mean := d.inputOffset == "mean"
+		if mean {
+			v = 0
 		}
-		o.InputOffset = &v
+		if !mean && (perr != nil || math.IsNaN(v) || math.IsInf(v, 0)) {
+			err = errors.Join(err, badInput("--input-offset %q: want a number or mean", d.inputOffset))
+		}
+		o.InputOffset, o.InputMean = &v, &mean
 	}
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),

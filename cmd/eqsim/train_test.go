@@ -421,7 +421,7 @@ func TestTrainBadInput(t *testing.T) {
 		{[]string{xorNet, "--shift", "1"}, []string{"shift = 1", "not a square image"}},
 		{[]string{xorNet, "--flip"}, []string{"flip = true", "not a square image"}},
 		{[]string{xorNet, "--seed", "x"}, []string{"seed"}},
-		{[]string{xorNet, "--input-offset", "gray"}, []string{`--input-offset "gray"`}},
+		{[]string{xorNet, "--input-offset", "gray"}, []string{`--input-offset "gray"`, "a number or mean"}},
 		{[]string{xorNet, "--input-offset", "nan"}, []string{`--input-offset "nan"`}},
 		{[]string{xorNet, "--backend", "spice"}, []string{`backend "spice"`, "ngspice"}},
 		{[]string{filepath.Join(dir, "missing.toml")}, []string{"missing.toml"}},

@@ -31,8 +31,8 @@ type Overrides struct {
 	// samples; 0 keeps all.
 	Subset, TestSubset *int
 	// InputOffset is subtracted from every feature (see
-	// netlist.Training.InputOffset); InputMean subtracts each feature's
-	// mean instead (netlist.Training.InputMean).
+	// netlist.Training.InputOffset); InputMean, if true, subtracts each
+	// feature's mean instead (netlist.Training.InputMean).
 	InputOffset *float64
 	InputMean   *bool
 	// Epochs and BatchSize must be positive.
@@ -171,6 +171,9 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	}
 	if o.InputMean != nil {
 		s.Training.InputMean = *o.InputMean
+		if *o.InputMean {
+			s.Training.InputOffset = 0
+		}
 	}
 	cfg := nl.TrainingConfig()
 	set(&cfg.Epochs, o.Epochs)

@@ -221,7 +221,7 @@ func TestInputOffset(t *testing.T) {
 // TestInputMean checks that input_offset = "mean" (InputMean) reaches the
 // data (each feature less its mean over the training set, in both sets),
 // the settings of the checkpoint and the trained netlist, and that an
-// offset given after it replaces it.
+// offset given over it replaces it, and it an offset.
 func TestInputMean(t *testing.T) {
 	plain := open(t, Overrides{})
 	s := open(t, Overrides{InputMean: ptr(true)})
@@ -261,5 +261,16 @@ func TestInputMean(t *testing.T) {
 	}
 	if back.Spec.OffsetMean || back.Spec.Offset != 0.25 {
 		t.Errorf("an offset given over the means: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
+	}
+	path = filepath.Join(t.TempDir(), "offset.toml")
+	if err := netlist.WriteFile(path, back.Trained()); err != nil {
+		t.Fatal(err)
+	}
+	back, err = Open(path, Overrides{InputMean: ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Spec.OffsetMean || back.Spec.Offset != 0 {
+		t.Errorf("the means given over an offset: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
 	}
 }

@@ -181,12 +181,12 @@ func TestFailed(t *testing.T) {
 	}
 }
 
-// TestInputOffset: --input-offset reaches the data (every feature less the
-// offset, in both sets), the settings of the checkpoint and the trained
-// netlist, from which a session reads it back.
-func TestInputOffset(t *testing.T) {
-	plain := open(t, Overrides{})
-	s := open(t, Overrides{InputOffset: ptr(0.5)})
+// lessHalf returns the session of the XOR example with o, its data
+// loaded, after checking that every feature of both sets is the plain
+// one less 0.5.
+func lessHalf(t *testing.T, o Overrides) *Session {
+	t.Helper()
+	plain, s := open(t, Overrides{}), open(t, o)
 	for _, x := range []*Session{plain, s} {
 		if err := x.Load(); err != nil {
 			t.Fatal(err)
@@ -202,6 +202,14 @@ func TestInputOffset(t *testing.T) {
 			}
 		}
 	}
+	return s
+}
+
+// TestInputOffset: --input-offset reaches the data (every feature less the
+// offset, in both sets), the settings of the checkpoint and the trained
+// netlist, from which a session reads it back.
+func TestInputOffset(t *testing.T) {
+	s := lessHalf(t, Overrides{InputOffset: ptr(0.5)})
 	if got := s.Settings().InputOffset; got != 0.5 {
 		t.Errorf("settings: input offset %v", got)
 	}
@@ -213,7 +221,7 @@ func TestInputOffset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Spec.Offset != 0.5 || plain.Spec.Offset != 0 {
+	if plain := open(t, Overrides{}); back.Spec.Offset != 0.5 || plain.Spec.Offset != 0 {
 		t.Errorf("offsets read back %v, without the override %v", back.Spec.Offset, plain.Spec.Offset)
 	}
 }
@@ -223,26 +231,10 @@ func TestInputOffset(t *testing.T) {
 // the settings of the checkpoint and the trained netlist, and that an
 // offset given over it replaces it, and it an offset.
 func TestInputMean(t *testing.T) {
-	plain := open(t, Overrides{})
-	s := open(t, Overrides{InputMean: ptr(true)})
-	for _, x := range []*Session{plain, s} {
-		if err := x.Load(); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// XOR's four patterns: each feature's mean is 0.5.
-	for k, pair := range [][2]*eqprop.Set{{plain.Train, s.Train}, {plain.Test, s.Test}} {
-		for i := range pair[0].Len() {
-			a, b := pair[0].Sample(i), pair[1].Sample(i)
-			for j := range a {
-				if b[j] != a[j]-0.5 {
-					t.Fatalf("set %d sample %d feature %d: %v, want %v - 0.5", k, i, j, b[j], a[j])
-				}
-			}
-		}
-	}
-	if !s.Settings().InputMean || plain.Settings().InputMean {
-		t.Errorf("settings: input mean %v, without it %v", s.Settings().InputMean, plain.Settings().InputMean)
+	s := lessHalf(t, Overrides{InputMean: ptr(true)})
+	if !s.Settings().InputMean || open(t, Overrides{}).Settings().InputMean {
+		t.Error("settings: input mean not as given")
 	}
 	path := filepath.Join(t.TempDir(), "trained.toml")
 	if err := netlist.WriteFile(path, s.Trained()); err != nil {

@@ -205,6 +205,21 @@ func lessHalf(t *testing.T, o Overrides) *Session {
 	return s
 }
 
+// reopen writes the trained netlist of s into a new folder and opens it
+// with o.
+func reopen(t *testing.T, s *Session, o Overrides) *Session {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "trained.toml")
+	if err := netlist.WriteFile(path, s.Trained()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Open(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
 // TestInputOffset: --input-offset reaches the data (every feature less the
 // offset, in both sets), the settings of the checkpoint and the trained
 // netlist, from which a session reads it back.
@@ -213,14 +228,7 @@ func TestInputOffset(t *testing.T) {
 	if got := s.Settings().InputOffset; got != 0.5 {
 		t.Errorf("settings: input offset %v", got)
 	}
-	path := filepath.Join(t.TempDir(), "trained.toml")
-	if err := netlist.WriteFile(path, s.Trained()); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Open(path, Overrides{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := reopen(t, s, Overrides{})
 	if plain := open(t, Overrides{}); back.Spec.Offset != 0.5 || plain.Spec.Offset != 0 {
 		t.Errorf("offsets read back %v, without the override %v", back.Spec.Offset, plain.Spec.Offset)
 	}
@@ -236,32 +244,14 @@ func TestInputMean(t *testing.T) {
 	if !s.Settings().InputMean || open(t, Overrides{}).Settings().InputMean {
 		t.Error("settings: input mean not as given")
 	}
-	path := filepath.Join(t.TempDir(), "trained.toml")
-	if err := netlist.WriteFile(path, s.Trained()); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Open(path, Overrides{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !back.Spec.OffsetMean {
+	if back := reopen(t, s, Overrides{}); !back.Spec.OffsetMean {
 		t.Error("the trained netlist lost input_offset = \"mean\"")
 	}
-	back, err = Open(path, Overrides{InputOffset: ptr(0.25), InputMean: ptr(false)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := reopen(t, s, Overrides{InputOffset: ptr(0.25), InputMean: ptr(false)})
 	if back.Spec.OffsetMean || back.Spec.Offset != 0.25 {
 		t.Errorf("an offset given over the means: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
 	}
-	path = filepath.Join(t.TempDir(), "offset.toml")
-	if err := netlist.WriteFile(path, back.Trained()); err != nil {
-		t.Fatal(err)
-	}
-	back, err = Open(path, Overrides{InputMean: ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	back = reopen(t, back, Overrides{InputMean: ptr(true)})
 	if !back.Spec.OffsetMean || back.Spec.Offset != 0 {
 		t.Errorf("the means given over an offset: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
 	}

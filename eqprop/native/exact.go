@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/diff/fd"
 
+	"github.com/eqsim/eqsim/circuit/mna"
 	"github.com/eqsim/eqsim/solver"
 	"github.com/eqsim/eqsim/solver/jacobian"
 
@@ -31,15 +32,10 @@ import (
 // or y are wrong, and returns an error if the relaxation fails, if an
 // output is not a free node or if J is singular.
 func ExactGradient(n *Network, x, y []float64) ([][]float64, error) {
-	if len(y) != n.Outputs() {
-		panic(fmt.Sprintf("eqprop: ExactGradient: %d targets, want %d", len(y), n.Outputs()))
-	}
-	n.Reset()
-	n.SetInput(x)
-	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
+	sys, xs, err := n.freeFromRest("ExactGradient", x, y)
+	if err != nil {
 		return nil, err
 	}
-	sys, xs := n.System()
 	size := sys.Size()
 	v := sys.VoltagesTo(nil, xs)
 	dl := make([]float64, size)
@@ -118,15 +114,10 @@ var central4 = fd.Formula{
 // The conductances are restored before it returns. It panics if a Param is
 // out of range and returns an error if a solve fails.
 func FiniteDifferenceGradient(n *Network, x, y []float64, params []Param) ([]float64, error) {
-	if len(y) != n.Outputs() {
-		panic(fmt.Sprintf("eqprop: FiniteDifferenceGradient: %d targets, want %d", len(y), n.Outputs()))
-	}
-	n.Reset()
-	n.SetInput(x)
-	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
+	sys, xs, err := n.freeFromRest("FiniteDifferenceGradient", x, y)
+	if err != nil {
 		return nil, err
 	}
-	sys, xs := n.System()
 	x0 := append([]float64(nil), xs...)
 	sys.UpdatePins()
 	out := make([]int, len(n.cfg.Outputs))
@@ -199,3 +190,19 @@ func (n *Network) conductance(p Param) *float64 {
 
 // refreshAll tells every replica's solvers that conductances changed.
 func (n *Network) refreshAll() { n.version.Add(1) }
+
+// freeFromRest relaxes n's free phase on x from rest (see Network.Reset)
+// and returns its system and solution. It panics, naming the caller, if y
+// does not hold a target per output.
+func (n *Network) freeFromRest(caller string, x, y []float64) (*mna.System, []float64, error) {
+	if len(y) != n.Outputs() {
+		panic(fmt.Sprintf("eqprop: %s: %d targets, want %d", caller, len(y), n.Outputs()))
+	}
+	n.Reset()
+	n.SetInput(x)
+	if err := n.Relax(eqprop.Phase{Kind: eqprop.Free}); err != nil {
+		return nil, nil, err
+	}
+	sys, xs := n.System()
+	return sys, xs, nil
+}

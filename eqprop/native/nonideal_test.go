@@ -68,22 +68,34 @@ func TestNativeLargeWired(t *testing.T) {
 	}
 }
 
-// TestNativeWiredMeasuresPeriphery checks that the trainer's measurements
-// of a crossbar with wire resistance are its periphery voltages, From and
-// To, as hardware measures them, and that its relaxation (dense Newton)
-// solves the wired circuit.
-func TestNativeWiredMeasuresPeriphery(t *testing.T) {
+// wiredNet returns a crossbar W of 300-ohm wires from the 3 nodes of input
+// "in" (features vals) to outputs y[0] and y[1], then the extra elements,
+// then a 100 µS load from each output to ground; and its Config (current
+// nudge).
+func wiredNet(vals []float64, extra ...circuit.Element) (*circuit.Circuit, Config) {
 	x := circuit.Group{Name: "x", Size: 3}
 	y := circuit.Group{Name: "y", Size: 2}
 	g := mat.NewDense(3, 2, []float64{1e-4, 2e-4, 3e-4, 1e-4, 2e-4, 3e-4})
 	c := &circuit.Circuit{Groups: []circuit.Group{x, y}}
 	c.Add(
-		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: []float64{0.2, -0.5, 0.9}},
+		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: vals},
 		&circuit.Crossbar{Name: "W", From: x.Nodes(), To: y.Nodes(), G: g, Trainable: true, WireR: 300},
+	)
+	c.Add(extra...)
+	c.Add(
 		&circuit.Resistor{Name: "R0", Nodes: [2]string{"y[0]", "0"}, G: 1e-4},
 		&circuit.Resistor{Name: "R1", Nodes: [2]string{"y[1]", "0"}, G: 1e-4},
 	)
-	n, err := New(c, Config{Input: "in", Outputs: y.Nodes(), Nudge: eqprop.NudgeCurrent})
+	return c, Config{Input: "in", Outputs: y.Nodes(), Nudge: eqprop.NudgeCurrent}
+}
+
+// TestNativeWiredMeasuresPeriphery checks that the trainer's measurements
+// of a crossbar with wire resistance are its periphery voltages, From and
+// To, as hardware measures them, and that its relaxation (dense Newton)
+// solves the wired circuit.
+func TestNativeWiredMeasuresPeriphery(t *testing.T) {
+	c, nc := wiredNet([]float64{0.2, -0.5, 0.9})
+	n, err := New(c, nc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +112,12 @@ func TestNativeWiredMeasuresPeriphery(t *testing.T) {
 	}
 	v := sys.VoltagesTo(nil, ref.X)
 	at := func(name string) float64 { i, _ := sys.NodeIndex(name); return v[i] }
-	for i, nm := range x.Nodes() {
+	for i, nm := range c.Element("in").(*circuit.Input).Nodes {
 		if m.A[0][i] != at(nm) {
 			t.Errorf("A[%d] = %g V, want V(%s) = %g V", i, m.A[0][i], nm, at(nm))
 		}
 	}
-	for j, nm := range y.Nodes() {
+	for j, nm := range nc.Outputs {
 		if d := m.B[0][j] - at(nm); d > 1e-12 || d < -1e-12 {
 			t.Errorf("B[%d] = %g V, want V(%s) = %g V", j, m.B[0][j], nm, at(nm))
 		}
@@ -122,19 +134,11 @@ func TestNativeWiredMeasuresPeriphery(t *testing.T) {
 // wire resistance against finite differences: its devices sit between
 // the wires' internal nodes, not between the periphery nodes.
 func TestExactGradientWired(t *testing.T) {
-	x := circuit.Group{Name: "x", Size: 3}
-	y := circuit.Group{Name: "y", Size: 2}
-	g := mat.NewDense(3, 2, []float64{1e-4, 2e-4, 3e-4, 1e-4, 2e-4, 3e-4})
-	c := &circuit.Circuit{Groups: []circuit.Group{x, y}}
-	c.Add(
-		&circuit.Input{Name: "in", Nodes: x.Nodes(), Amplitude: 1, Values: make([]float64, 3)},
-		&circuit.Crossbar{Name: "W", From: x.Nodes(), To: y.Nodes(), G: g, Trainable: true, WireR: 300},
-		&circuit.Rectifier{Name: "D", Nodes: y.Nodes(), Model: circuit.DiodeModel{IS: 1e-14, N: 1}, High: "vh", Low: "0"},
+	c, nc := wiredNet(make([]float64, 3),
+		&circuit.Rectifier{Name: "D", Nodes: []string{"y[0]", "y[1]"}, Model: circuit.DiodeModel{IS: 1e-14, N: 1}, High: "vh", Low: "0"},
 		&circuit.VSource{Name: "VH", Nodes: [2]string{"vh", "0"}, V: 0.3},
-		&circuit.Resistor{Name: "R0", Nodes: [2]string{"y[0]", "0"}, G: 1e-4},
-		&circuit.Resistor{Name: "R1", Nodes: [2]string{"y[1]", "0"}, G: 1e-4},
 	)
-	n := mustNew(t, c, Config{Input: "in", Outputs: y.Nodes(), Nudge: eqprop.NudgeCurrent})
+	n := mustNew(t, c, nc)
 	in, target := []float64{0.9, -0.5, 0.7}, []float64{0.1, 0.05}
 	exact, err := ExactGradient(n, in, target)
 	if err != nil {

@@ -113,6 +113,15 @@ type Config struct {
 	// schedule over Epochs, so that a run resumed with more epochs ends
 	// where a run given them from the start does.
 	LRDecay float64
+	// WeightDecay adds WeightDecay/2 times the sum of (g - GMin)^2 over
+	// every trained conductance g to the loss, in V^2/S^2 (the loss is in
+	// V^2): L2 regularisation towards the smallest conductance, which
+	// the network can hold. Every update moves each conductance by
+	// -rate*WeightDecay*(g - GMin) besides its learning step, with the
+	// block's learning rate of the epoch (so the decay shrinks with
+	// LRDecay), through the devices where there are some. rate*WeightDecay
+	// must stay below 1 [0: none].
+	WeightDecay float64
 	// Shift moves every training image, a square one, by pixels drawn
 	// from [-Shift, Shift] across and down (Set.ShiftedTo), a move per
 	// sample and epoch from Seed, the same for any number of workers:
@@ -125,6 +134,14 @@ type Config struct {
 	// classes look alike mirrored, such as Fashion-MNIST's clothes. Test
 	// samples are never mirrored [false].
 	Flip bool
+	// InputDropout is the probability, in [0, 1), that a feature of a
+	// training sample is set to 0 (the input at 0 V: with an input offset,
+	// the feature reads as the offset) while the others are divided by
+	// 1 - InputDropout, drawn per feature, sample and epoch from Seed
+	// after any move or mirroring: data augmentation against
+	// overfitting (dropout of the inputs). Test samples are never
+	// dropped [0: none].
+	InputDropout float64
 	// GMin and GMax bound every trained conductance, in siemens
 	// [1e-9, 1e-4].
 	GMin, GMax float64
@@ -221,6 +238,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lr_decay = %g: must be in (0, 1]", c.LRDecay)
 	case c.Shift < 0:
 		return fmt.Errorf("shift = %d: must not be negative", c.Shift)
+	case !(c.InputDropout >= 0 && c.InputDropout < 1):
+		return fmt.Errorf("input_dropout = %g: must be in [0, 1)", c.InputDropout)
+	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 1):
+		return fmt.Errorf("weight_decay = %g: must be a number not below 0", c.WeightDecay)
 	case c.GMin <= 0 || c.GMax <= c.GMin:
 		return fmt.Errorf("g_min = %g, g_max = %g: need 0 < g_min < g_max", c.GMin, c.GMax)
 	case c.Workers < 0:
@@ -241,6 +262,12 @@ func (c Config) Validate() error {
 		if lr < 0 {
 			return fmt.Errorf("learning rate of %q = %g: must not be negative", name, lr)
 		}
+		if lr*c.WeightDecay >= 1 {
+			return fmt.Errorf("weight_decay = %g with the learning rate of %q, %g: their product must be below 1, or an update takes a conductance past g_min", c.WeightDecay, name, lr)
+		}
+	}
+	if c.LearningRate*c.WeightDecay >= 1 {
+		return fmt.Errorf("weight_decay = %g with learning_rate = %g: their product must be below 1, or an update takes a conductance past g_min", c.WeightDecay, c.LearningRate)
 	}
 	if c.Device != nil {
 		if _, err := device.New(c.deviceParams(), 1, 0); err != nil {

@@ -1,6 +1,7 @@
 package eqprop
 
 import (
+	"math"
 	"testing"
 )
 
@@ -56,6 +57,12 @@ func TestConfigValidate(t *testing.T) {
 		"lrs":        {LearningRates: map[string]float64{"W1": -1}},
 		"lr decay":   {LRDecay: 1.5},
 		"lr growth":  {LRDecay: -0.5},
+		"wd":         {WeightDecay: -1},
+		"dropout":    {InputDropout: 1},
+		"dropout <0": {InputDropout: -0.1},
+		"wd nan":     {WeightDecay: math.NaN()},
+		"wd step":    {LearningRate: 1e-9, WeightDecay: 1e9},
+		"wd steps":   {LearningRates: map[string]float64{"W2": 1e-8}, WeightDecay: 2e8},
 		"gmin":       {GMin: -1},
 		"gmax":       {GMin: 1e-6, GMax: 1e-7},
 		"workers":    {Workers: -1},

@@ -23,6 +23,17 @@ func (t *Trainer) Draw(e, i int) (dx, dy int, mirror bool) {
 	return dx, dy, t.mirrored(i)
 }
 
+// Shown returns training sample i of set as t shows it in epoch e: moved,
+// mirrored and with its inputs dropped as drawn.
+func (t *Trainer) Shown(e int, set *Set, i int) []float64 {
+	saved := t.epoch
+	defer func() { t.epoch = saved }()
+	t.epoch = e
+	x := make([]float64, set.Features)
+	t.sampleTo(x, set, i)
+	return x
+}
+
 // Devices returns block k's devices (nil without Config.Device).
 func (t *Trainer) Devices(k int) *device.Array { return t.dev[k] }
 

@@ -356,10 +356,31 @@ func (t *Trainer) runEpoch(ctx context.Context, train *Set, progress func(done, 
 func (t *Trainer) sampleTo(dst []float64, set *Set, i int) {
 	if t.cfg.Shift == 0 && !t.cfg.Flip {
 		set.SampleTo(dst, i)
+	} else {
+		dx, dy := t.move(i)
+		set.MovedTo(dst, i, dx, dy, t.mirrored(i))
+	}
+	t.dropInputs(dst, i)
+}
+
+// dropInputs sets each feature of training sample i to 0 with probability
+// Config.InputDropout and multiplies the others by 1/(1 - InputDropout), so that
+// each feature keeps its mean (inverted dropout), drawn from the seed, the
+// epoch and i alone: the same for any number of workers and on a resume.
+func (t *Trainer) dropInputs(x []float64, i int) {
+	p := t.cfg.InputDropout
+	if p == 0 {
 		return
 	}
-	dx, dy := t.move(i)
-	set.MovedTo(dst, i, dx, dy, t.mirrored(i))
+	rng := rand.New(rand.NewPCG(mix(t.cfg.Seed^0x44726f70, uint64(t.epoch)<<32|uint64(i)), 0)) // "Drop"
+	keep := 1 / (1 - p)
+	for j := range x {
+		if rng.Float64() < p {
+			x[j] = 0
+		} else {
+			x[j] *= keep
+		}
+	}
 }
 
 // mirrored reports whether this epoch mirrors training sample i

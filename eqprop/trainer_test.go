@@ -430,3 +430,56 @@ func TestTrainerFlip(t *testing.T) {
 		t.Errorf("%d of 30 samples mirrored, want about half", n)
 	}
 }
+
+// TestTrainerInputDropout checks dropout of the inputs: every feature the
+// trainer shows is 0 or the sample's feature times 1/(1 - p), about a
+// fraction p of them 0; an epoch trains as an epoch without dropout on a
+// set holding the samples as shown, on one worker and on three; and
+// epoch 1 drops other features than epoch 0.
+func TestTrainerInputDropout(t *testing.T) {
+	const p = 0.25
+	set := randomSet(30, 36, 4, 1)
+	net := func() *native.Network {
+		c, nc := kendall(36, 12, 4, 1)
+		return mustNative(t, c, nc)
+	}
+	cfg := Config{BatchSize: 7, LearningRate: 1e-9, Readout: Readout{High: 0.1, Low: -0.1}, Seed: 3, InputDropout: p, Workers: 1}
+	probe, err := NewTrainer(net(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := &Set{Name: "shown", Features: 36, Classes: 4, Labels: set.Labels}
+	dropped := 0
+	for i := range set.Len() {
+		x, raw := probe.Shown(0, set, i), set.Sample(i)
+		for j, v := range x {
+			switch {
+			case v == 0:
+				dropped++
+			case v != raw[j]*(1/(1-p)):
+				t.Fatalf("sample %d feature %d: %v shown, want 0 or %v/(1 - %v)", i, j, v, raw[j], p)
+			}
+		}
+		shown.X = append(shown.X, x...)
+		if slices.Equal(probe.Shown(1, set, i), x) {
+			t.Errorf("sample %d: the same features dropped in epochs 0 and 1", i)
+		}
+	}
+	// 1080 features: p*1080 = 270, its standard deviation 14.
+	if dropped < 220 || dropped > 320 {
+		t.Errorf("%d of 1080 features dropped, want about %v", dropped, p*1080)
+	}
+	ref, _ := train(t, net(), cfg, set, 1)
+	plain := cfg
+	plain.InputDropout = 0
+	got, _ := train(t, net(), plain, shown, 1)
+	sameConductances(t, "dropout vs the set as shown", ref.State().Conductances, got.State().Conductances)
+	three := cfg
+	three.Workers = 3
+	got, _ = train(t, net(), three, set, 1)
+	sameConductances(t, "dropout on 1 vs 3 workers", ref.State().Conductances, got.State().Conductances)
+	bare, _ := train(t, net(), plain, set, 1)
+	if floats.Equal(bare.State().Conductances[0], ref.State().Conductances[0]) {
+		t.Error("dropping inputs changed nothing")
+	}
+}

@@ -49,18 +49,20 @@ func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 	m := len(slots)
 	plans := t.plans[:0]
 	for k, b := range t.blocks {
-		step := -t.cfg.Rate(b.Name, t.epoch) * t.est.c * b.Scale / float64(m)
+		rate := t.cfg.Rate(b.Name, t.epoch)
+		step := -rate * t.est.c * b.Scale / float64(m)
+		decay := rate * t.cfg.WeightDecay
 		kk, da0, sa0 := t.gather(k, slots, step)
 		if t.dev != nil {
 			t.fillP(k, slots, kk, da0, sa0, 0, b.Rows)
 			for i := range b.Rows {
 				row := t.grad[k][i*b.Cols : (i+1)*b.Cols]
-				copy(row, t.change(row, k, kk, i))
+				t.decayed(row, t.change(row, k, kk, i), t.g[k][i*b.Cols:(i+1)*b.Cols], decay)
 			}
 			t.updateDevices(k)
 			continue
 		}
-		plans = append(plans, updatePlan{kk, da0, sa0, (b.Rows + updateRows - 1) / updateRows})
+		plans = append(plans, updatePlan{kk, da0, sa0, (b.Rows + updateRows - 1) / updateRows, decay})
 	}
 	t.plans = plans
 	if t.dev == nil {
@@ -77,7 +79,7 @@ func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 				for i := lo; i < hi; i++ {
 					i0, i1 := i*updateRows, min((i+1)*updateRows, b.Rows)
 					t.fillP(k, slots, pl.kk, pl.da0, pl.sa0, i0, i1)
-					t.applyRows(k, pl.kk, i0, i1, t.band[r], t.bandCols[k][i*b.Cols:(i+1)*b.Cols])
+					t.applyRows(k, pl, i0, i1, t.band[r], t.bandCols[k][i*b.Cols:(i+1)*b.Cols])
 					if rows && !t.direct[k] {
 						rp.ProgramRows(k, i0, t.g[k][i0*b.Cols:i1*b.Cols])
 					}
@@ -107,9 +109,13 @@ func (t *Trainer) update(slots []slot, first, next func(r, w int)) {
 }
 
 // updatePlan is how update forms a block's change: the inner dimension
-// and first columns of DA and SA (see gather), and the number of bands
-// of updateRows rows.
-type updatePlan struct{ kk, da0, sa0, bands int }
+// and first columns of DA and SA (see gather), the number of bands of
+// updateRows rows, and the fraction of its distance to GMin that weight
+// decay takes from every conductance (0: none).
+type updatePlan struct {
+	kk, da0, sa0, bands int
+	decay               float64
+}
 
 // inPlace reports whether every block's conductances are in the network
 // once update's parallel section ends: updated in place or programmed
@@ -238,15 +244,23 @@ func (t *Trainer) change(dst []float64, k, kk, i int) []float64 {
 	return dst
 }
 
-// applyRows adds rows [i0, i1) of block k's change to its conductances,
-// clipped to [GMin, GMax], with buf (updateRows x Cols) as work space for
-// the change. It writes the new rows' sums into rowSums[k] and their
-// column sums into cols.
-func (t *Trainer) applyRows(k, kk, i0, i1 int, buf, cols []float64) {
+// applyRows adds rows [i0, i1) of block k's change, planned by pl, to its
+// conductances, clipped to [GMin, GMax], with buf (updateRows x Cols) as
+// work space for the change. It writes the new rows' sums into rowSums[k]
+// and their column sums into cols.
+func (t *Trainer) applyRows(k int, pl updatePlan, i0, i1 int, buf, cols []float64) {
 	C := t.blocks[k].Cols
 	g := t.g[k][i0*C : i1*C]
-	// Row r's change, in buf's row r unless it is Q's first row.
-	change := func(r int) []float64 { return t.change(buf[r*C:(r+1)*C], k, kk, i0+r) }
+	// Row r's change, in buf's row r unless it is Q's first row and
+	// nothing decays.
+	change := func(r int) []float64 {
+		dst := buf[r*C : (r+1)*C]
+		d := t.change(dst, k, pl.kk, i0+r)
+		if pl.decay == 0 {
+			return d
+		}
+		return t.decayed(dst, d, g[r*C:(r+1)*C], pl.decay)
+	}
 	// The sums are taken as each conductance is written, in the order
 	// of mna.StripeSums (TestTrainerProgramRows holds them to it bit for
 	// bit): a second pass over the band made the update of a 784x1024
@@ -263,6 +277,18 @@ func (t *Trainer) applyRows(k, kk, i0, i1 int, buf, cols []float64) {
 	for ; r < len(rows); r++ {
 		rows[r] = clipsum.Add1(g[r*C:(r+1)*C], change(r), cols[:C], t.cfg.GMin, t.cfg.GMax)
 	}
+}
+
+// decayed writes into dst the change d of a row of conductances g with
+// weight decay added: d - decay*(g - GMin), the step of the loss term
+// WeightDecay/2*(g - GMin)^2 at a learning rate of decay/WeightDecay.
+// dst may be d. It returns dst.
+func (t *Trainer) decayed(dst, d, g []float64, decay float64) []float64 {
+	gmin := t.cfg.GMin
+	for j, x := range d {
+		dst[j] = x - decay*(g[j]-gmin)
+	}
+	return dst
 }
 
 // updateDevices applies the change in t.grad[k] to the conductances of

@@ -110,7 +110,7 @@ var (
 	trainingKeys = []string{
 		"dataset", "train_file", "test_file", "subset", "test_subset", "input_offset", "input",
 		"epochs", "batch_size", "estimator", "nudge", "beta", "eta", "learning_rate", "lr_decay", "shift", "flip",
-		"g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
+		"input_dropout", "weight_decay", "g_min", "g_max", "seed", "workers", "learning_rates", "device", "sense", "backend", "dynamics",
 	}
 	deviceKeys = []string{
 		"kind", "g_min", "g_max", "on_off", "dw_min", "up_down", "gamma", "a", "b",
@@ -235,6 +235,9 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 	c.Workers = t.count("workers", 0)
 	c.Shift = t.count("shift", 0)
 	c.Flip, _ = t.boolean("flip")
+	if v, ok := t.value("input_dropout"); ok {
+		c.InputDropout = v // eqprop.Config.Validate refuses one outside [0, 1)
+	}
 	if s, ok := t.str("estimator"); ok {
 		if !contains(eqprop.TrainingEstimators, s) {
 			t.fail("estimator", "unknown estimator %q (want one of %s)%s", s, strings.Join(eqprop.TrainingEstimators, ", "), tomlloc.Suggest(s, eqprop.TrainingEstimators))
@@ -251,19 +254,15 @@ func (p *parser) parseTraining(t *table, out *Output, elems []circuit.Element) *
 			t.fail("nudge", "unknown nudge %q (want \"current\" or \"conductance\")", s)
 		}
 	}
-	if v, ok := t.positive("beta"); ok {
-		c.Beta = v
+	for _, f := range []floatKey{{"beta", &c.Beta}, {"g_min", &c.GMin}, {"g_max", &c.GMax}} {
+		if v, ok := t.positive(f.key); ok {
+			*f.x = v
+		}
 	}
 	if v, ok := t.fraction("eta", ""); ok {
 		c.Eta = v
 	}
 	parseRate(t, c)
-	if v, ok := t.positive("g_min"); ok {
-		c.GMin = v
-	}
-	if v, ok := t.positive("g_max"); ok {
-		c.GMax = v
-	}
 	if d := c.WithDefaults(); d.GMax <= d.GMin {
 		key := "g_max"
 		if _, ok := t.m["g_max"]; !ok {
@@ -330,13 +329,33 @@ func (t *table) count(key string, least int64) int {
 	return int(n)
 }
 
-// parseRate reads [training]'s learning_rate and lr_decay into c.
+// floatKey is a number of a section and its TOML key.
+type floatKey struct {
+	key string
+	x   *float64
+}
+
+// deviceFloats lists the numbers of [training.device] that are read and
+// written as they are.
+func deviceFloats(d *device.Params) []floatKey {
+	return []floatKey{
+		{"g_min", &d.GMin}, {"g_max", &d.GMax}, {"dw_min", &d.DwMin}, {"up_down", &d.UpDown},
+		{"gamma", &d.Gamma}, {"a", &d.A}, {"b", &d.B}, {"dw_min_dtod", &d.DwMinDtoD},
+		{"up_down_dtod", &d.UpDownDtoD}, {"g_min_dtod", &d.GMinDtoD}, {"g_max_dtod", &d.GMaxDtoD},
+		{"dw_min_std", &d.DwMinStd}, {"stuck_fraction", &d.StuckFraction},
+	}
+}
+
+// parseRate reads [training]'s learning_rate, lr_decay and weight_decay into c.
 func parseRate(t *table, c *eqprop.Config) {
 	if v, ok := t.positive("learning_rate"); ok {
 		c.LearningRate = v
 	}
 	if v, ok := t.fraction("lr_decay", " (the factor of the learning rates after each epoch)"); ok {
 		c.LRDecay = v
+	}
+	if v, ok := t.value("weight_decay"); ok {
+		c.WeightDecay = v
 	}
 }
 
@@ -405,15 +424,7 @@ func (p *parser) parseDevice(t *table, v any, c eqprop.Config) *device.Params {
 		}
 		d.Kind = s
 	}
-	for _, f := range []struct {
-		key string
-		x   *float64
-	}{
-		{"g_min", &d.GMin}, {"g_max", &d.GMax}, {"dw_min", &d.DwMin}, {"up_down", &d.UpDown},
-		{"gamma", &d.Gamma}, {"a", &d.A}, {"b", &d.B}, {"dw_min_dtod", &d.DwMinDtoD},
-		{"up_down_dtod", &d.UpDownDtoD}, {"g_min_dtod", &d.GMinDtoD}, {"g_max_dtod", &d.GMaxDtoD},
-		{"dw_min_std", &d.DwMinStd}, {"stuck_fraction", &d.StuckFraction},
-	} {
+	for _, f := range deviceFloats(d) {
 		if x, ok := sub.value(f.key); ok {
 			*f.x = x
 		}
@@ -613,13 +624,11 @@ func (w *writer) renderTraining(o *Output, t *Training) error {
 		w.printf("estimator = %s\n", quote(c.Estimator))
 	}
 	w.printf("nudge = %q\n", c.Nudge.String())
-	floats := []struct {
-		key string
-		v   float64
-	}{{"beta", c.Beta}, {"eta", c.Eta}, {"learning_rate", c.LearningRate}, {"g_min", c.GMin}, {"g_max", c.GMax}}
-	for _, kv := range floats {
-		if kv.v != 0 {
-			w.printf("%s = %s\n", kv.key, formatNumber(kv.v))
+	floats := []floatKey{{"beta", &c.Beta}, {"eta", &c.Eta}, {"learning_rate", &c.LearningRate}, {"weight_decay", &c.WeightDecay},
+		{"input_dropout", &c.InputDropout}, {"g_min", &c.GMin}, {"g_max", &c.GMax}}
+	for _, f := range floats {
+		if *f.x != 0 {
+			w.printf("%s = %s\n", f.key, formatNumber(*f.x))
 		}
 	}
 	if c.LRDecay != 0 && c.LRDecay != 1 {
@@ -654,17 +663,9 @@ func (w *writer) renderDevice(d *device.Params) {
 		if d.Kind != "" {
 			w.printf("kind = %s\n", quote(d.Kind))
 		}
-		for _, f := range []struct {
-			key string
-			x   float64
-		}{
-			{"g_min", d.GMin}, {"g_max", d.GMax}, {"dw_min", d.DwMin}, {"up_down", d.UpDown},
-			{"gamma", d.Gamma}, {"a", d.A}, {"b", d.B}, {"dw_min_dtod", d.DwMinDtoD},
-			{"up_down_dtod", d.UpDownDtoD}, {"g_min_dtod", d.GMinDtoD}, {"g_max_dtod", d.GMaxDtoD},
-			{"dw_min_std", d.DwMinStd}, {"stuck_fraction", d.StuckFraction},
-		} {
-			if math.Float64bits(f.x) != 0 {
-				w.printf("%s = %s\n", f.key, formatNumber(f.x))
+		for _, f := range deviceFloats(d) {
+			if math.Float64bits(*f.x) != 0 {
+				w.printf("%s = %s\n", f.key, formatNumber(*f.x))
 			}
 		}
 		if d.Levels != 0 {

@@ -105,6 +105,8 @@ beta = "2u"
 eta = 0.25
 learning_rate = 3e-12
 lr_decay = 0.75
+weight_decay = 5e4
+input_dropout = 0.2
 shift = 2
 flip = true
 g_min = "2n"
@@ -131,7 +133,7 @@ func TestParseTraining(t *testing.T) {
 		Subset: 100, TestSubset: 50, InputOffset: -0.25, Input: "x", Backend: "ngspice",
 		Config: eqprop.Config{
 			Epochs: 3, BatchSize: 4, Estimator: "chl", Nudge: eqprop.NudgeConductance,
-			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, Shift: 2, Flip: true, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
+			Beta: 2e-6, Eta: 0.25, LearningRate: 3e-12, LRDecay: 0.75, WeightDecay: 5e4, InputDropout: 0.2, Shift: 2, Flip: true, GMin: 2e-9, GMax: 50e-6, Seed: 7, Workers: 2,
 			LearningRates: map[string]float64{"W1": 1e-12, "RT": 0},
 		},
 	}
@@ -222,6 +224,8 @@ var trainErrors = []struct {
 	{"training beta suffix", "[output]\ngroup = \"o\"\n[training]\nbeta = \"1uS\" #!\n", []string{"beta"}},
 	{"training eta", "[output]\ngroup = \"o\"\n[training]\neta = 1.5 #!\n", []string{"eta must be in (0, 1]"}},
 	{"training lr_decay", "[output]\ngroup = \"o\"\n[training]\nlr_decay = 1.25 #!\n", []string{"lr_decay must be in (0, 1]"}},
+	{"training weight_decay", "[output]\ngroup = \"o\"\n[training] #!\nweight_decay = -2e4\n", []string{"weight_decay = -20000: must be a number not below 0"}},
+	{"training input_dropout", "[output]\ngroup = \"o\"\n[training] #!\ninput_dropout = 1\n", []string{"input_dropout = 1: must be in [0, 1)"}},
 	{"training input_offset", "[output]\ngroup = \"o\"\n[training]\ninput_offset = \"gray\" #!\n", []string{"input_offset"}},
 	{"training input_offset nan", "[output]\ngroup = \"o\"\n[training]\ninput_offset = nan #!\n", []string{"input_offset must be finite"}},
 	{"training shift", "[output]\ngroup = \"o\"\n[training]\nshift = -1 #!\n", []string{"shift must not be negative"}},

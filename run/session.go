@@ -47,11 +47,17 @@ type Overrides struct {
 	// LRDecay, the factor of the learning rates after each epoch, must be
 	// in (0, 1].
 	LRDecay *float64
+	// WeightDecay (V^2/S^2, see eqprop.Config.WeightDecay) must not be
+	// negative.
+	WeightDecay *float64
 	// Shift, the largest move in pixels of a training image (see
 	// eqprop.Config.Shift), must not be negative.
 	Shift *int
 	// Flip mirrors training images (see eqprop.Config.Flip).
 	Flip *bool
+	// InputDropout, the probability that a training feature is dropped
+	// (see eqprop.Config.InputDropout), must be in [0, 1).
+	InputDropout *float64
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
 	// Backend is one of netlist.Backends.
@@ -80,6 +86,10 @@ func (o Overrides) check() error {
 		return inputf("beta and the learning rate must be positive")
 	case pos(o.LRDecay) || o.LRDecay != nil && *o.LRDecay > 1:
 		return inputf("lr_decay (--lr-decay) = %g: must be in (0, 1]", *o.LRDecay)
+	case o.InputDropout != nil && !(*o.InputDropout >= 0 && *o.InputDropout < 1):
+		return inputf("input_dropout (--input-dropout) = %g: must be in [0, 1)", *o.InputDropout)
+	case o.WeightDecay != nil && !(*o.WeightDecay >= 0 && !math.IsInf(*o.WeightDecay, 1)):
+		return inputf("weight_decay (--weight-decay) = %g: must be a number not below 0", *o.WeightDecay)
 	case o.Backend != nil && !slices.Contains(netlist.Backends, *o.Backend):
 		return inputf("unknown backend %q (want %s)", *o.Backend, strings.Join(netlist.Backends, " or "))
 	}
@@ -197,11 +207,17 @@ func NewSession(nl *netlist.Netlist, path string, o Overrides) (*Session, error)
 	if o.LRDecay != nil {
 		cfg.LRDecay = *o.LRDecay
 	}
+	if o.WeightDecay != nil {
+		cfg.WeightDecay = *o.WeightDecay
+	}
 	if o.Shift != nil {
 		cfg.Shift = *o.Shift
 	}
 	if o.Flip != nil {
 		cfg.Flip = *o.Flip
+	}
+	if o.InputDropout != nil {
+		cfg.InputDropout = *o.InputDropout
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, inputf("%s: %v", path, err)
@@ -328,7 +344,7 @@ func (s *Session) Settings() Settings {
 		Input: s.Training.Input, Output: s.Netlist.Output.Group, Readout: readout,
 		TargetHigh: c.Readout.High, TargetLow: c.Readout.Low,
 		Epochs: c.Epochs, BatchSize: c.BatchSize, Estimator: c.Estimator, Nudge: c.Nudge.String(),
-		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay, Shift: c.Shift, Flip: c.Flip,
+		Beta: c.Beta, Eta: c.Eta, LearningRate: c.LearningRate, LearningRates: c.LearningRates, LRDecay: decay, WeightDecay: c.WeightDecay, InputDropout: c.InputDropout, Shift: c.Shift, Flip: c.Flip,
 		GMin: c.GMin, GMax: c.GMax, Seed: c.Seed, Workers: c.Workers,
 		SenseNoise: c.Sense.Noise, ADCBits: c.Sense.Bits, ADCMin: c.Sense.Min, ADCMax: c.Sense.Max,
 		Backend:  backend,

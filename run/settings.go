@@ -37,6 +37,10 @@ type Settings struct {
 	// LRDecay is absent for constant rates, so that older checkpoints
 	// still match.
 	LRDecay float64 `json:"lr_decay,omitempty"`
+	// WeightDecay is absent without it, for the same reason.
+	WeightDecay float64 `json:"weight_decay,omitempty"`
+	// InputDropout is absent without it, for the same reason.
+	InputDropout float64 `json:"input_dropout,omitempty"`
 	// Shift is absent without moves, for the same reason.
 	Shift int `json:"shift,omitempty"`
 	// Flip is absent without mirroring, for the same reason.

@@ -256,3 +256,36 @@ func TestInputMean(t *testing.T) {
 		t.Errorf("the means given over an offset: means %v, offset %v", back.Spec.OffsetMean, back.Spec.Offset)
 	}
 }
+
+// TestRegularisers: --weight-decay and --input-dropout reach the
+// trainer's configuration, the settings of the checkpoint and the trained
+// netlist; 0 over a netlist's turns them off; out of range they are
+// refused.
+func TestRegularisers(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		o         func(v float64) Overrides
+		cfg       func(s *Session) float64
+		set       func(s Settings) float64
+		good, bad float64
+	}{
+		{"weight decay", func(v float64) Overrides { return Overrides{WeightDecay: &v} },
+			func(s *Session) float64 { return s.Config.WeightDecay }, func(s Settings) float64 { return s.WeightDecay }, 2e4, -1},
+		{"input dropout", func(v float64) Overrides { return Overrides{InputDropout: &v} },
+			func(s *Session) float64 { return s.Config.InputDropout }, func(s Settings) float64 { return s.InputDropout }, 0.2, 1},
+	} {
+		s := open(t, tc.o(tc.good))
+		if tc.cfg(s) != tc.good || tc.set(s.Settings()) != tc.good || tc.set(open(t, Overrides{}).Settings()) != 0 {
+			t.Errorf("%s: %v, settings %v, want %v", tc.name, tc.cfg(s), tc.set(s.Settings()), tc.good)
+		}
+		if back := reopen(t, s, Overrides{}); tc.cfg(back) != tc.good {
+			t.Errorf("%s: the trained netlist's %v, want %v", tc.name, tc.cfg(back), tc.good)
+		}
+		if off := reopen(t, s, tc.o(0)); tc.cfg(off) != 0 {
+			t.Errorf("%s: 0 over the netlist's gives %v", tc.name, tc.cfg(off))
+		}
+		if _, err := Open(xorNet, tc.o(tc.bad)); err == nil {
+			t.Errorf("%s: no error for %v", tc.name, tc.bad)
+		}
+	}
+}

@@ -48,13 +48,13 @@ func (d *dataFlags) add(flags *pflag.FlagSet, train, test bool) {
 // trainFlags are the flags of eqsim train that override [training].
 type trainFlags struct {
 	dataFlags
-	epochs, batchSize, workers   int
-	shift                        int
-	flip                         bool
-	seed                         uint64
-	beta, lr, lrDecay, estimator string
-	backend                      string
-	dynamics                     string
+	epochs, batchSize, workers                         int
+	shift                                              int
+	flip                                               bool
+	seed                                               uint64
+	beta, lr, lrDecay, weightDecay, dropout, estimator string
+	backend                                            string
+	dynamics                                           string
 }
 
 func (f *trainFlags) add(fs *pflag.FlagSet) {
@@ -68,6 +68,8 @@ func (f *trainFlags) add(fs *pflag.FlagSet) {
 	fs.IntVar(&f.shift, "shift", 0, "move every training image by up to N pixels each way, a new move each epoch (overrides [training] shift; default 0: none)")
 	fs.BoolVar(&f.flip, "flip", false, "mirror every training image left to right with probability 1/2, a new draw each epoch (overrides [training] flip; default false)")
 	fs.StringVar(&f.lrDecay, "lr-decay", "", "factor of every learning rate after each epoch, in (0, 1], e.g. 0.8 (overrides [training] lr_decay; default 1)")
+	fs.StringVar(&f.dropout, "input-dropout", "", "probability in [0, 1) that a feature of a training sample is set to 0 (the others divided by 1 - p), a new draw each epoch (overrides [training] input_dropout; default 0)")
+	fs.StringVar(&f.weightDecay, "weight-decay", "", "L2 regularisation of every trained conductance toward g_min in V^2/S^2, e.g. 1e4; 0 for none (overrides [training] weight_decay; default 0)")
 	fs.StringVar(&f.estimator, "estimator", "", "gradient estimator: "+strings.Join(eqprop.TrainingEstimators, ", ")+" (overrides [training] estimator)")
 	fs.StringVar(&f.dynamics, "dynamics", "", "how each phase runs: "+strings.Join(dynamics.Methods, " or ")+" (overrides [training.dynamics] method)")
 	fs.StringVar(&f.backend, "backend", "", "what solves the phases: "+strings.Join(netlist.Backends, " or ")+" (overrides [training] backend; default native)")
@@ -119,6 +121,20 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
 			intFlag("workers", t.workers, 0, &o.Workers), intFlag("shift", t.shift, 0, &o.Shift), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),
 			valueFlag("lr-decay", "a factor in (0, 1]", &o.LRDecay))
+		if changed("input-dropout") {
+			v, perr := netlist.ParseValue(t.dropout)
+			if perr != nil || !(v >= 0 && v < 1) {
+				err = errors.Join(err, badInput("--input-dropout %q: want a probability in [0, 1)", t.dropout))
+			}
+			o.InputDropout = &v
+		}
+		if changed("weight-decay") {
+			v, perr := netlist.ParseValue(t.weightDecay)
+			if perr != nil || !(v >= 0) || math.IsInf(v, 1) {
+				err = errors.Join(err, badInput("--weight-decay %q: want a number of V^2/S^2 not below 0", t.weightDecay))
+			}
+			o.WeightDecay = &v
+		}
 		if changed("seed") {
 			o.Seed = &t.seed
 		}

@@ -349,6 +349,12 @@ func (r *runner) logStart(state *eqprop.State) {
 	if cfg.Flip {
 		decay += ", images mirrored at random"
 	}
+	if cfg.InputDropout > 0 {
+		decay += fmt.Sprintf(", input dropout %g", cfg.InputDropout)
+	}
+	if cfg.WeightDecay > 0 {
+		decay += fmt.Sprintf(", weight decay %g V^2/S^2", cfg.WeightDecay)
+	}
 	if c := s.Training.InputOffset; c != 0 {
 		decay += fmt.Sprintf(", features less %g", c)
 	}

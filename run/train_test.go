@@ -258,9 +258,9 @@ func TestInputMean(t *testing.T) {
 }
 
 // TestRegularisers: --weight-decay and --input-dropout reach the
-// trainer's configuration, the settings of the checkpoint and the trained
-// netlist; 0 over a netlist's turns them off; out of range they are
-// refused.
+// trainer's configuration, the settings of the checkpoint, the run's first
+// line and the trained netlist; 0 over a netlist's turns them off; out of
+// range they are refused.
 func TestRegularisers(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -268,15 +268,27 @@ func TestRegularisers(t *testing.T) {
 		cfg       func(s *Session) float64
 		set       func(s Settings) float64
 		good, bad float64
+		log       string
 	}{
 		{"weight decay", func(v float64) Overrides { return Overrides{WeightDecay: &v} },
-			func(s *Session) float64 { return s.Config.WeightDecay }, func(s Settings) float64 { return s.WeightDecay }, 2e4, -1},
+			func(s *Session) float64 { return s.Config.WeightDecay }, func(s Settings) float64 { return s.WeightDecay }, 2e4, -1,
+			", weight decay 20000 V^2/S^2,"},
 		{"input dropout", func(v float64) Overrides { return Overrides{InputDropout: &v} },
-			func(s *Session) float64 { return s.Config.InputDropout }, func(s Settings) float64 { return s.InputDropout }, 0.2, 1},
+			func(s *Session) float64 { return s.Config.InputDropout }, func(s Settings) float64 { return s.InputDropout }, 0.2, 1,
+			", input dropout 0.2,"},
 	} {
 		s := open(t, tc.o(tc.good))
 		if tc.cfg(s) != tc.good || tc.set(s.Settings()) != tc.good || tc.set(open(t, Overrides{}).Settings()) != 0 {
 			t.Errorf("%s: %v, settings %v, want %v", tc.name, tc.cfg(s), tc.set(s.Settings()), tc.good)
+		}
+		o := tc.o(tc.good)
+		o.Epochs = ptr(1)
+		var log lines
+		if _, err := Train(context.Background(), open(t, o), Options{Progress: &log}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(log.text.String(), tc.log) {
+			t.Errorf("%s: the run's first line does not say %q:\n%s", tc.name, tc.log, log.text.String())
 		}
 		if back := reopen(t, s, Overrides{}); tc.cfg(back) != tc.good {
 			t.Errorf("%s: the trained netlist's %v, want %v", tc.name, tc.cfg(back), tc.good)

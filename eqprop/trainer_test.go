@@ -434,8 +434,8 @@ func TestTrainerFlip(t *testing.T) {
 // TestTrainerInputDropout checks dropout of the inputs: every feature the
 // trainer shows is 0 or the sample's feature times 1/(1 - p), about a
 // fraction p of them 0; an epoch trains as an epoch without dropout on a
-// set holding the samples as shown, on one worker and on three; and
-// epoch 1 drops other features than epoch 0.
+// set holding the samples as shown, on one worker and on three; epoch 1
+// drops other features than epoch 0; and testing drops none.
 func TestTrainerInputDropout(t *testing.T) {
 	const p = 0.25
 	set := randomSet(30, 36, 4, 1)
@@ -481,5 +481,19 @@ func TestTrainerInputDropout(t *testing.T) {
 	bare, _ := train(t, net(), plain, set, 1)
 	if floats.Equal(bare.State().Conductances[0], ref.State().Conductances[0]) {
 		t.Error("dropping inputs changed nothing")
+	}
+	// Testing drops nothing: the trainer with dropout tests its network
+	// as one without.
+	undropped, err := NewTrainer(net(), plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := undropped.Restore(ref.State()); err != nil {
+		t.Fatal(err)
+	}
+	l1, e1, err1 := ref.Evaluate(context.Background(), set)
+	l2, e2, err2 := undropped.Evaluate(context.Background(), set)
+	if err1 != nil || err2 != nil || l1 != l2 || e1 != e2 {
+		t.Errorf("tested with dropout: loss %v, error %v (%v); without: %v, %v (%v)", l1, e1, err1, l2, e2, err2)
 	}
 }

@@ -32,13 +32,13 @@ func TestTrainerWeightDecay(t *testing.T) {
 		cfg.WeightDecay = wd
 		decayed, _ := train(t, n, cfg, set, 1)
 
-		blocks := n.Blocks()
+		d := cfg.WithDefaults()
+		lo, hi := d.GMin, d.GMax
 		gp, gd := plain.State().Conductances, decayed.State().Conductances
-		for k, b := range blocks {
-			rate := cfg.WithDefaults().Rate(b.Name, 0)
+		for k, b := range n.Blocks() {
+			rate := d.Rate(b.Name, 0)
 			checked := 0
 			for i, g := range g0[k] {
-				lo, hi := cfg.WithDefaults().GMin, cfg.WithDefaults().GMax
 				if gp[k][i] <= lo || gp[k][i] >= hi || gd[k][i] <= lo || gd[k][i] >= hi {
 					continue
 				}

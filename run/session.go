@@ -48,7 +48,7 @@ type Overrides struct {
 	// in (0, 1].
 	LRDecay *float64
 	// WeightDecay (V^2/S^2, see eqprop.Config.WeightDecay) must not be
-	// negative.
+	// negative (eqprop.Config.Validate says so).
 	WeightDecay *float64
 	// Shift, the largest move in pixels of a training image (see
 	// eqprop.Config.Shift), must not be negative.
@@ -56,7 +56,8 @@ type Overrides struct {
 	// Flip mirrors training images (see eqprop.Config.Flip).
 	Flip *bool
 	// InputDropout, the probability that a training feature is dropped
-	// (see eqprop.Config.InputDropout), must be in [0, 1).
+	// (see eqprop.Config.InputDropout), must be in [0, 1)
+	// (eqprop.Config.Validate says so).
 	InputDropout *float64
 	// Estimator is one of eqprop.TrainingEstimators.
 	Estimator *string
@@ -86,10 +87,6 @@ func (o Overrides) check() error {
 		return inputf("beta and the learning rate must be positive")
 	case pos(o.LRDecay) || o.LRDecay != nil && *o.LRDecay > 1:
 		return inputf("lr_decay (--lr-decay) = %g: must be in (0, 1]", *o.LRDecay)
-	case o.InputDropout != nil && !(*o.InputDropout >= 0 && *o.InputDropout < 1):
-		return inputf("input_dropout (--input-dropout) = %g: must be in [0, 1)", *o.InputDropout)
-	case o.WeightDecay != nil && !(*o.WeightDecay >= 0 && !math.IsInf(*o.WeightDecay, 1)):
-		return inputf("weight_decay (--weight-decay) = %g: must be a number not below 0", *o.WeightDecay)
 	case o.Backend != nil && !slices.Contains(netlist.Backends, *o.Backend):
 		return inputf("unknown backend %q (want %s)", *o.Backend, strings.Join(netlist.Backends, " or "))
 	}

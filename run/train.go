@@ -339,30 +339,30 @@ func (r *runner) logStart(state *eqprop.State) {
 	if r.o.Out != "" {
 		to = " -> " + r.o.Out
 	}
-	decay := ""
+	extra := "" // the schedule, the augmentation and the regularisers
 	if cfg.LRDecay != 1 {
-		decay = fmt.Sprintf(", learning rates x%g an epoch", cfg.LRDecay)
+		extra = fmt.Sprintf(", learning rates x%g an epoch", cfg.LRDecay)
 	}
 	if cfg.Shift > 0 {
-		decay += fmt.Sprintf(", images moved up to %d px", cfg.Shift)
+		extra += fmt.Sprintf(", images moved up to %d px", cfg.Shift)
 	}
 	if cfg.Flip {
-		decay += ", images mirrored at random"
+		extra += ", images mirrored at random"
 	}
 	if cfg.InputDropout > 0 {
-		decay += fmt.Sprintf(", input dropout %g", cfg.InputDropout)
+		extra += fmt.Sprintf(", input dropout %g", cfg.InputDropout)
 	}
 	if cfg.WeightDecay > 0 {
-		decay += fmt.Sprintf(", weight decay %g V^2/S^2", cfg.WeightDecay)
+		extra += fmt.Sprintf(", weight decay %g V^2/S^2", cfg.WeightDecay)
 	}
 	if c := s.Training.InputOffset; c != 0 {
-		decay += fmt.Sprintf(", features less %g", c)
+		extra += fmt.Sprintf(", features less %g", c)
 	}
 	if s.Training.InputMean {
-		decay += ", features less their means"
+		extra += ", features less their means"
 	}
 	r.o.Progress.Printf("%s %s on %s (%d training, %d test samples): %s; estimator %s, nudge %s, beta %g S, batch %d%s, %d workers%s\n",
-		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, decay, cfg.Workers, to)
+		verb, s.Path, s.Train.Name, s.Train.Len(), s.Test.Len(), strings.Join(shapes, ", "), cfg.Estimator, cfg.Nudge, cfg.Beta, cfg.BatchSize, extra, cfg.Workers, to)
 	if n, ok := s.Physical.(*native.Network); ok {
 		// A large network that misses the fast path by one connection
 		// is tens of times slower (a bias group in a crossbar side with

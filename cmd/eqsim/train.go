@@ -93,18 +93,20 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 		*dst = &v
 		return nil
 	}
-	valueFlag := func(name, want string, dst **float64) error {
+	// valueFlag reads a number that ok accepts; want says which.
+	valueFlag := func(name, want string, ok func(float64) bool, dst **float64) error {
 		if !changed(name) {
 			return nil
 		}
 		s := flags.Lookup(name).Value.String()
 		v, err := netlist.ParseValue(s)
-		if err != nil || !(v > 0) {
+		if err != nil || !ok(v) {
 			return badInput("--%s %q: want %s", name, s, want)
 		}
 		*dst = &v
 		return nil
 	}
+	positive := func(v float64) bool { return v > 0 }
 	err := errors.Join(intFlag("subset", d.subset, 0, &o.Subset), intFlag("test-subset", d.testSubset, 0, &o.TestSubset))
 	if changed("input-offset") {
 		v, perr := netlist.ParseValue(d.inputOffset)
@@ -119,22 +121,11 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 	}
 	if t != nil {
 		err = errors.Join(err, intFlag("epochs", t.epochs, 1, &o.Epochs), intFlag("batch-size", t.batchSize, 1, &o.BatchSize),
-			intFlag("workers", t.workers, 0, &o.Workers), intFlag("shift", t.shift, 0, &o.Shift), valueFlag("lr", "a positive number of S^2/V^2", &o.LearningRate),
-			valueFlag("lr-decay", "a factor in (0, 1]", &o.LRDecay))
-		if changed("input-dropout") {
-			v, perr := netlist.ParseValue(t.dropout)
-			if perr != nil || !(v >= 0 && v < 1) {
-				err = errors.Join(err, badInput("--input-dropout %q: want a probability in [0, 1)", t.dropout))
-			}
-			o.InputDropout = &v
-		}
-		if changed("weight-decay") {
-			v, perr := netlist.ParseValue(t.weightDecay)
-			if perr != nil || !(v >= 0) || math.IsInf(v, 1) {
-				err = errors.Join(err, badInput("--weight-decay %q: want a number of V^2/S^2 not below 0", t.weightDecay))
-			}
-			o.WeightDecay = &v
-		}
+			intFlag("workers", t.workers, 0, &o.Workers), intFlag("shift", t.shift, 0, &o.Shift),
+			valueFlag("lr", "a positive number of S^2/V^2", positive, &o.LearningRate),
+			valueFlag("lr-decay", "a factor in (0, 1]", positive, &o.LRDecay),
+			valueFlag("input-dropout", "a probability in [0, 1)", func(v float64) bool { return v >= 0 && v < 1 }, &o.InputDropout),
+			valueFlag("weight-decay", "a number of V^2/S^2 not below 0", func(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }, &o.WeightDecay))
 		if changed("seed") {
 			o.Seed = &t.seed
 		}
@@ -154,7 +145,7 @@ func overrides(flags *pflag.FlagSet, d *dataFlags, t *trainFlags) (run.Overrides
 			o.Dynamics = &t.dynamics
 		}
 	}
-	return o, errors.Join(err, valueFlag("beta", "a positive number of siemens such as 1u", &o.Beta))
+	return o, errors.Join(err, valueFlag("beta", "a positive number of siemens such as 1u", positive, &o.Beta))
 }
 
 // openSession reads the netlist at path with the overrides of the flags.

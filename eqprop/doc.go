@@ -6,8 +6,9 @@
 // voltages on the two sides of every trainable conductance block, and
 // programs new conductances. That is the Physical interface. Package
 // eqprop/native implements it on eqsim's own circuit solver; an ngspice
-// backend (package spice) or a chip would be others. The trainer never sees
-// the circuit's equations.
+// backend (package spice) or a chip would be others; both drive a
+// circuit's outputs through the elements of package eqprop/nudge. The
+// trainer never sees the circuit's equations.
 //
 // # Phases and estimators
 //

@@ -233,25 +233,7 @@ func (n *Ngspice) Relax(p eqprop.Phase) error {
 		return err
 	}
 	copy(s.input.Values, n.x)
-	for k := range n.vout {
-		switch p.Kind {
-		case eqprop.Free:
-			if s.isrc != nil {
-				s.isrc[k].I = 0
-			}
-		case eqprop.Nudged:
-			if s.isrc != nil {
-				s.isrc[k].I = p.Beta * (p.Target[k] - n.vout[k])
-			} else {
-				s.gres[k].G = p.Beta
-				s.ysrc[k].V = p.Target[k]
-			}
-		case eqprop.Clamped:
-			s.clamps[k].V = p.Target[k]
-		case eqprop.Coupled:
-			s.clamps[k].V = n.vout[k] + p.Eta*(p.Target[k]-n.vout[k])
-		}
-	}
+	s.drive.Set(p, n.vout)
 	if err := s.solve(); err != nil {
 		return err
 	}

@@ -12,16 +12,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop"
-)
-
-// Names of the elements a backend adds to a circuit to nudge and clamp
-// its outputs, as native.Network names its own; k is the output's index.
-const (
-	ngNudgeCurrent = "eqprop.I[%d]" // current source into output k
-	ngNudgeRes     = "eqprop.G[%d]" // conductance from output k to its target node
-	ngNudgeSrc     = "eqprop.Y[%d]" // source holding the target node
-	ngNudgeNode    = "eqprop.y[%d]" // target node
-	ngClampSrc     = "eqprop.C[%d]" // source clamping output k
+	"github.com/eqsim/eqsim/eqprop/nudge"
 )
 
 // ngSystem is one circuit of the phases, loaded in an ngspice of its own.
@@ -34,11 +25,8 @@ type ngSystem struct {
 	// cards is the number of cards of the deck, the cost of loading it.
 	cards int
 
-	input  *circuit.Input
-	isrc   []*circuit.ISource
-	gres   []*circuit.Resistor
-	ysrc   []*circuit.VSource
-	clamps []*circuit.VSource
+	input *circuit.Input
+	drive *nudge.Elements // on the outputs: the nudge, the clamps or none
 	// driven lists the elements (indices in c) whose values the phases
 	// set: the input and the elements added for the phase.
 	driven []int
@@ -66,7 +54,6 @@ type ngSystem struct {
 func (f *ngFamily) circuit(kind int, x []float64) *ngSystem {
 	s := &ngSystem{fam: f}
 	c := f.base.Replica()
-	c.Elements = append(make([]circuit.Element, 0, len(c.Elements)+3*len(f.cfg.Outputs)), c.Elements...)
 	for i, e := range c.Elements {
 		if e.Label() == f.cfg.Input {
 			s.input = e.(*circuit.Input)
@@ -76,31 +63,21 @@ func (f *ngFamily) circuit(kind int, x []float64) *ngSystem {
 	if x != nil {
 		copy(s.input.Values, x)
 	}
-	add := func(e ...circuit.Element) {
-		for _, el := range e {
-			s.driven = append(s.driven, len(c.Elements))
-			c.Elements = append(c.Elements, el)
-		}
+	own := len(c.Elements)
+	switch {
+	case kind == ngClamp:
+		s.drive = nudge.Add(c, f.cfg.Outputs, nudge.Clamp)
+	case f.cfg.Nudge == eqprop.NudgeCurrent:
+		// The free system's current sources, off in the free phase,
+		// nudge too.
+		s.drive = nudge.Add(c, f.cfg.Outputs, nudge.Current)
+	case kind == ngNudge:
+		s.drive = nudge.Add(c, f.cfg.Outputs, nudge.Conductance)
+	default:
+		s.drive = nudge.Add(c, f.cfg.Outputs, nudge.None)
 	}
-	current := f.cfg.Nudge == eqprop.NudgeCurrent
-	for k, out := range f.cfg.Outputs {
-		switch {
-		case kind == ngClamp:
-			v := &circuit.VSource{Name: fmt.Sprintf(ngClampSrc, k), Nodes: [2]string{out, circuit.Ground}}
-			s.clamps = append(s.clamps, v)
-			add(v)
-		case current:
-			i := &circuit.ISource{Name: fmt.Sprintf(ngNudgeCurrent, k), Nodes: [2]string{circuit.Ground, out}}
-			s.isrc = append(s.isrc, i)
-			add(i)
-		case kind == ngNudge:
-			y := fmt.Sprintf(ngNudgeNode, k)
-			r := &circuit.Resistor{Name: fmt.Sprintf(ngNudgeRes, k), Nodes: [2]string{out, y}}
-			v := &circuit.VSource{Name: fmt.Sprintf(ngNudgeSrc, k), Nodes: [2]string{y, circuit.Ground}}
-			s.gres = append(s.gres, r)
-			s.ysrc = append(s.ysrc, v)
-			add(r, v)
-		}
+	for i := own; i < len(c.Elements); i++ {
+		s.driven = append(s.driven, i)
 	}
 	s.c = c
 	return s

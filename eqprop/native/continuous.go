@@ -66,7 +66,7 @@ func (n *Network) RelaxLearning(p eqprop.Phase, rates []float64, start, end *eqp
 		tr.SetConductances(g)
 	}
 	ps.dc.Refresh()
-	n.nudge(ps, p.Beta, p.Target)
+	ps.drive.Set(p, n.vout)
 	t.rates = append(t.rates[:0], rates...)
 	// The phase starts where the free system stands.
 	copy(ps.x, n.free.x)
@@ -185,20 +185,6 @@ func (n *Network) learnStep(ps *phaseSystem, x []float64) bool {
 	}
 	t.observeSides(ps, x)
 	return changed
-}
-
-// nudge sets ps's nudge elements to strength beta toward y, from the
-// outputs of the last free equilibrium, as setNudge does for the free
-// system.
-func (n *Network) nudge(ps *phaseSystem, beta float64, y []float64) {
-	for k := range n.cfg.Outputs {
-		if n.cfg.Nudge == eqprop.NudgeCurrent {
-			ps.isrc[k].I = beta * (y[k] - n.vout[k])
-		} else {
-			ps.gres[k].G = beta
-			ps.ysrc[k].V = y[k]
-		}
-	}
 }
 
 // learned copies the conductances of block k at the end of the last

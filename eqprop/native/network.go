@@ -10,6 +10,7 @@ import (
 
 	"github.com/eqsim/eqsim/circuit"
 	"github.com/eqsim/eqsim/eqprop/dynamics"
+	"github.com/eqsim/eqsim/eqprop/nudge"
 	"github.com/eqsim/eqsim/solver"
 
 	"github.com/eqsim/eqsim/eqprop"
@@ -30,16 +31,6 @@ type Config struct {
 	// Dynamics.Window must then give.
 	Dynamics dynamics.Settings
 }
-
-// Names of the elements a Network adds to a circuit to nudge and clamp its
-// outputs; k is the output's index.
-const (
-	nudgeCurrent = "eqprop.I[%d]" // current source into output k
-	nudgeRes     = "eqprop.G[%d]" // conductance from output k to its target node
-	nudgeSrc     = "eqprop.Y[%d]" // source holding the target node
-	nudgeNode    = "eqprop.y[%d]" // target node
-	clampSrc     = "eqprop.C[%d]" // source clamping output k
-)
 
 // Network is an eqprop.Physical backed by eqsim's circuit solver: the
 // layered fast path where the network is layered, Newton's method
@@ -99,13 +90,10 @@ type phaseSystem struct {
 	iters  int       // the iterations of the DC solve that found x
 	v      []float64 // node voltages at x
 	input  *circuit.Input
-	isrc   []*circuit.ISource
-	gres   []*circuit.Resistor
-	ysrc   []*circuit.VSource
-	clamps []*circuit.VSource
-	outIdx []int   // node index of every output
-	aIdx   [][]int // per block: node indices of side A
-	bIdx   [][]int // per block: node indices of side B
+	drive  *nudge.Elements // on the outputs: the nudge, or the clamps
+	outIdx []int           // node index of every output
+	aIdx   [][]int         // per block: node indices of side A
+	bIdx   [][]int         // per block: node indices of side B
 	// fromFree maps, for the clamped system, each unknown to the free
 	// system's unknown of the same name, or -1 (a clamped output), so that
 	// clamped phases start from the free equilibrium.
@@ -174,27 +162,12 @@ func (n *Network) build(clamp bool) (*phaseSystem, error) {
 // buildFrom is build on c, a replica of the base circuit.
 func (n *Network) buildFrom(c *circuit.Circuit, clamp bool) (*phaseSystem, error) {
 	p := &phaseSystem{}
-	c.Elements = append(make([]circuit.Element, 0, len(c.Elements)+3*len(n.cfg.Outputs)), c.Elements...)
-	p.input, _ = c.Element(n.cfg.Input).(*circuit.Input)
-	for k, out := range n.cfg.Outputs {
-		switch {
-		case clamp:
-			v := &circuit.VSource{Name: fmt.Sprintf(clampSrc, k), Nodes: [2]string{out, circuit.Ground}}
-			p.clamps = append(p.clamps, v)
-			c.Elements = append(c.Elements, v)
-		case n.cfg.Nudge == eqprop.NudgeCurrent:
-			i := &circuit.ISource{Name: fmt.Sprintf(nudgeCurrent, k), Nodes: [2]string{circuit.Ground, out}}
-			p.isrc = append(p.isrc, i)
-			c.Elements = append(c.Elements, i)
-		default:
-			y := fmt.Sprintf(nudgeNode, k)
-			r := &circuit.Resistor{Name: fmt.Sprintf(nudgeRes, k), Nodes: [2]string{out, y}}
-			v := &circuit.VSource{Name: fmt.Sprintf(nudgeSrc, k), Nodes: [2]string{y, circuit.Ground}}
-			p.gres = append(p.gres, r)
-			p.ysrc = append(p.ysrc, v)
-			c.Elements = append(c.Elements, r, v)
-		}
+	kind := nudge.Of(n.cfg.Nudge)
+	if clamp {
+		kind = nudge.Clamp
 	}
+	p.drive = nudge.Add(c, n.cfg.Outputs, kind)
+	p.input, _ = c.Element(n.cfg.Input).(*circuit.Input)
 	sys, err := mna.Compile(c)
 	if err != nil {
 		return nil, err
@@ -289,10 +262,6 @@ func (n *Network) Relax(p eqprop.Phase) error {
 	}
 	ps := n.free
 	switch p.Kind {
-	case eqprop.Free:
-		n.setNudge(0, nil)
-	case eqprop.Nudged:
-		n.setNudge(p.Beta, p.Target)
 	case eqprop.Clamped, eqprop.Coupled:
 		if n.clamp == nil {
 			c, err := n.build(true)
@@ -308,14 +277,8 @@ func (n *Network) Relax(p eqprop.Phase) error {
 			n.clamp = c
 		}
 		ps = n.clamp
-		for k, v := range ps.clamps {
-			if p.Kind == eqprop.Clamped {
-				v.V = p.Target[k]
-			} else {
-				v.V = n.vout[k] + p.Eta*(p.Target[k]-n.vout[k])
-			}
-		}
 	}
+	ps.drive.Set(p, n.vout)
 	// Nudged and clamped phases start from the free equilibrium, the free
 	// phase from the last sample's (a warm start for nearby inputs) or,
 	// after Reset, from 0 V. The second phase of a centered pair starts
@@ -366,26 +329,6 @@ func (n *Network) Relax(p eqprop.Phase) error {
 // last free equilibrium. Equilibria are then a function of the inputs and
 // conductances alone, not of what was relaxed before (see eqprop.Resetter).
 func (n *Network) Reset() { n.cold = true }
-
-// setNudge sets the free system's nudge elements to strength beta toward y.
-func (n *Network) setNudge(beta float64, y []float64) {
-	f := n.free
-	for k := range n.cfg.Outputs {
-		t := 0.0
-		if y != nil {
-			t = y[k]
-		}
-		if n.cfg.Nudge == eqprop.NudgeCurrent {
-			f.isrc[k].I = beta * (t - n.vout[k])
-			if y == nil {
-				f.isrc[k].I = 0
-			}
-		} else {
-			f.gres[k].G = beta
-			f.ysrc[k].V = t
-		}
-	}
-}
 
 func (p *phaseSystem) solve(x0 []float64) error {
 	r, err := p.dc.SolveTo(p.x, x0)

@@ -261,8 +261,7 @@ func (n *Network) Relax(p eqprop.Phase) error {
 		n.refresh()
 	}
 	ps := n.free
-	switch p.Kind {
-	case eqprop.Clamped, eqprop.Coupled:
+	if p.Kind == eqprop.Clamped || p.Kind == eqprop.Coupled {
 		if n.clamp == nil {
 			c, err := n.build(true)
 			if err != nil {

@@ -25,6 +25,20 @@ const (
 	Clamp
 )
 
+func (k Kind) String() string {
+	switch k {
+	case None:
+		return "none"
+	case Current:
+		return "current"
+	case Conductance:
+		return "conductance"
+	case Clamp:
+		return "clamp"
+	}
+	return "unknown"
+}
+
 // Of returns the Kind that nudges as k says.
 func Of(k eqprop.NudgeKind) Kind {
 	if k == eqprop.NudgeCurrent {
@@ -122,6 +136,6 @@ func (e *Elements) Set(p eqprop.Phase, vout []float64) {
 			v.V = vout[k] + p.Eta*(p.Target[k]-vout[k])
 		}
 	default:
-		panic(fmt.Sprintf("nudge: a %s phase on elements of kind %d", p.Kind, e.Kind))
+		panic(fmt.Sprintf("nudge: a %s phase on %s elements", p.Kind, e.Kind))
 	}
 }

@@ -32,7 +32,7 @@ func TestAdd(t *testing.T) {
 		c := base()
 		e := nudge.Add(c, []string{"o1", "o2"}, tc.kind)
 		if e.Kind != tc.kind || c.Elements[0].Label() != "R" {
-			t.Errorf("kind %d: Elements of kind %d, first element %s", tc.kind, e.Kind, c.Elements[0].Label())
+			t.Errorf("kind %s: Elements of kind %s, first element %s", tc.kind, e.Kind, c.Elements[0].Label())
 		}
 		var got []string
 		for _, el := range c.Elements[1:] {
@@ -48,10 +48,10 @@ func TestAdd(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s-%s", el.Label(), n[0], n[1]))
 		}
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("kind %d: added %q, want %q", tc.kind, got, tc.want)
+			t.Errorf("kind %s: added %q, want %q", tc.kind, got, tc.want)
 		}
 		if n := len(e.Currents) + len(e.Conductances) + len(e.Targets) + len(e.Clamps); n != len(tc.want) {
-			t.Errorf("kind %d: %d elements returned, %d added", tc.kind, n, len(tc.want))
+			t.Errorf("kind %s: %d elements returned, %d added", tc.kind, n, len(tc.want))
 		}
 	}
 }
@@ -93,7 +93,7 @@ func TestSet(t *testing.T) {
 			got = append(got, v.V)
 		}
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("kind %d, %s phase (beta %g, eta %g): %v, want %v", tc.kind, tc.phase.Kind, tc.phase.Beta, tc.phase.Eta, got, tc.want)
+			t.Errorf("kind %s, %s phase (beta %g, eta %g): %v, want %v", tc.kind, tc.phase.Kind, tc.phase.Beta, tc.phase.Eta, got, tc.want)
 		}
 	}
 }
@@ -114,7 +114,7 @@ func TestSetMisuse(t *testing.T) {
 		func() {
 			defer func() {
 				if recover() == nil {
-					t.Errorf("kind %d, %s phase with %d targets: no panic", tc.kind, tc.phase.Kind, len(tc.phase.Target))
+					t.Errorf("kind %s, %s phase with %d targets: no panic", tc.kind, tc.phase.Kind, len(tc.phase.Target))
 				}
 			}()
 			nudge.Add(base(), []string{"o"}, tc.kind).Set(tc.phase, []float64{0})
